@@ -1,0 +1,11 @@
+# Warnings are errors, for every target of the project.
+function(rex_target_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                         -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference
+                         -Wimplicit-fallthrough -Werror)
+endfunction()
+
+if(REX_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
