@@ -1,0 +1,208 @@
+#include "base/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "base/encoding.h"
+
+namespace rex::base {
+namespace {
+
+constexpr std::string_view kPrefix = "v1:";
+constexpr size_t kKeySize = 32;
+// scrypt cost for v1. N = 2^15, r = 8 needs 128 * r * N = 32 MiB; maxmem leaves headroom.
+constexpr uint64_t kScryptN = uint64_t{1} << 15;
+constexpr uint64_t kScryptR = 8;
+constexpr uint64_t kScryptP = 1;
+constexpr uint64_t kScryptMaxMem = uint64_t{64} << 20;
+
+using Key = std::array<unsigned char, kKeySize>;
+
+// Holds derived keys; wipes them when the process ends.
+class KeyCache {
+ public:
+  ~KeyCache() {
+    for (auto& [id, key] : keys_) OPENSSL_cleanse(key.data(), key.size());
+  }
+
+  // Returns the key for (passphrase, salt), deriving it on a miss. The lock is held during
+  // derivation so two threads never derive the same key twice.
+  bool Get(std::string_view passphrase, std::string_view salt, Key* out) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> id{};
+    // The cache is indexed by a digest, not by the passphrase itself.
+    std::string material;
+    material.reserve(salt.size() + passphrase.size());
+    material.append(salt).append(passphrase);
+    SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), id.data());
+    OPENSSL_cleanse(material.data(), material.size());
+
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = keys_.find(id);
+    if (it != keys_.end()) {
+      *out = it->second;
+      return true;
+    }
+    Key key{};
+    if (EVP_PBE_scrypt(passphrase.data(), passphrase.size(),
+                       reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), kScryptN,
+                       kScryptR, kScryptP, kScryptMaxMem, key.data(), key.size()) != 1) {
+      return false;
+    }
+    ++derivations_;
+    keys_.emplace(id, key);
+    *out = key;
+    OPENSSL_cleanse(key.data(), key.size());
+    return true;
+  }
+
+  size_t derivations() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return derivations_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::array<unsigned char, SHA256_DIGEST_LENGTH>, Key> keys_;
+  size_t derivations_ = 0;
+};
+
+KeyCache& Cache() {
+  static KeyCache cache;  // destroyed at exit, which wipes the keys
+  return cache;
+}
+
+// Wipes a key when it goes out of scope.
+struct KeyGuard {
+  Key key{};
+  ~KeyGuard() { OPENSSL_cleanse(key.data(), key.size()); }
+};
+
+struct CipherCtxDeleter {
+  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+};
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+struct Parts {
+  std::string salt;
+  std::string nonce;
+  std::string ciphertext;
+  std::string tag;
+};
+
+Result<Parts> Parse(std::string_view text) {
+  if (text.substr(0, kPrefix.size()) != kPrefix) {
+    size_t colon = text.find(':');
+    if (colon != std::string_view::npos && colon > 0 && colon <= 4 && text[0] == 'v') {
+      return InvalidArgument("malformed secret: unknown format version \"" +
+                             std::string(text.substr(0, colon)) + "\"; this rex reads v1");
+    }
+    return InvalidArgument("malformed secret: expected text starting with \"v1:\"");
+  }
+  Result<std::string> raw = Base64Decode(text.substr(kPrefix.size()));
+  if (!raw.ok()) return InvalidArgument("malformed secret: " + raw.error().message());
+  constexpr size_t kMin = kSecretSaltSize + kSecretNonceSize + kSecretTagSize;
+  if (raw->size() < kMin) {
+    return InvalidArgument("malformed secret: " + std::to_string(raw->size()) +
+                           " bytes after base64 decoding, at least " + std::to_string(kMin) +
+                           " expected");
+  }
+  std::string_view all = *raw;
+  Parts parts;
+  parts.salt = all.substr(0, kSecretSaltSize);
+  parts.nonce = all.substr(kSecretSaltSize, kSecretNonceSize);
+  parts.ciphertext = all.substr(kSecretSaltSize + kSecretNonceSize, all.size() - kMin);
+  parts.tag = all.substr(all.size() - kSecretTagSize);
+  return parts;
+}
+
+}  // namespace
+
+Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view passphrase,
+                                  std::string_view salt) {
+  if (passphrase.empty()) return InvalidArgument("the passphrase is empty");
+  std::string salt_bytes(salt);
+  if (salt_bytes.empty()) {
+    salt_bytes.resize(kSecretSaltSize);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(salt_bytes.data()), kSecretSaltSize) != 1) {
+      return Internal("RAND_bytes failed to produce a salt");
+    }
+  } else if (salt_bytes.size() != kSecretSaltSize) {
+    return InvalidArgument("salt must be " + std::to_string(kSecretSaltSize) + " bytes, got " +
+                           std::to_string(salt_bytes.size()));
+  }
+  std::string nonce(kSecretNonceSize, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), kSecretNonceSize) != 1) {
+    return Internal("RAND_bytes failed to produce a nonce");
+  }
+  KeyGuard key;
+  if (!Cache().Get(passphrase, salt_bytes, &key.key))
+    return Internal("scrypt key derivation failed");
+
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
+  std::string ciphertext(plaintext.size(), '\0');
+  std::string tag(kSecretTagSize, '\0');
+  int len = 0;
+  int final_len = 0;
+  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(nonce)) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()), &len,
+                        Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()) + len,
+                          &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kSecretTagSize, tag.data()) != 1) {
+    return Internal("AES-256-GCM encryption failed");
+  }
+  return std::string(kPrefix) + Base64Encode(salt_bytes + nonce + ciphertext + tag);
+}
+
+Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase) {
+  REX_ASSIGN_OR_RETURN(Parts parts, Parse(text));
+  if (passphrase.empty()) return Unauthenticated("wrong passphrase or corrupted value");
+  KeyGuard key;
+  if (!Cache().Get(passphrase, parts.salt, &key.key))
+    return Internal("scrypt key derivation failed");
+
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
+  std::string plaintext(parts.ciphertext.size(), '\0');
+  int len = 0;
+  int final_len = 0;
+  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(parts.nonce)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &len,
+                        Bytes(parts.ciphertext), static_cast<int>(parts.ciphertext.size())) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kSecretTagSize, parts.tag.data()) != 1) {
+    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    return Internal("AES-256-GCM decryption failed to start");
+  }
+  // The tag is checked here; on mismatch nothing decrypted is returned.
+  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + len,
+                          &final_len) != 1) {
+    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    return Unauthenticated("wrong passphrase or corrupted value");
+  }
+  return plaintext;
+}
+
+Result<std::string> SecretSalt(std::string_view text) {
+  REX_ASSIGN_OR_RETURN(Parts parts, Parse(text));
+  return parts.salt;
+}
+
+size_t SecretKeyDerivations() { return Cache().derivations(); }
+
+}  // namespace rex::base
