@@ -16,14 +16,13 @@ namespace rex::base {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(const T& value) : value_(value) {}  // NOLINT(google-explicit-constructor)
+  Result(const T& value) : value_(value) {}        // NOLINT(google-explicit-constructor)
   Result(T&& value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  template <typename U,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, Status> &&
-                                        !std::is_same_v<std::decay_t<U>, Result<T>>>>
+  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                    !std::is_same_v<std::decay_t<U>, Status> &&
+                                                    !std::is_same_v<std::decay_t<U>, Result<T>>>>
   Result(U&& value) : value_(T(std::forward<U>(value))) {}  // NOLINT(google-explicit-constructor)
-  Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+  Result(Status status) : status_(std::move(status)) {      // NOLINT(google-explicit-constructor)
     REX_CHECK(!status_.ok());
   }
 
@@ -64,7 +63,7 @@ class [[nodiscard]] Result {
 // Evaluates `expr` (a Result<T>); on error returns its Status, else moves the value into `lhs`.
 #define REX_ASSIGN_OR_RETURN(lhs, expr) \
   REX_ASSIGN_OR_RETURN_IMPL_(REX_STATUS_CONCAT_(rex_result_, __LINE__), lhs, expr)
-#define REX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                               \
+#define REX_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)     \
+  auto tmp = (expr);                                   \
   if (!tmp.has_value()) return std::move(tmp).error(); \
   lhs = std::move(tmp).value()

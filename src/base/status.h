@@ -9,17 +9,17 @@ namespace rex::base {
 // Canonical error codes, chosen by how the caller should react.
 enum class Code {
   kOk = 0,
-  kInvalidArgument,    // fix the input (config, flag, file, template)
-  kNotFound,           // the thing asked for does not exist
-  kAlreadyExists,      // refusing to overwrite or create twice
-  kFailedPrecondition, // fix the state first (e.g. a stack in UPDATE_ROLLBACK_FAILED)
-  kUnauthenticated,    // credentials missing, expired or wrong
-  kPermissionDenied,   // credentials valid but not allowed
-  kUnavailable,        // transient: throttling, 5xx, dropped connection; retry
-  kDeadlineExceeded,   // timed out
-  kCancelled,          // the user stopped it (Ctrl-C)
-  kAborted,            // the operation ran and failed (e.g. the stack rolled back)
-  kInternal,           // our bug
+  kInvalidArgument,     // fix the input (config, flag, file, template)
+  kNotFound,            // the thing asked for does not exist
+  kAlreadyExists,       // refusing to overwrite or create twice
+  kFailedPrecondition,  // fix the state first (e.g. a stack in UPDATE_ROLLBACK_FAILED)
+  kUnauthenticated,     // credentials missing, expired or wrong
+  kPermissionDenied,    // credentials valid but not allowed
+  kUnavailable,         // transient: throttling, 5xx, dropped connection; retry
+  kDeadlineExceeded,    // timed out
+  kCancelled,           // the user stopped it (Ctrl-C)
+  kAborted,             // the operation ran and failed (e.g. the stack rolled back)
+  kInternal,            // our bug
 };
 
 std::string_view CodeName(Code code);
@@ -84,8 +84,8 @@ inline Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; 
 #define REX_STATUS_CONCAT_(a, b) REX_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the Status of `expr` from the enclosing function if it is not OK.
-#define REX_RETURN_IF_ERROR(expr)                                \
-  do {                                                           \
-    ::rex::base::Status rex_status_ = (expr);                    \
-    if (!rex_status_.ok()) return rex_status_;                   \
+#define REX_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::rex::base::Status rex_status_ = (expr);  \
+    if (!rex_status_.ok()) return rex_status_; \
   } while (false)

@@ -64,6 +64,7 @@ class CfnResource : public CfnElement {
   void set_condition(const CfnElement& condition);
   std::optional<DeletionPolicy> deletion_policy() const { return deletion_policy_; }
   std::optional<DeletionPolicy> update_replace_policy() const { return update_replace_policy_; }
+  const CfnElement* condition() const { return condition_; }
 
   // Escape hatch: sets a property by dotted path ("NetworkConfiguration.AwsvpcConfiguration.
   // AssignPublicIp") over what the typed props render. A null value deletes the property.
@@ -86,8 +87,6 @@ class CfnResource : public CfnElement {
   std::optional<DeletionPolicy> update_replace_policy_;
   const CfnElement* condition_ = nullptr;
   std::vector<std::pair<std::string, Value>> overrides_;
-
-  friend class Stack;
 };
 
 struct ParameterProps {

@@ -26,7 +26,7 @@ List<Str> Cidr(const Str& ip_block, int count, int cidr_bits);
 Str ImportValue(const Str& export_name);
 Str Base64(const Str& text);
 // Fn::If on a condition; both branches must be of one type.
-Value If(const Condition& condition, Value if_true, Value if_false);
+Value IfValue(const Condition& condition, Value if_true, Value if_false);
 Str If(const Condition& condition, const Str& if_true, const Str& if_false);
 // The AWS::NoValue pseudo parameter, for use in an If branch.
 Value NoValue();

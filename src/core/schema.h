@@ -11,7 +11,18 @@ namespace rex::core {
 // (spec/) into static tables. Everything here points into static storage: never free it,
 // share it freely between threads.
 
-enum class TypeKind { kString, kInteger, kNumber, kBoolean, kJson, kList, kMap, kStruct, kTag, kUnion };
+enum class TypeKind {
+  kString,
+  kInteger,
+  kNumber,
+  kBoolean,
+  kJson,
+  kList,
+  kMap,
+  kStruct,
+  kTag,
+  kUnion
+};
 
 // Whether changing a property replaces the resource (the schema's `causesReplacement`).
 enum class Replacement { kNo, kYes, kMaybe };
@@ -30,7 +41,7 @@ struct PropertySchema {
   bool required = false;
   Replacement replacement = Replacement::kNo;
   std::span<const std::string_view> allowed_values = {};  // enum; empty = any
-  std::string_view pattern = {};                           // ECMAScript regex; empty = any
+  std::string_view pattern = {};                          // ECMAScript regex; empty = any
   std::optional<int64_t> min_length = {};
   std::optional<int64_t> max_length = {};
   std::optional<double> minimum = {};

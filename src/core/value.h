@@ -4,8 +4,8 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -22,15 +22,15 @@ class CfnElement;  // a resource, parameter or condition: has a logical id in on
 // every reference stays inside its stack. Values are immutable once built and cheap to move.
 class Value {
  public:
-  Value() = default;  // null: "not set"
-  Value(const char* s) : json_(s) {}              // NOLINT(google-explicit-constructor)
-  Value(std::string s) : json_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  Value() = default;                                    // null: "not set"
+  Value(const char* s) : json_(s) {}                    // NOLINT(google-explicit-constructor)
+  Value(std::string s) : json_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
   Value(std::string_view s) : json_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
   template <typename T, typename = std::enable_if_t<std::is_same_v<T, bool>>>
-  Value(T b) : json_(b) {}  // NOLINT(google-explicit-constructor)
+  Value(T b) : json_(b) {}                          // NOLINT(google-explicit-constructor)
   Value(int i) : json_(static_cast<int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
-  Value(int64_t i) : json_(i) {}                     // NOLINT(google-explicit-constructor)
-  Value(double d) : json_(d) {}                      // NOLINT(google-explicit-constructor)
+  Value(int64_t i) : json_(i) {}                    // NOLINT(google-explicit-constructor)
+  Value(double d) : json_(d) {}                     // NOLINT(google-explicit-constructor)
 
   static Value List(std::vector<Value> items);
   // An object; keys are emitted sorted whatever the order given.
@@ -65,9 +65,9 @@ class Value {
 // the same type fits a field, and a token of another type does not compile.
 class Str {
  public:
-  Str(const char* s) : value_(s) {}               // NOLINT(google-explicit-constructor)
-  Str(std::string s) : value_(std::move(s)) {}   // NOLINT(google-explicit-constructor)
-  Str(std::string_view s) : value_(s) {}         // NOLINT(google-explicit-constructor)
+  Str(const char* s) : value_(s) {}             // NOLINT(google-explicit-constructor)
+  Str(std::string s) : value_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  Str(std::string_view s) : value_(s) {}        // NOLINT(google-explicit-constructor)
   // A token that CloudFormation resolves to a string (Ref, GetAtt, Join, Sub, ...).
   static Str Token(Value v) { return Str(std::move(v), 0); }
   const Value& value() const { return value_; }
@@ -79,7 +79,8 @@ class Str {
 
 class Int {
  public:
-  template <typename T, typename = std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>>
+  template <typename T,
+            typename = std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>>
   Int(T i) : value_(static_cast<int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
   static Int Token(Value v) { return Int(std::move(v), 0); }
   const Value& value() const { return value_; }
@@ -91,7 +92,8 @@ class Int {
 
 class Num {
  public:
-  template <typename T, typename = std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>>>
+  template <typename T,
+            typename = std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>>>
   Num(T d) : value_(MakeLiteral(d)) {}  // NOLINT(google-explicit-constructor)
   static Num Token(Value v) { return Num(std::move(v), 0); }
   const Value& value() const { return value_; }
@@ -124,8 +126,9 @@ class Bool {
 // Free-form JSON (policy documents, JSON-typed properties).
 class Json {
  public:
-  Json(base::Json j) : value_(Value::FromJson(std::move(j))) {}  // NOLINT(google-explicit-constructor)
-  Json(Value v) : value_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  Json(base::Json j)
+      : value_(Value::FromJson(std::move(j))) {}  // NOLINT(google-explicit-constructor)
+  Json(Value v) : value_(std::move(v)) {}         // NOLINT(google-explicit-constructor)
   const Value& value() const { return value_; }
 
  private:

@@ -28,7 +28,8 @@ TEST_F(FilesTest, WriteThenRead) {
   EXPECT_EQ(*read, "hello\n");
   // Only the file itself is left behind: no temporary files.
   int entries = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_ / "sub")) ++entries;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_ / "sub"))
+    ++entries;
   EXPECT_EQ(entries, 1);
 }
 

@@ -11,8 +11,9 @@ TEST(EditDistanceTest, Table) {
     const char* b;
     size_t distance;
   };
-  for (const Case& c : {Case{"", "", 0}, Case{"abc", "abc", 0}, Case{"abc", "abd", 1},
-                        Case{"vpcCidr", "vpcCdir", 2}, Case{"", "abc", 3}, Case{"kitten", "sitting", 3}}) {
+  for (const Case& c :
+       {Case{"", "", 0}, Case{"abc", "abc", 0}, Case{"abc", "abd", 1},
+        Case{"vpcCidr", "vpcCdir", 2}, Case{"", "abc", 3}, Case{"kitten", "sitting", 3}}) {
     EXPECT_EQ(EditDistance(c.a, c.b), c.distance) << c.a << " vs " << c.b;
   }
 }

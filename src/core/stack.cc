@@ -1,0 +1,649 @@
+#include "core/stack.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <unordered_map>
+
+#include "base/strings.h"
+
+namespace rex::core {
+namespace {
+
+const char* JsonTypeName(const base::Json& j) {
+  switch (j.type()) {
+    case base::Json::value_t::null:
+      return "null";
+    case base::Json::value_t::boolean:
+      return "a boolean";
+    case base::Json::value_t::number_integer:
+    case base::Json::value_t::number_unsigned:
+      return "an integer";
+    case base::Json::value_t::number_float:
+      return "a number";
+    case base::Json::value_t::string:
+      return "a string";
+    case base::Json::value_t::array:
+      return "a list";
+    case base::Json::value_t::object:
+      return "an object";
+    default:
+      return "a value";
+  }
+}
+
+bool IsIntrinsic(const base::Json& j) {
+  if (!j.is_object() || j.size() != 1) return false;
+  const std::string& key = j.begin().key();
+  return key == "Ref" || key == "Condition" || key.rfind("Fn::", 0) == 0;
+}
+
+// Compiled schema patterns, shared by all validations. AWS writes some patterns in a regex
+// dialect std::regex does not know (\p{...}); those are not checked.
+const std::regex* CompiledPattern(std::string_view pattern) {
+  static std::mutex mu;
+  static std::unordered_map<const char*, std::unique_ptr<std::regex>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(pattern.data());
+  if (it != cache.end()) return it->second.get();
+  std::unique_ptr<std::regex> compiled;
+  try {
+    compiled = std::make_unique<std::regex>(std::string(pattern), std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    compiled = nullptr;
+  }
+  const std::regex* out = compiled.get();
+  cache.emplace(pattern.data(), std::move(compiled));
+  return out;
+}
+
+bool IsNumericString(const std::string& s, bool integer_only) {
+  if (s.empty()) return false;
+  size_t i = (s[0] == '-') ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < s.size(); ++i) {
+    if (std::isdigit(static_cast<unsigned char>(s[i]))) {
+      digits = true;
+    } else if (s[i] == '.' && !dot && !integer_only) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+void ValidateValue(const base::Json& value, const PropertySchema& prop, const TypeSchema& type,
+                   const std::string& path, const std::string& name, std::vector<Diagnostic>& out);
+
+void Error(std::vector<Diagnostic>& out, const std::string& path, const std::string& property,
+           std::string message) {
+  out.push_back({Diagnostic::Severity::kError, path, property, std::move(message)});
+}
+
+void CheckStringConstraints(const std::string& s, const PropertySchema& prop,
+                            const std::string& path, const std::string& name,
+                            std::vector<Diagnostic>& out) {
+  if (!prop.allowed_values.empty() &&
+      std::find(prop.allowed_values.begin(), prop.allowed_values.end(), s) ==
+          prop.allowed_values.end()) {
+    std::vector<std::string> allowed(prop.allowed_values.begin(), prop.allowed_values.end());
+    Error(out, path, name, Quoted(s) + " is not allowed; use one of: " + base::Join(allowed, ", "));
+    return;
+  }
+  if (prop.min_length && static_cast<int64_t>(s.size()) < *prop.min_length) {
+    Error(out, path, name,
+          Quoted(s) + " is shorter than the minimum length " + std::to_string(*prop.min_length));
+  }
+  if (prop.max_length && static_cast<int64_t>(s.size()) > *prop.max_length) {
+    Error(out, path, name,
+          "value of length " + std::to_string(s.size()) + " is longer than the maximum length " +
+              std::to_string(*prop.max_length));
+  }
+  if (!prop.pattern.empty()) {
+    if (const std::regex* re = CompiledPattern(prop.pattern)) {
+      if (!std::regex_search(s, *re)) {
+        Error(out, path, name,
+              Quoted(s) + " does not match the pattern " + std::string(prop.pattern));
+      }
+    }
+  }
+}
+
+void CheckNumberConstraints(double n, const PropertySchema& prop, const std::string& path,
+                            const std::string& name, std::vector<Diagnostic>& out) {
+  auto text = [](double d) {
+    std::string s = std::to_string(d);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  if (prop.minimum && n < *prop.minimum) {
+    Error(out, path, name, text(n) + " is below the minimum " + text(*prop.minimum));
+  }
+  if (prop.maximum && n > *prop.maximum) {
+    Error(out, path, name, text(n) + " is above the maximum " + text(*prop.maximum));
+  }
+}
+
+void ValidateValue(const base::Json& value, const PropertySchema& prop, const TypeSchema& type,
+                   const std::string& path, const std::string& name, std::vector<Diagnostic>& out) {
+  if (IsIntrinsic(value)) return;  // resolved by CloudFormation; typed at compile time
+  switch (type.kind) {
+    case TypeKind::kString:
+      if (value.is_string()) {
+        CheckStringConstraints(value.get<std::string>(), prop, path, name, out);
+      } else {
+        Error(out, path, name, std::string("expected a string, got ") + JsonTypeName(value));
+      }
+      return;
+    case TypeKind::kInteger:
+      if (value.is_number_integer()) {
+        CheckNumberConstraints(value.get<double>(), prop, path, name, out);
+      } else if (!(value.is_string() && IsNumericString(value.get<std::string>(), true))) {
+        Error(out, path, name, std::string("expected an integer, got ") + JsonTypeName(value));
+      }
+      return;
+    case TypeKind::kNumber:
+      if (value.is_number()) {
+        CheckNumberConstraints(value.get<double>(), prop, path, name, out);
+      } else if (!(value.is_string() && IsNumericString(value.get<std::string>(), false))) {
+        Error(out, path, name, std::string("expected a number, got ") + JsonTypeName(value));
+      }
+      return;
+    case TypeKind::kBoolean:
+      if (!value.is_boolean() && !(value.is_string() && (value == "true" || value == "false"))) {
+        Error(out, path, name, std::string("expected a boolean, got ") + JsonTypeName(value));
+      }
+      return;
+    case TypeKind::kJson:
+    case TypeKind::kUnion:
+      return;
+    case TypeKind::kList:
+      if (!value.is_array()) {
+        Error(out, path, name, std::string("expected a list, got ") + JsonTypeName(value));
+        return;
+      }
+      for (size_t i = 0; i < value.size(); ++i) {
+        ValidateValue(value[i], prop, *type.element, path, name + "[" + std::to_string(i) + "]",
+                      out);
+      }
+      return;
+    case TypeKind::kMap:
+      if (!value.is_object()) {
+        Error(out, path, name, std::string("expected a map, got ") + JsonTypeName(value));
+        return;
+      }
+      for (const auto& [key, item] : value.items()) {
+        ValidateValue(item, prop, *type.element, path, name + "." + key, out);
+      }
+      return;
+    case TypeKind::kStruct:
+      ValidateProperties(value, type.struct_type->properties, path, name + ".", out);
+      return;
+    case TypeKind::kTag:
+      if (!value.is_object() || !value.contains("Key") || !value.contains("Value")) {
+        Error(out, path, name, "a tag needs Key and Value");
+      }
+      return;
+  }
+}
+
+struct Collected {
+  std::vector<const CfnResource*> resources;
+  std::vector<const Parameter*> parameters;
+  std::vector<const Condition*> conditions;
+  std::vector<const Output*> outputs;
+  std::vector<Diagnostic> diagnostics;
+};
+
+void Collect(const Construct& node, const Stack& stack, Collected& c) {
+  for (const Diagnostic& d : node.diagnostics()) c.diagnostics.push_back(d);
+  if (const auto* element = dynamic_cast<const CfnElement*>(&node)) {
+    switch (element->section()) {
+      case CfnElement::Section::kResource:
+        c.resources.push_back(static_cast<const CfnResource*>(element));
+        break;
+      case CfnElement::Section::kParameter:
+        c.parameters.push_back(static_cast<const Parameter*>(element));
+        break;
+      case CfnElement::Section::kCondition:
+        c.conditions.push_back(static_cast<const Condition*>(element));
+        break;
+      case CfnElement::Section::kOutput:
+        c.outputs.push_back(static_cast<const Output*>(element));
+        break;
+    }
+  }
+  for (const auto& child : node.children()) {
+    // A nested Stack is a template of its own.
+    if (dynamic_cast<const Stack*>(child.get()) != nullptr && child->stack() != &stack) continue;
+    Collect(*child, stack, c);
+  }
+}
+
+const char* DeletionPolicyName(DeletionPolicy p) {
+  switch (p) {
+    case DeletionPolicy::kDelete:
+      return "Delete";
+    case DeletionPolicy::kRetain:
+      return "Retain";
+    case DeletionPolicy::kSnapshot:
+      return "Snapshot";
+    case DeletionPolicy::kRetainExceptOnCreate:
+      return "RetainExceptOnCreate";
+  }
+  return "Delete";
+}
+
+bool IsPseudoParameter(std::string_view name) {
+  static const std::set<std::string_view> kPseudo = {
+      "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",   "AWS::Partition",
+      "AWS::Region",    "AWS::StackId",          "AWS::StackName", "AWS::URLSuffix"};
+  return kPseudo.count(name) > 0;
+}
+
+// Names a Fn::Sub format string refers to: ${Name} and ${Name.Attribute}; ${!Literal} is
+// an escape.
+std::vector<std::string> SubReferences(const std::string& format) {
+  std::vector<std::string> names;
+  size_t pos = 0;
+  while ((pos = format.find("${", pos)) != std::string::npos) {
+    size_t end = format.find('}', pos + 2);
+    if (end == std::string::npos) break;
+    std::string name = format.substr(pos + 2, end - pos - 2);
+    if (!name.empty() && name[0] != '!') names.push_back(std::move(name));
+    pos = end + 1;
+  }
+  return names;
+}
+
+class Synthesizer {
+ public:
+  explicit Synthesizer(const Stack& stack) : stack_(stack) {}
+
+  base::Result<Template> Run() {
+    Collect(stack_, stack_, c_);
+    for (Diagnostic& d : c_.diagnostics) Report(std::move(d));
+    IndexLogicalIds();
+    base::Json resources = base::Json::object();
+    for (const CfnResource* r : c_.resources) resources[r->logical_id()] = RenderResource(*r);
+    CheckCycles();
+
+    base::Json tmpl = base::Json::object();
+    tmpl["AWSTemplateFormatVersion"] = "2010-09-09";
+    if (!stack_.props().description.empty()) tmpl["Description"] = stack_.props().description;
+    if (!c_.parameters.empty()) tmpl["Parameters"] = RenderParameters();
+    if (!c_.conditions.empty()) tmpl["Conditions"] = RenderConditions();
+    tmpl["Resources"] = std::move(resources);
+    if (!c_.outputs.empty()) tmpl["Outputs"] = RenderOutputs();
+
+    if (!errors_.empty()) {
+      std::string message;
+      for (const Diagnostic& d : errors_) message += d.ToString() + "\n";
+      message += std::to_string(errors_.size()) + (errors_.size() == 1 ? " error" : " errors") +
+                 "; no template written";
+      return base::InvalidArgument(std::move(message));
+    }
+    return Template{std::move(tmpl), std::move(warnings_)};
+  }
+
+ private:
+  void Report(Diagnostic d) {
+    (d.severity == Diagnostic::Severity::kError ? errors_ : warnings_).push_back(std::move(d));
+  }
+  void Error(const Construct& where, std::string property, std::string message) {
+    Report({Diagnostic::Severity::kError, where.path(), std::move(property), std::move(message)});
+  }
+
+  void IndexLogicalIds() {
+    auto add = [&](std::map<std::string, const CfnElement*>& index, const CfnElement& e) {
+      auto [it, inserted] = index.emplace(e.logical_id(), &e);
+      if (!inserted) {
+        Error(e, "",
+              "logical id " + e.logical_id() + " is also used by " + it->second->path() +
+                  "; rename one of the constructs");
+      }
+    };
+    for (const CfnResource* r : c_.resources) add(referable_, *r);
+    for (const Parameter* p : c_.parameters) add(referable_, *p);
+    for (const Condition* cond : c_.conditions) add(conditions_, *cond);
+    for (const Output* o : c_.outputs) add(outputs_, *o);
+  }
+
+  // Checks that every element `value` references belongs to this stack.
+  void CheckRefsInStack(const Construct& where, const std::string& property, const Value& value) {
+    for (const CfnElement* e : value.refs()) {
+      if (e->stack() != &stack_) {
+        foreign_ids_.insert(e->logical_id());
+        std::string other = e->stack() != nullptr ? e->stack()->path() : std::string("no stack");
+        Error(where, property,
+              "references " + e->path() + " of stack " + other + ", outside stack " +
+                  stack_.path() + "; pass it as a parameter or an exported output");
+      }
+    }
+  }
+
+  // Walks a rendered JSON value for Ref, Fn::GetAtt and Fn::Sub, checking each name
+  // resolves, and records resource dependencies of `from`.
+  void ResolveNames(const Construct& where, const std::string& property, const base::Json& j,
+                    const CfnResource* from, const std::set<std::string>& sub_vars = {}) {
+    if (j.is_array()) {
+      for (const auto& item : j) ResolveNames(where, property, item, from, sub_vars);
+      return;
+    }
+    if (!j.is_object()) return;
+    if (j.size() == 1) {
+      const std::string& key = j.begin().key();
+      const base::Json& arg = j.begin().value();
+      if (key == "Ref" && arg.is_string()) {
+        ResolveName(where, property, arg.get<std::string>(), "", from, "Ref");
+        return;
+      }
+      if (key == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() &&
+          arg[1].is_string()) {
+        ResolveName(where, property, arg[0].get<std::string>(), arg[1].get<std::string>(), from,
+                    "Fn::GetAtt");
+        return;
+      }
+      if (key == "Fn::Sub") {
+        std::string format;
+        std::set<std::string> vars;
+        if (arg.is_string()) {
+          format = arg.get<std::string>();
+        } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
+          format = arg[0].get<std::string>();
+          if (arg[1].is_object()) {
+            for (const auto& [name, v] : arg[1].items()) {
+              vars.insert(name);
+              ResolveNames(where, property, v, from);
+            }
+          }
+        }
+        for (const std::string& name : SubReferences(format)) {
+          if (vars.count(name)) continue;
+          size_t dot = name.find('.');
+          if (dot == std::string::npos) {
+            ResolveName(where, property, name, "", from, "Fn::Sub");
+          } else {
+            ResolveName(where, property, name.substr(0, dot), name.substr(dot + 1), from,
+                        "Fn::Sub");
+          }
+        }
+        return;
+      }
+      if (key == "Condition" && arg.is_string()) {
+        if (!conditions_.count(arg.get<std::string>())) {
+          Error(where, property, "refers to an undefined condition " + arg.get<std::string>());
+        }
+        return;
+      }
+      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+        if (!conditions_.count(arg[0].get<std::string>())) {
+          Error(where, property,
+                "Fn::If names an undefined condition " + arg[0].get<std::string>());
+        }
+        for (size_t i = 1; i < arg.size(); ++i) ResolveNames(where, property, arg[i], from);
+        return;
+      }
+    }
+    for (const auto& [k, v] : j.items()) ResolveNames(where, property, v, from, sub_vars);
+  }
+
+  void ResolveName(const Construct& where, const std::string& property, const std::string& name,
+                   const std::string& attribute, const CfnResource* from, const char* function) {
+    if (attribute.empty() && IsPseudoParameter(name)) return;
+    auto it = referable_.find(name);
+    if (it == referable_.end()) {
+      if (foreign_ids_.count(name)) return;  // already reported as outside the stack
+      std::vector<std::string> names;
+      for (const auto& [id, e] : referable_) names.push_back(id);
+      std::string hint = base::ClosestMatch(name, names);
+      Error(where, property,
+            std::string(function) + " to " + name + ", which is not in this stack" +
+                (hint.empty() ? std::string() : "; did you mean " + hint + "?"));
+      return;
+    }
+    const auto* target = dynamic_cast<const CfnResource*>(it->second);
+    if (!attribute.empty()) {
+      if (target == nullptr) {
+        Error(where, property,
+              std::string(function) + " asks parameter " + name + " for attribute " + attribute +
+                  "; parameters have none");
+        return;
+      }
+      if (target->schema().FindAttribute(attribute) == nullptr) {
+        std::vector<std::string> attrs;
+        for (const auto& a : target->schema().attributes) attrs.emplace_back(a.name);
+        Error(where, property,
+              std::string(target->type()) + " " + name + " has no attribute " + attribute +
+                  "; it has: " + (attrs.empty() ? "none" : base::Join(attrs, ", ")));
+        return;
+      }
+    }
+    if (from != nullptr && target != nullptr && target != from) {
+      edges_[from].insert(target);
+    } else if (from != nullptr && target == from) {
+      Error(where, property, "refers to the resource itself");
+    }
+  }
+
+  base::Json RenderResource(const CfnResource& r) {
+    Value props = r.Properties();
+    CheckRefsInStack(r, "", props);
+    base::Json out = base::Json::object();
+    out["Type"] = std::string(r.type());
+    if (!props.is_null() && !(props.json().is_object() && props.json().empty())) {
+      ValidateProperties(props.json(), r.schema().properties, r.path(), "", errors_);
+      ResolveNames(r, "", props.json(), &r);
+      out["Properties"] = props.json();
+    } else {
+      ValidateProperties(base::Json::object(), r.schema().properties, r.path(), "", errors_);
+    }
+    if (!r.explicit_depends_on().empty()) {
+      std::vector<std::string> ids;
+      for (const CfnResource* d : r.explicit_depends_on()) {
+        if (d->stack() != &stack_) {
+          Error(r, "DependsOn", "depends on " + d->path() + ", outside stack " + stack_.path());
+          continue;
+        }
+        ids.push_back(d->logical_id());
+        edges_[&r].insert(d);
+      }
+      std::sort(ids.begin(), ids.end());
+      out["DependsOn"] = ids;
+    }
+    if (r.deletion_policy()) out["DeletionPolicy"] = DeletionPolicyName(*r.deletion_policy());
+    if (r.update_replace_policy()) {
+      out["UpdateReplacePolicy"] = DeletionPolicyName(*r.update_replace_policy());
+    }
+    if (r.condition() != nullptr) {
+      if (r.condition()->stack() != &stack_) {
+        Error(r, "Condition", "uses condition " + r.condition()->path() + " of another stack");
+      }
+      out["Condition"] = r.condition()->logical_id();
+    }
+    out["Metadata"] = base::Json::object({{"rex:path", r.path()}});
+    return out;
+  }
+
+  base::Json RenderParameters() {
+    base::Json out = base::Json::object();
+    for (const Parameter* p : c_.parameters) {
+      const ParameterProps& props = p->props();
+      base::Json j = base::Json::object();
+      j["Type"] = props.type;
+      if (!props.description.empty()) j["Description"] = props.description;
+      if (props.default_value) j["Default"] = props.default_value->json();
+      if (props.no_echo) j["NoEcho"] = true;
+      if (!props.allowed_values.empty()) j["AllowedValues"] = props.allowed_values;
+      if (props.min_length) j["MinLength"] = *props.min_length;
+      out[p->logical_id()] = std::move(j);
+    }
+    return out;
+  }
+
+  base::Json RenderConditions() {
+    base::Json out = base::Json::object();
+    for (const Condition* c : c_.conditions) {
+      CheckRefsInStack(*c, "", c->expression());
+      ResolveNames(*c, "", c->expression().json(), nullptr);
+      out[c->logical_id()] = c->expression().json();
+    }
+    return out;
+  }
+
+  base::Json RenderOutputs() {
+    base::Json out = base::Json::object();
+    for (const Output* o : c_.outputs) {
+      const OutputProps& props = o->props();
+      CheckRefsInStack(*o, "Value", props.value);
+      ResolveNames(*o, "Value", props.value.json(), nullptr);
+      base::Json j = base::Json::object();
+      j["Value"] = props.value.json();
+      if (!props.description.empty()) j["Description"] = props.description;
+      if (props.export_name) {
+        CheckRefsInStack(*o, "Export", props.export_name->value());
+        j["Export"] = base::Json::object({{"Name", props.export_name->value().json()}});
+      }
+      out[o->logical_id()] = std::move(j);
+    }
+    return out;
+  }
+
+  // Depth-first search over resource dependencies; reports each cycle once.
+  void CheckCycles() {
+    enum class Mark { kNone, kActive, kDone };
+    std::map<const CfnResource*, Mark> marks;
+    std::vector<const CfnResource*> trail;
+    std::function<void(const CfnResource*)> visit = [&](const CfnResource* r) {
+      marks[r] = Mark::kActive;
+      trail.push_back(r);
+      auto it = edges_.find(r);
+      if (it != edges_.end()) {
+        // Visit in logical id order so the reported cycle is deterministic.
+        std::vector<const CfnResource*> next(it->second.begin(), it->second.end());
+        std::sort(next.begin(), next.end(), [](const CfnResource* a, const CfnResource* b) {
+          return a->logical_id() < b->logical_id();
+        });
+        for (const CfnResource* n : next) {
+          if (marks[n] == Mark::kActive) {
+            auto start = std::find(trail.begin(), trail.end(), n);
+            std::string cycle;
+            for (auto i = start; i != trail.end(); ++i) cycle += (*i)->logical_id() + " -> ";
+            cycle += n->logical_id();
+            Error(*n, "", "dependency cycle: " + cycle);
+          } else if (marks[n] == Mark::kNone) {
+            visit(n);
+          }
+        }
+      }
+      trail.pop_back();
+      marks[r] = Mark::kDone;
+    };
+    std::vector<const CfnResource*> all = c_.resources;
+    std::sort(all.begin(), all.end(), [](const CfnResource* a, const CfnResource* b) {
+      return a->logical_id() < b->logical_id();
+    });
+    for (const CfnResource* r : all) {
+      if (marks[r] == Mark::kNone) visit(r);
+    }
+  }
+
+  const Stack& stack_;
+  Collected c_;
+  std::vector<Diagnostic> errors_;
+  std::vector<Diagnostic> warnings_;
+  std::map<std::string, const CfnElement*> referable_;
+  std::map<std::string, const CfnElement*> conditions_;
+  std::map<std::string, const CfnElement*> outputs_;
+  std::map<const CfnResource*, std::set<const CfnResource*>> edges_;
+  std::set<std::string> foreign_ids_;
+};
+
+void EmitYaml(YAML::Emitter& out, const base::Json& j) {
+  switch (j.type()) {
+    case base::Json::value_t::object:
+      out << YAML::BeginMap;
+      for (const auto& [key, value] : j.items()) {
+        out << YAML::Key << key << YAML::Value;
+        EmitYaml(out, value);
+      }
+      out << YAML::EndMap;
+      return;
+    case base::Json::value_t::array:
+      out << YAML::BeginSeq;
+      for (const auto& item : j) EmitYaml(out, item);
+      out << YAML::EndSeq;
+      return;
+    case base::Json::value_t::string:
+      out << YAML::DoubleQuoted << j.get<std::string>();
+      return;
+    case base::Json::value_t::boolean:
+      out << (j.get<bool>() ? "true" : "false");
+      return;
+    case base::Json::value_t::null:
+      out << YAML::Null;
+      return;
+    default:
+      out << j.dump();
+      return;
+  }
+}
+
+}  // namespace
+
+void ValidateProperties(const base::Json& value, std::span<const PropertySchema> properties,
+                        const std::string& path, const std::string& prefix,
+                        std::vector<Diagnostic>& out) {
+  if (IsIntrinsic(value)) return;
+  if (!value.is_object()) {
+    std::string name = prefix.empty() ? std::string() : prefix.substr(0, prefix.size() - 1);
+    Error(out, path, name, std::string("expected an object, got ") + JsonTypeName(value));
+    return;
+  }
+  for (const PropertySchema& p : properties) {
+    if (p.required && !value.contains(std::string(p.name))) {
+      Error(out, path, prefix + std::string(p.name), "missing required property");
+    }
+  }
+  for (const auto& [key, item] : value.items()) {
+    const PropertySchema* p = FindIn(properties, key);
+    if (p == nullptr) {
+      std::vector<std::string> names;
+      for (const PropertySchema& q : properties) names.emplace_back(q.name);
+      std::string hint = base::ClosestMatch(key, names);
+      Error(out, path, prefix + key,
+            "unknown property" + (hint.empty() ? std::string() : "; did you mean " + hint + "?"));
+      continue;
+    }
+    ValidateValue(item, *p, p->type, path, prefix + key, out);
+  }
+}
+
+std::string Template::ToJson() const { return base::DumpJson(json); }
+
+std::string Template::ToYaml() const {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  EmitYaml(out, json);
+  std::string text = out.c_str();
+  text += '\n';
+  return text;
+}
+
+Stack::Stack(Construct& scope, std::string id, StackProps props)
+    : Construct(scope, std::move(id)), props_(std::move(props)) {
+  set_stack(this);
+}
+
+base::Result<Template> Stack::Synthesize() const { return Synthesizer(*this).Run(); }
+
+}  // namespace rex::core
