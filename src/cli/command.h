@@ -1,0 +1,56 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "cli/terminal.h"
+
+namespace rex::cli {
+
+// Flags every command accepts (DESIGN.md, "Global flags").
+struct GlobalOptions {
+  std::string stack;         // --stack; empty = REX_STACK, else "dev"
+  std::string region;        // --region
+  std::string profile;       // --profile
+  std::string endpoint_url;  // --endpoint-url
+  bool json = false;         // --json
+  bool no_color = false;     // --no-color
+  int verbose = 0;           // -v, repeatable
+};
+
+// What a command handler gets.
+struct Context {
+  Io& io;
+  const GlobalOptions& global;
+  Style out;  // styles for io.out
+  Style err;  // styles for io.err
+
+  // Prints "rex: error: <message>" (or a multi-line message as is) to io.err.
+  void PrintError(const base::Status& status) const;
+  void PrintWarning(std::string_view message) const;
+  void PrintNote(std::string_view message) const;
+};
+
+// A command of the table: its name, one-line help, flag setup and handler. `Setup` adds the
+// command's own flags to its CLI11 subcommand and returns the handler, which captures the
+// parsed flag values.
+struct Command {
+  std::string name;
+  std::string summary;
+  std::function<std::function<int(Context&)>(CLI::App&)> setup;
+};
+
+// Maps a Status to the exit code: kInvalidArgument, kNotFound, kAlreadyExists → 2; else 1.
+int ExitCodeFor(const base::Status& status);
+
+// The command table, in the order `rex --help` lists it.
+const std::vector<Command>& Commands();
+
+// Each command's entry, defined in its own file.
+Command SynthCommand();
+
+}  // namespace rex::cli

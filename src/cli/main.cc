@@ -1,0 +1,27 @@
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::error_code ec;
+  rex::cli::Io io{
+      .out = std::cout,
+      .err = std::cerr,
+      .out_is_tty = ::isatty(STDOUT_FILENO) == 1,
+      .err_is_tty = ::isatty(STDERR_FILENO) == 1,
+      .getenv = [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        if (value == nullptr) return std::nullopt;
+        return std::string(value);
+      },
+      .cwd = std::filesystem::current_path(ec).string(),
+  };
+  int code = rex::cli::Run(argc, argv, io);
+  std::cout.flush();
+  return code;
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rex::cli {
+
+// Everything a command touches outside the process: its streams, the environment and the
+// working directory. main() fills it from the real process; tests give string streams.
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+  bool out_is_tty = false;
+  bool err_is_tty = false;
+  // Looks up an environment variable; nullopt when unset.
+  std::function<std::optional<std::string>(std::string_view)> getenv;
+  std::string cwd = ".";
+};
+
+// ANSI styles, applied only when colour is on: the stream is a terminal, NO_COLOR is unset
+// or empty and --no-color was not given.
+class Style {
+ public:
+  explicit Style(bool enabled) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
+  std::string Bold(std::string_view s) const { return Wrap("1", s); }
+  std::string Dim(std::string_view s) const { return Wrap("2", s); }
+  std::string Red(std::string_view s) const { return Wrap("31", s); }
+  std::string Green(std::string_view s) const { return Wrap("32", s); }
+  std::string Yellow(std::string_view s) const { return Wrap("33", s); }
+  std::string Cyan(std::string_view s) const { return Wrap("36", s); }
+  std::string BoldRed(std::string_view s) const { return Wrap("1;31", s); }
+
+ private:
+  std::string Wrap(std::string_view code, std::string_view s) const;
+  bool enabled_;
+};
+
+// Whether to colour a stream, by the rules above.
+bool ColorEnabled(const Io& io, bool is_tty, bool no_color_flag);
+
+// The number of terminal columns `s` takes: ANSI escapes count zero, UTF-8 sequences one.
+size_t DisplayWidth(std::string_view s);
+
+// A table with aligned columns; cells may hold ANSI colour. Columns are separated by two
+// spaces; the last column is not padded.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header = {}) : header_(std::move(header)) {}
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Columns whose cells are right-aligned (numbers, money).
+  void AlignRight(size_t column) { right_.push_back(column); }
+  std::string Render(const Style& style, std::string_view indent = "") const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<size_t> right_;
+};
+
+}  // namespace rex::cli
