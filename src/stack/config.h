@@ -1,0 +1,343 @@
+#pragma once
+
+// The stack config: one typed, validated `Config` per environment, read from
+// `stacks/<name>.yaml`, and the text edits behind `rex config get|set|rm` and `rex init`.
+//
+// YAML layout. Top-level keys keep the names of the original Pulumi program; settings that
+// belong together are nested maps; dotted paths ("services.api.cpu") name nested keys in
+// messages and on the command line:
+//
+//     projectName: rex-backend
+//     environment: dev
+//     region: us-east-1
+//     vpcCidr: 10.0.0.0/16
+//     natGateways: 1
+//     dbMinCapacity: 0.5
+//     dbMasterPassword:
+//       secure: v1:3q2+7w...          # written by "rex config set dbMasterPassword --secret"
+//     services:
+//       api: {desiredCount: 2, cpu: 512, memory: 1024, imageTag: latest}
+//       worker:
+//         cpu: 1024
+//         memory: 2048
+//     autoscaling:
+//       enabled: true
+//       minCount: 2
+//       maxCount: 10
+//     checks:
+//       suppress:
+//         - rule: alb-http-listener
+//           resource: Rex/LoadBalancer/HttpListener
+//           reason: TLS terminates at CloudFront
+//
+// Pulumi compatibility: a top-level key may carry the Pulumi project prefix
+// ("rex-backend:vpcCidr" is "vpcCidr"), "aws:region" is "region", and a whole
+// Pulumi.<stack>.yaml may be pasted: its keys then sit under a top-level "config:" map and
+// Pulumi's own "encryptionsalt", "secretsprovider" and "encryptedkey" are ignored. Pulumi
+// stores every value as a string, so scalars are read by their text: "2" is accepted where a
+// number is expected and "true" where a boolean is. Values Pulumi encrypted cannot be read;
+// set them again with "rex config set KEY --secret".
+//
+// A key with an empty value ("domainName:") keeps its default. Secrets are maps
+// {secure: "v1:..."} (format in base/crypto.h), decrypted at load with the passphrase from
+// REX_CONFIG_PASSPHRASE; a plaintext value for a secret key is refused.
+//
+// Errors: every problem of a file is reported at once, one line each, as
+// "<source>: <key>: <problem>: <what is allowed>"; values of secrets never appear in them.
+// YAML syntax errors are "<source>:<line>:<column>: invalid YAML: <reason>".
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "base/status.h"
+
+namespace rex::stack {
+
+// The environment variable holding the passphrase that encrypts config secrets.
+inline constexpr std::string_view kPassphraseEnvVar = "REX_CONFIG_PASSPHRASE";
+
+// A secret config value (password, API key, token). Its value is never printed: operator<<
+// writes "[secret]" (or "[not set]"), and no ToString in this module reveals it. Read it
+// with Reveal() only to hand it to AWS as a NoEcho parameter or a Secrets Manager value.
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)), set_(true) {}
+  Secret(const Secret&) = default;
+  Secret& operator=(const Secret&) = default;
+  Secret(Secret&& other) noexcept;
+  Secret& operator=(Secret&& other) noexcept;
+  ~Secret();  // wipes the value
+
+  // False when the key is absent from the config (AWS then generates the value).
+  bool is_set() const { return set_; }
+  // The plaintext; empty when not set.
+  const std::string& Reveal() const { return value_; }
+
+  bool operator==(const Secret& other) const = default;
+
+ private:
+  std::string value_;
+  bool set_ = false;
+};
+
+// "[secret]" when set, "[not set]" otherwise; never the value.
+std::ostream& operator<<(std::ostream& os, const Secret& secret);
+
+// Size and image of one ECS Fargate service.
+struct ServiceConfig {
+  // Tasks to run. Default: api 2, worker 1, supertokens 1. Allowed: 0 to 100.
+  int desired_count = 1;
+  // Fargate CPU units. Default: 512. Allowed: 256, 512, 1024, 2048, 4096, 8192, 16384.
+  int cpu = 512;
+  // Memory in MiB. Default: 1024. Allowed: what Fargate pairs with `cpu` (256: 512, 1024,
+  // 2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, in steps of
+  // 1024; 8192: 16384-61440 in steps of 4096; 16384: 32768-122880 in steps of 8192).
+  int memory = 1024;
+  // Image tag (api and worker: in their ECR repositories; supertokens: of supertokensImage).
+  // Default: "latest". Allowed: a Docker tag, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+  std::string image_tag = "latest";
+
+  bool operator==(const ServiceConfig& other) const = default;
+};
+
+// YAML "services:". Keys "api", "worker", "supertokens".
+struct ServicesConfig {
+  ServiceConfig api = {.desired_count = 2};
+  ServiceConfig worker = {};
+  ServiceConfig supertokens = {};
+
+  bool operator==(const ServicesConfig& other) const = default;
+};
+
+// YAML "autoscaling:": target-tracking auto scaling of the api service on CPU.
+struct AutoscalingConfig {
+  // Default: false (services.api.desiredCount tasks run).
+  bool enabled = false;
+  // Fewest api tasks. Default: 2. Allowed: 1 to 100.
+  int min_count = 2;
+  // Most api tasks. Default: 10. Allowed: minCount to 100.
+  int max_count = 10;
+  // Average CPU the policy aims for, in percent. Default: 70. Allowed: 10 to 90.
+  int target_cpu_percent = 70;
+
+  bool operator==(const AutoscalingConfig& other) const = default;
+};
+
+// One accepted finding of `rex check`. YAML: an item of "checks.suppress".
+struct CheckSuppression {
+  std::string rule = "";      // the check's id; required
+  std::string resource = "";  // a construct path; empty means every resource
+  std::string reason = "";    // why it is accepted; required
+
+  bool operator==(const CheckSuppression& other) const = default;
+};
+
+// YAML "checks:".
+struct ChecksConfig {
+  std::vector<CheckSuppression> suppress = {};  // Default: none.
+
+  bool operator==(const ChecksConfig& other) const = default;
+};
+
+// Everything that varies between deployments of the Rex Backend. Field comments give the YAML
+// key, the default and what is allowed; ValidateConfig enforces exactly that.
+struct Config {
+  // --- naming
+  // projectName. Default: "rex-backend". Allowed: 1 to 20 lowercase letters, digits and
+  // hyphens, starting with a letter.
+  std::string project_name = "rex-backend";
+  // environment. Default: "dev". Allowed: 1 to 10 lowercase letters, digits and hyphens,
+  // starting with a letter. "<projectName>-<environment>" may have at most 20 characters so
+  // resource names such as "<projectName>-<environment>-supertokens" fit AWS's 32-character
+  // limit for load balancer target groups.
+  std::string environment = "dev";
+  // region (Pulumi: aws:region). Default: "us-east-1". Allowed: an AWS region name.
+  std::string region = "us-east-1";
+
+  // --- networking
+  // vpcCidr. Default: "10.0.0.0/16". Allowed: inside 10.0.0.0/8, 172.16.0.0/12 or
+  // 192.168.0.0/16, prefix /16 to /24, no host bits set.
+  std::string vpc_cidr = "10.0.0.0/16";
+  // natGateways. Default: 1. Allowed: 1 (one shared) or 2 (one per availability zone).
+  int nat_gateways = 1;
+  // enableFlowLogs: VPC flow logs to CloudWatch Logs. Default: false.
+  bool enable_flow_logs = false;
+  // enableS3Endpoint: S3 gateway endpoint so image layers skip the NAT. Default: true.
+  bool enable_s3_endpoint = true;
+
+  // --- database (Aurora Serverless v2, aurora-postgresql)
+  // dbEngineVersion. Default: "15.17". Allowed: a version number such as "15.17"; whether
+  // AWS still accepts it is checked by `rex check` against spec/rds-engine-versions.json.
+  std::string db_engine_version = "15.17";
+  // dbMinCapacity in ACU. Default: 0.5. Allowed: 0 to 256 in steps of 0.5, at most
+  // dbMaxCapacity; 0 (auto-pause) only works on engine versions that support it.
+  double db_min_capacity = 0.5;
+  // dbMaxCapacity in ACU. Default: 2. Allowed: 1 to 256 in steps of 0.5.
+  double db_max_capacity = 2;
+  // backupRetentionDays. Default: 7. Allowed: 1 to 35.
+  int backup_retention_days = 7;
+  // dbMasterPassword (secret). Default: not set, AWS generates it in Secrets Manager.
+  Secret db_master_password = {};
+  // dbDeletionProtection. Default: unset, meaning on outside the "dev" environment; see
+  // db_deletion_protection_enabled().
+  std::optional<bool> db_deletion_protection = {};
+
+  // --- cache (ElastiCache Redis 7)
+  // redisNodeType. Default: "cache.t4g.micro". Allowed: "cache.<family>.<size>".
+  std::string redis_node_type = "cache.t4g.micro";
+  // redisNumReplicas; 1 or more turns on automatic failover and Multi-AZ. Default: 0.
+  // Allowed: 0 to 5.
+  int redis_num_replicas = 0;
+  // redisTransitEncryption: TLS between tasks and Redis. Default: false.
+  bool redis_transit_encryption = false;
+  // redisSnapshotRetentionDays. Default: 1. Allowed: 1 to 35.
+  int redis_snapshot_retention_days = 1;
+
+  // --- compute (ECS Fargate)
+  ServicesConfig services = {};        // services.{api,worker,supertokens}.*
+  AutoscalingConfig autoscaling = {};  // autoscaling.*
+  // migrationCommand: the command of the migration task (api image). A YAML list, or a string
+  // split at spaces. Default: ["./migrate", "up"]. Allowed: not empty.
+  std::vector<std::string> migration_command = {"./migrate", "up"};
+  // supertokensApiKey (secret). Default: not set, AWS generates it in Secrets Manager.
+  Secret supertokens_api_key = {};
+  // supertokensImage: repository of the SuperTokens image, without tag (the tag is
+  // services.supertokens.imageTag). Default: the official PostgreSQL image. Allowed: an image
+  // name without whitespace or tag.
+  std::string supertokens_image = "registry.supertokens.io/supertokens/supertokens-postgresql";
+
+  // --- frontend (AWS Amplify)
+  // githubRepo. Default: "" (no Amplify app). Allowed: "" or an https URL of a repository.
+  std::string github_repo = "";
+  // githubBranch. Default: "main". Allowed: a git branch name.
+  std::string github_branch = "main";
+  // githubToken (secret). Default: not set (public repositories need none).
+  Secret github_token = {};
+  // frontendDomain: custom domain of the Amplify app. Default: "" (none). Allowed: "" or a
+  // lowercase domain name; needs githubRepo.
+  std::string frontend_domain = "";
+
+  // --- load balancer and DNS
+  // domainName of the API. Default: "" (none). Allowed: "" or a lowercase domain name.
+  std::string domain_name = "";
+  // hostedZoneId: Route 53 zone for an alias record to the ALB. Default: "" (no record).
+  // Allowed: "" or "Z" followed by 4 to 31 capitals or digits; needs domainName.
+  std::string hosted_zone_id = "";
+  // certificateArn: ACM certificate for the HTTPS listener. Default: "" (HTTP only).
+  // Allowed: "" or arn:<partition>:acm:<region>:<12-digit account>:certificate/<id>, in the
+  // stack's region.
+  std::string certificate_arn = "";
+  // enableWaf: WAF web ACL with AWS managed rules and a rate limit. Default: false.
+  bool enable_waf = false;
+  // wafRateLimit: requests per 5 minutes per IP before WAF blocks. Default: 2000.
+  // Allowed: 10 to 2000000000.
+  int waf_rate_limit = 2000;
+
+  // --- monitoring
+  // logRetentionDays. Default: 7. Allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
+  // 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+  int log_retention_days = 7;
+  // enableAlarms: CloudWatch alarms to an SNS topic. Default: false.
+  bool enable_alarms = false;
+  // alertEmail subscribed to the alarm topic. Default: "" (none). Allowed: "" or an email
+  // address; needs enableAlarms.
+  std::string alert_email = "";
+
+  // --- rex check
+  ChecksConfig checks = {};  // checks.suppress
+
+  // Whether the database gets deletion protection and a final snapshot: the configured value,
+  // else true for every environment but "dev".
+  bool db_deletion_protection_enabled() const {
+    return db_deletion_protection.value_or(environment != "dev");
+  }
+
+  bool operator==(const Config& other) const = default;
+};
+
+// Where the loader gets what the process environment provides. The CLI fills it from the
+// real environment (FromProcess); tests build it directly.
+struct Env {
+  // REX_CONFIG_PASSPHRASE; unset or empty means no passphrase.
+  std::optional<std::string> config_passphrase = {};
+
+  static Env FromProcess();
+};
+
+// Parses and validates config text. `source_name` (usually the file path) starts every error
+// line. Decrypts secrets with env.config_passphrase.
+// kInvalidArgument listing every problem, one per line, for: YAML syntax errors, unknown keys
+// (with a "did you mean" hint), values of the wrong type, values outside what is allowed,
+// plaintext or undecryptable secrets, and secrets present without a passphrase.
+base::Result<Config> LoadConfig(std::string_view yaml_text, std::string_view source_name,
+                                const Env& env);
+
+// LoadConfig on the contents of `path` (the path is the source name). kNotFound if the file
+// does not exist.
+base::Result<Config> LoadConfigFile(const std::string& path, const Env& env);
+
+// Checks every value of `config` against what its field comment allows (ranges, enums, CIDR,
+// ARN, email, Fargate sizes, cross-field rules). OK or kInvalidArgument listing every problem
+// as "<source_name>: <key>: ...". For configs built in code as well as loaded ones.
+base::Status ValidateConfig(const Config& config, std::string_view source_name);
+
+// Every key `rex config set` accepts, as dotted paths, in file order ("projectName", ...,
+// "services.api.cpu", ...). checks.suppress is a list and is edited in the file.
+std::vector<std::string> ConfigKeys();
+
+// True for dbMasterPassword, supertokensApiKey and githubToken (with or without prefix).
+bool IsSecretKey(std::string_view key);
+
+// One "key: value" line per key, in ConfigKeys() order, then the suppressions. Secrets show as
+// "[secret]" or "[not set]", never their value.
+std::string ToString(const Config& config);
+std::ostream& operator<<(std::ostream& os, const Config& config);
+
+// The YAML text of `config` in the layout above, with a comment per key saying what it does
+// and allows. Secrets cannot be written in clear: each is a comment telling how to set it.
+// Loading the result (without secrets) gives back `config` with its secrets unset.
+std::string ConfigToYaml(const Config& config);
+
+// --- editing (rex config get|set|rm). Each takes the text of a config file and returns the
+// new text; the rest of the file (other keys, comments, order) is kept. `key` is a dotted
+// path and may carry the "rex-backend:" prefix. The edited text is validated as a whole before
+// it is returned; kInvalidArgument lists the problems (unknown key with "did you mean",
+// wrong value with what is allowed, a secret key set without --secret or the reverse).
+
+// Sets a non-secret key to `value` (read as YAML would read a plain scalar; migrationCommand is
+// split at spaces).
+base::Result<std::string> SetConfigValue(std::string_view yaml_text, std::string_view source_name,
+                                         std::string_view key, std::string_view value);
+
+// Sets a secret key to {secure: "v1:..."} encrypted with env.config_passphrase. Reuses the
+// salt of the secrets already in the file, so loading derives one key. kInvalidArgument if
+// there is no passphrase, or if it does not decrypt the secrets already in the file (one file,
+// one passphrase).
+base::Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view source_name,
+                                          std::string_view key, std::string_view plaintext,
+                                          const Env& env);
+
+// Removes a key (its default applies again). kNotFound if the file does not set it.
+base::Result<std::string> RemoveConfigValue(std::string_view yaml_text,
+                                            std::string_view source_name, std::string_view key);
+
+// The effective value of a key as text (the default when the file does not set it); "[secret]"
+// for a secret that is set. kNotFound for a secret that is not set. Needs no passphrase.
+base::Result<std::string> GetConfigValue(std::string_view yaml_text, std::string_view source_name,
+                                         std::string_view key);
+
+// File versions of the edits: read `path` (kNotFound if missing), edit, and write it back
+// atomically with mode 0600 (it holds encrypted secrets). Nothing is written on error.
+base::Status SetConfigFileValue(const std::string& path, std::string_view key,
+                                std::string_view value);
+base::Status SetConfigFileSecret(const std::string& path, std::string_view key,
+                                 std::string_view plaintext, const Env& env);
+base::Status RemoveConfigFileValue(const std::string& path, std::string_view key);
+base::Result<std::string> GetConfigFileValue(const std::string& path, std::string_view key);
+
+}  // namespace rex::stack
