@@ -253,6 +253,7 @@ std::string Quote(std::string_view s) {
 }
 
 std::string FormatNumber(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
   char buf[64] = {};
   // Shortest text that reads back as the same double.
   for (int precision = 1; precision <= 17; ++precision) {
@@ -1109,11 +1110,19 @@ std::string ConfigToYaml(const Config& config) {
 namespace {
 
 // The canonical dotted key of a `rex config` argument, or kInvalidArgument.
-Result<std::string> ResolveKey(std::string_view source, std::string_view key) {
+// Groups ("services.api") are accepted only when `allow_group` (removal of a whole block).
+Result<std::string> ResolveKey(std::string_view source, std::string_view key,
+                               bool allow_group = false) {
   std::string name(key);
   if (base::StartsWith(name, kPulumiPrefix)) name = name.substr(kPulumiPrefix.size());
   if (name == "aws:region") name = "region";
   if (FindField(name) != nullptr) return name;
+  if (name != "checks" && IsGroup(name)) {
+    if (allow_group) return name;
+    return base::InvalidArgument(std::string(source) + ": " + name +
+                                 ": is a group of keys; name one of them, e.g. \"" +
+                                 ChildKeys(name).front() + "\"");
+  }
   if (name == kSuppressKey || name == "checks") {
     return base::InvalidArgument(std::string(source) + ": " + name + ": is a list; edit it in " +
                                  std::string(source));
@@ -1293,6 +1302,7 @@ Result<std::string> Edit(std::string_view text, std::string_view source, const s
       // An empty or flow-style map (or a scalar where a map belongs): rewrite the entry that
       // holds it, in block style, with the change applied.
       YAML::Node merged = cur.IsMap() ? YAML::Clone(cur) : YAML::Node(YAML::NodeType::Map);
+      merged.SetStyle(YAML::EmitterStyle::Block);
       if (remove) {
         YAML::Node node = merged;
         for (size_t j = i; j + 1 < parts.size(); ++j) {
@@ -1449,7 +1459,7 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
 
 Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,
                                       std::string_view key) {
-  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key, /*allow_group=*/true));
   return ApplyAndValidate(yaml_text, source_name, name, YAML::Node(), /*remove=*/true);
 }
 
