@@ -247,7 +247,7 @@ std::string CommentLines(std::string_view text, std::string_view indent, size_t 
   std::string line;
   auto flush = [&] {
     // A comment line ending in a backslash would splice the next source line into it.
-    while (!line.empty() && line.back() == '\\') line.pop_back();
+    while (!line.empty() && (line.back() == '\\' || line.back() == ' ')) line.pop_back();
     out += std::string(indent) + "//" + (line.empty() ? "" : " " + line) + "\n";
     line.clear();
   };
