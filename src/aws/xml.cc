@@ -1,0 +1,124 @@
+#include "aws/xml.h"
+
+#include <expat.h>
+
+#include <memory>
+
+namespace rex::aws {
+
+namespace {
+
+std::string LocalName(std::string_view qualified) {
+  size_t colon = qualified.find(':');
+  return std::string(colon == std::string_view::npos ? qualified : qualified.substr(colon + 1));
+}
+
+struct ParseState {
+  std::vector<XmlNode*> stack;
+  XmlNode root;
+  bool has_root = false;
+};
+
+void OnStart(void* user_data, const XML_Char* name, const XML_Char** attrs) {
+  auto* state = static_cast<ParseState*>(user_data);
+  XmlNode* node;
+  if (state->stack.empty()) {
+    state->has_root = true;
+    node = &state->root;
+  } else {
+    state->stack.back()->children.emplace_back();
+    node = &state->stack.back()->children.back();
+  }
+  node->name = LocalName(name);
+  for (size_t i = 0; attrs[i] != nullptr; i += 2)
+    node->attributes.emplace_back(attrs[i], attrs[i + 1]);
+  state->stack.push_back(node);
+}
+
+void OnEnd(void* user_data, const XML_Char* /*name*/) {
+  static_cast<ParseState*>(user_data)->stack.pop_back();
+}
+
+void OnText(void* user_data, const XML_Char* text, int len) {
+  auto* state = static_cast<ParseState*>(user_data);
+  if (!state->stack.empty()) state->stack.back()->text.append(text, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+const XmlNode* XmlNode::Child(std::string_view child_name) const {
+  for (const XmlNode& child : children) {
+    if (child.name == child_name) return &child;
+  }
+  return nullptr;
+}
+
+const XmlNode* XmlNode::Find(std::string_view node_name) const {
+  if (name == node_name) return this;
+  for (const XmlNode& child : children) {
+    if (const XmlNode* found = child.Find(node_name)) return found;
+  }
+  return nullptr;
+}
+
+const std::string* XmlNode::Attribute(std::string_view attribute_name) const {
+  for (const auto& [key, value] : attributes) {
+    if (key == attribute_name) return &value;
+  }
+  return nullptr;
+}
+
+base::Result<XmlNode> ParseXml(std::string_view text) {
+  std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(
+      XML_ParserCreate(nullptr), &XML_ParserFree);
+  if (!parser) return base::Internal("cannot create an XML parser");
+  ParseState state;
+  // The DOM holds pointers into vectors that grow; reserve-free safety comes from only ever
+  // appending to the innermost open element, whose parent vector no longer changes.
+  XML_SetUserData(parser.get(), &state);
+  XML_SetElementHandler(parser.get(), &OnStart, &OnEnd);
+  XML_SetCharacterDataHandler(parser.get(), &OnText);
+  if (XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) ==
+      XML_STATUS_ERROR) {
+    return base::InvalidArgument("malformed XML at line " +
+                                 std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": " +
+                                 XML_ErrorString(XML_GetErrorCode(parser.get())));
+  }
+  if (!state.has_root) return base::InvalidArgument("XML document has no root element");
+  return std::move(state.root);
+}
+
+std::string XmlEscape(std::string_view text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += attribute ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += attribute ? "&apos;" : "'";
+        break;
+      case '\r':
+        out += "&#xD;";
+        break;
+      case '\n':
+        out += attribute ? "&#xA;" : "\n";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace rex::aws
