@@ -1032,11 +1032,32 @@ std::ostream& operator<<(std::ostream& os, const Config& config) { return os << 
 
 namespace {
 
-// A YAML scalar as the emitter writes it (quoted when plain text would read differently).
+// A string as a YAML scalar: plain when that reads back as the same string, else quoted.
+// Text that other YAML readers would take for a number, boolean or null ("15.10", "yes") is
+// quoted too, although rex itself reads scalars by their text.
 std::string YamlScalar(const std::string& value) {
+  static const std::set<std::string, std::less<>> kLookAlikes = {
+      "null", "Null", "NULL", "~",   "yes", "Yes", "YES", "no", "No", "NO",  "on",
+      "On",   "ON",   "off",  "Off", "OFF", "y",   "Y",   "n",  "N",  ".inf"};
+  if (ParseNumber(value) || ParseBool(value) || kLookAlikes.count(value) > 0) return Quote(value);
   YAML::Emitter out;
   out << value;
   return out.c_str();
+}
+
+// `text` as "# " comment lines of at most 100 columns at `indent`.
+std::string CommentLines(std::string_view text, size_t indent) {
+  std::string out;
+  std::string line;
+  for (const std::string& word : SplitWords(text)) {
+    if (!line.empty() && indent + 2 + line.size() + 1 + word.size() > 100) {
+      out += std::string(indent, ' ') + "# " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += std::string(indent, ' ') + "# " + line + "\n";
+  return out;
 }
 
 std::string YamlValue(const Field& f, const Config& config) {
@@ -1076,7 +1097,7 @@ std::string ConfigToYaml(const Config& config) {
       open.push_back(parts[i]);
     }
     std::string indent(2 * parts.size(), ' ');
-    if (!f.doc.empty()) out += indent + "# " + std::string(f.doc) + "\n";
+    out += CommentLines(f.doc, indent.size());
     if (IsSecretField(f)) {
       out +=
           indent + "# " + leaf + ": set with: rex config set " + std::string(f.key) + " --secret\n";
@@ -1206,7 +1227,11 @@ std::string TrailingComment(const std::string& line) {
   return "";
 }
 
-std::vector<std::string> Render(const std::string& key, const YAML::Node& value, size_t indent) {
+std::vector<std::string> Render(const std::string& key, const YAML::Node& value, size_t indent,
+                                bool string_scalar = false) {
+  if (string_scalar && value.IsScalar()) {
+    return {std::string(indent, ' ') + key + ": " + YamlScalar(value.Scalar())};
+  }
   YAML::Emitter out;
   out << YAML::BeginMap << YAML::Key << key << YAML::Value << value << YAML::EndMap;
   std::vector<std::string> lines = base::Split(out.c_str(), '\n');
@@ -1215,12 +1240,18 @@ std::vector<std::string> Render(const std::string& key, const YAML::Node& value,
   return lines;
 }
 
-// {parts[0]: {parts[1]: ... value}}
-YAML::Node Nest(const std::vector<std::string>& parts, size_t from, const YAML::Node& value) {
-  if (from == parts.size()) return value;
-  YAML::Node map(YAML::NodeType::Map);
-  map[parts[from]] = Nest(parts, from + 1, value);
-  return map;
+// "parts[from]:" / "  parts[from + 1]:" / ... / "    leaf: value", starting at `indent`.
+std::vector<std::string> RenderNested(const std::vector<std::string>& parts, size_t from,
+                                      const std::string& first_name, const YAML::Node& value,
+                                      size_t indent, bool string_scalar) {
+  std::vector<std::string> lines;
+  for (size_t i = from; i + 1 < parts.size(); ++i) {
+    lines.push_back(std::string(indent, ' ') + (i == from ? first_name : parts[i]) + ":");
+    indent += 2;
+  }
+  const std::string& leaf = from + 1 == parts.size() ? first_name : parts.back();
+  for (std::string& l : Render(leaf, value, indent, string_scalar)) lines.push_back(std::move(l));
+  return lines;
 }
 
 std::string JoinLines(const std::vector<std::string>& lines) {
@@ -1283,6 +1314,8 @@ Result<std::string> Edit(std::string_view text, std::string_view source, const s
   std::vector<std::string> parts = base::Split(key, '.');
   Container container = FindContainer(root);
   bool prefixed = UsesPrefix(container.map);
+  const Field* field = FindField(key);
+  bool string_scalar = field != nullptr && std::holds_alternative<StringRef>(field->ref);
 
   // Replaces lines [from, to) with `with`.
   auto splice = [&](size_t from, size_t to, const std::vector<std::string>& with) {
@@ -1326,11 +1359,9 @@ Result<std::string> Edit(std::string_view text, std::string_view source, const s
                                           ": the file is one flow-style map; rewrite it in block "
                                           "style (one key per line) to edit it with rex config");
         }
-        // An empty document: append the keys.
-        for (auto it = merged.begin(); it != merged.end(); ++it) {
-          for (std::string& l : Render(it->first.Scalar(), it->second, 0)) {
-            lines.push_back(std::move(l));
-          }
+        // An empty document: append the key.
+        for (std::string& l : RenderNested(parts, 0, parts[0], value, 0, string_scalar)) {
+          lines.push_back(std::move(l));
         }
       } else {
         size_t end = BlockEnd(lines, cur_entry.line, cur_entry.column);
@@ -1346,7 +1377,8 @@ Result<std::string> Edit(std::string_view text, std::string_view source, const s
       size_t column = static_cast<size_t>(cur.begin()->first.Mark().column);
       std::string name = parts[i];
       if (i == 0 && prefixed) name = std::string(kPulumiPrefix) + name;
-      std::vector<std::string> rendered = Render(name, Nest(parts, i + 1, value), column);
+      std::vector<std::string> rendered =
+          RenderNested(parts, i, name, value, column, string_scalar);
       size_t at =
           cur_entry.found ? BlockEnd(lines, cur_entry.line, cur_entry.column) : lines.size();
       splice(at, at, rendered);
@@ -1358,7 +1390,7 @@ Result<std::string> Edit(std::string_view text, std::string_view source, const s
         splice(e.line, end, {});
         return JoinLines(lines);
       }
-      std::vector<std::string> rendered = Render(e.spelled, value, e.column);
+      std::vector<std::string> rendered = Render(e.spelled, value, e.column, string_scalar);
       if (e.value.IsScalar() && end == static_cast<size_t>(e.line) + 1 && rendered.size() == 1) {
         std::string comment = TrailingComment(lines[e.line]);
         if (!comment.empty()) rendered[0] += "  " + comment;

@@ -521,6 +521,13 @@ TEST(ConfigEditTest, SetIntoAnEmptyFile) {
             "# hello\nservices:\n  api:\n    cpu: 256\n");
   EXPECT_EQ(SetConfigValue("", kSource, "migrationCommand", "./migrate up").value(),
             "migrationCommand: [./migrate, up]\n");
+  // Strings that other YAML readers would take for numbers or booleans are quoted.
+  EXPECT_EQ(SetConfigValue("", kSource, "dbEngineVersion", "15.10").value(),
+            "dbEngineVersion: \"15.10\"\n");
+  EXPECT_EQ(SetConfigValue("services:\n  api:\n    cpu: 512\n", kSource, "services.worker.imageTag",
+                           "1.0")
+                .value(),
+            "services:\n  api:\n    cpu: 512\n  worker:\n    imageTag: \"1.0\"\n");
 }
 
 TEST(ConfigEditTest, SetRewritesFlowMapsInBlockStyle) {
