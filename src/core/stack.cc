@@ -51,9 +51,27 @@ const std::regex* CompiledPattern(std::string_view pattern) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache.find(pattern.data());
   if (it != cache.end()) return it->second.get();
+  // AWS schemas borrow anchors from Java/Python regexes: \A, \Z and \z. Translate them;
+  // anything else std::regex cannot read stays unchecked.
+  std::string translated;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size()) {
+      char next = pattern[i + 1];
+      if (next == 'A' || next == 'Z' || next == 'z') {
+        translated += next == 'A' ? '^' : '$';
+        ++i;
+        continue;
+      }
+      translated += pattern[i];
+      translated += next;
+      ++i;
+      continue;
+    }
+    translated += pattern[i];
+  }
   std::unique_ptr<std::regex> compiled;
   try {
-    compiled = std::make_unique<std::regex>(std::string(pattern), std::regex::ECMAScript);
+    compiled = std::make_unique<std::regex>(translated, std::regex::ECMAScript);
   } catch (const std::regex_error&) {
     compiled = nullptr;
   }

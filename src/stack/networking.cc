@@ -113,7 +113,7 @@ Networking::Networking(core::Construct& scope, std::string id, NetworkingProps p
                              "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                              "Action": "sts:AssumeRole"}]})")),
             .description = "lets VPC flow logs write to " + ("/vpc/" + p + "-flow-logs"),
-            .policies = List<cfn::iam::CfnRolePolicy>{cfn::iam::CfnRolePolicy{
+            .policies = List<cfn::iam::CfnRole::Policy>{cfn::iam::CfnRole::Policy{
                 .policy_document = core::Json(core::Value::Object({
                     {"Version", "2012-10-17"},
                     {"Statement",

@@ -217,7 +217,7 @@ TEST(ValidationTest, ValueNotMatchingPatternOrTooLong) {
   stack.Add<Widget>("A", WidgetProps{.name = "Bad_Name"});
   stack.Add<Widget>("B", WidgetProps{.name = "a-name-that-is-far-too-long"});
   EXPECT_EQ(SynthError(stack),
-            "error: Rex/A: Name: \"Bad_Name\" does not match the pattern ^[a-z][a-z0-9-]*$\n"
+            "error: Rex/A: Name: \"Bad_Name\" does not match the pattern \\A[a-z][a-z0-9-]*\\Z\n"
             "error: Rex/B: Name: value of length 27 is longer than the maximum length 20\n"
             "2 errors; no template written");
 }

@@ -31,7 +31,7 @@ inline const ResourceSchema kWidgetSchema = [] {
                      .type = {TypeKind::kString},
                      .required = true,
                      .replacement = Replacement::kYes,
-                     .pattern = "^[a-z][a-z0-9-]*$",
+                     .pattern = "\\A[a-z][a-z0-9-]*\\Z",
                      .max_length = 20},
       PropertySchema{.name = "Mode", .type = {TypeKind::kString}, .allowed_values = kModes},
       PropertySchema{.name = "Size", .type = {TypeKind::kInteger}},
