@@ -28,6 +28,10 @@ struct HttpRequest {
   std::string url;
   Headers headers = {};
   std::string body = {};
+  // Time allowed to establish the connection (TCP and TLS). Default: 10 s.
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  // Time allowed for the whole exchange. Default: 120 s.
+  std::chrono::milliseconds timeout = std::chrono::seconds(120);
 };
 
 struct HttpResponse {

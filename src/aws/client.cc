@@ -1,0 +1,112 @@
+#include "aws/client.h"
+
+#include <cmath>
+#include <mutex>
+#include <random>
+
+#include "aws/sigv4.h"
+
+namespace rex::aws {
+
+namespace {
+
+constexpr const char* kUserAgent = "rex/0.1";
+
+double DefaultRandom() {
+  static std::mutex mu;
+  static std::mt19937_64 engine{std::random_device{}()};
+  std::lock_guard<std::mutex> lock(mu);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::string Tries(int n) { return std::to_string(n) + (n == 1 ? " try" : " tries"); }
+
+base::Status GaveUp(const base::Status& failure, int attempts,
+                    std::chrono::steady_clock::duration elapsed, std::string_view why) {
+  auto seconds = std::llround(std::chrono::duration<double>(elapsed).count());
+  base::Status out(failure.code(), failure.message() + "; " + std::string(why) + " after " +
+                                       Tries(attempts) + " in " + std::to_string(seconds) + "s");
+  out.set_aws(failure.aws());
+  return out;
+}
+
+}  // namespace
+
+AwsClient::AwsClient(ServiceModel model, Endpoint endpoint, CredentialsProvider* credentials,
+                     HttpTransport& transport, base::Clock& clock, RetryOptions retry)
+    : model_(std::move(model)),
+      endpoint_(std::move(endpoint)),
+      credentials_(credentials),
+      transport_(transport),
+      clock_(clock),
+      retry_(retry),
+      quota_(retry),
+      random_(&DefaultRandom) {}
+
+base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::Json& params,
+                                         std::string_view what, const CallOptions& options) {
+  auto serialized = SerializeRequest(model_, op, params, serialize_options_);
+  if (!serialized.ok()) return std::move(serialized).error().WithContext(what);
+  auto url = RequestUrl(endpoint_.url, *serialized);
+  if (!url.ok()) return std::move(url).error().WithContext(what);
+
+  const auto start = clock_.Monotonic();
+  int taken = 0;
+  for (int attempt = 1;; ++attempt) {
+    HttpRequest request;
+    request.method = serialized->method;
+    request.url = *url;
+    request.headers = serialized->headers;
+    request.headers.emplace_back("User-Agent", kUserAgent);
+    request.body = serialized->body;
+    if (!options.unsigned_request) {
+      if (credentials_ == nullptr) {
+        return base::Unauthenticated("no AWS credentials configured").WithContext(what);
+      }
+      auto credentials = credentials_->Get();
+      if (!credentials.ok()) return std::move(credentials).error().WithContext(what);
+      SigningParams signing;
+      if (endpoint_.signing_name == "s3") {
+        signing = SigningParams::ForS3(*credentials, endpoint_.signing_region, clock_.Now());
+      } else {
+        signing.credentials = *credentials;
+        signing.region = endpoint_.signing_region;
+        signing.service = endpoint_.signing_name;
+        signing.time = clock_.Now();
+      }
+      auto signed_request = SignRequest(request, signing);
+      if (!signed_request.ok()) return std::move(signed_request).error().WithContext(what);
+    }
+
+    auto response = transport_.Send(request);
+    base::Status failure;
+    bool retryable = false;
+    bool timeout = false;
+    if (!response.ok()) {
+      failure = response.error();
+      timeout = failure.code() == base::Code::kDeadlineExceeded;
+      retryable = timeout || failure.code() == base::Code::kUnavailable;
+    } else if (response->status >= 300) {
+      AwsError error = ParseError(model_, op, *response);
+      failure = ErrorToStatus(error);
+      retryable = IsRetryableError(error);
+    } else {
+      auto parsed = ParseResponse(model_, op, *response);
+      if (!parsed.ok()) return std::move(parsed).error().WithContext(what);
+      quota_.OnSuccess(taken);
+      return parsed;
+    }
+
+    if (!retryable) return std::move(failure).WithContext(what);
+    auto elapsed = clock_.Monotonic() - start;
+    if (attempt >= retry_.max_attempts) {
+      return GaveUp(failure, attempt, elapsed, "gave up").WithContext(what);
+    }
+    if (!quota_.Acquire(timeout, &taken)) {
+      return GaveUp(failure, attempt, elapsed, "retry quota exhausted").WithContext(what);
+    }
+    clock_.SleepFor(BackoffDelay(attempt, random_(), retry_.max_backoff));
+  }
+}
+
+}  // namespace rex::aws

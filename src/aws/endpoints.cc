@@ -1,0 +1,78 @@
+#include "aws/endpoints.h"
+
+#include <cctype>
+
+#include "aws/http.h"
+
+namespace rex::aws {
+
+namespace {
+
+bool ValidRegion(std::string_view region) {
+  if (region.empty()) return false;
+  for (char c : region) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+base::Result<Endpoint> ResolveEndpoint(std::string_view service, const EndpointOptions& options) {
+  std::string prefix;
+  std::string signing_name;
+  if (service == "cloudformation" || service == "s3" || service == "sts" || service == "ecs" ||
+      service == "logs") {
+    prefix = signing_name = std::string(service);
+  } else if (service == "ecr") {
+    prefix = "api.ecr";
+    signing_name = "ecr";
+  } else if (service == "elasticloadbalancing" || service == "elbv2") {
+    prefix = signing_name = "elasticloadbalancing";
+  } else {
+    return base::InvalidArgument("unknown AWS service \"" + std::string(service) + "\"");
+  }
+  if (!ValidRegion(options.region)) {
+    return base::InvalidArgument(options.region.empty()
+                                     ? "no AWS region: pass --region or set AWS_REGION"
+                                     : "invalid AWS region \"" + options.region +
+                                           "\" (expected e.g. eu-west-1)");
+  }
+  Endpoint endpoint;
+  endpoint.signing_name = signing_name;
+  endpoint.signing_region = options.region;
+  if (!options.endpoint_url.empty()) {
+    auto url = ParseUrl(options.endpoint_url);
+    if (!url.ok() || (url->scheme != "http" && url->scheme != "https")) {
+      return base::InvalidArgument("--endpoint-url \"" + options.endpoint_url +
+                                   "\" is not an http(s) URL");
+    }
+    endpoint.url = options.endpoint_url;
+    while (!endpoint.url.empty() && endpoint.url.back() == '/') endpoint.url.pop_back();
+    return endpoint;
+  }
+  if (service == "sts" && options.sts_global) {
+    endpoint.url = "https://sts.amazonaws.com";
+    endpoint.signing_region = "us-east-1";
+    return endpoint;
+  }
+  std::string domain = options.region.rfind("cn-", 0) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+  endpoint.url = "https://" + prefix + "." + options.region + "." + domain;
+  return endpoint;
+}
+
+base::Result<std::string> ResolveRegion(const RegionSources& sources) {
+  for (const std::string* candidate :
+       {&sources.flag, &sources.aws_region_env, &sources.aws_default_region_env,
+        &sources.profile_region, &sources.stack_config_region}) {
+    if (!candidate->empty()) return *candidate;
+  }
+  return base::InvalidArgument(
+      "no AWS region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, add `region` to "
+      "the AWS profile, or set the stack config's region");
+}
+
+}  // namespace rex::aws
