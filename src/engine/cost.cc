@@ -1,0 +1,809 @@
+#include "engine/cost.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <tuple>
+
+#include "base/check.h"
+#include "base/strings.h"
+#include "engine/graph.h"
+
+namespace rex::engine {
+namespace {
+
+// Types that cost nothing by themselves: what they carry is priced on another resource (a
+// subnet's traffic on the NAT gateway, a listener on its load balancer) or is free.
+const std::set<std::string>& FreeTypes() {
+  static const std::set<std::string> types = {
+      "AWS::Amplify::App",
+      "AWS::Amplify::Domain",
+      "AWS::ApplicationAutoScaling::ScalableTarget",
+      "AWS::ApplicationAutoScaling::ScalingPolicy",
+      "AWS::CloudFormation::WaitConditionHandle",
+      "AWS::EC2::EgressOnlyInternetGateway",
+      "AWS::EC2::FlowLog",  // its logs are priced on the log group
+      "AWS::EC2::InternetGateway",
+      "AWS::EC2::Route",
+      "AWS::EC2::RouteTable",
+      "AWS::EC2::SecurityGroup",
+      "AWS::EC2::SecurityGroupEgress",
+      "AWS::EC2::SecurityGroupIngress",
+      "AWS::EC2::Subnet",
+      "AWS::EC2::SubnetRouteTableAssociation",
+      "AWS::EC2::VPC",
+      "AWS::EC2::VPCGatewayAttachment",
+      "AWS::ECR::RegistryPolicy",
+      "AWS::ECR::ReplicationConfiguration",
+      "AWS::ECS::ClusterCapacityProviderAssociations",
+      "AWS::ECS::TaskDefinition",  // priced on its service, or as a one-off task
+      "AWS::ElastiCache::ParameterGroup",
+      "AWS::ElastiCache::SubnetGroup",
+      "AWS::ElastiCache::User",
+      "AWS::ElastiCache::UserGroup",
+      "AWS::ElasticLoadBalancingV2::Listener",
+      "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+      "AWS::ElasticLoadBalancingV2::ListenerRule",
+      "AWS::ElasticLoadBalancingV2::TargetGroup",
+      "AWS::IAM::InstanceProfile",
+      "AWS::IAM::ManagedPolicy",
+      "AWS::IAM::Policy",
+      "AWS::IAM::Role",
+      "AWS::Logs::MetricFilter",
+      "AWS::Logs::SubscriptionFilter",
+      "AWS::RDS::DBClusterParameterGroup",
+      "AWS::RDS::DBParameterGroup",
+      "AWS::RDS::DBSubnetGroup",
+      "AWS::Route53::RecordSet",  // alias records to AWS resources: queries free
+      "AWS::Route53::RecordSetGroup",
+      "AWS::SNS::Subscription",
+      "AWS::SNS::TopicPolicy",
+      "AWS::SecretsManager::ResourcePolicy",
+      "AWS::SecretsManager::SecretTargetAttachment",
+      "AWS::ServiceDiscovery::HttpNamespace",
+      "AWS::ServiceDiscovery::Service",  // its instances are priced on the ECS service
+      "AWS::WAFv2::WebACLAssociation",
+  };
+  return types;
+}
+
+double RoundCents(double usd) { return std::round(usd * 100.0) / 100.0; }
+
+// Reads the numbers and strings of a template, following Refs to parameter defaults.
+class Reader {
+ public:
+  explicit Reader(const base::Json& tmpl) : tmpl_(tmpl) {
+    resources_ = Member(tmpl, "Resources");
+    if (resources_ != nullptr && !resources_->is_object()) resources_ = nullptr;
+  }
+
+  const base::Json* resources() const { return resources_; }
+
+  const base::Json* Resource(const std::string& id) const { return Member(resources_, id); }
+
+  static std::string Type(const base::Json& resource) {
+    const base::Json* type = Member(resource, "Type");
+    return type != nullptr && type->is_string() ? type->get<std::string>() : "";
+  }
+
+  static const base::Json* Prop(const base::Json& resource, std::string_view name) {
+    return Member(Member(resource, "Properties"), name);
+  }
+
+  // A Ref to a parameter with a Default is read as that default.
+  const base::Json& Resolve(const base::Json& value) const {
+    const base::Json* ref = value.size() == 1 ? Member(value, "Ref") : nullptr;
+    if (ref != nullptr && ref->is_string()) {
+      const base::Json* param = Member(Member(tmpl_, "Parameters"), ref->get<std::string>());
+      if (const base::Json* fallback = Member(param, "Default")) return *fallback;
+    }
+    return value;
+  }
+
+  std::optional<double> Number(const base::Json* value) const {
+    if (value == nullptr) return std::nullopt;
+    const base::Json& v = Resolve(*value);
+    if (v.is_number()) return v.get<double>();
+    if (v.is_string()) {
+      const std::string& text = v.get<std::string>();
+      char* end = nullptr;
+      double parsed = std::strtod(text.c_str(), &end);
+      if (!text.empty() && end == text.c_str() + text.size()) return parsed;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<std::string> String(const base::Json* value) const {
+    if (value == nullptr) return std::nullopt;
+    const base::Json& v = Resolve(*value);
+    if (v.is_string()) return v.get<std::string>();
+    return std::nullopt;
+  }
+
+  std::optional<bool> Bool(const base::Json* value) const {
+    if (value == nullptr) return std::nullopt;
+    const base::Json& v = Resolve(*value);
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_string() && (v == "true" || v == "false")) return v == "true";
+    return std::nullopt;
+  }
+
+  // The logical id a Ref or Fn::GetAtt in `value` names, if it is one of those.
+  static std::optional<std::string> Target(const base::Json* value) {
+    if (value == nullptr || !value->is_object() || value->size() != 1) return std::nullopt;
+    std::set<std::string> ids = ReferencedIds(*value);
+    if (ids.size() != 1) return std::nullopt;
+    return *ids.begin();
+  }
+
+ private:
+  const base::Json& tmpl_;
+  const base::Json* resources_ = nullptr;
+};
+
+class Estimator {
+ public:
+  Estimator(const base::Json& tmpl, const Assumptions& assumptions, const PricingTable& prices)
+      : reader_(tmpl), assume_(assumptions), prices_(prices) {}
+
+  CostReport Run() {
+    report_.region = prices_.region;
+    report_.currency = prices_.currency;
+    report_.pricing_as_of = prices_.as_of;
+    hours_ = assume_.Get("hoursPerMonth");
+    if (reader_.resources() != nullptr) {
+      IndexServices();
+      for (const auto& [id, resource] : reader_.resources()->items()) {
+        if (resource.is_object()) PriceResource(id, resource);
+      }
+    }
+    std::stable_sort(
+        report_.items.begin(), report_.items.end(), [](const CostItem& a, const CostItem& b) {
+          return std::tie(a.component, a.logical_id) < std::tie(b.component, b.logical_id);
+        });
+    for (const CostItem& item : report_.items) report_.total += item.monthly;
+    report_.total = RoundCents(report_.total);
+    FillAssumptions();
+    return std::move(report_);
+  }
+
+ private:
+  // Which task definitions run as services, and how many services each cluster has.
+  void IndexServices() {
+    for (const auto& [id, resource] : reader_.resources()->items()) {
+      if (!resource.is_object() || Reader::Type(resource) != "AWS::ECS::Service") continue;
+      if (auto td = Reader::Target(Reader::Prop(resource, "TaskDefinition"))) {
+        service_task_definitions_.insert(*td);
+      }
+      auto cluster = Reader::Target(Reader::Prop(resource, "Cluster"));
+      ++services_per_cluster_[cluster.value_or("")];
+    }
+  }
+
+  void Add(const std::string& id, const base::Json& resource, std::string item, std::string basis,
+           double quantity, std::string_view price_key) {
+    const engine::Price* price = prices_.Find(price_key);
+    if (price == nullptr) {
+      report_.notes.push_back(id + ": the price table has no \"" + std::string(price_key) + "\"; " +
+                              item + " not priced");
+      return;
+    }
+    std::string path = ResourcePath(resource);
+    report_.items.push_back(CostItem{
+        .component = ComponentOf(path),
+        .logical_id = id,
+        .path = path,
+        .type = Reader::Type(resource),
+        .item = std::move(item),
+        .basis = std::move(basis),
+        .quantity = quantity,
+        .unit = price->unit,
+        .unit_price = price->usd,
+        .price_key = std::string(price_key),
+        .monthly = RoundCents(quantity * price->usd),
+    });
+  }
+
+  std::string Hours() const { return FormatQuantity(hours_) + " h"; }
+
+  void Unpriced(const std::string& id, const std::string& type, const std::string& why) {
+    report_.unpriced.push_back(id + " (" + type + ")");
+    if (!why.empty()) report_.notes.push_back(id + ": " + why);
+  }
+
+  void PriceResource(const std::string& id, const base::Json& r) {
+    const std::string type = Reader::Type(r);
+    if (type == "AWS::RDS::DBInstance") return DbInstance(id, r);
+    if (type == "AWS::RDS::DBCluster") return DbCluster(id, r);
+    if (type == "AWS::ElastiCache::ReplicationGroup") return ReplicationGroup(id, r);
+    if (type == "AWS::ElastiCache::CacheCluster") return CacheCluster(id, r);
+    if (type == "AWS::ECS::Service") return EcsService(id, r);
+    if (type == "AWS::ECS::TaskDefinition" && service_task_definitions_.count(id) == 0) {
+      return OneOffTask(id, r);
+    }
+    if (type == "AWS::ECS::Cluster") return EcsCluster(id, r);
+    if (type == "AWS::EC2::NatGateway") return NatGateway(id, r);
+    if (type == "AWS::EC2::EIP") {
+      return Add(id, r, "public IPv4 address", Hours(), hours_, "vpc.public_ipv4.hour");
+    }
+    if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer") return LoadBalancer(id, r);
+    if (type == "AWS::EC2::VPCEndpoint") return VpcEndpoint(id, r);
+    if (type == "AWS::Logs::LogGroup") return LogGroup(id, r);
+    if (type == "AWS::CloudWatch::Alarm") {
+      return Add(id, r, "metric alarm", "1 alarm", 1, "cloudwatch.alarm.month");
+    }
+    if (type == "AWS::SecretsManager::Secret") {
+      return Add(id, r, "secret", "1 secret", 1, "secretsmanager.secret.month");
+    }
+    if (type == "AWS::KMS::Key") return Add(id, r, "KMS key", "1 key", 1, "kms.key.month");
+    if (type == "AWS::ECR::Repository") {
+      double gb = assume_.Get("ecrStorageGbPerRepository");
+      return Add(id, r, "image storage", FormatQuantity(gb) + " GB stored", gb,
+                 "ecr.storage.gb_month");
+    }
+    if (type == "AWS::Amplify::Branch") return AmplifyBranch(id, r);
+    if (type == "AWS::WAFv2::WebACL") return WebAcl(id, r);
+    if (type == "AWS::Route53::HostedZone") {
+      Add(id, r, "hosted zone", "1 zone", 1, "route53.hosted_zone.month");
+      double queries = assume_.Get("route53MillionQueries");
+      return Add(id, r, "DNS queries", FormatQuantity(queries) + " million queries", queries,
+                 "route53.million_queries");
+    }
+    if (type == "AWS::ServiceDiscovery::PrivateDnsNamespace" ||
+        type == "AWS::ServiceDiscovery::PublicDnsNamespace") {
+      return Add(id, r, "Route 53 hosted zone of the namespace", "1 zone", 1,
+                 "route53.hosted_zone.month");
+    }
+    if (type == "AWS::SNS::Topic") {
+      double publishes = assume_.Get("snsMillionPublishes");
+      return Add(id, r, "publishes beyond the free tier",
+                 FormatQuantity(publishes) + " million publishes", publishes,
+                 "sns.million_publishes");
+    }
+    if (FreeTypes().count(type) > 0) {
+      report_.free.push_back(id + " (" + type + ")");
+      return;
+    }
+    Unpriced(id, type, "");
+  }
+
+  // The Aurora cluster an instance belongs to.
+  const base::Json* ClusterOf(const base::Json& instance) const {
+    auto cluster = Reader::Target(Reader::Prop(instance, "DBClusterIdentifier"));
+    return cluster ? reader_.Resource(*cluster) : nullptr;
+  }
+
+  static bool IoOptimized(const Reader& reader, const base::Json* cluster) {
+    if (cluster == nullptr) return false;
+    return reader.String(Reader::Prop(*cluster, "StorageType")).value_or("") == "aurora-iopt1";
+  }
+
+  void DbInstance(const std::string& id, const base::Json& r) {
+    std::string cls = reader_.String(Reader::Prop(r, "DBInstanceClass")).value_or("");
+    if (cls != "db.serverless") {
+      return Unpriced(id, "AWS::RDS::DBInstance",
+                      "instance class " + (cls.empty() ? std::string("(not literal)") : cls) +
+                          " is not in the price table; only db.serverless is priced");
+    }
+    const base::Json* cluster = ClusterOf(r);
+    double acu = 0.5;
+    std::string basis;
+    if (assume_.IsSet("auroraAverageAcu")) {
+      acu = assume_.Get("auroraAverageAcu");
+    } else {
+      std::optional<double> min;
+      if (cluster != nullptr) {
+        const base::Json* scaling = Reader::Prop(*cluster, "ServerlessV2ScalingConfiguration");
+        if (scaling != nullptr && scaling->is_object() && scaling->contains("MinCapacity")) {
+          min = reader_.Number(&(*scaling)["MinCapacity"]);
+        }
+      }
+      if (!min) {
+        report_.notes.push_back(id +
+                                ": the cluster's MinCapacity is not readable; assumed 0.5 ACU");
+      } else if (*min <= 0) {
+        report_.notes.push_back(id +
+                                ": MinCapacity is 0 (auto-pause); assumed it never pauses "
+                                "and idles at 0.5 ACU; set auroraAverageAcu to model pausing");
+      } else {
+        acu = *min;
+      }
+    }
+    bool iopt = IoOptimized(reader_, cluster);
+    Add(id, r, std::string("Aurora Serverless v2 capacity") + (iopt ? " (I/O-Optimized)" : ""),
+        FormatQuantity(acu) + " ACU × " + Hours(), acu * hours_,
+        iopt ? "aurora.serverless_v2.iopt.acu_hour" : "aurora.serverless_v2.acu_hour");
+  }
+
+  void DbCluster(const std::string& id, const base::Json& r) {
+    std::string engine = reader_.String(Reader::Prop(r, "Engine")).value_or("");
+    if (!base::StartsWith(engine, "aurora")) {
+      return Unpriced(id, "AWS::RDS::DBCluster",
+                      "engine " + engine + " is not Aurora; only Aurora is priced");
+    }
+    bool iopt = IoOptimized(reader_, &r);
+    double gb = assume_.Get("auroraStorageGb");
+    Add(id, r, iopt ? "storage (I/O-Optimized)" : "storage", FormatQuantity(gb) + " GB stored", gb,
+        iopt ? "aurora.iopt.storage.gb_month" : "aurora.storage.gb_month");
+    if (!iopt) {
+      double io = assume_.Get("auroraIoMillionRequests");
+      Add(id, r, "I/O requests", FormatQuantity(io) + " million", io, "aurora.io.million_requests");
+    }
+    if (reader_.Bool(Reader::Prop(r, "ManageMasterUserPassword")).value_or(false)) {
+      Add(id, r, "master password secret (managed by RDS)", "1 secret", 1,
+          "secretsmanager.secret.month");
+    }
+  }
+
+  void CacheNodes(const std::string& id, const base::Json& r, double nodes,
+                  const std::string& node_type) {
+    if (node_type.empty()) {
+      return Unpriced(id, Reader::Type(r), "CacheNodeType is not a literal");
+    }
+    std::string key = "elasticache.node_hour." + node_type;
+    if (prices_.Find(key) == nullptr) {
+      return Unpriced(id, Reader::Type(r), "node type " + node_type + " is not in the price table");
+    }
+    Add(id, r, node_type + " nodes",
+        FormatQuantity(nodes) + (nodes == 1 ? " node × " : " nodes × ") + Hours(), nodes * hours_,
+        key);
+  }
+
+  void ReplicationGroup(const std::string& id, const base::Json& r) {
+    double nodes = 1;
+    if (auto n = reader_.Number(Reader::Prop(r, "NumCacheClusters"))) {
+      nodes = *n;
+    } else {
+      double groups = reader_.Number(Reader::Prop(r, "NumNodeGroups")).value_or(1);
+      double replicas = reader_.Number(Reader::Prop(r, "ReplicasPerNodeGroup")).value_or(0);
+      nodes = groups * (replicas + 1);
+    }
+    CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""));
+  }
+
+  void CacheCluster(const std::string& id, const base::Json& r) {
+    double nodes = reader_.Number(Reader::Prop(r, "NumCacheNodes")).value_or(1);
+    CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""));
+  }
+
+  struct TaskSize {
+    double vcpu = 0;
+    double gb = 0;
+    double ephemeral_gb = 20;
+    bool arm = false;
+  };
+
+  std::optional<TaskSize> SizeOf(const std::string& id, const base::Json& td) {
+    auto cpu = reader_.Number(Reader::Prop(td, "Cpu"));
+    auto memory = reader_.Number(Reader::Prop(td, "Memory"));
+    if (!cpu || !memory) {
+      report_.notes.push_back(id + ": task definition Cpu or Memory is not a literal; not priced");
+      return std::nullopt;
+    }
+    TaskSize size{.vcpu = *cpu / 1024.0, .gb = *memory / 1024.0};
+    if (const base::Json* platform = Reader::Prop(td, "RuntimePlatform");
+        platform != nullptr && platform->is_object() && platform->contains("CpuArchitecture")) {
+      size.arm = reader_.String(&(*platform)["CpuArchitecture"]).value_or("") == "ARM64";
+    }
+    if (const base::Json* storage = Reader::Prop(td, "EphemeralStorage");
+        storage != nullptr && storage->is_object() && storage->contains("SizeInGiB")) {
+      size.ephemeral_gb = reader_.Number(&(*storage)["SizeInGiB"]).value_or(20);
+    }
+    return size;
+  }
+
+  void AddTaskHours(const std::string& id, const base::Json& r, const TaskSize& size, double tasks,
+                    double hours, const std::string& what) {
+    std::string arch = size.arm ? "arm" : "x86";
+    std::string count = FormatQuantity(tasks) + (tasks == 1 ? " task × " : " tasks × ") +
+                        FormatQuantity(hours) + " h";
+    Add(id, r, "Fargate vCPU" + what, count + " × " + FormatQuantity(size.vcpu) + " vCPU",
+        tasks * hours * size.vcpu, "fargate." + arch + ".vcpu_hour");
+    Add(id, r, "Fargate memory" + what, count + " × " + FormatQuantity(size.gb) + " GB",
+        tasks * hours * size.gb, "fargate." + arch + ".gb_hour");
+    if (size.ephemeral_gb > 20) {
+      double extra = size.ephemeral_gb - 20;
+      Add(id, r, "Fargate ephemeral storage" + what,
+          count + " × " + FormatQuantity(extra) + " GB above 20", tasks * hours * extra,
+          "fargate.ephemeral.gb_hour");
+    }
+  }
+
+  // The MinCapacity of a scalable target that scales `service_id`, if any.
+  std::optional<double> ScaledMinimum(const std::string& service_id) const {
+    for (const auto& [id, resource] : reader_.resources()->items()) {
+      if (!resource.is_object() ||
+          Reader::Type(resource) != "AWS::ApplicationAutoScaling::ScalableTarget") {
+        continue;
+      }
+      const base::Json* rid = Reader::Prop(resource, "ResourceId");
+      if (rid != nullptr && ReferencedIds(*rid).count(service_id) > 0) {
+        return reader_.Number(Reader::Prop(resource, "MinCapacity"));
+      }
+    }
+    return std::nullopt;
+  }
+
+  void EcsService(const std::string& id, const base::Json& r) {
+    std::string launch = reader_.String(Reader::Prop(r, "LaunchType")).value_or("");
+    const base::Json* strategy = Reader::Prop(r, "CapacityProviderStrategy");
+    bool fargate = launch == "FARGATE";
+    if (launch.empty() && strategy != nullptr && strategy->is_array()) {
+      for (const auto& s : *strategy) {
+        if (s.is_object() && s.contains("CapacityProvider")) {
+          std::string provider = reader_.String(&s["CapacityProvider"]).value_or("");
+          if (provider == "FARGATE" || provider == "FARGATE_SPOT") fargate = true;
+          if (provider == "FARGATE_SPOT") {
+            report_.notes.push_back(id + ": FARGATE_SPOT is priced at on-demand rates");
+          }
+        }
+      }
+    }
+    if (!fargate) {
+      return Unpriced(id, "AWS::ECS::Service", "not a Fargate service; EC2 capacity is not priced");
+    }
+    auto td_id = Reader::Target(Reader::Prop(r, "TaskDefinition"));
+    const base::Json* td = td_id ? reader_.Resource(*td_id) : nullptr;
+    if (td == nullptr) {
+      return Unpriced(id, "AWS::ECS::Service", "its task definition is not in the template");
+    }
+    double tasks = 1;
+    if (auto desired = reader_.Number(Reader::Prop(r, "DesiredCount"))) {
+      tasks = *desired;
+    } else if (auto minimum = ScaledMinimum(id)) {
+      tasks = *minimum;
+    } else {
+      report_.notes.push_back(id + ": DesiredCount is not set or not a literal; assumed 1 task");
+    }
+    auto size = SizeOf(*td_id, *td);
+    if (!size) return;
+    AddTaskHours(id, r, *size, tasks, hours_, "");
+
+    const base::Json* network = Reader::Prop(r, "NetworkConfiguration");
+    if (network != nullptr && network->is_object() && network->contains("AwsvpcConfiguration")) {
+      const base::Json& vpc = (*network)["AwsvpcConfiguration"];
+      if (vpc.is_object() && vpc.contains("AssignPublicIp") &&
+          reader_.String(&vpc["AssignPublicIp"]).value_or("") == "ENABLED") {
+        Add(id, r, "public IPv4 addresses of tasks", FormatQuantity(tasks) + " × " + Hours(),
+            tasks * hours_, "vpc.public_ipv4.hour");
+      }
+    }
+    const base::Json* registries = Reader::Prop(r, "ServiceRegistries");
+    if (registries != nullptr && registries->is_array() && !registries->empty()) {
+      double instances = tasks * static_cast<double>(registries->size());
+      Add(id, r, "Cloud Map instances",
+          FormatQuantity(instances) + (instances == 1 ? " instance" : " instances"), instances,
+          "cloudmap.instance.month");
+    }
+  }
+
+  void OneOffTask(const std::string& id, const base::Json& r) {
+    auto size = SizeOf(id, r);
+    if (!size) return;
+    std::string compat;
+    if (const base::Json* c = Reader::Prop(r, "RequiresCompatibilities"); c != nullptr) {
+      compat = c->dump();
+    }
+    if (compat.find("FARGATE") == std::string::npos) {
+      report_.free.push_back(id + " (AWS::ECS::TaskDefinition)");
+      return;
+    }
+    AddTaskHours(id, r, *size, 1, assume_.Get("oneOffTaskHours"), " (run on demand)");
+  }
+
+  void EcsCluster(const std::string& id, const base::Json& r) {
+    bool insights = false;
+    if (const base::Json* settings = Reader::Prop(r, "ClusterSettings");
+        settings != nullptr && settings->is_array()) {
+      for (const auto& s : *settings) {
+        if (!s.is_object() || !s.contains("Name") || !s.contains("Value")) continue;
+        std::string name = reader_.String(&s["Name"]).value_or("");
+        std::string value = reader_.String(&s["Value"]).value_or("");
+        if (name == "containerInsights" && (value == "enabled" || value == "enhanced")) {
+          insights = true;
+        }
+      }
+    }
+    if (!insights) {
+      report_.free.push_back(id + " (AWS::ECS::Cluster)");
+      return;
+    }
+    double services = 0;
+    if (auto it = services_per_cluster_.find(id); it != services_per_cluster_.end()) {
+      services = it->second;
+    }
+    double per_cluster = assume_.Get("containerInsightsClusterMetrics");
+    double per_service = assume_.Get("containerInsightsServiceMetrics");
+    double metrics = per_cluster + per_service * services;
+    Add(id, r, "Container Insights metrics",
+        FormatQuantity(per_cluster) + " + " + FormatQuantity(per_service) + " × " +
+            FormatQuantity(services) + " services",
+        metrics, "cloudwatch.metric.month");
+    double gb = assume_.Get("containerInsightsLogGb");
+    Add(id, r, "Container Insights performance logs", FormatQuantity(gb) + " GB ingested", gb,
+        "cloudwatch.logs.ingest_gb");
+  }
+
+  void NatGateway(const std::string& id, const base::Json& r) {
+    Add(id, r, "NAT gateway", Hours(), hours_, "vpc.nat_gateway.hour");
+    double gateways = 0;
+    for (const auto& [other, resource] : reader_.resources()->items()) {
+      if (resource.is_object() && Reader::Type(resource) == "AWS::EC2::NatGateway") ++gateways;
+    }
+    double gb = assume_.Get("natDataGb") / std::max(gateways, 1.0);
+    Add(id, r, "NAT data processed",
+        FormatQuantity(gb) + " GB" + (gateways > 1 ? " (natDataGb shared)" : ""), gb,
+        "vpc.nat_gateway.gb");
+  }
+
+  void LoadBalancer(const std::string& id, const base::Json& r) {
+    std::string type = reader_.String(Reader::Prop(r, "Type")).value_or("application");
+    if (type != "application") {
+      return Unpriced(id, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                      type + " load balancers are not in the price table");
+    }
+    Add(id, r, "Application Load Balancer", Hours(), hours_, "elb.alb.hour");
+    double lcu = assume_.Get("albLcu");
+    Add(id, r, "load balancer capacity units", FormatQuantity(lcu) + " LCU × " + Hours(),
+        lcu * hours_, "elb.alb.lcu_hour");
+    std::string scheme = reader_.String(Reader::Prop(r, "Scheme")).value_or("internet-facing");
+    if (scheme != "internet-facing") return;
+    double addresses = 2;
+    const base::Json* subnets = Reader::Prop(r, "Subnets");
+    if (subnets == nullptr) subnets = Reader::Prop(r, "SubnetMappings");
+    if (subnets != nullptr && subnets->is_array()) {
+      addresses = static_cast<double>(subnets->size());
+    } else {
+      report_.notes.push_back(id +
+                              ": subnets are not a literal list; assumed 2 (one public "
+                              "IPv4 address per availability zone)");
+    }
+    Add(id, r, "public IPv4 addresses (one per AZ)", FormatQuantity(addresses) + " × " + Hours(),
+        addresses * hours_, "vpc.public_ipv4.hour");
+  }
+
+  void VpcEndpoint(const std::string& id, const base::Json& r) {
+    std::string kind = reader_.String(Reader::Prop(r, "VpcEndpointType")).value_or("Gateway");
+    if (kind != "Interface") {
+      report_.free.push_back(id + " (AWS::EC2::VPCEndpoint)");
+      return;
+    }
+    double azs = 1;
+    if (const base::Json* subnets = Reader::Prop(r, "SubnetIds");
+        subnets != nullptr && subnets->is_array()) {
+      azs = std::max(1.0, static_cast<double>(subnets->size()));
+    }
+    Add(id, r, "interface endpoint", FormatQuantity(azs) + " AZ × " + Hours(), azs * hours_,
+        "vpc.interface_endpoint.hour");
+  }
+
+  void LogGroup(const std::string& id, const base::Json& r) {
+    double gb = assume_.Get("logIngestGbPerGroup");
+    Add(id, r, "log ingestion", FormatQuantity(gb) + " GB", gb, "cloudwatch.logs.ingest_gb");
+    double months = 12;
+    std::string kept = "12 months kept (no retention set)";
+    if (auto days = reader_.Number(Reader::Prop(r, "RetentionInDays"))) {
+      months = *days / 30.0;
+      kept = FormatQuantity(*days) + " days kept";
+    }
+    Add(id, r, "log storage", FormatQuantity(gb) + " GB × " + kept, gb * months,
+        "cloudwatch.logs.storage_gb_month");
+  }
+
+  void AmplifyBranch(const std::string& id, const base::Json& r) {
+    double minutes = assume_.Get("amplifyBuildMinutes");
+    bool auto_build = reader_.Bool(Reader::Prop(r, "EnableAutoBuild")).value_or(true);
+    if (auto_build) {
+      Add(id, r, "builds", FormatQuantity(minutes) + " build minutes", minutes,
+          "amplify.build.minute");
+    }
+    double stored = assume_.Get("amplifyStorageGb");
+    Add(id, r, "hosting storage", FormatQuantity(stored) + " GB", stored,
+        "amplify.storage.gb_month");
+    double served = assume_.Get("amplifyServedGb");
+    Add(id, r, "data served", FormatQuantity(served) + " GB", served, "amplify.served.gb");
+  }
+
+  void WebAcl(const std::string& id, const base::Json& r) {
+    Add(id, r, "web ACL", "1 web ACL", 1, "waf.web_acl.month");
+    const base::Json* rules = Reader::Prop(r, "Rules");
+    double count = rules != nullptr && rules->is_array() ? static_cast<double>(rules->size()) : 0;
+    if (count > 0) {
+      Add(id, r, "rules and managed rule groups",
+          FormatQuantity(count) + (count == 1 ? " rule" : " rules"), count, "waf.rule.month");
+    }
+    double requests = assume_.Get("wafMillionRequests");
+    Add(id, r, "requests inspected", FormatQuantity(requests) + " million", requests,
+        "waf.million_requests");
+  }
+
+  void FillAssumptions() {
+    for (const AssumptionSpec& spec : AssumptionSpecs()) {
+      AssumptionUse use{.key = spec.key,
+                        .value = "",
+                        .unit = spec.unit,
+                        .description = spec.description,
+                        .overridden = assume_.IsSet(spec.key)};
+      use.value = use.overridden || spec.default_text.empty()
+                      ? FormatQuantity(assume_.Get(spec.key))
+                      : spec.default_text;
+      report_.assumptions.push_back(std::move(use));
+    }
+  }
+
+  Reader reader_;
+  const Assumptions& assume_;
+  const PricingTable& prices_;
+  double hours_ = 730;
+  std::set<std::string> service_task_definitions_;
+  std::map<std::string, double> services_per_cluster_;
+  CostReport report_;
+};
+
+}  // namespace
+
+const std::vector<AssumptionSpec>& AssumptionSpecs() {
+  static const std::vector<AssumptionSpec> specs = {
+      {"hoursPerMonth", 730, "", "h", "hours every always-on resource runs in a month"},
+      {"auroraAverageAcu", 0.5, "the cluster's MinCapacity", "ACU",
+       "average Aurora Serverless v2 capacity of each db.serverless instance"},
+      {"auroraStorageGb", 10, "", "GB", "Aurora cluster storage"},
+      {"auroraIoMillionRequests", 5, "", "million", "Aurora I/O requests (Standard storage)"},
+      {"natDataGb", 10, "", "GB", "data through the NAT gateways, shared by all of them"},
+      {"albLcu", 0.5, "", "LCU", "average load balancer capacity units per hour"},
+      {"logIngestGbPerGroup", 1, "", "GB", "logs ingested per log group"},
+      {"containerInsightsClusterMetrics", 10, "", "metrics",
+       "Container Insights metrics of a cluster"},
+      {"containerInsightsServiceMetrics", 20, "", "metrics",
+       "Container Insights metrics per service (service and task family dimensions)"},
+      {"containerInsightsLogGb", 0.5, "", "GB", "Container Insights performance log events"},
+      {"oneOffTaskHours", 1, "", "h",
+       "hours a task definition without a service runs (migrations)"},
+      {"ecrStorageGbPerRepository", 2, "", "GB", "images kept per ECR repository"},
+      {"amplifyBuildMinutes", 100, "", "min", "Amplify build minutes per branch"},
+      {"amplifyStorageGb", 1, "", "GB", "Amplify hosting storage per branch"},
+      {"amplifyServedGb", 5, "", "GB", "Amplify data served per branch"},
+      {"wafMillionRequests", 1, "", "million", "requests WAF inspects per web ACL"},
+      {"route53MillionQueries", 1, "", "million", "standard queries per hosted zone"},
+      {"snsMillionPublishes", 0, "", "million",
+       "SNS publishes beyond the first million (free tier)"},
+  };
+  return specs;
+}
+
+base::Status Assumptions::Set(std::string_view key, double value) {
+  const auto& specs = AssumptionSpecs();
+  auto it = std::find_if(specs.begin(), specs.end(),
+                         [&](const AssumptionSpec& s) { return s.key == key; });
+  if (it == specs.end()) {
+    std::vector<std::string> keys;
+    for (const auto& s : specs) keys.push_back(s.key);
+    std::string hint = base::ClosestMatch(key, keys);
+    return base::InvalidArgument("unknown cost assumption \"" + std::string(key) + "\"" +
+                                 (hint.empty() ? "; run \"rex cost --list-assumptions\""
+                                               : "; did you mean \"" + hint + "\"?"));
+  }
+  if (!std::isfinite(value) || value < 0) {
+    return base::InvalidArgument("cost assumption " + std::string(key) +
+                                 " must be a number of 0 or more");
+  }
+  overrides_[std::string(key)] = value;
+  return base::Status::Ok();
+}
+
+base::Status Assumptions::SetFromText(std::string_view assignment) {
+  size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos) {
+    return base::InvalidArgument("--assume takes KEY=VALUE, got \"" + std::string(assignment) +
+                                 "\"");
+  }
+  std::string key(assignment.substr(0, eq));
+  std::string text(assignment.substr(eq + 1));
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    return base::InvalidArgument("--assume " + key + ": \"" + text + "\" is not a number");
+  }
+  return Set(key, value);
+}
+
+double Assumptions::Get(std::string_view key) const {
+  if (auto it = overrides_.find(std::string(key)); it != overrides_.end()) return it->second;
+  for (const AssumptionSpec& spec : AssumptionSpecs()) {
+    if (spec.key == key) return spec.default_value;
+  }
+  REX_CHECK(false && "unknown assumption key");
+  return 0;
+}
+
+double CostReport::ComponentTotal(std::string_view component) const {
+  double sum = 0;
+  for (const CostItem& item : items) {
+    if (item.component == component) sum += item.monthly;
+  }
+  return RoundCents(sum);
+}
+
+CostReport EstimateCost(const base::Json& tmpl, const Assumptions& assumptions,
+                        const PricingTable& prices) {
+  return Estimator(tmpl, assumptions, prices).Run();
+}
+
+CostReport EstimateCost(const base::Json& tmpl, const Assumptions& assumptions) {
+  return EstimateCost(tmpl, assumptions, BuiltInPricing());
+}
+
+base::Json CostReportToJson(const CostReport& report) {
+  base::Json items = base::Json::array();
+  std::map<std::string, double> by_component;
+  for (const CostItem& item : report.items) {
+    items.push_back({{"component", item.component},
+                     {"logical_id", item.logical_id},
+                     {"path", item.path},
+                     {"type", item.type},
+                     {"item", item.item},
+                     {"basis", item.basis},
+                     {"quantity", item.quantity},
+                     {"unit", item.unit},
+                     {"unit_price", item.unit_price},
+                     {"price_key", item.price_key},
+                     {"monthly", item.monthly}});
+    by_component[item.component] += item.monthly;
+  }
+  base::Json components = base::Json::object();
+  for (const auto& [name, sum] : by_component) components[name] = RoundCents(sum);
+  base::Json assumptions = base::Json::array();
+  for (const AssumptionUse& a : report.assumptions) {
+    assumptions.push_back({{"key", a.key},
+                           {"value", a.value},
+                           {"unit", a.unit},
+                           {"description", a.description},
+                           {"overridden", a.overridden}});
+  }
+  return {{"region", report.region},
+          {"currency", report.currency},
+          {"pricing_as_of", report.pricing_as_of},
+          {"total", report.total},
+          {"items", items},
+          {"by_component", components},
+          {"assumptions", assumptions},
+          {"free", report.free},
+          {"unpriced", report.unpriced},
+          {"notes", report.notes}};
+}
+
+std::string FormatUsd(double usd) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", std::fabs(usd));
+  std::string digits = buffer;
+  size_t dot = digits.find('.');
+  std::string whole = digits.substr(0, dot);
+  std::string grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+    grouped += whole[i];
+  }
+  return std::string(usd < -0.004 ? "-" : "") + "$" + grouped + digits.substr(dot);
+}
+
+std::string FormatUnitPrice(double usd) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.6f", usd);
+  std::string text = buffer;
+  while (text.back() == '0' && text.size() - text.find('.') > 3) text.pop_back();
+  return "$" + text;
+}
+
+std::string FormatQuantity(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.3f", value);
+  std::string text = buffer;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  if (text == "-0") text = "0";
+  return text;
+}
+
+}  // namespace rex::engine
