@@ -1,0 +1,179 @@
+#include "engine/template_reader.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rex::engine {
+namespace {
+
+using base::Json;
+
+std::string KindOf(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return "a number";
+    case Json::value_t::binary:
+    case Json::value_t::discarded:
+      break;
+  }
+  return "an unknown value";
+}
+
+// The nesting depth of `root`, computed with an explicit stack so hostile input cannot
+// exhaust the call stack. Stops counting once `limit` is passed.
+int Depth(const Json& root, int limit) {
+  std::vector<std::pair<const Json*, int>> stack = {{&root, 1}};
+  int deepest = 0;
+  while (!stack.empty()) {
+    auto [value, depth] = stack.back();
+    stack.pop_back();
+    if (!value->is_structured()) continue;
+    deepest = std::max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const Json& child : *value) stack.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
+
+// Template keys are printed in messages: keep them short and printable.
+std::string Printable(std::string_view key) {
+  std::string out;
+  for (char c : key.substr(0, 64)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  if (key.size() > 64) out += "...";
+  return out;
+}
+
+class Checker {
+ public:
+  explicit Checker(std::string_view what) : what_(what) {}
+
+  base::Status Check(const Json& tmpl) {
+    if (!tmpl.is_object())
+      return Fail("", "must be a JSON object (a CloudFormation template)", tmpl);
+    if (Depth(tmpl, kMaxTemplateDepth) > kMaxTemplateDepth) {
+      return base::InvalidArgument(std::string(what_) + ": nested deeper than " +
+                                   std::to_string(kMaxTemplateDepth) +
+                                   " levels; not a CloudFormation template");
+    }
+    for (std::string_view key : {"Description", "AWSTemplateFormatVersion"}) {
+      auto it = tmpl.find(key);
+      if (it != tmpl.end() && !it->is_string()) {
+        return Fail(std::string(key), "must be a string", *it);
+      }
+    }
+    for (std::string_view section : {"Parameters", "Outputs", "Mappings", "Rules"}) {
+      REX_RETURN_IF_ERROR(CheckSection(tmpl, section, /*entries_are_objects=*/true));
+    }
+    REX_RETURN_IF_ERROR(CheckSection(tmpl, "Conditions", /*entries_are_objects=*/false));
+    REX_RETURN_IF_ERROR(CheckSection(tmpl, "Resources", /*entries_are_objects=*/true));
+    auto resources = tmpl.find("Resources");
+    if (resources == tmpl.end()) return base::Status::Ok();
+    for (auto it = resources->begin(); it != resources->end(); ++it) {
+      REX_RETURN_IF_ERROR(CheckResource("Resources." + Printable(it.key()), it.value()));
+    }
+    return base::Status::Ok();
+  }
+
+ private:
+  base::Status Fail(const std::string& path, std::string_view problem, const Json& got) const {
+    std::string message = std::string(what_) + ": ";
+    if (!path.empty()) message += path + ": ";
+    message += std::string(problem) + "; got " + KindOf(got);
+    return base::InvalidArgument(std::move(message));
+  }
+
+  base::Status CheckSection(const Json& tmpl, std::string_view name, bool entries_are_objects) {
+    auto section = tmpl.find(name);
+    if (section == tmpl.end()) return base::Status::Ok();
+    if (!section->is_object()) return Fail(std::string(name), "must be an object", *section);
+    if (!entries_are_objects) return base::Status::Ok();
+    for (auto it = section->begin(); it != section->end(); ++it) {
+      if (!it->is_object()) {
+        return Fail(std::string(name) + "." + Printable(it.key()), "must be an object", *it);
+      }
+    }
+    return base::Status::Ok();
+  }
+
+  base::Status CheckResource(const std::string& path, const Json& resource) {
+    auto type = resource.find("Type");
+    if (type == resource.end()) {
+      return base::InvalidArgument(std::string(what_) + ": " + path + ": has no Type");
+    }
+    if (!type->is_string() || type->get_ref<const std::string&>().empty()) {
+      return Fail(path + ".Type", "must be a non-empty string", *type);
+    }
+    for (std::string_view key : {"Properties", "Metadata"}) {
+      auto it = resource.find(key);
+      if (it != resource.end() && !it->is_object()) {
+        return Fail(path + "." + std::string(key), "must be an object", *it);
+      }
+    }
+    for (std::string_view key : {"DeletionPolicy", "UpdateReplacePolicy", "Condition"}) {
+      auto it = resource.find(key);
+      if (it != resource.end() && !it->is_string()) {
+        return Fail(path + "." + std::string(key), "must be a string", *it);
+      }
+    }
+    auto depends = resource.find("DependsOn");
+    if (depends != resource.end() && !depends->is_string()) {
+      if (!depends->is_array()) {
+        return Fail(path + ".DependsOn", "must be a string or an array of strings", *depends);
+      }
+      for (size_t i = 0; i < depends->size(); ++i) {
+        if (!(*depends)[i].is_string()) {
+          return Fail(path + ".DependsOn[" + std::to_string(i) + "]", "must be a string",
+                      (*depends)[i]);
+        }
+      }
+    }
+    return base::Status::Ok();
+  }
+
+  std::string_view what_;
+};
+
+}  // namespace
+
+base::Status ValidateTemplate(const base::Json& tmpl, std::string_view what) {
+  return Checker(what).Check(tmpl);
+}
+
+base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view what) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    return base::InvalidArgument(std::string(what) + ": is empty; expected a JSON template");
+  }
+  base::Json tmpl;
+  // base::ParseJson catches parse errors only; a number out of range throws out_of_range, so
+  // this adapter parses itself and catches every nlohmann exception.
+  try {
+    tmpl = base::Json::parse(text.begin(), text.end());
+  } catch (const base::Json::parse_error& e) {
+    return base::InvalidArgument(std::string(what) + " is not valid JSON (at byte " +
+                                 std::to_string(e.byte) + ")");
+  } catch (const base::Json::exception& e) {
+    return base::InvalidArgument(std::string(what) + " is not a usable JSON template (" + e.what() +
+                                 ")");
+  }
+  REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, what));
+  return tmpl;
+}
+
+}  // namespace rex::engine
