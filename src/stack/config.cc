@@ -30,6 +30,15 @@ Secret::Secret(Secret&& other) noexcept
   other.value_.clear();
 }
 
+Secret& Secret::operator=(const Secret& other) {
+  if (this != &other) {
+    std::fill(value_.begin(), value_.end(), '\0');
+    value_ = other.value_;
+    set_ = other.set_;
+  }
+  return *this;
+}
+
 Secret& Secret::operator=(Secret&& other) noexcept {
   if (this != &other) {
     std::fill(value_.begin(), value_.end(), '\0');
@@ -876,6 +885,23 @@ class Validator {
     }
   }
 
+  // The rules of "git check-ref-format --branch".
+  static bool IsBranchName(const std::string& s) {
+    if (s.empty() || s[0] == '-' || s[0] == '/' || s.back() == '/' || s.back() == '.' ||
+        base::EndsWith(s, ".lock") || s.find("..") != std::string::npos ||
+        s.find("//") != std::string::npos || s.find("@{") != std::string::npos || s == "@") {
+      return false;
+    }
+    for (char c : s) {
+      auto u = static_cast<unsigned char>(c);
+      if (u <= 0x20 || u == 0x7f ||
+          std::string_view("~^:?*[\\").find(c) != std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static bool IsDomain(const std::string& s) {
     return s.size() <= 253 && Matches(s, "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
   }
@@ -886,10 +912,9 @@ class Validator {
       NotAllowed("githubRepo", Quote(c_.github_repo),
                  "use an https URL such as \"https://github.com/owner/repo\"");
     }
-    if (!Matches(c_.github_branch, "[A-Za-z0-9_][A-Za-z0-9._/-]*") ||
-        c_.github_branch.find("..") != std::string::npos || base::EndsWith(c_.github_branch, "/") ||
-        base::EndsWith(c_.github_branch, ".lock")) {
-      NotAllowed("githubBranch", Quote(c_.github_branch), "use a git branch name such as \"main\"");
+    if (!IsBranchName(c_.github_branch)) {
+      NotAllowed("githubBranch", Quote(c_.github_branch),
+                 "use a git branch name such as \"main\" (no spaces, ~ ^ : ? * [ \\ or \"..\")");
     }
     if (!c_.frontend_domain.empty()) {
       if (!IsDomain(c_.frontend_domain)) {

@@ -45,6 +45,9 @@
 // Errors: every problem of a file is reported at once, one line each, as
 // "<source>: <key>: <problem>: <what is allowed>"; values of secrets never appear in them.
 // YAML syntax errors are "<source>:<line>:<column>: invalid YAML: <reason>".
+//
+// Thread-safety: every function may be called from any thread; none keeps state apart from
+// the process-wide key cache of base/crypto.h.
 
 #include <optional>
 #include <ostream>
@@ -67,8 +70,8 @@ class Secret {
  public:
   Secret() = default;
   explicit Secret(std::string value) : value_(std::move(value)), set_(true) {}
-  Secret(const Secret&) = default;
-  Secret& operator=(const Secret&) = default;
+  Secret(const Secret& other) = default;
+  Secret& operator=(const Secret& other);
   Secret(Secret&& other) noexcept;
   Secret& operator=(Secret&& other) noexcept;
   ~Secret();  // wipes the value

@@ -1,5 +1,6 @@
 #include "stack/presets.h"
 
+#include "base/files.h"
 #include "base/strings.h"
 
 namespace rex::stack {
@@ -89,6 +90,16 @@ std::string PresetYaml(Preset preset) {
       "# \"rex config set KEY --secret\" (encrypted with REX_CONFIG_PASSPHRASE).\n"
       "# Keys may also be written with the Pulumi prefix, e.g. rex-backend:vpcCidr.\n\n";
   return header + ConfigToYaml(PresetConfig(preset));
+}
+
+base::Status WritePresetFile(const std::string& path, Preset preset) {
+  if (base::PathExists(path)) {
+    return base::AlreadyExists(path +
+                               " already exists; edit it with \"rex config set\" or remove it "
+                               "before \"rex init " +
+                               std::string(PresetName(preset)) + "\"");
+  }
+  return base::WriteFileAtomic(path, PresetYaml(preset), 0600);
 }
 
 }  // namespace rex::stack

@@ -42,4 +42,9 @@ Config PresetConfig(Preset preset);
 // exactly PresetConfig(preset), with no passphrase needed.
 std::string PresetYaml(Preset preset);
 
+// Writes PresetYaml(preset) to `path` for `rex init`, atomically and with mode 0600 (the file
+// will hold encrypted secrets), creating missing directories. kAlreadyExists if `path` exists:
+// init never overwrites a config. Other errors as base::WriteFileAtomic.
+base::Status WritePresetFile(const std::string& path, Preset preset);
+
 }  // namespace rex::stack

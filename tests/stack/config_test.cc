@@ -319,6 +319,10 @@ TEST(ConfigErrorTest, BadNamesAndDomains) {
   EXPECT_EQ(LoadError("domainName: API.example.com\n"),
             "stacks/dev.yaml: domainName: \"API.example.com\" is not allowed: use a lowercase "
             "domain name such as \"api.example.com\"");
+  EXPECT_EQ(LoadError("githubBranch: my branch\n"),
+            "stacks/dev.yaml: githubBranch: \"my branch\" is not allowed: use a git branch name "
+            "such as \"main\" (no spaces, ~ ^ : ? * [ \\ or \"..\")");
+  EXPECT_EQ(LoadError("githubBranch: release/2024.1#hotfix\n"), "OK");
   EXPECT_EQ(LoadError("githubRepo: git@github.com:me/repo.git\n"),
             "stacks/dev.yaml: githubRepo: \"git@github.com:me/repo.git\" is not allowed: use an "
             "https URL such as \"https://github.com/owner/repo\"");
@@ -528,6 +532,19 @@ TEST(ConfigEditTest, SetIntoAnEmptyFile) {
                            "1.0")
                 .value(),
             "services:\n  api:\n    cpu: 512\n  worker:\n    imageTag: \"1.0\"\n");
+}
+
+TEST(ConfigEditTest, SetReplacesBlockListsAndKeepsQuotedHashes) {
+  std::string text =
+      "migrationCommand:\n- ./migrate\n- up\nsupertokensImage: \"a/b\"  # x\n"
+      "githubBranch: \"dev#1\"\nnatGateways: 1\n";
+  text = SetConfigValue(text, kSource, "migrationCommand", "./migrate down 1").value();
+  text = SetConfigValue(text, kSource, "supertokensImage", "c/d").value();
+  text = SetConfigValue(text, kSource, "githubBranch", "main").value();
+  EXPECT_EQ(text,
+            "migrationCommand: [./migrate, down, 1]\nsupertokensImage: c/d  # x\n"
+            "githubBranch: main\nnatGateways: 1\n");
+  EXPECT_EQ(MustLoad(text).migration_command, (std::vector<std::string>{"./migrate", "down", "1"}));
 }
 
 TEST(ConfigEditTest, SetRewritesFlowMapsInBlockStyle) {

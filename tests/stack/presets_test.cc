@@ -1,9 +1,12 @@
 #include "stack/presets.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
 
+#include "base/files.h"
 #include "stack/config.h"
 
 namespace rex::stack {
@@ -102,6 +105,23 @@ TEST(PresetsTest, PresetYamlIsCommentedAndExplainsSecrets) {
     std::string leaf = key.substr(key.rfind('.') + 1);
     EXPECT_NE(yaml.find(leaf + ": "), std::string::npos) << key;
   }
+}
+
+TEST(PresetsTest, WritePresetFileNeverOverwrites) {
+  std::string dir = testing::TempDir() + "presets_test";
+  std::filesystem::remove_all(dir);
+  std::string path = dir + "/stacks/staging.yaml";
+  ASSERT_TRUE(WritePresetFile(path, Preset::kStaging).ok());
+  EXPECT_EQ(base::ReadFile(path).value(), PresetYaml(Preset::kStaging));
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  base::Status again = WritePresetFile(path, Preset::kProd);
+  EXPECT_EQ(again.code(), base::Code::kAlreadyExists);
+  EXPECT_EQ(again.message(), path +
+                                 " already exists; edit it with \"rex config set\" or remove "
+                                 "it before \"rex init prod\"");
+  EXPECT_EQ(base::ReadFile(path).value(), PresetYaml(Preset::kStaging));
 }
 
 TEST(PresetsTest, ParsePresetSuggestsTheClosestName) {
