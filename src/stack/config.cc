@@ -1001,11 +1001,10 @@ Result<Config> LoadImpl(std::string_view text, std::string_view source, const En
   loader.Load(text);
   loader.DecryptSecrets();
   std::vector<std::string> errors = std::move(loader.errors());
-  if (errors.empty() || errors.front().find(": invalid YAML: ") == std::string::npos) {
-    std::vector<std::string> more = Validator(loader.config(), source).Run();
-    // Values that failed to parse kept their defaults, so these lines are about the others.
-    errors.insert(errors.end(), more.begin(), more.end());
-  }
+  // Keys that failed to load kept their (valid) defaults, so these lines are about the others;
+  // after a syntax error everything is a default and nothing is added.
+  std::vector<std::string> more = Validator(loader.config(), source).Run();
+  errors.insert(errors.end(), more.begin(), more.end());
   if (!errors.empty()) return base::InvalidArgument(JoinErrors(errors));
   return std::move(loader.config());
 }
