@@ -4,6 +4,7 @@
 #include <mutex>
 #include <random>
 
+#include "aws/hash.h"
 #include "aws/sigv4.h"
 
 namespace rex::aws {
@@ -59,6 +60,9 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
     request.headers = serialized->headers;
     request.headers.emplace_back("User-Agent", kUserAgent);
     request.body = serialized->body;
+    if (op.checksum_required && !FindHeader(request.headers, "Content-MD5")) {
+      request.headers.emplace_back("Content-MD5", Md5Base64(request.body));
+    }
     if (!options.unsigned_request) {
       if (credentials_ == nullptr) {
         return base::Unauthenticated("no AWS credentials configured").WithContext(what);

@@ -772,6 +772,11 @@ Status ParseRestHeaders(const ServiceModel& service, const Ref& ref, const HttpR
     } else if (location == "header") {
       auto value = response.Header(location_name);
       if (!value) continue;
+      // A malformed header (S3's free-form Expires, say) is dropped rather than failing the
+      // whole response.
+      auto scalar_ok = [&](const Ref& r, const std::string& text) {
+        return ScalarFromText(r, text).ok();
+      };
       if (member.Type() == "list") {
         REX_ASSIGN_OR_RETURN(Ref element, ResolveMember(service, (*member.shape)["member"]));
         std::vector<std::string> parts = base::Split(*value, ',');
@@ -791,8 +796,8 @@ Status ParseRestHeaders(const ServiceModel& service, const Ref& ref, const HttpR
           list.push_back(std::move(v));
         }
         out[member_name] = std::move(list);
-      } else {
-        REX_ASSIGN_OR_RETURN(out[member_name], ScalarFromText(member, *value));
+      } else if (scalar_ok(member, *value)) {
+        out[member_name] = ScalarFromText(member, *value).value();
       }
     } else if (location == "headers") {
       Json map = Json::object();
@@ -905,6 +910,11 @@ OperationModel OperationModelFromBotocore(const ModelJson& operation) {
   if (operation.contains("errors")) {
     for (const auto& e : operation["errors"])
       op.error_shapes.push_back(e.value("shape", std::string()));
+  }
+  if (operation.value("httpChecksumRequired", false)) op.checksum_required = true;
+  if (operation.contains("httpChecksum") &&
+      operation["httpChecksum"].value("requestChecksumRequired", false)) {
+    op.checksum_required = true;
   }
   if (operation.contains("endpoint")) {
     op.host_prefix = operation["endpoint"].value("hostPrefix", std::string());

@@ -47,6 +47,9 @@ struct OperationModel {
   std::string output_shape;         // empty: no output
   std::string host_prefix;          // e.g. "foo.{label}."; empty for none
   std::vector<std::string> error_shapes;
+  // The service requires a body checksum (httpChecksumRequired, or httpChecksum with
+  // requestChecksumRequired); AwsClient then sends Content-MD5.
+  bool checksum_required = false;
 };
 
 // Builds a ServiceModel from a botocore "metadata" object and "shapes" object.
