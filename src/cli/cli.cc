@@ -89,7 +89,8 @@ int ExitCodeFor(const base::Status& status) {
 }
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {SynthCommand()};
+  static const std::vector<Command> commands = {InitCommand(), ConfigCommand(), SynthCommand(), CostCommand(), CheckCommand(),
+                                                GraphCommand(), CompletionCommand()};
   return commands;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "cli/cli.h"
 #include "cli/terminal.h"
 
 namespace rex::cli {
@@ -51,6 +52,12 @@ int ExitCodeFor(const base::Status& status);
 const std::vector<Command>& Commands();
 
 // Each command's entry, defined in its own file.
+Command InitCommand();
+Command ConfigCommand();
 Command SynthCommand();
+Command CompletionCommand();
+Command CostCommand();
+Command CheckCommand();
+Command GraphCommand();
 
 }  // namespace rex::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
         return std::string(value);
       },
       .cwd = std::filesystem::current_path(ec).string(),
+      .in = &std::cin,
+      .in_is_tty = ::isatty(STDIN_FILENO) == 1,
   };
   int code = rex::cli::Run(argc, argv, io);
   std::cout.flush();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -19,6 +20,10 @@ struct Io {
   // Looks up an environment variable; nullopt when unset.
   std::function<std::optional<std::string>(std::string_view)> getenv;
   std::string cwd = ".";
+  // Standard input, for values that must not appear on the command line (secrets); null
+  // when there is none.
+  std::istream* in = nullptr;
+  bool in_is_tty = false;
 };
 
 // ANSI styles, applied only when colour is on: the stream is a terminal, NO_COLOR is unset
