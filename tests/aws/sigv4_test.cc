@@ -134,7 +134,7 @@ HttpRequest ToHttpRequest(const RawRequest& raw) {
   return request;
 }
 
-class SigV4SuiteTest : public testing::TestWithParam<std::string> {};
+class SigV4SuiteTest : public ::testing::TestWithParam<std::string> {};
 
 TEST(SigV4Suite, HasEveryCase) { EXPECT_EQ(CaseNames().size(), 38u); }
 
@@ -179,8 +179,8 @@ TEST_P(SigV4SuiteTest, QuerySigning) {
   EXPECT_EQ(HeaderSet(request.headers), HeaderSet(expected.headers)) << "step 4: signed request";
 }
 
-INSTANTIATE_TEST_SUITE_P(Aws, SigV4SuiteTest, testing::ValuesIn(CaseNames()),
-                         [](const testing::TestParamInfo<std::string>& param_info) {
+INSTANTIATE_TEST_SUITE_P(Aws, SigV4SuiteTest, ::testing::ValuesIn(CaseNames()),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
                            std::string name = param_info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
