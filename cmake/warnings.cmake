@@ -2,7 +2,12 @@
 function(rex_target_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                          -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference
-                         -Wimplicit-fallthrough -Werror)
+                         -Wimplicit-fallthrough -Werror
+                         # GCC 12 reports std::optional members of nested aggregates (the
+                         # generated property structs) as "may be used uninitialized" at -O2:
+                         # GCC bug 80635, a false positive. -Wuninitialized stays on, and the
+                         # sanitizer build checks real uses.
+                         $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
 endfunction()
 
 if(REX_SANITIZE)
