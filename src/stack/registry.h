@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+
+#include "cfn/ecr.gen.h"
+#include "core/construct.h"
+#include "core/value.h"
+#include "stack/config.h"
+
+namespace rex::stack {
+
+struct RegistryProps {
+  // The stack config; read during construction only (projectName, environment). Required: a
+  // null config is a bug (REX_CHECK).
+  const Config* config = nullptr;
+  // Images each repository keeps; older ones are expired by the lifecycle policy.
+  // Default: 10. Allowed: 1 or more.
+  int keep_images = 10;
+};
+
+// The two ECR repositories of ARCHITECTURE.md, "<p>-<e>-api" (construct "Api") and
+// "<p>-<e>-worker" (construct "Worker"), each with:
+//   - scan on push;
+//   - encryption AES256 stated explicitly (ECR's default, so `rex check` and readers see it);
+//   - tag mutability MUTABLE: the deploy flow of the original README pushes ":latest" again
+//     for every release, which IMMUTABLE would refuse;
+//   - a lifecycle policy expiring everything but the newest `keep_images` images;
+//   - in the "dev" environment EmptyOnDelete and DeletionPolicy/UpdateReplacePolicy Delete,
+//     so `rex destroy` removes repositories that still hold images (it fails otherwise);
+//     elsewhere DeletionPolicy and UpdateReplacePolicy Retain (CDK's default for
+//     repositories), so released images outlive the stack. A retained repository keeps its
+//     name: delete it by hand before creating the stack again.
+// Errors (AddError on this construct): keep_images below 1.
+class Registry : public core::Construct {
+ public:
+  Registry(core::Construct& scope, std::string id, RegistryProps props);
+
+  cfn::ecr::CfnRepository& api_repository() { return *api_; }
+  cfn::ecr::CfnRepository& worker_repository() { return *worker_; }
+  // "<account>.dkr.ecr.<region>.amazonaws.com/<name>" (GetAtt RepositoryUri).
+  core::Str api_repository_uri() const;
+  core::Str worker_repository_uri() const;
+  // GetAtt Arn, for IAM policies.
+  core::Str api_repository_arn() const;
+  core::Str worker_repository_arn() const;
+
+  // The lifecycle policy text for `keep_images` (compact JSON, one rule).
+  static std::string LifecyclePolicyText(int keep_images);
+
+ private:
+  cfn::ecr::CfnRepository& AddRepository(const std::string& id, const std::string& name,
+                                         int keep_images, bool is_dev);
+
+  cfn::ecr::CfnRepository* api_ = nullptr;
+  cfn::ecr::CfnRepository* worker_ = nullptr;
+};
+
+}  // namespace rex::stack

@@ -1,0 +1,308 @@
+#include "stack/database.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/stack.h"
+#include "support/template_matcher.h"
+
+namespace rex::stack {
+namespace {
+
+using base::Json;
+using rex::testing::HasResourceProperties;
+using rex::testing::PropertiesOf;
+using rex::testing::ResourceCountIs;
+
+// A recognizable password: no template may contain it.
+constexpr const char* kPassword = "Sup3r-Secret-Pw-7731";
+
+base::Result<core::Template> SynthDatabase(const Config& config) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  stack.Add<Database>(
+      "Database", DatabaseProps{.config = &config,
+                                .private_subnet_ids = core::List<core::Str>{"subnet-1", "subnet-2"},
+                                .security_group_id = "sg-db"});
+  return stack.Synthesize();
+}
+
+Json Synth(const Config& config) {
+  auto result = SynthDatabase(config);
+  EXPECT_TRUE(result.has_value()) << result.error().message();
+  return result.has_value() ? result->json : Json();
+}
+
+Config Prod() {
+  Config config;
+  config.environment = "prod";
+  return config;
+}
+
+TEST(DatabaseTest, AuroraServerlessV2Cluster) {
+  Json t = Synth(Config{});
+  ASSERT_TRUE(ResourceCountIs(t, "AWS::RDS::DBCluster", 1));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBCluster", Json::parse(R"({
+      "Engine": "aurora-postgresql", "EngineVersion": "15.17",
+      "ServerlessV2ScalingConfiguration": {"MinCapacity": 0.5, "MaxCapacity": 2},
+      "DatabaseName": "rex_backend", "StorageEncrypted": true,
+      "BackupRetentionPeriod": 7, "CopyTagsToSnapshot": true, "Port": 5432,
+      "DBClusterIdentifier": "rex-backend-dev-db",
+      "DBSubnetGroupName": {"Ref": "DatabaseSubnetGroup"},
+      "VpcSecurityGroupIds": ["sg-db"],
+      "EnableCloudwatchLogsExports": ["postgresql"]})")));
+  // No auto-pause unless the minimum is 0.
+  EXPECT_FALSE(PropertiesOf(t, "DatabaseCluster")["ServerlessV2ScalingConfiguration"].contains(
+      "SecondsUntilAutoPause"));
+}
+
+TEST(DatabaseTest, SubnetGroupOnPrivateSubnets) {
+  Json t = Synth(Config{});
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBSubnetGroup", Json::parse(R"({
+      "SubnetIds": ["subnet-1", "subnet-2"], "DBSubnetGroupName": "rex-backend-dev-db"})")));
+}
+
+TEST(DatabaseTest, OneServerlessWriterNotPublic) {
+  Json t = Synth(Config{});
+  ASSERT_TRUE(ResourceCountIs(t, "AWS::RDS::DBInstance", 1));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBInstance", Json::parse(R"({
+      "DBInstanceClass": "db.serverless", "Engine": "aurora-postgresql",
+      "DBClusterIdentifier": {"Ref": "DatabaseCluster"}, "PubliclyAccessible": false})")));
+  EXPECT_EQ(t["Resources"]["DatabaseWriter"]["DeletionPolicy"], "Delete");
+}
+
+TEST(DatabaseTest, ScalingAndBackupsFollowConfig) {
+  Config config;
+  config.db_min_capacity = 1;
+  config.db_max_capacity = 8.5;
+  config.backup_retention_days = 14;
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBCluster", Json::parse(R"({
+      "ServerlessV2ScalingConfiguration": {"MinCapacity": 1, "MaxCapacity": 8.5},
+      "BackupRetentionPeriod": 14})")));
+}
+
+TEST(DatabaseTest, PostgresLogGroupCreatedFirstWithRetention) {
+  Config config;
+  config.log_retention_days = 30;
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::Logs::LogGroup", Json::parse(R"({
+      "LogGroupName": "/aws/rds/cluster/rex-backend-dev-db/postgresql",
+      "RetentionInDays": 30})")));
+  EXPECT_EQ(t["Resources"]["DatabaseCluster"]["DependsOn"], Json::parse(R"(["DatabaseLogGroup"])"));
+}
+
+TEST(DatabaseTest, DevHasNoDeletionProtection) {
+  Json t = Synth(Config{});
+  const Json& cluster = t["Resources"]["DatabaseCluster"];
+  EXPECT_EQ(cluster["Properties"]["DeletionProtection"], false);
+  EXPECT_EQ(cluster["DeletionPolicy"], "Delete");
+  EXPECT_EQ(cluster["UpdateReplacePolicy"], "Delete");
+}
+
+TEST(DatabaseTest, ProdIsProtectedAndSnapshotted) {
+  Json t = Synth(Prod());
+  const Json& cluster = t["Resources"]["DatabaseCluster"];
+  EXPECT_EQ(cluster["Properties"]["DeletionProtection"], true);
+  EXPECT_EQ(cluster["DeletionPolicy"], "Snapshot");
+  EXPECT_EQ(cluster["UpdateReplacePolicy"], "Snapshot");
+  EXPECT_EQ(cluster["Properties"]["DBClusterIdentifier"], "rex-backend-prod-db");
+}
+
+TEST(DatabaseTest, ProtectionFollowsExplicitConfig) {
+  Config dev;
+  dev.db_deletion_protection = true;
+  EXPECT_EQ(Synth(dev)["Resources"]["DatabaseCluster"]["DeletionPolicy"], "Snapshot");
+  Config prod = Prod();
+  prod.db_deletion_protection = false;
+  EXPECT_EQ(Synth(prod)["Resources"]["DatabaseCluster"]["DeletionPolicy"], "Delete");
+}
+
+TEST(DatabaseTest, GeneratedPasswordReachesTheClusterByDynamicReference) {
+  Json t = Synth(Config{});
+  EXPECT_FALSE(t.contains("Parameters"));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::SecretsManager::Secret", Json::parse(R"({
+      "Name": "rex-backend-dev/db/credentials",
+      "GenerateSecretString": {
+        "SecretStringTemplate": "{\"username\":\"rexadmin\",\"dbname\":\"rex_backend\"}",
+        "GenerateStringKey": "password", "PasswordLength": 32,
+        "ExcludeCharacters": " %+~`#$&*()|[]{}:;<>?!'/@\"\\^"}})")));
+  Json cluster = PropertiesOf(t, "DatabaseCluster");
+  EXPECT_EQ(cluster["MasterUsername"], Json::parse(R"({"Fn::Join": ["", [
+      "{{resolve:secretsmanager:", {"Ref": "DatabaseCredentialsSecret"},
+      ":SecretString:username::}}"]]})"));
+  EXPECT_EQ(cluster["MasterUserPassword"], Json::parse(R"({"Fn::Join": ["", [
+      "{{resolve:secretsmanager:", {"Ref": "DatabaseCredentialsSecret"},
+      ":SecretString:password::}}"]]})"));
+}
+
+TEST(DatabaseTest, SecretsAreDeletedWithTheStack) {
+  Json t = Synth(Prod());
+  for (const char* id : {"DatabaseCredentialsSecret", "DatabaseSupertokensDbConnectionSecret"}) {
+    EXPECT_EQ(t["Resources"][id]["DeletionPolicy"], "Delete") << id;
+    EXPECT_EQ(t["Resources"][id]["UpdateReplacePolicy"], "Delete") << id;
+  }
+}
+
+TEST(DatabaseTest, SecretAttachedToTheClusterForHostAndPort) {
+  Json t = Synth(Config{});
+  EXPECT_TRUE(
+      HasResourceProperties(t, "AWS::SecretsManager::SecretTargetAttachment", Json::parse(R"({
+      "SecretId": {"Ref": "DatabaseCredentialsSecret"},
+      "TargetId": {"Ref": "DatabaseCluster"}, "TargetType": "AWS::RDS::DBCluster"})")));
+}
+
+TEST(DatabaseTest, ConfiguredPasswordTravelsAsNoEchoParameterOnly) {
+  Config config;
+  config.db_master_password = Secret(kPassword);
+  auto result = SynthDatabase(config);
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  EXPECT_EQ(result->ToJson().find(kPassword), std::string::npos);
+  EXPECT_EQ(result->ToYaml().find(kPassword), std::string::npos);
+  const Json& t = result->json;
+  EXPECT_EQ(t["Parameters"]["DbMasterPassword"], Json::parse(R"json({
+      "Type": "String", "NoEcho": true, "MinLength": 8,
+      "Description": "master password of the rex-backend-dev-db Aurora cluster (rex passes dbMasterPassword from the config)"})json"));
+  Json cluster = PropertiesOf(t, "DatabaseCluster");
+  EXPECT_EQ(cluster["MasterUserPassword"], Json::parse(R"({"Ref": "DbMasterPassword"})"));
+  EXPECT_EQ(cluster["MasterUsername"], "rexadmin");
+  // The same secret exists, its value built from the parameter, never from the password.
+  EXPECT_EQ(PropertiesOf(t, "DatabaseCredentialsSecret")["SecretString"], Json::parse(R"({
+      "Fn::Join": ["", ["{\"username\":\"rexadmin\",\"password\":\"", {"Ref": "DbMasterPassword"},
+                        "\",\"dbname\":\"rex_backend\"}"]]})"));
+  EXPECT_FALSE(PropertiesOf(t, "DatabaseCredentialsSecret").contains("GenerateSecretString"));
+}
+
+TEST(DatabaseTest, SupertokensConnectionUriFromDynamicReferences) {
+  Json t = Synth(Config{});
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::SecretsManager::Secret", Json::parse(R"({
+      "Name": "rex-backend-dev/supertokens/db-uri",
+      "SecretString": {"Fn::Join": ["", [
+        "postgresql://",
+        {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": "DatabaseCredentialsSecret"},
+                           ":SecretString:username::}}"]]},
+        ":",
+        {"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": "DatabaseCredentialsSecret"},
+                           ":SecretString:password::}}"]]},
+        "@", {"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]},
+        ":", {"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Port"]},
+        "/supertokens"]]}})")));
+}
+
+TEST(DatabaseTest, AccessorsAreTokens) {
+  Config config;
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  auto& db = stack.Add<Database>("Database", DatabaseProps{.config = &config,
+                                                           .private_subnet_ids = {"subnet-1"},
+                                                           .security_group_id = "sg-db"});
+  EXPECT_EQ(db.endpoint_address().value().json(),
+            Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]})"));
+  EXPECT_EQ(db.endpoint_port().value().json(),
+            Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Port"]})"));
+  EXPECT_EQ(db.credentials_secret_arn().value().json(),
+            Json::parse(R"({"Ref": "DatabaseCredentialsSecret"})"));
+  EXPECT_EQ(db.supertokens_uri_secret_arn().value().json(),
+            Json::parse(R"({"Ref": "DatabaseSupertokensDbConnectionSecret"})"));
+  EXPECT_EQ(db.cluster_identifier().value().json(), Json::parse(R"({"Ref": "DatabaseCluster"})"));
+  EXPECT_EQ(db.database_name().value().json(), "rex_backend");
+  EXPECT_EQ(db.master_password_parameter(), nullptr);
+  EXPECT_EQ(db.cluster().logical_id(), "DatabaseCluster");
+}
+
+TEST(DatabaseTest, DeprecatedEngineVersionWarns) {
+  Config config;
+  config.db_engine_version = "15.4";
+  auto result = SynthDatabase(config);
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  ASSERT_EQ(result->warnings.size(), 1u);
+  EXPECT_EQ(result->warnings[0].path, "Rex/Database/Cluster");
+  EXPECT_EQ(result->warnings[0].message,
+            "dbEngineVersion 15.4 is deprecated: AWS no longer creates clusters with it; use "
+            "15.17 (latest accepted)");
+  EXPECT_EQ(PropertiesOf(result->json, "DatabaseCluster")["EngineVersion"], "15.4");
+}
+
+TEST(DatabaseTest, UnknownMinorOfCoveredMajorWarns) {
+  Config config;
+  config.db_engine_version = "15.9";
+  auto result = SynthDatabase(config);
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  ASSERT_EQ(result->warnings.size(), 1u);
+  EXPECT_EQ(result->warnings[0].message,
+            "dbEngineVersion 15.9 is not a version AWS is known to accept for new clusters; use "
+            "15.17 (latest accepted)");
+}
+
+TEST(DatabaseTest, AcceptedVersionHasNoWarning) {
+  auto result = SynthDatabase(Config{});
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  EXPECT_TRUE(result->warnings.empty());
+}
+
+TEST(DatabaseTest, AutoPauseWhenMinimumIsZero) {
+  Config config;
+  config.db_min_capacity = 0;
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBCluster", Json::parse(R"({
+      "ServerlessV2ScalingConfiguration": {"MinCapacity": 0, "MaxCapacity": 2,
+                                           "SecondsUntilAutoPause": 300}})")));
+}
+
+TEST(DatabaseTest, AutoPauseOnOldVersionIsAnError) {
+  Config config;
+  config.db_min_capacity = 0;
+  config.db_engine_version = "15.4";
+  auto result = SynthDatabase(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().message(),
+            "error: Rex/Database: dbMinCapacity is 0 (auto-pause), which aurora-postgresql 15.4 "
+            "does not support; use dbMinCapacity 0.5 or more, or dbEngineVersion 13.15+, "
+            "14.12+, 15.7+, 16.3+ or 17 and later\n1 error; no template written");
+}
+
+TEST(DatabaseTest, BadConfiguredPasswordIsAnErrorWithoutTheValue) {
+  for (const char* bad :
+       {"short", "has a space in it", "with/slash-long", "quote\"inside1", "at@sign-long",
+        "percent%enc-long", "0123456789012345678901234567890123456789xx"}) {
+    Config config;
+    config.db_master_password = Secret(bad);
+    auto result = SynthDatabase(config);
+    ASSERT_FALSE(result.has_value()) << bad;
+    EXPECT_EQ(result.error().message().find(bad), std::string::npos) << bad;
+    EXPECT_NE(result.error().message().find("error: Rex/Database: dbMasterPassword"),
+              std::string::npos)
+        << result.error().message();
+  }
+}
+
+TEST(DatabaseTest, MissingInputsAreErrors) {
+  Config config;
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  stack.Add<Database>("Database", DatabaseProps{.config = &config});
+  auto result = stack.Synthesize();
+  ASSERT_FALSE(result.has_value());
+  const std::string& message = result.error().message();
+  EXPECT_NE(message.find("error: Rex/Database: no private subnets for the DB subnet group; pass "
+                         "at least 2, in different availability zones"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("error: Rex/Database: no security group for the cluster; pass the "
+                         "database security group id"),
+            std::string::npos)
+      << message;
+}
+
+TEST(DatabaseTest, DeterministicBytes) {
+  Config config;
+  config.db_master_password = Secret(kPassword);
+  auto a = SynthDatabase(config);
+  auto b = SynthDatabase(config);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_EQ(a->ToJson(), b->ToJson());
+}
+
+}  // namespace
+}  // namespace rex::stack
