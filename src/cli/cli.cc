@@ -89,7 +89,7 @@ int ExitCodeFor(const base::Status& status) {
 }
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {InitCommand(), ConfigCommand(), SynthCommand(), CostCommand(), CheckCommand(),
+  static const std::vector<Command> commands = {InitCommand(), ConfigCommand(), SynthCommand(), PreviewCommand(), CostCommand(), CheckCommand(),
                                                 GraphCommand(), CompletionCommand()};
   return commands;
 }

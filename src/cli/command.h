@@ -55,6 +55,7 @@ const std::vector<Command>& Commands();
 Command InitCommand();
 Command ConfigCommand();
 Command SynthCommand();
+Command PreviewCommand();
 Command CompletionCommand();
 Command CostCommand();
 Command CheckCommand();

@@ -1,0 +1,332 @@
+#include "cli/plan_render.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "base/strings.h"
+
+namespace rex::cli {
+namespace {
+
+using base::Json;
+using engine::Action;
+using engine::ChangeKind;
+using engine::ResourcePlan;
+using engine::ValueChange;
+
+constexpr std::string_view kArrow = " → ";
+constexpr std::string_view kPropertyIndent = "        ";
+
+std::string Compact(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Shorten(std::string text, size_t max_width) {
+  if (max_width == 0 || DisplayWidth(text) <= max_width) return text;
+  // Cut at a UTF-8 boundary below the limit.
+  size_t cut = std::min(text.size(), max_width > 1 ? max_width - 1 : 0);
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "…";
+}
+
+std::string Padded(const std::string& s, size_t width) {
+  size_t w = DisplayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+// The symbol of an action, padded to three columns.
+std::string Symbol(const ResourcePlan& r, const Style& style) {
+  switch (r.action) {
+    case Action::kCreate:
+      return style.Green("+  ");
+    case Action::kUpdate:
+      return style.Yellow("~  ");
+    case Action::kMayReplace:
+      return style.Yellow("~  ");
+    case Action::kReplace:
+      return style.Red("-/+");
+    case Action::kDelete:
+      return style.Red("-  ");
+    case Action::kNoChange:
+      return r.metadata_only() ? style.Dim("=  ") : "   ";
+  }
+  return "   ";
+}
+
+std::string Name(const ResourcePlan& r, bool verbose) {
+  size_t slash = r.path.find('/');
+  std::string name = slash == std::string::npos ? r.logical_id : r.path.substr(slash + 1);
+  if (verbose && name != r.logical_id) name += " (" + r.logical_id + ")";
+  return name;
+}
+
+// "DBClusterIdentifier changed", "SubnetId follows NetworkPublicSubnet1", "type changed from X".
+std::string Causes(const ResourcePlan& r) {
+  if (!r.previous_type.empty()) return "type changed from " + r.previous_type;
+  std::vector<std::string> changed;
+  std::vector<std::string> follows;
+  for (const std::string& cause : r.causes) {
+    std::string by;
+    bool only_propagated = cause != "Condition";
+    for (const ValueChange& c : r.changes) {
+      bool under =
+          c.path == cause || c.path.rfind(cause + ".", 0) == 0 || c.path.rfind(cause + "[", 0) == 0;
+      if (!under) continue;
+      if (c.known_after_deploy) {
+        by = c.caused_by;
+      } else {
+        only_propagated = false;
+      }
+    }
+    if (only_propagated && !by.empty()) {
+      follows.push_back(cause + " follows replaced " + by);
+    } else {
+      changed.push_back(cause);
+    }
+  }
+  std::string out;
+  if (!changed.empty()) out = base::Join(changed, ", ") + " changed";
+  if (!follows.empty()) out += (out.empty() ? "" : "; ") + base::Join(follows, ", ");
+  return out;
+}
+
+std::string Annotation(const ResourcePlan& r, const Style& style) {
+  std::vector<std::string> parts;
+  switch (r.action) {
+    case Action::kReplace:
+      parts.push_back(style.Red("REPLACE (" + Causes(r) + ")"));
+      break;
+    case Action::kMayReplace:
+      parts.push_back(style.Yellow("MAY REPLACE (" + Causes(r) + ")"));
+      if (r.stateful) parts.push_back(style.Yellow("may lose data"));
+      break;
+    case Action::kCreate:
+      if (!r.renamed.empty()) {
+        parts.push_back(style.Dim("(same as deleted " + r.renamed + ": renamed or moved?)"));
+      }
+      break;
+    case Action::kDelete:
+      if (!r.renamed.empty()) {
+        parts.push_back(style.Dim("(same as created " + r.renamed + ": renamed or moved?)"));
+      }
+      if (r.stateful && !r.data_loss) {
+        parts.push_back(style.Yellow("retained (DeletionPolicy " + r.removal_policy + ")"));
+      }
+      break;
+    case Action::kNoChange:
+      if (r.metadata_only()) {
+        std::vector<std::string> attrs;
+        for (const auto& a : r.attribute_changes) attrs.push_back(a.attribute);
+        parts.push_back(style.Dim("metadata only: " + base::Join(attrs, ", ")));
+      }
+      break;
+    case Action::kUpdate:
+      break;
+  }
+  if (r.data_loss) {
+    std::string loss = "DATA LOSS";
+    if (r.removal_policy == "Snapshot") loss += " (a snapshot is kept)";
+    if (r.action == Action::kReplace &&
+        (r.removal_policy == "Retain" || r.removal_policy == "RetainExceptOnCreate")) {
+      loss += " (the old resource is retained, the new one starts empty)";
+    }
+    parts.push_back(style.BoldRed(loss));
+  }
+  return base::Join(parts, "  ");
+}
+
+std::string ChangeLine(const ValueChange& c, const Style& style, size_t max_width) {
+  std::string path = c.path.empty() ? "(value)" : c.path;
+  std::string line;
+  switch (c.kind) {
+    case ChangeKind::kAdd:
+      line = style.Green("+ ") + path + ": " + FormatValue(c.after, max_width);
+      break;
+    case ChangeKind::kRemove:
+      line = style.Red("- ") + path + ": " + FormatValue(c.before, max_width);
+      break;
+    case ChangeKind::kModify:
+      if (c.known_after_deploy) {
+        line = style.Yellow("~ ") + path + ": " + FormatValue(c.after, max_width);
+      } else {
+        line = style.Yellow("~ ") + path + ": " + FormatValue(c.before, max_width) +
+               std::string(kArrow) + FormatValue(c.after, max_width);
+      }
+      break;
+  }
+  std::vector<std::string> notes;
+  if (c.known_after_deploy) {
+    notes.push_back(style.Yellow("(known after deploy: " + c.caused_by + " is replaced)"));
+  }
+  if (c.reference_changed) notes.push_back(style.Cyan("(reference changed)"));
+  return line + (notes.empty() ? "" : "  " + base::Join(notes, "  "));
+}
+
+std::string ReplacementNote(const ValueChange& c, const Style& style) {
+  switch (c.replacement) {
+    case core::Replacement::kYes:
+      return "  " + style.Red("(replaces)");
+    case core::Replacement::kMaybe:
+      return "  " + style.Yellow("(may replace)");
+    case core::Replacement::kNo:
+      break;
+  }
+  return "";
+}
+
+bool Listed(const ResourcePlan& r, bool verbose) {
+  return r.action != Action::kNoChange || verbose;
+}
+
+void RenderResources(const engine::Plan& plan, const Style& style, const PlanRenderOptions& options,
+                     std::ostringstream& out) {
+  size_t max_width = options.verbose ? 0 : options.max_value_width;
+  // Components sorted by name; resources without one last.
+  std::map<std::string, std::vector<const ResourcePlan*>> groups;
+  std::vector<const ResourcePlan*> ungrouped;
+  size_t type_width = 0;
+  size_t name_width = 0;
+  for (const ResourcePlan& r : plan.resources) {
+    if (!Listed(r, options.verbose)) continue;
+    (r.component.empty() ? ungrouped : groups[r.component]).push_back(&r);
+    type_width = std::max(type_width, DisplayWidth(r.type));
+    name_width = std::max(name_width, DisplayWidth(Name(r, options.verbose)));
+  }
+  auto render_group = [&](const std::string& title, const std::vector<const ResourcePlan*>& rs) {
+    out << style.Bold(title) << "\n";
+    for (const ResourcePlan* r : rs) {
+      std::string annotation = Annotation(*r, style);
+      std::string type = r->action == Action::kNoChange && !r->metadata_only()
+                             ? style.Dim(Padded(r->type, type_width))
+                             : Padded(r->type, type_width);
+      std::string line =
+          "  " + Symbol(*r, style) + " " + type + "  " +
+          (annotation.empty() ? Name(*r, options.verbose)
+                              : Padded(Name(*r, options.verbose), name_width) + "  " + annotation);
+      out << line << "\n";
+      if (r->action == Action::kUpdate || r->action == Action::kMayReplace ||
+          r->action == Action::kReplace) {
+        for (const ValueChange& c : r->changes) {
+          out << kPropertyIndent << ChangeLine(c, style, max_width) << ReplacementNote(c, style)
+              << "\n";
+        }
+      }
+      if (!r->attribute_changes.empty() && (options.verbose || r->action != Action::kNoChange)) {
+        for (const auto& a : r->attribute_changes) {
+          ValueChange as_value{
+              .path = a.attribute, .kind = a.kind, .before = a.before, .after = a.after};
+          out << kPropertyIndent << ChangeLine(as_value, style, max_width) << "\n";
+        }
+      }
+    }
+  };
+  for (const auto& [component, rs] : groups) render_group(component, rs);
+  if (!ungrouped.empty()) render_group(groups.empty() ? "Resources" : "Other resources", ungrouped);
+}
+
+void RenderEntries(std::string_view title, const std::vector<engine::EntryPlan>& entries,
+                   const Style& style, size_t max_width, std::ostringstream& out) {
+  if (entries.empty()) return;
+  out << "\n" << style.Bold(title) << "\n";
+  for (const engine::EntryPlan& e : entries) {
+    switch (e.kind) {
+      case ChangeKind::kAdd:
+        out << "  " << style.Green("+") << " " << e.name << "\n";
+        break;
+      case ChangeKind::kRemove:
+        out << "  " << style.Red("-") << " " << e.name << "\n";
+        break;
+      case ChangeKind::kModify:
+        out << "  " << style.Yellow("~") << " " << e.name << "\n";
+        for (const ValueChange& c : e.changes) {
+          out << kPropertyIndent << ChangeLine(c, style, max_width) << "\n";
+        }
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string FormatValue(const base::Json& value, size_t max_width) {
+  std::string text;
+  if (value.is_object() && value.size() == 1) {
+    const std::string& key = value.begin().key();
+    const Json& arg = value.begin().value();
+    if (key == "Ref" && arg.is_string()) {
+      text = "!Ref " + arg.get<std::string>();
+    } else if (key == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() &&
+               arg[1].is_string()) {
+      text = "!GetAtt " + arg[0].get<std::string>() + "." + arg[1].get<std::string>();
+    } else if (key == "Fn::GetAtt" && arg.is_string()) {
+      text = "!GetAtt " + arg.get<std::string>();
+    } else if (key.rfind("Fn::", 0) == 0) {
+      text = "!" + key.substr(4) + " " + Compact(arg);
+    }
+  }
+  if (text.empty()) text = Compact(value);
+  return Shorten(std::move(text), max_width);
+}
+
+std::string RenderSummary(const engine::Plan& plan, const Style& style) {
+  const engine::PlanSummary& s = plan.summary;
+  std::vector<std::string> parts;
+  auto add = [&](size_t n, std::string_view what, auto colour) {
+    if (n > 0) parts.push_back(colour(std::to_string(n) + " " + std::string(what)));
+  };
+  add(s.create, "to create", [&](std::string_view t) { return style.Green(t); });
+  add(s.update, "to update", [&](std::string_view t) { return style.Yellow(t); });
+  add(s.may_replace, "may replace", [&](std::string_view t) { return style.Yellow(t); });
+  add(s.replace, "to replace", [&](std::string_view t) { return style.Red(t); });
+  add(s.remove, "to delete", [&](std::string_view t) { return style.Red(t); });
+  std::string unchanged = std::to_string(s.no_change) + " unchanged";
+  if (s.metadata_only > 0) {
+    unchanged += " (" + std::to_string(s.metadata_only) + " with metadata-only changes)";
+  }
+  parts.push_back(unchanged);
+  std::string out = style.Bold("Plan:") + " " + base::Join(parts, ", ") + "\n";
+  std::vector<std::string> others;
+  if (s.parameters > 0) others.push_back(std::to_string(s.parameters) + " parameters");
+  if (s.outputs > 0) others.push_back(std::to_string(s.outputs) + " outputs");
+  if (s.conditions > 0) others.push_back(std::to_string(s.conditions) + " conditions");
+  if (s.other > 0) others.push_back(std::to_string(s.other) + " other template entries");
+  if (!others.empty()) out += "Also changed: " + base::Join(others, ", ") + "\n";
+  if (s.data_loss > 0) {
+    out += style.BoldRed("DATA LOSS: " + std::to_string(s.data_loss) +
+                         (s.data_loss == 1 ? " stateful resource is" : " stateful resources are") +
+                         " replaced or deleted") +
+           "\n";
+  }
+  return out;
+}
+
+std::string RenderPlan(const engine::Plan& plan, const Style& style,
+                       const PlanRenderOptions& options) {
+  std::ostringstream out;
+  size_t max_width = options.verbose ? 0 : options.max_value_width;
+  if (!plan.HasChanges()) {
+    if (options.verbose) RenderResources(plan, style, options, out);
+    out << "No changes: " << plan.summary.no_change << " resources unchanged.\n";
+    return out.str();
+  }
+  RenderResources(plan, style, options, out);
+  RenderEntries("Parameters", plan.parameters, style, max_width, out);
+  RenderEntries("Outputs", plan.outputs, style, max_width, out);
+  RenderEntries("Conditions", plan.conditions, style, max_width, out);
+  RenderEntries("Mappings", plan.mappings, style, max_width, out);
+  RenderEntries("Rules", plan.rules, style, max_width, out);
+  if (!plan.template_changes.empty()) {
+    out << "\n" << style.Bold("Template") << "\n";
+    for (const ValueChange& c : plan.template_changes) {
+      out << kPropertyIndent << ChangeLine(c, style, max_width) << "\n";
+    }
+  }
+  out << "\n" << RenderSummary(plan, style);
+  return out.str();
+}
+
+}  // namespace rex::cli
