@@ -1,0 +1,185 @@
+// The CLI as a user meets it: help, usage errors, init, config (with secrets), synth.
+
+#include <gtest/gtest.h>
+
+#include "base/json.h"
+#include "support/run_rex.h"
+
+namespace rex::testing {
+namespace {
+
+constexpr const char* kPassphrase = "correct horse battery staple";
+constexpr const char* kSecret = "Sup3r-Secret-Passw0rd-4711";
+
+TEST(CliTest, HelpListsCommandsAndExitsZero) {
+  RexRun run = RunRex({"--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("Usage: rex [global flags] <command> [flags]"), std::string::npos);
+  for (const char* command : {"init", "config", "synth", "completion"}) {
+    EXPECT_NE(run.out.find(std::string("  ") + command + " "), std::string::npos) << command;
+  }
+  RexRun synth_help = RunRex({"synth", "--help"});
+  EXPECT_EQ(synth_help.exit_code, 0);
+  EXPECT_NE(synth_help.out.find("--yaml"), std::string::npos);
+  EXPECT_NE(synth_help.out.find("-o,--output"), std::string::npos);
+}
+
+TEST(CliTest, UnknownCommandSuggestsTheClosest) {
+  RexRun run = RunRex({"synt"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "error: unknown command \"synt\"; did you mean \"synth\"?\n"
+            "run 'rex --help' for usage\n");
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(CliTest, UnknownFlagIsUsageError) {
+  RexRun run = RunRex({"synth", "--yml"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--yml"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("run 'rex synth --help' for usage"), std::string::npos) << run.err;
+}
+
+TEST(CliTest, SynthOnAFreshDirectoryUsesTheDevPreset) {
+  TempDir dir;
+  RexRun run = RunRex({"synth"}, {.cwd = dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto tmpl = base::ParseJson(run.out, "stdout");
+  ASSERT_TRUE(tmpl.has_value());
+  EXPECT_EQ((*tmpl)["AWSTemplateFormatVersion"], "2010-09-09");
+  EXPECT_NE(run.err.find("using the built-in dev preset"), std::string::npos) << run.err;
+}
+
+TEST(CliTest, SynthWritesFilesAtomicallyAndYaml) {
+  TempDir dir;
+  RexRun run = RunRex({"synth", "--yaml", "-o", "out/template.yaml"}, {.cwd = dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+  std::string yaml = dir.Read("out/template.yaml");
+  EXPECT_EQ(yaml.rfind("AWSTemplateFormatVersion: \"2010-09-09\"\n", 0), 0u) << yaml.substr(0, 80);
+}
+
+TEST(CliTest, SynthIsDeterministic) {
+  TempDir dir;
+  RexRun a = RunRex({"synth"}, {.cwd = dir.path()});
+  RexRun b = RunRex({"synth"}, {.cwd = dir.path()});
+  ASSERT_EQ(a.exit_code, 0);
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST(CliTest, UnknownStackNamesTheFileAndTheStacksThatExist) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init", "dev"}, {.cwd = dir.path()}).exit_code, 0);
+  RexRun run = RunRex({"synth", "--stack", "deb"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "error: no stack config stacks/deb.yaml; stacks: dev; did you mean --stack dev?; "
+            "create it with \"rex init deb\"\n");
+}
+
+TEST(CliTest, InitWritesThePresetAndRefusesToOverwrite) {
+  TempDir dir;
+  RexRun first = RunRex({"init", "prod"}, {.cwd = dir.path()});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(dir.Read("stacks/prod.yaml").find("natGateways: 2"), std::string::npos);
+  RexRun again = RunRex({"init", "prod"}, {.cwd = dir.path()});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_EQ(again.err,
+            "error: stacks/prod.yaml already exists; edit it or change keys with \"rex config "
+            "set\"\n");
+  RexRun bad = RunRex({"init", "qa"}, {.cwd = dir.path()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("qa"), std::string::npos);
+}
+
+TEST(CliTest, ConfigSetGetRoundTripWithValidation) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init"}, {.cwd = dir.path()}).exit_code, 0);
+  RexRun set = RunRex({"config", "set", "natGateways", "2"}, {.cwd = dir.path()});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  RexRun get = RunRex({"config", "get", "natGateways"}, {.cwd = dir.path()});
+  EXPECT_EQ(get.exit_code, 0);
+  EXPECT_EQ(get.out, "2\n");
+  RexRun prefixed = RunRex({"config", "get", "rex-backend:natGateways"}, {.cwd = dir.path()});
+  EXPECT_EQ(prefixed.out, "2\n");
+
+  std::string before = dir.Read("stacks/dev.yaml");
+  RexRun bad_value = RunRex({"config", "set", "natGateways", "3"}, {.cwd = dir.path()});
+  EXPECT_EQ(bad_value.exit_code, 2);
+  EXPECT_NE(bad_value.err.find("natGateways"), std::string::npos) << bad_value.err;
+  RexRun bad_key = RunRex({"config", "set", "natGateway", "1"}, {.cwd = dir.path()});
+  EXPECT_EQ(bad_key.exit_code, 2);
+  EXPECT_NE(bad_key.err.find("did you mean \"natGateways\"?"), std::string::npos) << bad_key.err;
+  EXPECT_EQ(dir.Read("stacks/dev.yaml"), before) << "a refused edit must leave the file alone";
+
+  RexRun rm = RunRex({"config", "rm", "natGateways"}, {.cwd = dir.path()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(RunRex({"config", "get", "natGateways"}, {.cwd = dir.path()}).out, "1\n");
+}
+
+TEST(CliTest, SecretsAreEncryptedAndNeverPrinted) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init"}, {.cwd = dir.path()}).exit_code, 0);
+  RexOptions with_passphrase{.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", kPassphrase}}};
+  with_passphrase.stdin_text = std::string(kSecret) + "\n";
+  RexRun set = RunRex({"config", "set", "dbMasterPassword", "--secret"}, with_passphrase);
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  std::string file = dir.Read("stacks/dev.yaml");
+  EXPECT_EQ(file.find(kSecret), std::string::npos);
+  EXPECT_NE(file.find("secure: v1:"), std::string::npos);
+
+  with_passphrase.stdin_text.clear();
+  RexRun get = RunRex({"config", "get", "dbMasterPassword"}, with_passphrase);
+  EXPECT_EQ(get.exit_code, 0);
+  EXPECT_EQ(get.out, "[secret]\n");
+  RexRun shown = RunRex({"config", "get", "dbMasterPassword", "--show-secrets"}, with_passphrase);
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out, std::string(kSecret) + "\n");
+
+  RexRun list = RunRex({"config"}, with_passphrase);
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out.find(kSecret), std::string::npos);
+
+  RexRun synth = RunRex({"synth"}, with_passphrase);
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  EXPECT_EQ(synth.out.find(kSecret), std::string::npos);
+  EXPECT_EQ(synth.err.find(kSecret), std::string::npos);
+
+  RexRun wrong = RunRex({"synth"}, {.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", "nope"}}});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("dbMasterPassword"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find(kSecret), std::string::npos);
+  EXPECT_EQ(wrong.out, "");
+
+  RexRun missing = RunRex({"synth"}, {.cwd = dir.path()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("REX_CONFIG_PASSPHRASE"), std::string::npos) << missing.err;
+}
+
+TEST(CliTest, BadConfigFileIsExitTwoNamingKeyValueAndAllowed) {
+  TempDir dir;
+  dir.Write("stacks/dev.yaml", "vpcCidr: 10.0.0.0/8\nlogRetentionDays: 8\n");
+  RexRun run = RunRex({"synth"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("stacks/dev.yaml: vpcCidr"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("10.0.0.0/8"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("stacks/dev.yaml: logRetentionDays"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(CliTest, CompletionScripts) {
+  RexRun bash = RunRex({"completion", "bash"});
+  EXPECT_EQ(bash.exit_code, 0);
+  EXPECT_NE(bash.out.find("complete -F _rex rex"), std::string::npos);
+  EXPECT_NE(bash.out.find("synth) flags=\"$flags -o --output --yaml"), std::string::npos)
+      << bash.out;
+  RexRun zsh = RunRex({"completion", "zsh"});
+  EXPECT_EQ(zsh.exit_code, 0);
+  EXPECT_NE(zsh.out.find("#compdef rex"), std::string::npos);
+  RexRun fish = RunRex({"completion", "fish"});
+  EXPECT_EQ(fish.exit_code, 2);
+  EXPECT_EQ(fish.err, "error: no completion for shell \"fish\"; use bash or zsh\n");
+}
+
+}  // namespace
+}  // namespace rex::testing

@@ -1,0 +1,49 @@
+#pragma once
+
+// Runs the real rex binary for integration tests: in a given working directory, with a
+// controlled environment (no inherited AWS or REX variables), optional stdin, and captured
+// stdout, stderr and exit code.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rex::testing {
+
+struct RexRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+struct RexOptions {
+  std::string cwd = ".";
+  // Environment of the child: PATH, HOME (= cwd) and NO_COLOR=1 plus these.
+  std::map<std::string, std::string> env = {};
+  std::string stdin_text = {};
+};
+
+// The path of the rex binary built with the tests.
+std::string RexBinary();
+
+// Runs `rex args...`; aborts the test binary only if the process cannot be started.
+RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options = {});
+
+// A fresh, empty temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `contents` to path()/relative, creating directories.
+  void Write(const std::string& relative, const std::string& contents) const;
+  // Reads path()/relative ("" if missing).
+  std::string Read(const std::string& relative) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace rex::testing
