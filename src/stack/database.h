@@ -39,19 +39,23 @@ struct DatabaseProps {
 //   Writer          AWS::RDS::DBInstance db.serverless, not publicly accessible
 //   CredentialsSecret, CredentialsAttachment
 //                   AWS::SecretsManager::Secret "<p>-<e>/db/credentials" with JSON keys
-//                   username, password, dbname, and (from the AWS::SecretsManager::
-//                   SecretTargetAttachment) host, port, engine, dbClusterIdentifier
+//                   username, password, dbname, host, port, and (from the AWS::
+//                   SecretsManager::SecretTargetAttachment) engine, dbClusterIdentifier
 //   SupertokensDbConnectionSecret
 //                   AWS::SecretsManager::Secret "<p>-<e>/supertokens/db-uri" holding
 //                   postgresql://<user>:<password>@<endpoint>:<port>/supertokens
-//   Both secrets are deleted with the stack (explicit Delete policies); the writer instance
-//   too (its data is the cluster's).
+//   The secrets, the log group and the writer instance have explicit Delete policies: the
+//   data is the cluster's, and a retained resource with a fixed name would block the next
+//   stack of the same name.
 //
 // The password never appears in the template. Without dbMasterPassword, Secrets Manager
 // generates it (32 characters, none that break a URI, JSON or a shell) and the cluster reads
 // it through dynamic references ({{resolve:secretsmanager:...}}). With dbMasterPassword, the
 // stack gets a NoEcho parameter with logical id "DbMasterPassword" (kDbMasterPasswordParameter;
-// the deploy passes the config value for it) whose Ref feeds the cluster and the secret.
+// the deploy passes the config value for it) whose Ref feeds the cluster and the secret. The
+// cluster takes the Ref, not a dynamic reference to the secret (cfn-lint W1011 prefers the
+// latter), because only a changed parameter value makes CloudFormation update the cluster's
+// password: the text of a dynamic reference stays the same when the secret changes.
 // The parameter is added to the enclosing stack, so this construct must be inside one.
 //
 // Errors (AddError on this construct): no private subnets; no security group; dbMinCapacity 0

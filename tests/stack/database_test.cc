@@ -137,9 +137,10 @@ TEST(DatabaseTest, GeneratedPasswordReachesTheClusterByDynamicReference) {
       ":SecretString:password::}}"]]})"));
 }
 
-TEST(DatabaseTest, SecretsAreDeletedWithTheStack) {
+TEST(DatabaseTest, SecretsAndLogGroupAreDeletedWithTheStack) {
   Json t = Synth(Prod());
-  for (const char* id : {"DatabaseCredentialsSecret", "DatabaseSupertokensDbConnectionSecret"}) {
+  for (const char* id :
+       {"DatabaseCredentialsSecret", "DatabaseSupertokensDbConnectionSecret", "DatabaseLogGroup"}) {
     EXPECT_EQ(t["Resources"][id]["DeletionPolicy"], "Delete") << id;
     EXPECT_EQ(t["Resources"][id]["UpdateReplacePolicy"], "Delete") << id;
   }
@@ -167,10 +168,14 @@ TEST(DatabaseTest, ConfiguredPasswordTravelsAsNoEchoParameterOnly) {
   Json cluster = PropertiesOf(t, "DatabaseCluster");
   EXPECT_EQ(cluster["MasterUserPassword"], Json::parse(R"({"Ref": "DbMasterPassword"})"));
   EXPECT_EQ(cluster["MasterUsername"], "rexadmin");
-  // The same secret exists, its value built from the parameter, never from the password.
+  // The same secret exists, its value built from the parameter, never from the password, with
+  // host and port written in so a password change keeps them.
   EXPECT_EQ(PropertiesOf(t, "DatabaseCredentialsSecret")["SecretString"], Json::parse(R"({
       "Fn::Join": ["", ["{\"username\":\"rexadmin\",\"password\":\"", {"Ref": "DbMasterPassword"},
-                        "\",\"dbname\":\"rex_backend\"}"]]})"));
+                        "\",\"dbname\":\"rex_backend\",\"host\":\"",
+                        {"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]},
+                        "\",\"port\":", {"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Port"]},
+                        "}"]]})"));
   EXPECT_FALSE(PropertiesOf(t, "DatabaseCredentialsSecret").contains("GenerateSecretString"));
 }
 
