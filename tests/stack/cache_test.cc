@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/stack.h"
+#include "stack/presets.h"
 #include "support/template_matcher.h"
 
 namespace rex::stack {
@@ -117,6 +118,14 @@ TEST(CacheTest, TooManyReplicasIsAnError) {
                 "replicas"),
             std::string::npos)
       << result.error().message();
+}
+
+TEST(CacheTest, EveryPresetSynthesizesWithoutWarnings) {
+  for (Preset preset : AllPresets()) {
+    auto result = SynthCache(PresetConfig(preset));
+    ASSERT_TRUE(result.has_value()) << PresetName(preset) << ": " << result.error().message();
+    EXPECT_TRUE(result->warnings.empty()) << PresetName(preset);
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/stack.h"
+#include "stack/presets.h"
 #include "support/template_matcher.h"
 
 namespace rex::stack {
@@ -307,6 +308,14 @@ TEST(DatabaseTest, DeterministicBytes) {
   auto b = SynthDatabase(config);
   ASSERT_TRUE(a.has_value() && b.has_value());
   EXPECT_EQ(a->ToJson(), b->ToJson());
+}
+
+TEST(DatabaseTest, EveryPresetSynthesizesWithoutWarnings) {
+  for (Preset preset : AllPresets()) {
+    auto result = SynthDatabase(PresetConfig(preset));
+    ASSERT_TRUE(result.has_value()) << PresetName(preset) << ": " << result.error().message();
+    EXPECT_TRUE(result->warnings.empty()) << PresetName(preset);
+  }
 }
 
 }  // namespace
