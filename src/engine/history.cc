@@ -1,0 +1,184 @@
+#include "engine/history.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "aws/http.h"
+#include "base/files.h"
+#include "engine/state.h"
+
+namespace rex::engine {
+
+namespace {
+
+std::string Iso(std::chrono::system_clock::time_point t) { return aws::FormatIso8601(t); }
+
+std::optional<std::chrono::system_clock::time_point> ParseTime(const base::Json& j,
+                                                               const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  auto seconds = aws::ParseIso8601(it->get<std::string>());
+  if (!seconds.ok()) return std::nullopt;
+  return std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000)));
+}
+
+std::string StringField(const base::Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The number of a history file name "0012.json", or -1.
+int NumberOf(const std::string& file_name) {
+  if (file_name.size() < 6 || file_name.substr(file_name.size() - 5) != ".json") return -1;
+  std::string digits = file_name.substr(0, file_name.size() - 5);
+  if (digits.empty() || digits.size() > 9) return -1;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return -1;
+  }
+  return std::stoi(digits);
+}
+
+}  // namespace
+
+std::string HistoryFileName(int number) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%04d", number);
+  return std::string(buffer) + ".json";
+}
+
+base::Json HistoryRecordToJson(const HistoryRecord& r) {
+  base::Json j = {{"version", 1},
+                  {"number", r.number},
+                  {"stack", r.stack},
+                  {"stackName", r.stack_name},
+                  {"operation", r.operation},
+                  {"result", r.result},
+                  {"finalStatus", r.final_status},
+                  {"failureReason", r.failure_reason},
+                  {"failedResource", r.failed_resource},
+                  {"changeSetName", r.change_set_name},
+                  {"changeSetId", r.change_set_id},
+                  {"parameters", r.parameters},
+                  {"template", r.template_json},
+                  {"startTime", Iso(r.start_time)},
+                  {"endTime", Iso(r.end_time)},
+                  {"rexVersion", r.rex_version}};
+  if (r.rollback_of) j["rollbackOf"] = *r.rollback_of;
+  return j;
+}
+
+base::Result<HistoryRecord> HistoryRecordFromJson(const base::Json& j, std::string_view what) {
+  auto bad = [&](std::string_view why) {
+    return base::InvalidArgument(std::string(what) + ": " + std::string(why));
+  };
+  if (!j.is_object()) return bad("not a history record (expected a JSON object)");
+  auto number = j.find("number");
+  if (number == j.end() || !number->is_number_integer()) return bad("number: missing");
+  HistoryRecord r;
+  r.number = number->get<int>();
+  r.stack = StringField(j, "stack");
+  r.stack_name = StringField(j, "stackName");
+  r.operation = StringField(j, "operation");
+  r.result = StringField(j, "result");
+  if (r.stack_name.empty() || r.result.empty()) return bad("stackName and result are required");
+  r.final_status = StringField(j, "finalStatus");
+  r.failure_reason = StringField(j, "failureReason");
+  r.failed_resource = StringField(j, "failedResource");
+  r.change_set_name = StringField(j, "changeSetName");
+  r.change_set_id = StringField(j, "changeSetId");
+  auto params = j.find("parameters");
+  if (params != j.end() && params->is_object()) {
+    for (const auto& [k, v] : params->items()) {
+      if (v.is_string()) r.parameters[k] = v.get<std::string>();
+    }
+  }
+  auto tmpl = j.find("template");
+  if (tmpl != j.end()) r.template_json = *tmpl;
+  r.start_time = ParseTime(j, "startTime").value_or(std::chrono::system_clock::time_point{});
+  r.end_time = ParseTime(j, "endTime").value_or(std::chrono::system_clock::time_point{});
+  r.rex_version = StringField(j, "rexVersion");
+  auto rollback_of = j.find("rollbackOf");
+  if (rollback_of != j.end() && rollback_of->is_number_integer()) {
+    r.rollback_of = rollback_of->get<int>();
+  }
+  return r;
+}
+
+HistoryStore::HistoryStore(std::string root, std::string stack)
+    : root_(std::move(root)), stack_(std::move(stack)) {}
+
+std::string HistoryStore::RelativeDir() const {
+  return std::string(kStateDir) + "/" + stack_ + "/history";
+}
+
+std::string HistoryStore::Dir() const {
+  return (std::filesystem::path(root_) / RelativeDir()).string();
+}
+
+base::Result<int> HistoryStore::Append(HistoryRecord& record) const {
+  REX_RETURN_IF_ERROR(ValidateStackName(stack_));
+  int highest = 0;
+  std::error_code ec;
+  if (std::filesystem::is_directory(Dir(), ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(Dir(), ec)) {
+      highest = std::max(highest, NumberOf(entry.path().filename().string()));
+    }
+  }
+  record.number = highest + 1;
+  record.stack = stack_;
+  std::string path = (std::filesystem::path(Dir()) / HistoryFileName(record.number)).string();
+  base::Status written = base::WriteFileAtomic(path, base::DumpJson(HistoryRecordToJson(record)));
+  if (!written.ok()) {
+    return written.WithContext("write " + RelativeDir() + "/" + HistoryFileName(record.number));
+  }
+  return record.number;
+}
+
+base::Result<std::vector<HistoryRecord>> HistoryStore::List() const {
+  REX_RETURN_IF_ERROR(ValidateStackName(stack_));
+  std::vector<int> numbers;
+  std::error_code ec;
+  if (std::filesystem::is_directory(Dir(), ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(Dir(), ec)) {
+      int n = NumberOf(entry.path().filename().string());
+      if (n > 0) numbers.push_back(n);
+    }
+  }
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<HistoryRecord> out;
+  for (int n : numbers) {
+    REX_ASSIGN_OR_RETURN(HistoryRecord r, Load(n));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+base::Result<HistoryRecord> HistoryStore::Load(int number) const {
+  REX_RETURN_IF_ERROR(ValidateStackName(stack_));
+  std::string relative = RelativeDir() + "/" + HistoryFileName(number);
+  auto text = base::ReadFile((std::filesystem::path(root_) / relative).string());
+  if (!text.ok()) {
+    if (text.error().code() == base::Code::kNotFound) {
+      return base::NotFound("no deploy #" + std::to_string(number) + " in " + RelativeDir() +
+                            " (see \"rex history\")");
+    }
+    return std::move(text).error().WithContext(relative);
+  }
+  REX_ASSIGN_OR_RETURN(base::Json json, base::ParseJson(*text, relative));
+  return HistoryRecordFromJson(json, relative);
+}
+
+base::Status UploadHistoryRecord(aws::S3Client& s3, const std::string& bucket,
+                                 const HistoryRecord& record) {
+  aws::PutObjectRequest put{
+      .bucket = bucket,
+      .key = "history/" + record.stack_name + "/" + HistoryFileName(record.number),
+      .body = base::DumpJson(HistoryRecordToJson(record)),
+      .content_type = "application/json"};
+  return s3.PutObject(put).status().WithContext("copy history record to s3://" + bucket + "/" +
+                                                put.key);
+}
+
+}  // namespace rex::engine
