@@ -12,11 +12,11 @@
 namespace rex::stack {
 
 struct EngineVersions {
-  std::string engine;                   // "aurora-postgresql"
-  std::string major;                    // the major version the lists cover, e.g. "15"
-  std::vector<std::string> accepted;    // AWS creates new clusters with these, oldest first
-  std::vector<std::string> deprecated;  // AWS refuses these for new clusters
-  std::string default_version;          // the version rex recommends (the latest accepted)
+  std::string engine = {};                   // "aurora-postgresql"
+  std::string major = {};                    // the major version the lists cover, e.g. "15"
+  std::vector<std::string> accepted = {};    // AWS creates new clusters with these, oldest first
+  std::vector<std::string> deprecated = {};  // AWS refuses these for new clusters
+  std::string default_version = {};          // the version rex recommends (the latest accepted)
 };
 
 // The built-in copy of spec/rds-engine-versions.json. Lives for the whole program.
