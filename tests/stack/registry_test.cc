@@ -26,7 +26,7 @@ Json Synth(const Config& config) {
   return result.has_value() ? result->json : Json();
 }
 
-TEST(RegistryTest, TwoRepositoriesScannedOnPushAndEncrypted) {
+TEST(StackRegistryTest, TwoRepositoriesScannedOnPushAndEncrypted) {
   Json t = Synth(Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::ECR::Repository", 2));
   for (const char* name : {"rex-backend-dev-api", "rex-backend-dev-worker"}) {
@@ -39,7 +39,7 @@ TEST(RegistryTest, TwoRepositoriesScannedOnPushAndEncrypted) {
   }
 }
 
-TEST(RegistryTest, LifecyclePolicyKeepsTheLastTenImages) {
+TEST(StackRegistryTest, LifecyclePolicyKeepsTheLastTenImages) {
   Json t = Synth(Config{});
   for (const char* id : {"RegistryApi", "RegistryWorker"}) {
     std::string text = PropertiesOf(t, id)["LifecyclePolicy"]["LifecyclePolicyText"];
@@ -53,14 +53,14 @@ TEST(RegistryTest, LifecyclePolicyKeepsTheLastTenImages) {
   }
 }
 
-TEST(RegistryTest, DevEmptiesRepositoriesOnDelete) {
+TEST(StackRegistryTest, DevEmptiesRepositoriesOnDelete) {
   Json t = Synth(Config{});
   EXPECT_EQ(PropertiesOf(t, "RegistryApi")["EmptyOnDelete"], true);
   EXPECT_EQ(t["Resources"]["RegistryApi"]["DeletionPolicy"], "Delete");
   EXPECT_EQ(t["Resources"]["RegistryWorker"]["UpdateReplacePolicy"], "Delete");
 }
 
-TEST(RegistryTest, OutsideDevRepositoriesAreRetained) {
+TEST(StackRegistryTest, OutsideDevRepositoriesAreRetained) {
   Config config;
   config.environment = "staging";
   Json t = Synth(config);
@@ -72,7 +72,7 @@ TEST(RegistryTest, OutsideDevRepositoriesAreRetained) {
   EXPECT_EQ(PropertiesOf(t, "RegistryApi")["RepositoryName"], "rex-backend-staging-api");
 }
 
-TEST(RegistryTest, Accessors) {
+TEST(StackRegistryTest, Accessors) {
   Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
@@ -89,7 +89,7 @@ TEST(RegistryTest, Accessors) {
   EXPECT_EQ(registry.worker_repository().logical_id(), "RegistryWorker");
 }
 
-TEST(RegistryTest, KeepingNoImagesIsAnError) {
+TEST(StackRegistryTest, KeepingNoImagesIsAnError) {
   auto result = SynthRegistry(Config{}, 0);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message().substr(0, result.error().message().find('\n')),
