@@ -1,0 +1,269 @@
+#pragma once
+
+// A TEST DOUBLE of the AWS endpoints rex talks to: CloudFormation (query protocol, XML answers
+// in the real shapes), S3 (REST-XML, path-style) and STS GetCallerIdentity, kept in memory.
+//
+// FakeAws is the logic: it checks every request's SigV4 signature (expected access key,
+// credential scope date/region/service, and the signature itself, recomputed with
+// aws/sigv4.h), keeps stacks, change sets and buckets, turns an executed change set into a
+// scripted sequence of stack events, and injects faults. It can answer in process (as a
+// FakeTransport handler) or behind FakeAwsServer, a cpp-httplib server on 127.0.0.1.
+//
+// Time: stack operations advance by "ticks", not by wall-clock time: every DescribeStacks and
+// DescribeStackEvents call releases up to `events_per_tick` scripted events of the stack, so
+// polling drives the fake and tests run as fast as rex polls. Event timestamps come from the
+// clock given in the options.
+//
+// Thread-safe: one mutex guards everything (httplib serves requests from a thread pool).
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aws/http.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/result.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace rex::testing {
+
+enum class FaultKind {
+  kThrottle,            // HTTP 400 Throttling "Rate exceeded" (query) / 503 SlowDown (S3)
+  kServiceUnavailable,  // HTTP 503, empty body
+  kDropConnection,      // headers sent, then the connection closes (in process: kUnavailable)
+  kSlow,                // answers after `delay` (in process: kDeadlineExceeded)
+  kExpiredToken,        // HTTP 403 ExpiredToken "The security token included in the request is
+                        // expired"
+};
+
+struct Fault {
+  FaultKind kind = FaultKind::kThrottle;
+  // Which requests: a CloudFormation/STS action ("CreateChangeSet"), "s3:PUT", "s3:GET", ... or
+  // "" for any request. Default: any.
+  std::string action = {};
+  int count = 1;                          // how many matching requests get it
+  std::chrono::milliseconds delay{5000};  // for kSlow
+};
+
+struct FakeAwsOptions {
+  std::string access_key_id = "AKIDREXTESTKEY";
+  std::string secret_access_key = "rex-test-secret/K7MDENG+bPxRfiCY";
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  // Scripted events released per DescribeStacks / DescribeStackEvents call. Default: 8.
+  size_t events_per_tick = 8;
+  // Events per DescribeStackEvents page (newest first). Default: 10.
+  size_t events_page_size = 10;
+  // Changes per DescribeChangeSet page. Default: 20.
+  size_t changes_page_size = 20;
+  // Timestamps. Default: base::SystemClock().
+  base::Clock* clock = nullptr;
+};
+
+// One answer of the fake, before it goes on the wire.
+struct FakeAnswer {
+  aws::HttpResponse response;
+  bool drop = false;                   // close the connection after the headers
+  std::chrono::milliseconds delay{0};  // wait this long first
+};
+
+class FakeAws {
+ public:
+  explicit FakeAws(FakeAwsOptions options = {});
+
+  // The whole answer for `request` (URL absolute, headers and body as sent).
+  FakeAnswer Serve(const aws::HttpRequest& request);
+  // In process: drop → kUnavailable, delay → kDeadlineExceeded, else the response.
+  base::Result<aws::HttpResponse> Handle(const aws::HttpRequest& request);
+
+  // --- scripting
+  void InjectFault(Fault fault);
+  // From now on, executing a change set (or deleting a stack) that touches `logical_id` fails
+  // there with `reason`, and the operation rolls back. "*" fails the first resource a change
+  // set creates or modifies (not deletions).
+  void FailResource(const std::string& logical_id, const std::string& reason);
+  void ClearFailures();
+  // Makes DescribeStacks report `status` for `stack` during the next `ticks` calls (and
+  // CreateChangeSet refuse it as busy meanwhile).
+  void SetBusy(const std::string& stack, const std::string& status, int ticks);
+
+  // --- inspection
+  std::string StackStatus(const std::string& stack) const;  // "" if absent
+  bool HasStack(const std::string& stack) const;
+  // Change sets ever created for `stack` (idempotent retries count once).
+  int ChangeSetsCreated(const std::string& stack) const;
+  // The parameter values the last change set of `stack` was given (NoEcho included).
+  std::map<std::string, std::string> LastParameters(const std::string& stack) const;
+  std::map<std::string, std::string> Outputs(const std::string& stack) const;
+  std::optional<std::string> Object(const std::string& bucket, const std::string& key) const;
+  std::vector<std::string> Buckets() const;
+  // "cloudformation:CreateChangeSet", "s3:PUT /bucket/key", "sts:GetCallerIdentity", ... for
+  // every request that passed authentication, in order.
+  std::vector<std::string> Requests() const;
+  // Requests refused for their signature, with the reason.
+  std::vector<std::string> AuthFailures() const;
+  int faults_served() const;
+
+  const FakeAwsOptions& options() const { return options_; }
+
+ private:
+  struct Resource {
+    std::string logical_id;
+    std::string type;
+    std::string physical_id;
+  };
+  struct Change {
+    std::string action;  // Add | Modify | Remove
+    std::string logical_id;
+    std::string type;
+    std::string replacement;  // True | False
+  };
+  struct ChangeSet {
+    std::string name;
+    std::string id;
+    std::string type;  // CREATE | UPDATE
+    std::string status;
+    std::string status_reason;
+    std::string execution_status;
+    std::string client_token;
+    std::string template_body;
+    base::Json tmpl;
+    std::map<std::string, std::string> parameters;
+    std::set<std::string> no_echo;
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::vector<Change> changes;
+    std::chrono::system_clock::time_point creation_time;
+    int describes = 0;
+  };
+  struct Event {
+    std::string event_id;
+    std::string logical_id;
+    std::string physical_id;
+    std::string type;
+    std::string status;
+    std::string reason;
+    std::string client_request_token;
+    std::chrono::system_clock::time_point timestamp;
+  };
+  // A scripted step: an event and, for the stack's own events, the stack status it sets.
+  struct Step {
+    Event event;
+    bool stack_level = false;
+  };
+  struct Stack {
+    std::string name;
+    std::string id;
+    std::string status;
+    std::string status_reason;
+    std::string template_body;
+    base::Json tmpl = base::Json::object();
+    std::map<std::string, std::string> parameters;
+    std::set<std::string> no_echo;
+    std::vector<std::pair<std::string, std::string>> tags;
+    std::map<std::string, Resource> resources;
+    std::vector<Event> events;  // released, oldest first
+    std::deque<Step> pending;
+    // Applied when the pending script ends: the new template/parameters/resources.
+    std::optional<ChangeSet> applying;
+    bool deleting = false;
+    std::string executed_token;
+    std::map<std::string, ChangeSet> change_sets;  // by name
+    int change_sets_created = 0;
+    std::string busy_status;
+    int busy_ticks = 0;
+    std::chrono::system_clock::time_point creation_time;
+    std::optional<std::chrono::system_clock::time_point> last_updated_time;
+  };
+  struct Object_ {
+    std::string body;
+    std::string content_type;
+    std::string etag;
+  };
+
+  FakeAnswer ServeLocked(const aws::HttpRequest& request);
+  std::optional<FakeAnswer> CheckSignature(const aws::HttpRequest& request, const aws::Url& url,
+                                           std::string* service);
+  std::optional<FakeAnswer> TakeFault(const std::string& action, bool s3);
+
+  FakeAnswer Cloudformation(const std::map<std::string, std::string>& params);
+  FakeAnswer S3(const aws::HttpRequest& request, const aws::Url& url);
+  FakeAnswer Sts(const std::map<std::string, std::string>& params);
+
+  FakeAnswer CreateChangeSet(const std::map<std::string, std::string>& p);
+  FakeAnswer DescribeChangeSet(const std::map<std::string, std::string>& p);
+  FakeAnswer ExecuteChangeSet(const std::map<std::string, std::string>& p);
+  FakeAnswer DeleteChangeSet(const std::map<std::string, std::string>& p);
+  FakeAnswer DescribeStacks(const std::map<std::string, std::string>& p);
+  FakeAnswer DescribeStackEvents(const std::map<std::string, std::string>& p);
+  FakeAnswer DeleteStack(const std::map<std::string, std::string>& p);
+  FakeAnswer GetTemplate(const std::map<std::string, std::string>& p);
+  FakeAnswer ValidateTemplate(const std::map<std::string, std::string>& p);
+
+  Stack* FindStack(const std::string& name_or_id);
+  const Stack* FindStack(const std::string& name_or_id) const;
+  ChangeSet* FindChangeSet(const std::string& name_or_id, const std::string& stack, Stack** owner);
+  void Tick(Stack& stack);
+  void Finish(Stack& stack);
+  void ScriptExecution(Stack& stack, const ChangeSet& cs, const std::string& token);
+  void ScriptDeletion(Stack& stack);
+  Step MakeStep(const Stack& stack, const std::string& logical_id, const std::string& type,
+                const std::string& physical_id, const std::string& status,
+                const std::string& reason, bool stack_level);
+  std::string PhysicalId(const Stack& stack, const std::string& logical_id,
+                         const std::string& type) const;
+  std::string ResolveValue(const Stack& stack, const base::Json& value) const;
+  std::map<std::string, std::string> ComputeOutputs(const Stack& stack) const;
+  std::string RequestId();
+  FakeAnswer QueryError(int status, const std::string& code, const std::string& message);
+  FakeAnswer S3Error(int status, const std::string& code, const std::string& message,
+                     const std::string& resource);
+  FakeAnswer QueryResult(const std::string& action, const std::string& result_xml,
+                         const std::string& ns);
+  std::chrono::system_clock::time_point Now() const;
+
+  FakeAwsOptions options_;
+  mutable std::mutex mu_;
+  std::deque<Fault> faults_;
+  int faults_served_ = 0;
+  std::map<std::string, std::string> failures_;  // logical id -> reason
+  std::map<std::string, Stack> stacks_;          // live stacks by name
+  std::map<std::string, Stack> deleted_;         // deleted stacks by id
+  std::map<std::string, std::map<std::string, Object_>> buckets_;
+  std::vector<std::string> requests_;
+  std::vector<std::string> auth_failures_;
+  uint64_t counter_ = 0;
+};
+
+// FakeAws behind a real HTTP server on 127.0.0.1 (a free port), served from a background
+// thread until the object is destroyed.
+class FakeAwsServer {
+ public:
+  explicit FakeAwsServer(FakeAwsOptions options = {});
+  ~FakeAwsServer();
+  FakeAwsServer(const FakeAwsServer&) = delete;
+  FakeAwsServer& operator=(const FakeAwsServer&) = delete;
+
+  // "http://127.0.0.1:<port>".
+  std::string url() const;
+  int port() const { return port_; }
+  FakeAws& aws() { return aws_; }
+
+ private:
+  FakeAws aws_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace rex::testing
