@@ -21,12 +21,12 @@ base::Json BootstrapTemplate() {
         {"OwnershipControls",
          {{"Rules", Json::array({{{"ObjectOwnership", "BucketOwnerEnforced"}}})}}},
         {"LifecycleConfiguration",
-         {{"Rules", Json::array({{{"Id", "ExpireOldVersions"},
-                                  {"Status", "Enabled"},
-                                  {"NoncurrentVersionExpiration",
-                                   {{"NoncurrentDays", kBootstrapNoncurrentDays}}},
-                                  {"AbortIncompleteMultipartUpload",
-                                   {{"DaysAfterInitiation", 7}}}}})}}},
+         {{"Rules",
+           Json::array(
+               {{{"Id", "ExpireOldVersions"},
+                 {"Status", "Enabled"},
+                 {"NoncurrentVersionExpiration", {{"NoncurrentDays", kBootstrapNoncurrentDays}}},
+                 {"AbortIncompleteMultipartUpload", {{"DaysAfterInitiation", 7}}}}})}}},
         {"Tags", Json::array({{{"Key", "project"}, {"Value", "rex"}}})}}}};
   Json policy = {
       {"Type", "AWS::S3::BucketPolicy"},
@@ -35,28 +35,26 @@ base::Json BootstrapTemplate() {
         {"PolicyDocument",
          {{"Version", "2012-10-17"},
           {"Statement",
-           Json::array({{{"Sid", "DenyInsecureTransport"},
-                         {"Effect", "Deny"},
-                         {"Principal", "*"},
-                         {"Action", "s3:*"},
-                         {"Resource",
-                          Json::array({{{"Fn::GetAtt", Json::array({"Bucket", "Arn"})}},
-                                       {{"Fn::Join",
-                                         Json::array({"", Json::array({{{"Fn::GetAtt",
-                                                                         Json::array({"Bucket",
-                                                                                      "Arn"})}},
-                                                                       "/*"})})}}})},
-                         {"Condition",
-                          {{"Bool", {{"aws:SecureTransport", "false"}}}}}}})}}}}}};
-  return Json{
-      {"AWSTemplateFormatVersion", "2010-09-09"},
-      {"Description",
-       "rex bootstrap: S3 bucket for large templates and deploy history (managed by rex)"},
-      {"Resources", {{"Bucket", bucket}, {"BucketPolicy", policy}}},
-      {"Outputs",
-       {{std::string(kBootstrapBucketOutput),
-         {{"Description", "bucket for rex templates and history"},
-          {"Value", {{"Ref", "Bucket"}}}}}}}};
+           Json::array(
+               {{{"Sid", "DenyInsecureTransport"},
+                 {"Effect", "Deny"},
+                 {"Principal", "*"},
+                 {"Action", "s3:*"},
+                 {"Resource",
+                  Json::array({{{"Fn::GetAtt", Json::array({"Bucket", "Arn"})}},
+                               {{"Fn::Join",
+                                 Json::array({"", Json::array({{{"Fn::GetAtt",
+                                                                 Json::array({"Bucket", "Arn"})}},
+                                                               "/*"})})}}})},
+                 {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}}})}}}}}};
+  return Json{{"AWSTemplateFormatVersion", "2010-09-09"},
+              {"Description",
+               "rex bootstrap: S3 bucket for large templates and deploy history (managed by rex)"},
+              {"Resources", {{"Bucket", bucket}, {"BucketPolicy", policy}}},
+              {"Outputs",
+               {{std::string(kBootstrapBucketOutput),
+                 {{"Description", "bucket for rex templates and history"},
+                  {"Value", {{"Ref", "Bucket"}}}}}}}};
 }
 
 base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormationClient& cfn) {

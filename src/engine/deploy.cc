@@ -60,12 +60,9 @@ base::Result<std::optional<StackState>> Classify(const std::optional<aws::Stack>
 }
 
 // Waits until `name` has no operation in progress; the stack as it then is.
-base::Result<std::optional<aws::Stack>> WaitUntilSettled(DeployClients& clients,
-                                                         const std::string& name,
-                                                         const PollOptions& poll,
-                                                         const std::atomic<bool>* cancel,
-                                                         DeployObserver& observer,
-                                                         bool* cancelled) {
+base::Result<std::optional<aws::Stack>> WaitUntilSettled(
+    DeployClients& clients, const std::string& name, const PollOptions& poll,
+    const std::atomic<bool>* cancel, DeployObserver& observer, bool* cancelled) {
   Backoff backoff(clients.clock, poll, cancel);
   std::string last;
   while (true) {
@@ -82,8 +79,8 @@ base::Result<std::optional<aws::Stack>> WaitUntilSettled(DeployClients& clients,
   }
 }
 
-void DeleteChangeSetQuietly(DeployClients& clients, const std::string& id,
-                            const std::string& stack, DeployObserver& observer) {
+void DeleteChangeSetQuietly(DeployClients& clients, const std::string& id, const std::string& stack,
+                            DeployObserver& observer) {
   base::Status s = clients.cfn.DeleteChangeSet(id, stack);
   if (!s.ok()) observer.OnNote("could not delete change set " + id + ": " + s.message());
 }
@@ -106,8 +103,7 @@ bool Backoff::Sleep() {
 }
 
 bool IsSuccessStatus(std::string_view status) {
-  return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" ||
-         status == "IMPORT_COMPLETE";
+  return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
 }
 
 std::string ChangeSetNameFor(std::chrono::system_clock::time_point now) {
@@ -126,8 +122,7 @@ base::Result<std::optional<aws::Stack>> FindStack(aws::CloudFormationClient& cfn
 }
 
 base::Result<FollowResult> FollowStackOperation(DeployClients& clients, const std::string& stack,
-                                                StackEventPoller& poller,
-                                                const PollOptions& poll,
+                                                StackEventPoller& poller, const PollOptions& poll,
                                                 const std::atomic<bool>* cancel,
                                                 DeployObserver& observer) {
   FollowResult result;
@@ -189,8 +184,8 @@ base::Result<FollowResult> FollowStackOperation(DeployClients& clients, const st
     if (!backoff.Sleep()) {
       result.cancelled = true;
       result.final_status = last_status;
-      result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-          clients.clock.Monotonic() - start);
+      result.duration =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clients.clock.Monotonic() - start);
       return result;
     }
   }
@@ -212,8 +207,8 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
     REX_ASSIGN_OR_RETURN(state, Classify(stack, name, request.wait_if_busy));
     if (state) break;
     bool cancelled = false;
-    REX_ASSIGN_OR_RETURN(stack, WaitUntilSettled(clients, name, request.poll, cancel, observer,
-                                                 &cancelled));
+    REX_ASSIGN_OR_RETURN(
+        stack, WaitUntilSettled(clients, name, request.poll, cancel, observer, &cancelled));
     if (cancelled) {
       return DeployOutcome(Cancelled{.executed = false,
                                      .stack_status = stack ? stack->stack_status : "",
@@ -227,13 +222,12 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
     StackEventPoller poller(clients.cfn, stack->stack_id);
     REX_RETURN_IF_ERROR(poller.SkipExisting());
     REX_RETURN_IF_ERROR(clients.cfn.DeleteStack(name));
-    REX_ASSIGN_OR_RETURN(FollowResult deleted,
-                         FollowStackOperation(clients, stack->stack_id, poller, request.poll,
-                                              cancel, observer));
+    REX_ASSIGN_OR_RETURN(
+        FollowResult deleted,
+        FollowStackOperation(clients, stack->stack_id, poller, request.poll, cancel, observer));
     if (deleted.cancelled) {
-      return DeployOutcome(Cancelled{.executed = false,
-                                     .stack_status = deleted.final_status,
-                                     .resume = "rex up --wait"});
+      return DeployOutcome(Cancelled{
+          .executed = false, .stack_status = deleted.final_status, .resume = "rex up --wait"});
     }
     if (deleted.final_status != "DELETE_COMPLETE") {
       return base::Aborted("deleting the rolled-back stack " + name + " ended in " +
@@ -244,9 +238,8 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
   // 2. The template, inline or through S3.
   aws::CreateChangeSetRequest create;
   create.stack_name = name;
-  create.change_set_name = request.change_set_name.empty()
-                               ? ChangeSetNameFor(clients.clock.Now())
-                               : request.change_set_name;
+  create.change_set_name = request.change_set_name.empty() ? ChangeSetNameFor(clients.clock.Now())
+                                                           : request.change_set_name;
   create.client_token = create.change_set_name;
   create.change_set_type = state->change_set_type;
   create.capabilities = {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"};
@@ -262,8 +255,7 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
           "-byte limit for inline templates; run \"rex bootstrap\" once to create the bucket "
           "rex uploads large templates to");
     }
-    std::string key =
-        "templates/" + name + "/" + aws::Sha256Hex(request.template_body) + ".json";
+    std::string key = "templates/" + name + "/" + aws::Sha256Hex(request.template_body) + ".json";
     observer.OnStep("uploading the template (" + Kilobytes(request.template_body.size()) +
                     ") to s3://" + request.template_bucket + "/" + key);
     aws::PutObjectRequest put{.bucket = request.template_bucket,
@@ -303,8 +295,8 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
     }
     if (clients.clock.Monotonic() >= deadline) {
       DeleteChangeSetQuietly(clients, id, name, observer);
-      return base::DeadlineExceeded("change set " + create.change_set_name +
-                                    " was still " + change_set.status + " after " +
+      return base::DeadlineExceeded("change set " + create.change_set_name + " was still " +
+                                    change_set.status + " after " +
                                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                                        request.poll.change_set_timeout)
                                                        .count()) +
@@ -335,8 +327,7 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
   REX_RETURN_IF_ERROR(clients.cfn.ExecuteChangeSet(id, name, create.change_set_name));
   observer.OnExecuteStarted(name, clients.clock.Monotonic());
   REX_ASSIGN_OR_RETURN(FollowResult followed,
-                       FollowStackOperation(clients, name, poller, request.poll, cancel,
-                                            observer));
+                       FollowStackOperation(clients, name, poller, request.poll, cancel, observer));
   if (followed.cancelled) {
     return DeployOutcome(Cancelled{.change_set_id = id,
                                    .executed = true,
@@ -344,12 +335,11 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
                                    .resume = "rex up --wait"});
   }
   if (IsSuccessStatus(followed.final_status)) {
-    return DeployOutcome(Deployed{id, followed.final_status, std::move(followed.outputs),
-                                  followed.duration});
+    return DeployOutcome(
+        Deployed{id, followed.final_status, std::move(followed.outputs), followed.duration});
   }
-  Failed failed{.change_set_id = id,
-                .final_status = followed.final_status,
-                .duration = followed.duration};
+  Failed failed{
+      .change_set_id = id, .final_status = followed.final_status, .duration = followed.duration};
   if (followed.first_failure) {
     const aws::StackEvent& e = followed.first_failure->event;
     failed.first_failure_reason = e.resource_status_reason;

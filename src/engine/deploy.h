@@ -135,9 +135,9 @@ struct Failed {
 
 struct Cancelled {
   std::string change_set_id = {};
-  bool executed = false;      // CloudFormation is carrying on with the change set
-  std::string stack_status = {};   // last status seen
-  std::string resume = {};         // what to run next, e.g. "rex up --wait" or "rex status"
+  bool executed = false;          // CloudFormation is carrying on with the change set
+  std::string stack_status = {};  // last status seen
+  std::string resume = {};        // what to run next, e.g. "rex up --wait" or "rex status"
 };
 
 struct Declined {
@@ -160,7 +160,7 @@ struct FollowResult {
   std::string final_status = {};  // terminal status; DELETE_COMPLETE when the stack is gone
   std::string status_reason = {};
   std::optional<StackEvent> first_failure = {};  // earliest *_FAILED event
-  bool cancelled = false;                   // stopped by `cancel`; final_status = last seen
+  bool cancelled = false;                        // stopped by `cancel`; final_status = last seen
   std::chrono::milliseconds duration{0};
   std::vector<aws::CfnOutput> outputs = {};  // of the final DescribeStacks
 };
@@ -170,8 +170,7 @@ struct FollowResult {
 // reporting events and status changes to the observer. A stack that disappears counts as
 // DELETE_COMPLETE. Tolerates PollOptions::tolerated_poll_failures transient failures in a row.
 base::Result<FollowResult> FollowStackOperation(DeployClients& clients, const std::string& stack,
-                                                StackEventPoller& poller,
-                                                const PollOptions& poll,
+                                                StackEventPoller& poller, const PollOptions& poll,
                                                 const std::atomic<bool>* cancel,
                                                 DeployObserver& observer);
 

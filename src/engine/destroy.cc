@@ -67,8 +67,7 @@ base::Status EmptyRepository(aws::EcrClient& ecr, const std::string& repository,
     for (const aws::EcrImageFailure& f : result.failures) {
       if (f.failure_code == "ImageNotFound") continue;
       return base::Aborted("delete image " + f.image_id.image_digest + f.image_id.image_tag +
-                           " from " + repository + ": " + f.failure_code + ": " +
-                           f.failure_reason);
+                           " from " + repository + ": " + f.failure_code + ": " + f.failure_reason);
     }
   }
   return base::Status::Ok();
@@ -110,8 +109,7 @@ base::Status EmptyRepositories(DeployClients& clients, aws::EcrClient* ecr,
 }
 
 base::Result<DestroyOutcome> DestroyImpl(DeployClients& clients, aws::EcrClient* ecr,
-                                         const DestroyRequest& request,
-                                         DeployObserver& observer) {
+                                         const DestroyRequest& request, DeployObserver& observer) {
   const std::string& name = request.stack_name;
   observer.OnStep("checking stack " + name);
   REX_ASSIGN_OR_RETURN(std::optional<aws::Stack> stack, FindStack(clients.cfn, name));

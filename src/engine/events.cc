@@ -36,8 +36,7 @@ bool IsTerminalStackStatus(std::string_view status) {
 }
 
 StackEventPoller::StackEventPoller(aws::CloudFormationClient& cfn, std::string stack,
-                                   EventPollerOptions options,
-                                   std::vector<std::string> nested_path)
+                                   EventPollerOptions options, std::vector<std::string> nested_path)
     : cfn_(cfn),
       stack_(std::move(stack)),
       options_(std::move(options)),
@@ -97,8 +96,8 @@ base::Result<std::vector<StackEvent>> StackEventPoller::Poll() {
       std::vector<std::string> path = nested_path_;
       path.push_back(ev.logical_resource_id);
       children_.emplace(ev.physical_resource_id,
-                        std::make_unique<StackEventPoller>(cfn_, ev.physical_resource_id,
-                                                           options_, std::move(path)));
+                        std::make_unique<StackEventPoller>(cfn_, ev.physical_resource_id, options_,
+                                                           std::move(path)));
     }
     for (auto it = children_.begin(); it != children_.end();) {
       auto child_events = it->second->Poll();

@@ -35,10 +35,10 @@ base::Result<StackLock> StackLock::Acquire(const std::string& root, const std::s
     }
     ::close(fd);
     if (err == EWOULDBLOCK) {
-      return base::FailedPrecondition(
-          "another rex" + (holder.empty() ? std::string() : " (pid " + holder + ")") +
-          " is working on stack " + stack + " in this folder (" + relative +
-          "); wait for it to finish");
+      return base::FailedPrecondition("another rex" +
+                                      (holder.empty() ? std::string() : " (pid " + holder + ")") +
+                                      " is working on stack " + stack + " in this folder (" +
+                                      relative + "); wait for it to finish");
     }
     return base::InvalidArgument("lock " + relative + ": " + std::strerror(err));
   }

@@ -36,7 +36,7 @@ struct ChangeSetInfo {
   std::string change_set_name = {};
   std::string change_set_id = {};
   std::string change_set_type = {};  // CREATE | UPDATE
-  std::string template_url = {};  // set when the template went through S3
+  std::string template_url = {};     // set when the template went through S3
 };
 
 class DeployObserver {
