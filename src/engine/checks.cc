@@ -95,23 +95,26 @@ std::string Upper(std::string_view text) {
   return out;
 }
 
-// True if a variable name reads like a secret: one of its words (split at "_", "-" and
-// ".") is a secret word, or two adjacent words make one ("API_KEY", "PRIVATE_KEY").
+// True if a variable name reads like a secret: one of its words (split at "_", "-", "." and
+// camelCase humps) is a secret word, or two adjacent words make one ("API_KEY", "PRIVATE_KEY").
 bool LooksLikeSecretName(std::string_view name) {
   static const std::set<std::string> kWords = {"PASSWORD",   "PASSWD",    "PWD",    "SECRET",
                                                "SECRETS",    "TOKEN",     "APIKEY", "CREDENTIALS",
                                                "CREDENTIAL", "PRIVATEKEY"};
   std::vector<std::string> words;
   std::string current;
-  for (char c : Upper(name)) {
-    if (c == '_' || c == '-' || c == '.') {
-      if (!current.empty()) words.push_back(current);
+  char previous = 0;
+  for (char c : name) {
+    bool lower_to_upper = std::islower(static_cast<unsigned char>(previous)) != 0 &&
+                          std::isupper(static_cast<unsigned char>(c)) != 0;
+    if (c == '_' || c == '-' || c == '.' || lower_to_upper) {
+      if (!current.empty()) words.push_back(Upper(current));
       current.clear();
-    } else {
-      current += c;
     }
+    if (c != '_' && c != '-' && c != '.') current += c;
+    previous = c;
   }
-  if (!current.empty()) words.push_back(current);
+  if (!current.empty()) words.push_back(Upper(current));
   for (size_t i = 0; i < words.size(); ++i) {
     if (kWords.count(words[i]) > 0) return true;
     if (i + 1 < words.size() && words[i + 1] == "KEY" &&

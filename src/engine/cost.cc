@@ -69,7 +69,11 @@ const std::set<std::string>& FreeTypes() {
   return types;
 }
 
-double RoundCents(double usd) { return std::round(usd * 100.0) / 100.0; }
+// Half a cent rounds up; the nudge keeps 16.425 (0.0225 × 730, stored as 16.42499...) from
+// rounding down to 16.42.
+double RoundCents(double usd) {
+  return std::round(usd * 100.0 + (usd >= 0 ? 1e-6 : -1e-6)) / 100.0;
+}
 
 // Reads the numbers and strings of a template, following Refs to parameter defaults.
 class Reader {
@@ -681,9 +685,9 @@ base::Status Assumptions::Set(std::string_view key, double value) {
     std::vector<std::string> keys;
     for (const auto& s : specs) keys.push_back(s.key);
     std::string hint = base::ClosestMatch(key, keys);
-    return base::InvalidArgument("unknown cost assumption \"" + std::string(key) + "\"" +
-                                 (hint.empty() ? "; run \"rex cost --list-assumptions\""
-                                               : "; did you mean \"" + hint + "\"?"));
+    return base::InvalidArgument(
+        "unknown cost assumption \"" + std::string(key) + "\"" +
+        (hint.empty() ? "; \"rex cost\" lists the keys" : "; did you mean \"" + hint + "\"?"));
   }
   if (!std::isfinite(value) || value < 0) {
     return base::InvalidArgument("cost assumption " + std::string(key) +

@@ -32,8 +32,9 @@ void CollectReferences(const base::Json& value, std::set<std::string>& out) {
     return;
   }
   if (!value.is_object()) return;
-  if (value.size() == 1) {
-    const auto& [key, arg] = *value.items().begin();
+  const auto& object = value.get_ref<const base::Json::object_t&>();
+  if (object.size() == 1) {
+    const auto& [key, arg] = *object.begin();
     if (key == "Ref" && arg.is_string()) {
       const std::string& id = arg.get<std::string>();
       if (!base::StartsWith(id, "AWS::")) out.insert(id);
@@ -65,7 +66,7 @@ void CollectReferences(const base::Json& value, std::set<std::string>& out) {
       return;
     }
   }
-  for (const auto& [key, item] : value.items()) CollectReferences(item, out);
+  for (const auto& [key, item] : object) CollectReferences(item, out);
 }
 
 std::string DotEscape(std::string_view text) {
