@@ -1,0 +1,147 @@
+// rex check: the policy rules of engine/checks.h on the selected stack's template.
+// Exit 0 when no unsuppressed error remains, 1 otherwise, 2 for bad config. Suppressions
+// come from the stack config's checks.suppress; suppressed findings are listed with their
+// reason, and suppressions that match nothing are warned about so they do not go stale.
+
+#include <memory>
+#include <sstream>
+
+#include "cli/cli.h"
+#include "cli/command.h"
+#include "cli/stack_select.h"
+#include "engine/checks.h"
+#include "stack/rex_stack.h"
+
+namespace rex::cli {
+namespace {
+
+engine::CheckOptions OptionsFor(const stack::Config& config) {
+  engine::CheckOptions options;
+  options.environment = config.environment;
+  for (const stack::CheckSuppression& s : config.checks.suppress) {
+    options.suppressions.push_back(
+        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
+  }
+  return options;
+}
+
+std::string Where(const engine::Finding& f) {
+  if (f.path.empty()) return f.logical_id;
+  size_t slash = f.path.find('/');
+  std::string below = slash == std::string::npos ? f.path : f.path.substr(slash + 1);
+  return below + " (" + f.logical_id + ")";
+}
+
+std::string SeverityLabel(const Style& style, engine::Severity severity) {
+  switch (severity) {
+    case engine::Severity::kError:
+      return style.BoldRed("error");
+    case engine::Severity::kWarning:
+      return style.Yellow("warning");
+    case engine::Severity::kInfo:
+      return style.Cyan("info");
+  }
+  return "error";
+}
+
+std::string Plural(int n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+Command CheckCommand() {
+  return {
+      "check", "run policy checks (encryption, open ports, IAM, retention, ...) on the template",
+      [](CLI::App& app) -> std::function<int(Context&)> {
+        auto list = std::make_shared<bool>(false);
+        app.add_flag("--rules", *list, "list the rules with why they matter and exit");
+        return [list](Context& ctx) {
+          if (*list) {
+            if (ctx.global.json) {
+              base::Json rules = base::Json::array();
+              for (const engine::RuleInfo& r : engine::Rules()) {
+                rules.push_back({{"id", r.id},
+                                 {"severity", std::string(engine::SeverityName(r.severity))},
+                                 {"title", r.title},
+                                 {"why", r.why},
+                                 {"fix", r.fix}});
+              }
+              ctx.io.out << base::DumpJson(rules);
+              return kExitOk;
+            }
+            Table table({"RULE", "SEVERITY", "REQUIRES"});
+            for (const engine::RuleInfo& r : engine::Rules()) {
+              table.AddRow({r.id, SeverityLabel(ctx.out, r.severity), r.title});
+            }
+            ctx.io.out << table.Render(ctx.out);
+            return kExitOk;
+          }
+          auto selected = SelectStack(ctx);
+          if (!selected.has_value()) {
+            ctx.PrintError(selected.error());
+            return ExitCodeFor(selected.error());
+          }
+          auto synthesized = stack::SynthesizeRexStack(selected->config);
+          if (!synthesized.has_value()) {
+            ctx.PrintError(synthesized.error());
+            return ExitCodeFor(synthesized.error());
+          }
+          for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
+          engine::CheckOptions options = OptionsFor(selected->config);
+          std::vector<engine::Finding> findings = engine::RunChecks(synthesized->json, options);
+          for (const std::string& unused : engine::UnusedSuppressions(findings, options)) {
+            ctx.PrintWarning(unused);
+          }
+          bool failed = engine::HasUnsuppressedErrors(findings);
+          if (ctx.global.json) {
+            base::Json json = engine::FindingsToJson(findings);
+            json["stack"] = stack::StackName(selected->config);
+            json["environment"] = selected->config.environment;
+            ctx.io.out << base::DumpJson(json);
+            return failed ? kExitFailed : kExitOk;
+          }
+
+          const Style& s = ctx.out;
+          std::ostringstream out;
+          int errors = 0, warnings = 0, info = 0, suppressed = 0;
+          for (const engine::Finding& f : findings) {
+            if (f.suppressed) {
+              ++suppressed;
+              continue;
+            }
+            if (f.severity == engine::Severity::kError) ++errors;
+            if (f.severity == engine::Severity::kWarning) ++warnings;
+            if (f.severity == engine::Severity::kInfo) {
+              ++info;
+              if (ctx.global.verbose == 0) continue;
+            }
+            out << SeverityLabel(s, f.severity) << " " << s.Bold(f.rule) << " " << Where(f) << ": "
+                << f.message << "\n"
+                << "  " << s.Dim("why: " + f.why) << "\n"
+                << "  fix: " << f.fix << "\n";
+          }
+          if (suppressed > 0) {
+            out << s.Bold("suppressed") << "\n";
+            for (const engine::Finding& f : findings) {
+              if (!f.suppressed) continue;
+              out << "  " << f.rule << " " << Where(f) << ": " << f.message << "\n"
+                  << "    " << s.Dim("reason: " + f.suppression_reason) << "\n";
+            }
+          }
+          std::string summary = Plural(errors, "error") + ", " + Plural(warnings, "warning") +
+                                ", " + std::to_string(info) + " info" +
+                                (info > 0 && ctx.global.verbose == 0 ? " (-v shows them)" : "") +
+                                ", " + std::to_string(suppressed) + " suppressed; " +
+                                std::to_string(engine::Rules().size()) + " rules on " +
+                                stack::StackName(selected->config) + " (environment " +
+                                selected->config.environment + ")";
+          out << (failed ? s.BoldRed("check failed: ") : s.Green("check passed: ")) << summary
+              << "\n";
+          ctx.io.out << out.str();
+          return failed ? kExitFailed : kExitOk;
+        };
+      }};
+}
+
+}  // namespace rex::cli
