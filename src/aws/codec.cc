@@ -90,13 +90,14 @@ Json SecondsToJson(double seconds) {
 }
 
 std::string FormatIsoSeconds(double seconds) {
-  double whole = std::floor(seconds);
-  std::string text = FormatIso8601(
-      std::chrono::system_clock::time_point(std::chrono::seconds(static_cast<int64_t>(whole))));
-  auto millis = static_cast<int>(std::lround((seconds - whole) * 1000.0));
+  auto total_ms = static_cast<int64_t>(std::llround(seconds * 1000.0));
+  int64_t whole = total_ms >= 0 ? total_ms / 1000 : -((-total_ms + 999) / 1000);
+  auto millis = static_cast<int>(total_ms - whole * 1000);
+  std::string text =
+      FormatIso8601(std::chrono::system_clock::time_point(std::chrono::seconds(whole)));
   if (millis > 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof(buf), ".%03d", millis % 1000);
+    char buf[16];
+    std::snprintf(buf, sizeof(buf), ".%03d", millis);
     text.insert(text.size() - 1, buf);
   }
   return text;
@@ -147,6 +148,13 @@ Json ToJson(const J& value) {
   } else {
     return Json::parse(value.dump(), nullptr, false);
   }
+}
+
+// A string taken from the caller's params; kInvalidArgument (never an exception) otherwise.
+template <typename J>
+Result<std::string> ParamString(const J& value, const std::string& what) {
+  if (!value.is_string()) return base::InvalidArgument(what + " must be a string");
+  return value.template get<std::string>();
 }
 
 // The text form of a scalar for query strings, XML, headers and URIs.
@@ -391,8 +399,7 @@ Status XmlSerialize(const ServiceModel& service, const Ref& ref, const J& value,
 // REST bindings (URI labels, query string, headers) and the request as a whole.
 
 template <typename J>
-Result<std::string> HostPrefix(const ServiceModel& service, const OperationModel& op,
-                               const Ref* input, const J& params) {
+Result<std::string> HostPrefix(const OperationModel& op, const Ref* input, const J& params) {
   std::string out = op.host_prefix;
   size_t open;
   while ((open = out.find('{')) != std::string::npos) {
@@ -405,7 +412,6 @@ Result<std::string> HostPrefix(const ServiceModel& service, const OperationModel
       if (v.is_string()) value = v.template get<std::string>();
     }
     if (value.empty()) return base::InvalidArgument("host label " + label + " is required");
-    (void)service;
     out.replace(open, close - open + 1, value);
   }
   return out;
@@ -428,8 +434,7 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
       }
     }
   }
-  REX_ASSIGN_OR_RETURN(request.host_prefix,
-                       HostPrefix(service, op, input ? &*input : nullptr, params));
+  REX_ASSIGN_OR_RETURN(request.host_prefix, HostPrefix(op, input ? &*input : nullptr, params));
 
   if (service.protocol == Protocol::kQuery) {
     std::vector<std::pair<std::string, std::string>> fields = {{"Action", op.name},
@@ -485,7 +490,9 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
         bool is_greedy = path_template.find(greedy) != std::string::npos;
         if (!present) return base::InvalidArgument("URI label " + name + " is required");
         REX_ASSIGN_OR_RETURN(std::string text, ScalarText(member, *it, "iso8601"));
-        if (member.Type() == "blob") text = it->template get<std::string>();
+        if (member.Type() == "blob") {
+          REX_ASSIGN_OR_RETURN(text, ParamString(*it, name));
+        }
         std::string encoded = UriEncode(text, /*keep_slash=*/is_greedy);
         const std::string& token = is_greedy ? greedy : plain;
         size_t pos = path_template.find(token);
@@ -518,7 +525,8 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
         }
       } else if (location == "headers" && present) {
         for (const auto& [k, v] : it->items()) {
-          request.headers.emplace_back(location_name + k, v.template get<std::string>());
+          REX_ASSIGN_OR_RETURN(std::string text, ParamString(v, name + "." + k));
+          request.headers.emplace_back(location_name + k, std::move(text));
         }
       } else if (location.empty() && present && payload_member != name) {
         has_body_members = true;
@@ -535,9 +543,13 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
       for (const auto& [k, v] : it->items()) {
         if (explicit_keys.count(k) != 0) continue;
         if (v.is_array()) {
-          for (const auto& item : v) query.emplace_back(k, item.template get<std::string>());
+          for (const auto& item : v) {
+            REX_ASSIGN_OR_RETURN(std::string text, ParamString(item, name + "." + k));
+            query.emplace_back(k, std::move(text));
+          }
         } else {
-          query.emplace_back(k, v.template get<std::string>());
+          REX_ASSIGN_OR_RETURN(std::string text, ParamString(v, name + "." + k));
+          query.emplace_back(k, std::move(text));
         }
       }
     }
@@ -548,9 +560,9 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
         REX_ASSIGN_OR_RETURN(Ref member, ResolveMember(service, Members(*input)[*payload_member]));
         std::string type = member.Type();
         if (type == "blob") {
-          request.body = it->template get<std::string>();
+          REX_ASSIGN_OR_RETURN(request.body, ParamString(*it, *payload_member));
         } else if (type == "string") {
-          request.body = it->template get<std::string>();
+          REX_ASSIGN_OR_RETURN(request.body, ParamString(*it, *payload_member));
           request.headers.emplace_back("Content-Type", "text/plain");
         } else {
           std::string root = member.MemberString("locationName");

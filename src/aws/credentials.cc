@@ -265,7 +265,7 @@ class ChainResolver {
       auto token = base::ReadFile(token_file);
       if (!token.ok()) {
         return base::Unauthenticated("cannot read web identity token file " + token_file + ": " +
-                                     CodeName(token.error().code()).data());
+                                     std::string(CodeName(token.error().code())));
       }
       AssumeRoleWithWebIdentityRequest request;
       request.role_arn = role_arn;

@@ -201,6 +201,51 @@ TEST(CodecRequests, RestXmlMissingLabelIsInvalidArgument) {
   EXPECT_EQ(request.error().message(), "URI label Bucket is required");
 }
 
+// Wrongly typed params are reported, never thrown (nlohmann's get<> would throw).
+TEST(CodecRequests, WrongTypesAreInvalidArgument) {
+  ServiceModel s3;
+  s3.protocol = Protocol::kRestXml;
+  s3.shapes = ParseModelJson(R"({
+    "In": {"type": "structure", "members": {
+        "Meta": {"shape": "M", "location": "headers", "locationName": "x-amz-meta-"},
+        "Body": {"shape": "B"}}, "payload": "Body"},
+    "M": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "S"}},
+    "B": {"type": "blob"},
+    "S": {"type": "string"}})",
+                             "m")
+                  .value();
+  OperationModel op;
+  op.name = "Put";
+  op.http_method = "PUT";
+  op.request_uri = "/x";
+  op.input_shape = "In";
+  auto bad_meta = SerializeRequest(s3, op, Json{{"Meta", {{"a", 1}}}});
+  ASSERT_FALSE(bad_meta.ok());
+  EXPECT_EQ(bad_meta.error().message(), "Meta.a must be a string");
+  auto bad_body = SerializeRequest(s3, op, Json{{"Body", 3}});
+  ASSERT_FALSE(bad_body.ok());
+  EXPECT_EQ(bad_body.error().code(), Code::kInvalidArgument);
+}
+
+TEST(CodecRequests, FractionalTimestampsKeepMilliseconds) {
+  ServiceModel m;
+  m.protocol = Protocol::kQuery;
+  m.api_version = "1";
+  m.shapes = ParseModelJson(R"({"In": {"type": "structure", "members": {
+      "T": {"shape": "Ts"}}}, "Ts": {"type": "timestamp"}})",
+                            "m")
+                 .value();
+  OperationModel op;
+  op.name = "Op";
+  op.input_shape = "In";
+  auto request = SerializeRequest(m, op, Json{{"T", 1714557600.9996}});
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->body, "Action=Op&Version=1&T=2024-05-01T10%3A00%3A01Z");
+  request = SerializeRequest(m, op, Json{{"T", 1714557600.25}});
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request->body, "Action=Op&Version=1&T=2024-05-01T10%3A00%3A00.250Z");
+}
+
 TEST(CodecRequests, RequestUrlJoinsEndpointPathAndHostPrefix) {
   SerializedRequest request;
   request.path = "/a?b=c";
