@@ -1,0 +1,100 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cfn/elasticloadbalancingv2.gen.h"
+#include "cfn/route53.gen.h"
+#include "cfn/wafv2.gen.h"
+#include "core/construct.h"
+#include "core/element.h"
+#include "core/value.h"
+#include "stack/config.h"
+
+namespace rex::stack {
+
+struct LoadBalancerProps {
+  // The stack config (names, certificateArn, domainName, hostedZoneId, enableWaf,
+  // wafRateLimit). Required; must outlive the construct.
+  const Config* config = nullptr;
+  // The VPC of the target groups. Required.
+  std::optional<core::Str> vpc_id = {};
+  // Public subnets, one per availability zone (at least two). Required.
+  core::List<core::Str> public_subnet_ids = {};
+  // The ALB security group (Security::alb_security_group_id()). Required.
+  std::optional<core::Str> security_group_id = {};
+};
+
+// The internet-facing Application Load Balancer of ARCHITECTURE.md.
+//
+//   - ALB "<p>-<e>-alb" in the public subnets with the ALB security group; invalid header
+//     fields dropped; deletion protection outside the "dev" environment; no access logs.
+//   - Target groups "<p>-<e>-api" (port 8080, health GET /api/health) and
+//     "<p>-<e>-supertokens" (port 3567, health GET /auth/hello): TargetType ip for Fargate,
+//     HTTP, healthy after 2 checks 15 s apart, unhealthy after 3, 30 s deregistration delay.
+//     Names are fixed, so a change that replaces a target group (port, VPC) must rename it.
+//   - With certificateArn: HTTPS listener on 443 (SslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06)
+//     and an HTTP listener that redirects to it (301). Without: an HTTP listener only. The
+//     listener that serves traffic answers a fixed 404 by default and carries the rules
+//     /api/* -> api (priority 10) and /auth/* -> supertokens (priority 20).
+//   - enableWaf: a REGIONAL WAFv2 web ACL (default allow) with a per-IP rate limit of
+//     wafRateLimit requests per 5 minutes (block) and the AWS managed rule groups
+//     AmazonIpReputationList, CommonRuleSet and KnownBadInputsRuleSet, associated with the ALB.
+//   - domainName + hostedZoneId: a Route 53 A alias record to the ALB.
+//
+// ECS services that attach to the target groups must DependsOn listener_rules(): a target
+// group can take targets only once a listener rule ties it to the load balancer.
+//
+// Errors (reported at synthesis): a missing config, vpc_id or security_group_id, fewer than
+// two public subnets, or a name over AWS's 32-character limit.
+class LoadBalancer : public core::Construct {
+ public:
+  LoadBalancer(core::Construct& scope, std::string id, LoadBalancerProps props);
+
+  // The ALB's DNS name (Fn::GetAtt DNSName).
+  core::Str dns_name() const { return alb_->attr_dns_name(); }
+  // Base URL of the API: "https://<domainName>" with a domain and a certificate,
+  // "http://<domainName>" with a domain only, else "https://<ALB DNS name>" with a
+  // certificate and "http://<ALB DNS name>" without.
+  core::Str api_url() const;
+  core::Str load_balancer_arn() const { return alb_->Ref(); }
+  // "app/<name>/<id>", the CloudWatch LoadBalancer dimension.
+  core::Str load_balancer_full_name() const { return alb_->attr_load_balancer_full_name(); }
+  core::Str api_target_group_arn() const { return api_tg_->Ref(); }
+  core::Str supertokens_target_group_arn() const { return supertokens_tg_->Ref(); }
+  // "targetgroup/<name>/<id>", the CloudWatch TargetGroup dimension.
+  core::Str api_target_group_full_name() const { return api_tg_->attr_target_group_full_name(); }
+  core::Str supertokens_target_group_full_name() const {
+    return supertokens_tg_->attr_target_group_full_name();
+  }
+  // The listener that carries the path rules: HTTPS with a certificate, else HTTP.
+  cfn::elasticloadbalancingv2::CfnListener& serving_listener() { return *serving_listener_; }
+  // The /api/* and /auth/* rules, for the services' DependsOn.
+  std::vector<const core::CfnResource*> listener_rules() const { return rules_; }
+
+  // The L1 resources, as escape hatches; web_acl() is null without enableWaf.
+  cfn::elasticloadbalancingv2::CfnLoadBalancer& load_balancer() { return *alb_; }
+  cfn::elasticloadbalancingv2::CfnTargetGroup& api_target_group() { return *api_tg_; }
+  cfn::elasticloadbalancingv2::CfnTargetGroup& supertokens_target_group() {
+    return *supertokens_tg_;
+  }
+  cfn::wafv2::CfnWebACL* web_acl() { return web_acl_; }
+
+ private:
+  cfn::elasticloadbalancingv2::CfnTargetGroup& AddTargetGroup(const std::string& id,
+                                                              const std::string& service, int port,
+                                                              const std::string& health_path);
+  void AddWaf();
+
+  LoadBalancerProps props_;
+  std::string prefix_;
+  cfn::elasticloadbalancingv2::CfnLoadBalancer* alb_ = nullptr;
+  cfn::elasticloadbalancingv2::CfnTargetGroup* api_tg_ = nullptr;
+  cfn::elasticloadbalancingv2::CfnTargetGroup* supertokens_tg_ = nullptr;
+  cfn::elasticloadbalancingv2::CfnListener* serving_listener_ = nullptr;
+  std::vector<const core::CfnResource*> rules_;
+  cfn::wafv2::CfnWebACL* web_acl_ = nullptr;
+};
+
+}  // namespace rex::stack

@@ -1,0 +1,202 @@
+#include "stack/monitoring.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "core/intrinsics.h"
+
+namespace rex::stack {
+namespace {
+
+using core::List;
+using core::Str;
+using Alarm = cfn::cloudwatch::CfnAlarm;
+
+const Config& ConfigOrDefault(const Config* config) {
+  static const Config kDefault;
+  return config != nullptr ? *config : kDefault;
+}
+
+}  // namespace
+
+int EstimatedMaxConnections(double max_acu) {
+  constexpr double kBytesPerAcu = 2.0 * 1024 * 1024 * 1024;
+  double connections = std::floor(max_acu * kBytesPerAcu / 9531392.0);
+  return static_cast<int>(std::min(connections, 5000.0));
+}
+
+Monitoring::Monitoring(core::Construct& scope, std::string id, MonitoringProps props)
+    : core::Construct(scope, std::move(id)), props_(std::move(props)) {
+  if (props_.config == nullptr) AddError("config is required; pass the stack's Config");
+  const Config& config = ConfigOrDefault(props_.config);
+  prefix_ = config.project_name + "-" + config.environment;
+
+  api_logs_ = &AddLogGroup("ApiLogGroup", "api");
+  worker_logs_ = &AddLogGroup("WorkerLogGroup", "worker");
+  supertokens_logs_ = &AddLogGroup("SupertokensLogGroup", "supertokens");
+  migration_logs_ = &AddLogGroup("MigrationLogGroup", "migration");
+  bootstrap_logs_ = &AddLogGroup("BootstrapLogGroup", "bootstrap");
+
+  if (!config.enable_alarms) return;
+  topic_ = &Add<cfn::sns::CfnTopic>("AlarmTopic", cfn::sns::CfnTopicProps{
+                                                      .display_name = prefix_ + " alarms",
+                                                      .topic_name = prefix_ + "-alarms",
+                                                  });
+  if (!config.alert_email.empty()) {
+    Add<cfn::sns::CfnSubscription>("AlertEmail", cfn::sns::CfnSubscriptionProps{
+                                                     .endpoint = config.alert_email,
+                                                     .protocol = "email",
+                                                     .topic_arn = topic_->Ref(),
+                                                 });
+  }
+}
+
+cfn::logs::CfnLogGroup& Monitoring::AddLogGroup(const std::string& id, const std::string& service) {
+  auto& group = Add<cfn::logs::CfnLogGroup>(
+      id, cfn::logs::CfnLogGroupProps{
+              .log_group_name = "/ecs/" + prefix_ + "-" + service,
+              .retention_in_days = ConfigOrDefault(props_.config).log_retention_days,
+          });
+  // Stated explicitly (CloudFormation's default): the groups go with the stack. A retained
+  // group would keep its fixed name and make the next create of the stack fail.
+  group.set_deletion_policy(core::DeletionPolicy::kDelete);
+  group.set_update_replace_policy(core::DeletionPolicy::kDelete);
+  return group;
+}
+
+std::vector<core::Str> Monitoring::log_group_arns() const {
+  std::vector<core::Str> arns;
+  for (const auto* group : log_groups()) arns.push_back(group->attr_arn());
+  return arns;
+}
+
+std::vector<cfn::logs::CfnLogGroup*> Monitoring::log_groups() const {
+  return {api_logs_, worker_logs_, supertokens_logs_, migration_logs_, bootstrap_logs_};
+}
+
+std::optional<core::Str> Monitoring::alarm_topic_arn() const {
+  if (topic_ == nullptr) return std::nullopt;
+  return topic_->Ref();
+}
+
+void Monitoring::AddAlarms(AlarmsProps props) {
+  if (alarms_added_) {
+    AddError("AddAlarms was called twice; call it once with every token");
+    return;
+  }
+  alarms_added_ = true;
+  const Config& config = ConfigOrDefault(props_.config);
+  if (!config.enable_alarms) return;
+
+  auto require = [&](const std::optional<Str>& token, const char* name) {
+    if (!token.has_value()) {
+      AddError(std::string(name) + " is required when enableAlarms is true");
+      return Str("");
+    }
+    return *token;
+  };
+  Str cluster = require(props.cluster_name, "cluster_name");
+  Str api = require(props.api_service_name, "api_service_name");
+  Str worker = require(props.worker_service_name, "worker_service_name");
+  Str supertokens = require(props.supertokens_service_name, "supertokens_service_name");
+  Str alb = require(props.load_balancer_full_name, "load_balancer_full_name");
+  Str api_tg = require(props.api_target_group_full_name, "api_target_group_full_name");
+  Str supertokens_tg =
+      require(props.supertokens_target_group_full_name, "supertokens_target_group_full_name");
+  Str db = require(props.db_cluster_identifier, "db_cluster_identifier");
+  Str redis = require(props.redis_replication_group_id, "redis_replication_group_id");
+
+  const int utilization = props.service_utilization_percent;
+  struct ServiceAlarms {
+    const char* id;
+    const char* name;
+    Str service;
+  };
+  for (const ServiceAlarms& s :
+       {ServiceAlarms{"Api", "api", api}, ServiceAlarms{"Worker", "worker", worker},
+        ServiceAlarms{"Supertokens", "supertokens", supertokens}}) {
+    const std::string id = s.id;
+    const std::string name = s.name;
+    AddAlarm(id + "CpuAlarm", name + "-cpu-high",
+             name + " service CPU at or above " + std::to_string(utilization) + "% for 10 minutes",
+             "AWS/ECS", "CPUUtilization", {{"ClusterName", cluster}, {"ServiceName", s.service}},
+             "Average", 300, 2, utilization);
+    AddAlarm(
+        id + "MemoryAlarm", name + "-memory-high",
+        name + " service memory at or above " + std::to_string(utilization) + "% for 10 minutes",
+        "AWS/ECS", "MemoryUtilization", {{"ClusterName", cluster}, {"ServiceName", s.service}},
+        "Average", 300, 2, utilization);
+  }
+
+  const std::string count_5xx = std::to_string(props.http_5xx_count);
+  AddAlarm("Alb5xxAlarm", "alb-5xx",
+           "load balancer answered " + count_5xx + " or more 5xx itself in 5 minutes",
+           "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", {{"LoadBalancer", alb}}, "Sum", 300, 1,
+           props.http_5xx_count);
+  AddAlarm("Target5xxAlarm", "target-5xx",
+           "targets answered " + count_5xx + " or more 5xx in 5 minutes", "AWS/ApplicationELB",
+           "HTTPCode_Target_5XX_Count", {{"LoadBalancer", alb}}, "Sum", 300, 1,
+           props.http_5xx_count);
+  AddAlarm("ApiUnhealthyTargetsAlarm", "api-unhealthy-targets",
+           "api target group has unhealthy targets for 3 minutes", "AWS/ApplicationELB",
+           "UnHealthyHostCount", {{"TargetGroup", api_tg}, {"LoadBalancer", alb}}, "Maximum", 60, 3,
+           1);
+  AddAlarm("SupertokensUnhealthyTargetsAlarm", "supertokens-unhealthy-targets",
+           "supertokens target group has unhealthy targets for 3 minutes", "AWS/ApplicationELB",
+           "UnHealthyHostCount", {{"TargetGroup", supertokens_tg}, {"LoadBalancer", alb}},
+           "Maximum", 60, 3, 1);
+
+  const int connections = props.db_connections_threshold.value_or(
+      EstimatedMaxConnections(config.db_max_capacity) * 8 / 10);
+  AddAlarm("DbConnectionsAlarm", "db-connections-high",
+           "database has " + std::to_string(connections) + " or more connections for 10 minutes",
+           "AWS/RDS", "DatabaseConnections", {{"DBClusterIdentifier", db}}, "Maximum", 300, 2,
+           connections);
+  AddAlarm("DbAcuAlarm", "db-acu-high",
+           "database uses " + std::to_string(props.db_acu_utilization_percent) +
+               "% or more of dbMaxCapacity for 15 minutes",
+           "AWS/RDS", "ACUUtilization", {{"DBClusterIdentifier", db}}, "Average", 300, 3,
+           props.db_acu_utilization_percent);
+
+  const int nodes = 1 + std::max(config.redis_num_replicas, 0);
+  for (int n = 1; n <= nodes; ++n) {
+    std::string member = "-00" + std::to_string(n);
+    AddAlarm("CacheNode" + std::to_string(n) + "MemoryAlarm", "redis" + member + "-memory-high",
+             "Redis node" + member + " memory at or above " +
+                 std::to_string(props.cache_memory_percent) + "% for 10 minutes",
+             "AWS/ElastiCache", "DatabaseMemoryUsagePercentage",
+             {{"CacheClusterId", core::Join("", {redis, member})}}, "Average", 300, 2,
+             props.cache_memory_percent);
+  }
+}
+
+void Monitoring::AddAlarm(const std::string& id, const std::string& name,
+                          const std::string& description, const std::string& metric_namespace,
+                          const std::string& metric,
+                          std::vector<std::pair<std::string, core::Str>> dimensions,
+                          const std::string& statistic, int period, int evaluation_periods,
+                          core::Num threshold) {
+  List<Alarm::Dimension> dims;
+  for (auto& [key, value] : dimensions) {
+    dims.push_back(Alarm::Dimension{.name = key, .value = std::move(value)});
+  }
+  List<Str> actions{topic_->Ref()};
+  Add<Alarm>(id, cfn::cloudwatch::CfnAlarmProps{
+                     .alarm_actions = actions,
+                     .alarm_description = description,
+                     .alarm_name = prefix_ + "-" + name,
+                     .comparison_operator = "GreaterThanOrEqualToThreshold",
+                     .dimensions = dims,
+                     .evaluation_periods = evaluation_periods,
+                     .metric_name = metric,
+                     .namespace_ = metric_namespace,
+                     .ok_actions = actions,
+                     .period = period,
+                     .statistic = statistic,
+                     .threshold = threshold,
+                     .treat_missing_data = "notBreaching",
+                 });
+}
+
+}  // namespace rex::stack

@@ -1,0 +1,233 @@
+#include "stack/load_balancer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/stack.h"
+#include "support/template_matcher.h"
+
+namespace rex::stack {
+namespace {
+
+using base::Json;
+using rex::testing::FindResources;
+using rex::testing::HasResourceProperties;
+using rex::testing::PropertiesOf;
+using rex::testing::ResourceCountIs;
+
+constexpr const char* kCertificate = "arn:aws:acm:us-east-1:111122223333:certificate/abc-123";
+
+struct Built {
+  base::Result<core::Template> result;
+  Json api_url;
+  Json dns_name;
+  size_t rules = 0;
+};
+
+Built Build(const Config& config) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  auto& lb = stack.Add<LoadBalancer>(
+      "LoadBalancer", LoadBalancerProps{
+                          .config = &config,
+                          .vpc_id = core::Str("vpc-0123"),
+                          .public_subnet_ids = core::List<core::Str>{"subnet-a", "subnet-b"},
+                          .security_group_id = core::Str("sg-alb"),
+                      });
+  Built built{.result = stack.Synthesize(),
+              .api_url = lb.api_url().value().json(),
+              .dns_name = lb.dns_name().value().json(),
+              .rules = lb.listener_rules().size()};
+  return built;
+}
+
+Json Synth(const Config& config = {}) {
+  Built built = Build(config);
+  EXPECT_TRUE(built.result.has_value()) << built.result.error().message();
+  return built.result.has_value() ? built.result->json : Json();
+}
+
+Json Ref(const std::string& id) { return Json{{"Ref", id}}; }
+
+TEST(LoadBalancerTest, InternetFacingAlbInPublicSubnets) {
+  Json t = Synth();
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                                    Json::parse(R"({"Name": "rex-backend-dev-alb",
+      "Scheme": "internet-facing", "Type": "application", "Subnets": ["subnet-a", "subnet-b"],
+      "SecurityGroups": ["sg-alb"], "LoadBalancerAttributes": [
+        {"Key": "deletion_protection.enabled", "Value": "false"},
+        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"}]})")));
+}
+
+TEST(LoadBalancerTest, DeletionProtectionOutsideDev) {
+  Config prod;
+  prod.environment = "prod";
+  Json t = Synth(prod);
+  EXPECT_EQ(PropertiesOf(t, "LoadBalancerAlb")["LoadBalancerAttributes"][0],
+            Json::parse(R"({"Key": "deletion_protection.enabled", "Value": "true"})"));
+}
+
+TEST(LoadBalancerTest, TargetGroupsWithHealthChecks) {
+  Json t = Synth();
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::TargetGroup", 2));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::TargetGroup",
+                                    Json::parse(R"({"Name": "rex-backend-dev-api", "Port": 8080,
+      "Protocol": "HTTP", "TargetType": "ip", "VpcId": "vpc-0123",
+      "HealthCheckPath": "/api/health", "Matcher": {"HttpCode": "200"},
+      "TargetGroupAttributes": [{"Key": "deregistration_delay.timeout_seconds",
+                                 "Value": "30"}]})")));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::ElasticLoadBalancingV2::TargetGroup",
+      Json::parse(R"({"Name": "rex-backend-dev-supertokens", "Port": 3567, "TargetType": "ip",
+                      "HealthCheckPath": "/auth/hello"})")));
+}
+
+TEST(LoadBalancerTest, HttpOnlyServesWithFixed404AndPathRules) {
+  Json t = Synth();
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::Listener", 1));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::Listener",
+                                    Json::parse(R"({"Port": 80, "Protocol": "HTTP",
+      "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {
+        "StatusCode": "404", "ContentType": "text/plain", "MessageBody": "not found"}}]})")));
+  // /api/* forwards to the api target group.
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::ElasticLoadBalancingV2::ListenerRule",
+      Json{{"ListenerArn", Ref("LoadBalancerHttpListener")},
+           {"Priority", 10},
+           {"Conditions", Json::parse(R"([{"Field": "path-pattern",
+                                           "PathPatternConfig": {"Values": ["/api/*"]}}])")},
+           {"Actions",
+            Json::array({Json{{"Type", "forward"},
+                              {"TargetGroupArn", Ref("LoadBalancerApiTargetGroup")}}})}}));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::ElasticLoadBalancingV2::ListenerRule",
+      Json{{"Priority", 20},
+           {"Conditions", Json::parse(R"([{"Field": "path-pattern",
+                                           "PathPatternConfig": {"Values": ["/auth/*"]}}])")},
+           {"Actions",
+            Json::array({Json{{"Type", "forward"},
+                              {"TargetGroupArn", Ref("LoadBalancerSupertokensTargetGroup")}}})}}));
+}
+
+TEST(LoadBalancerTest, CertificateAddsHttpsAndHttpRedirects) {
+  Config config;
+  config.certificate_arn = kCertificate;
+  Json t = Synth(config);
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::Listener", 2));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::Listener",
+                                    Json::parse(R"({"Port": 80, "Protocol": "HTTP",
+      "DefaultActions": [{"Type": "redirect", "RedirectConfig": {
+        "Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]})")));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::ElasticLoadBalancingV2::Listener",
+      Json{{"Port", 443},
+           {"Protocol", "HTTPS"},
+           {"SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+           {"Certificates", Json::array({Json{{"CertificateArn", kCertificate}}})},
+           {"DefaultActions", Json::parse(R"([{"Type": "fixed-response", "FixedResponseConfig": {
+              "StatusCode": "404", "ContentType": "text/plain", "MessageBody": "not found"}}])")}}));
+  // Both rules sit on the HTTPS listener; none on the redirecting one.
+  EXPECT_EQ(FindResources(t, "AWS::ElasticLoadBalancingV2::ListenerRule",
+                          Json{{"ListenerArn", Ref("LoadBalancerHttpsListener")}})
+                .size(),
+            2u);
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::ListenerRule", 2));
+}
+
+TEST(LoadBalancerTest, WafWithManagedRulesAndRateLimit) {
+  EXPECT_TRUE(ResourceCountIs(Synth(), "AWS::WAFv2::WebACL", 0));
+  Config config;
+  config.enable_waf = true;
+  config.waf_rate_limit = 500;
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::WAFv2::WebACL", Json::parse(R"({"Scope": "REGIONAL",
+      "DefaultAction": {"Allow": {}},
+      "VisibilityConfig": {"CloudWatchMetricsEnabled": true, "MetricName": "rex-backend-dev-waf",
+                           "SampledRequestsEnabled": true}})")));
+  Json rules = PropertiesOf(t, "LoadBalancerWebAcl")["Rules"];
+  ASSERT_EQ(rules.size(), 4u);
+  EXPECT_EQ(rules[0]["Statement"],
+            Json::parse(R"({"RateBasedStatement": {"AggregateKeyType": "IP", "Limit": 500}})"));
+  EXPECT_EQ(rules[0]["Action"], Json::parse(R"({"Block": {}})"));
+  std::vector<std::string> groups;
+  for (size_t i = 1; i < rules.size(); ++i) {
+    EXPECT_EQ(rules[i]["OverrideAction"], Json::parse(R"({"None": {}})"));
+    EXPECT_EQ(rules[i]["Statement"]["ManagedRuleGroupStatement"]["VendorName"], "AWS");
+    groups.push_back(rules[i]["Statement"]["ManagedRuleGroupStatement"]["Name"]);
+  }
+  EXPECT_EQ(groups, (std::vector<std::string>{"AWSManagedRulesAmazonIpReputationList",
+                                              "AWSManagedRulesCommonRuleSet",
+                                              "AWSManagedRulesKnownBadInputsRuleSet"}));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::WAFv2::WebACLAssociation",
+      Json{{"ResourceArn", Ref("LoadBalancerAlb")},
+           {"WebACLArn", Json::parse(R"({"Fn::GetAtt": ["LoadBalancerWebAcl", "Arn"]})")}}));
+}
+
+TEST(LoadBalancerTest, Route53AliasNeedsDomainAndZone) {
+  Config domain_only;
+  domain_only.domain_name = "api.example.com";
+  EXPECT_TRUE(ResourceCountIs(Synth(domain_only), "AWS::Route53::RecordSet", 0));
+
+  Config config = domain_only;
+  config.hosted_zone_id = "Z0123456789ABC";
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::Route53::RecordSet", Json::parse(R"({
+      "Name": "api.example.com", "Type": "A", "HostedZoneId": "Z0123456789ABC",
+      "AliasTarget": {"DNSName": {"Fn::GetAtt": ["LoadBalancerAlb", "DNSName"]},
+                      "HostedZoneId": {"Fn::GetAtt": ["LoadBalancerAlb", "CanonicalHostedZoneID"]},
+                      "EvaluateTargetHealth": true}})")));
+}
+
+TEST(LoadBalancerTest, ApiUrl) {
+  Json dns = Json::parse(R"({"Fn::GetAtt": ["LoadBalancerAlb", "DNSName"]})");
+  EXPECT_EQ(Build({}).api_url,
+            (Json{{"Fn::Join", Json::array({"", Json::array({"http://", dns})})}}));
+  EXPECT_EQ(Build({}).dns_name, dns);
+
+  Config cert;
+  cert.certificate_arn = kCertificate;
+  EXPECT_EQ(Build(cert).api_url,
+            (Json{{"Fn::Join", Json::array({"", Json::array({"https://", dns})})}}));
+
+  Config domain = cert;
+  domain.domain_name = "api.example.com";
+  EXPECT_EQ(Build(domain).api_url, "https://api.example.com");
+  domain.certificate_arn = "";
+  EXPECT_EQ(Build(domain).api_url, "http://api.example.com");
+}
+
+TEST(LoadBalancerTest, ListenerRulesExposedForServiceDependsOn) { EXPECT_EQ(Build({}).rules, 2u); }
+
+TEST(LoadBalancerTest, TooLongNamesAreErrors) {
+  Config config;
+  config.project_name = "a-very-long-project-name";
+  config.environment = "production";
+  Built built = Build(config);
+  ASSERT_FALSE(built.result.has_value());
+  EXPECT_NE(built.result.error().message().find(
+                "error: Rex/LoadBalancer: target group name \"a-very-long-project-name-production-"
+                "supertokens\" has 47 characters; AWS allows at most 32 (shorten projectName or "
+                "environment)"),
+            std::string::npos)
+      << built.result.error().message();
+}
+
+TEST(LoadBalancerTest, MissingInputsAreErrors) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  stack.Add<LoadBalancer>("LoadBalancer", LoadBalancerProps{});
+  auto result = stack.Synthesize();
+  ASSERT_FALSE(result.has_value());
+  const std::string& message = result.error().message();
+  EXPECT_NE(message.find("config is required"), std::string::npos);
+  EXPECT_NE(message.find("vpc_id is required"), std::string::npos);
+  EXPECT_NE(message.find("security_group_id is required"), std::string::npos);
+  EXPECT_NE(message.find("public_subnet_ids has 0 subnets; an ALB needs public subnets in at "
+                         "least two availability zones"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rex::stack
