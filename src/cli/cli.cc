@@ -89,8 +89,10 @@ int ExitCodeFor(const base::Status& status) {
 }
 
 const std::vector<Command>& Commands() {
-  static const std::vector<Command> commands = {InitCommand(), ConfigCommand(), SynthCommand(), PreviewCommand(), CostCommand(), CheckCommand(),
-                                                GraphCommand(), CompletionCommand()};
+  static const std::vector<Command> commands = {
+      InitCommand(),    ConfigCommand(),  SynthCommand(),     PreviewCommand(),   UpCommand(),
+      OutputsCommand(), DestroyCommand(), HistoryCommand(),   RollbackCommand(),  CostCommand(),
+      CheckCommand(),   GraphCommand(),   BootstrapCommand(), CompletionCommand()};
   return commands;
 }
 
@@ -108,6 +110,7 @@ int Run(int argc, const char* const* argv, Io& io) {
   std::string chosen;
   for (const Command& command : Commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    sub->set_help_flag("-h,--help", "print this command's flags");
     sub->fallthrough();
     auto run = command.setup(*sub);
     sub->callback([&handler, &chosen, run, name = command.name] {
@@ -131,7 +134,7 @@ int Run(int argc, const char* const* argv, Io& io) {
     CLI::App* sub = nullptr;
     for (CLI::App* s : app.get_subcommands()) sub = s;
     if (sub != nullptr) {
-      io.out << sub->help();
+      io.out << app.help();  // with a subcommand selected, CLI11 prints its help as "rex <name>"
     } else {
       io.out << TopLevelHelp(Style(ColorEnabled(io, io.out_is_tty, global.no_color)));
     }

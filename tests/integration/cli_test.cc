@@ -171,7 +171,7 @@ TEST(CliTest, CompletionScripts) {
   RexRun bash = RunRex({"completion", "bash"});
   EXPECT_EQ(bash.exit_code, 0);
   EXPECT_NE(bash.out.find("complete -F _rex rex"), std::string::npos);
-  EXPECT_NE(bash.out.find("synth) flags=\"$flags -o --output --yaml"), std::string::npos)
+  EXPECT_NE(bash.out.find("synth) flags=\"$flags --help -h --output -o --yaml"), std::string::npos)
       << bash.out;
   RexRun zsh = RunRex({"completion", "zsh"});
   EXPECT_EQ(zsh.exit_code, 0);
