@@ -114,6 +114,14 @@ const base::Json& Section(const base::Json& tmpl, const char* name) {
 
 std::string Hex6(const std::string& seed) { return aws::Sha256Hex(seed).substr(0, 12); }
 
+// NoEcho: true, or the string "true" as CloudFormation also accepts.
+bool IsNoEcho(const base::Json& declaration) {
+  auto it = declaration.find("NoEcho");
+  if (it == declaration.end()) return false;
+  return (it->is_boolean() && it->get<bool>()) ||
+         (it->is_string() && it->get<std::string>() == "true");
+}
+
 }  // namespace
 
 FakeAws::FakeAws(FakeAwsOptions options) : options_(std::move(options)) {}
@@ -669,9 +677,7 @@ FakeAnswer FakeAws::CreateChangeSet(const std::map<std::string, std::string>& p)
   std::set<std::string> no_echo;
   for (const auto& [id, decl] : Section(tmpl, "Parameters").items()) {
     if (!decl.is_object()) continue;
-    if (decl.value("NoEcho", false) || decl.value("NoEcho", std::string()) == "true") {
-      no_echo.insert(id);
-    }
+    if (IsNoEcho(decl)) no_echo.insert(id);
     if (parameters.count(id) == 0) {
       if (!decl.contains("Default")) {
         return QueryError(400, "ValidationError", "Parameters: [" + id + "] must have values");
@@ -1140,7 +1146,7 @@ FakeAnswer FakeAws::ValidateTemplate(const std::map<std::string, std::string>& p
   for (const auto& [id, decl] : Section(tmpl, "Parameters").items()) {
     if (!decl.is_object()) continue;
     params += "<member>" + El("ParameterKey", id) +
-              El("NoEcho", decl.value("NoEcho", false) ? "true" : "false") +
+              El("NoEcho", IsNoEcho(decl) ? "true" : "false") +
               (decl.contains("Default") && decl["Default"].is_string()
                    ? El("DefaultValue", decl["Default"].get<std::string>())
                    : "") +
