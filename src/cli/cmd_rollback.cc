@@ -1,0 +1,80 @@
+// `rex rollback N [--yes] [--wait]`: deploy the template recorded in history record N again
+// (engine/rollback.h), through a change set, with the same confirmation, progress and
+// reporting as `rex up`. NoEcho parameters take the current config's secrets (history never
+// holds them). The deploy is recorded as operation "rollback" of N.
+// Exit codes as `rex up`; 2 also when record N does not exist.
+
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "cli/progress.h"
+#include "cli/stack_select.h"
+#include "engine/history.h"
+#include "engine/rollback.h"
+#include "stack/rex_stack.h"
+
+namespace rex::cli {
+namespace {
+
+struct RollbackFlags {
+  int number = 0;
+  bool yes = false;
+  bool wait = false;
+};
+
+int RunRollback(Context& ctx, const RollbackFlags& flags) {
+  auto fail = [&ctx](const base::Status& s) {
+    ctx.PrintError(s);
+    return ExitCodeFor(s);
+  };
+  base::Status needs_yes = RequireYesWithoutTerminal(ctx, flags.yes, "rex rollback");
+  if (!needs_yes.ok()) return fail(needs_yes);
+  auto selected = SelectStack(ctx);
+  if (!selected.ok()) return fail(selected.error());
+  engine::HistoryStore store(ctx.io.cwd, selected->name);
+  auto record = store.Load(flags.number);
+  if (!record.ok()) return fail(record.error());
+  auto request = engine::RollbackRequest(*record, ConfigSecrets(selected->config));
+  if (!request.ok()) return fail(request.error());
+  std::string stack_name = stack::StackName(selected->config);
+  if (request->stack_name != stack_name) {
+    return fail(base::InvalidArgument("deploy #" + std::to_string(flags.number) + " was of stack " +
+                                      request->stack_name + ", not " + stack_name +
+                                      " (select it with --stack)"));
+  }
+  auto session = OpenAwsSession(ctx, &selected->config);
+  if (!session.ok()) return fail(session.error());
+  ctx.io.err << "rolling " << stack_name << " back to the template of deploy #" << flags.number
+             << " (" << record->change_set_name << ")\n";
+  DeployRun run;
+  run.stack = selected->name;
+  run.request = std::move(*request);
+  run.request.tags = {{"project", selected->config.project_name},
+                      {"environment", selected->config.environment}};
+  run.request.wait_if_busy = flags.wait;
+  run.template_json = record->template_json;
+  run.yes = flags.yes;
+  run.operation = "rollback";
+  run.rollback_of = flags.number;
+  return RunDeploy(ctx, **session, std::move(run));
+}
+
+}  // namespace
+
+Command RollbackCommand() {
+  return {"rollback", "deploy the template of history record N again (see rex history)",
+          [](CLI::App& app) -> std::function<int(Context&)> {
+            auto flags = std::make_shared<RollbackFlags>();
+            app.add_option("N", flags->number, "the record number shown by rex history")
+                ->required()
+                ->check(CLI::PositiveNumber);
+            app.add_flag("-y,--yes", flags->yes,
+                         "deploy without asking (required when stdin is not a terminal)");
+            app.add_flag("--wait", flags->wait,
+                         "wait for an operation already running on the stack instead of failing");
+            return [flags](Context& ctx) { return RunRollback(ctx, *flags); };
+          }};
+}
+
+}  // namespace rex::cli

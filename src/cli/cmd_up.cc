@@ -1,0 +1,122 @@
+// `rex up`: deploy the selected stack through a CloudFormation change set.
+//
+//   rex up [--yes] [--wait] [--allow-data-loss]   (+ global --stack, --region, --profile,
+//                                                  --endpoint-url, --json, -v)
+//
+// 1. Synthesizes the stack and prints the offline plan against the last deployed template
+//    (.rex/<stack>/deployed.template.json; see `rex preview`). A plan that replaces or deletes
+//    a stateful resource stops here (exit 1) unless --allow-data-loss.
+// 2. Without --yes, stdin must be a terminal (else exit 2, nothing changed): after
+//    CloudFormation has computed the change set, rex shows its summary and asks for "yes".
+// 3. Deploys (engine/deploy.h) with live progress on stderr; --wait waits for an operation
+//    already running on the stack instead of failing. Secrets of the config reach
+//    CloudFormation only as NoEcho parameters (see ConfigSecrets in cli/progress.h).
+// 4. Prints the outputs (stdout), records history and the deployed template.
+//
+// Exit codes: 0 deployed or no changes; 1 the deploy failed (the first failure reason is
+// printed first), was cancelled or declined, or the plan loses data; 2 bad config, flags or
+// parameters.
+
+#include <memory>
+#include <string>
+
+#include "base/strings.h"
+#include "cfn/registry.gen.h"
+#include "cli/command.h"
+#include "cli/plan_render.h"
+#include "cli/progress.h"
+#include "cli/stack_select.h"
+#include "engine/parameters.h"
+#include "engine/plan.h"
+#include "engine/state.h"
+#include "stack/rex_stack.h"
+
+namespace rex::cli {
+namespace {
+
+struct UpFlags {
+  bool yes = false;
+  bool wait = false;
+  bool allow_data_loss = false;
+};
+
+int Fail(Context& ctx, const base::Status& status) {
+  ctx.PrintError(status);
+  return ExitCodeFor(status);
+}
+
+int RunUp(Context& ctx, const UpFlags& flags) {
+  base::Status needs_yes = RequireYesWithoutTerminal(ctx, flags.yes, "rex up");
+  if (!needs_yes.ok()) return Fail(ctx, needs_yes);
+  auto selected = SelectStack(ctx);
+  if (!selected.ok()) return Fail(ctx, selected.error());
+  auto synthesized = stack::SynthesizeRexStack(selected->config);
+  if (!synthesized.ok()) return Fail(ctx, synthesized.error());
+  for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
+  const base::Json& after = synthesized->json;
+  const std::string stack_name = stack::StackName(selected->config);
+
+  engine::StateStore state(ctx.io.cwd);
+  auto before = state.ReadDeployedTemplate(selected->name);
+  if (!before.ok()) return Fail(ctx, before.error());
+  engine::Plan plan =
+      engine::ComputePlan(*before ? **before : base::Json(nullptr), after, cfn::FindResourceSchema);
+  if (!ctx.global.json) {
+    ctx.io.out << ctx.out.Bold("Plan for " + stack_name) << " (against "
+               << (*before ? engine::StateStore::DeployedTemplateRelativePath(selected->name)
+                           : std::string("nothing deployed from this folder"))
+               << ")\n\n"
+               << RenderPlan(plan, ctx.out, PlanRenderOptions{.verbose = ctx.global.verbose > 0})
+               << "\n";
+  }
+  if (plan.HasDataLoss() && !flags.allow_data_loss) {
+    std::vector<std::string> names;
+    for (const engine::ResourcePlan& r : plan.resources) {
+      if (r.data_loss) names.push_back(r.logical_id);
+    }
+    return Fail(ctx, base::FailedPrecondition(
+                         "this plan destroys the data of " + base::Join(names, ", ") +
+                         "; nothing was deployed. Rerun with --allow-data-loss if that is "
+                         "intended (a backup first is wise)"));
+  }
+
+  auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected->config));
+  if (!parameters.ok()) {
+    return Fail(ctx, parameters.error().WithContext(
+                         "stack parameters (set secrets with \"rex config set --secret KEY\")"));
+  }
+  auto session = OpenAwsSession(ctx, &selected->config);
+  if (!session.ok()) return Fail(ctx, session.error());
+
+  DeployRun run;
+  run.stack = selected->name;
+  run.request.stack_name = stack_name;
+  run.request.template_body = synthesized->ToJson();
+  run.request.parameters = std::move(*parameters);
+  run.request.tags = {{"project", selected->config.project_name},
+                      {"environment", selected->config.environment}};
+  run.request.wait_if_busy = flags.wait;
+  run.request.description = "rex up " + selected->name;
+  run.template_json = after;
+  run.yes = flags.yes;
+  return RunDeploy(ctx, **session, std::move(run));
+}
+
+}  // namespace
+
+Command UpCommand() {
+  return {"up", "deploy the stack through a CloudFormation change set, with live progress",
+          [](CLI::App& app) -> std::function<int(Context&)> {
+            auto flags = std::make_shared<UpFlags>();
+            app.add_flag("-y,--yes", flags->yes,
+                         "deploy without asking (required when stdin is not a terminal)");
+            app.add_flag("--wait", flags->wait,
+                         "wait for an operation already running on the stack instead of failing");
+            app.add_flag("--allow-data-loss", flags->allow_data_loss,
+                         "deploy even if a stateful resource (database, cache, repository, log "
+                         "group) is replaced or deleted");
+            return [flags](Context& ctx) { return RunUp(ctx, *flags); };
+          }};
+}
+
+}  // namespace rex::cli

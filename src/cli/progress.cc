@@ -1,0 +1,494 @@
+#include "cli/progress.h"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "aws/endpoints.h"
+#include "aws/env.h"
+#include "aws/retry.h"
+#include "base/strings.h"
+#include "engine/bootstrap.h"
+#include "engine/lock.h"
+#include "engine/state.h"
+
+namespace rex::cli {
+
+namespace {
+
+constexpr int kDefaultHttpTimeoutSeconds = 60;
+
+std::atomic<bool> g_interrupted{false};
+struct sigaction g_previous_sigint;
+
+extern "C" void OnInterrupt(int) {
+  if (g_interrupted.load()) {
+    // A second Ctrl-C: give up on a clean stop.
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  g_interrupted.store(true);
+}
+
+// Sends every request with the configured total timeout.
+class TimeoutTransport : public aws::HttpTransport {
+ public:
+  TimeoutTransport(std::unique_ptr<aws::HttpTransport> inner, std::chrono::milliseconds timeout)
+      : inner_(std::move(inner)), timeout_(timeout) {}
+  base::Result<aws::HttpResponse> Send(const aws::HttpRequest& request) override {
+    aws::HttpRequest copy = request;
+    copy.timeout = timeout_;
+    if (copy.connect_timeout > timeout_) copy.connect_timeout = timeout_;
+    return inner_->Send(copy);
+  }
+
+ private:
+  std::unique_ptr<aws::HttpTransport> inner_;
+  std::chrono::milliseconds timeout_;
+};
+
+aws::EnvLookup EnvOf(const Context& ctx) {
+  auto getenv = ctx.io.getenv;
+  return [getenv](const std::string& name) -> std::optional<std::string> {
+    if (!getenv) return std::nullopt;
+    return getenv(name);
+  };
+}
+
+std::string Env(const Context& ctx, const char* name) {
+  if (!ctx.io.getenv) return "";
+  return ctx.io.getenv(name).value_or("");
+}
+
+std::string StatusColor(const Style& style, const std::string& status) {
+  if (base::EndsWith(status, "_FAILED")) return style.Red(status);
+  if (status.find("ROLLBACK") != std::string::npos) return style.Yellow(status);
+  if (base::EndsWith(status, "_COMPLETE")) return style.Green(status);
+  return style.Cyan(status);
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  size_t w = DisplayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string PadLeft(const std::string& s, size_t width) {
+  size_t w = DisplayWidth(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+std::string ResultName(const engine::DeployOutcome& outcome) {
+  struct Visitor {
+    std::string operator()(const engine::Deployed&) const { return "deployed"; }
+    std::string operator()(const engine::NoChanges&) const { return "no-changes"; }
+    std::string operator()(const engine::Failed&) const { return "failed"; }
+    std::string operator()(const engine::Cancelled&) const { return "cancelled"; }
+    std::string operator()(const engine::Declined&) const { return "declined"; }
+  };
+  return std::visit(Visitor{}, outcome);
+}
+
+base::Json OutputsJson(const std::vector<aws::CfnOutput>& outputs) {
+  base::Json out = base::Json::object();
+  for (const aws::CfnOutput& o : outputs) out[o.key] = o.value;
+  return out;
+}
+
+}  // namespace
+
+std::string FormatDuration(std::chrono::milliseconds duration) {
+  long long s = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+  char buffer[64];
+  if (s < 60) {
+    std::snprintf(buffer, sizeof(buffer), "%llds", s);
+  } else if (s < 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%lldm%02llds", s / 60, s % 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+  }
+  return buffer;
+}
+
+// ---------------------------------------------------------------- ProgressPrinter
+
+ProgressPrinter::ProgressPrinter(Io& io, const Style& style, base::Clock& clock, bool terminal)
+    : io_(io), style_(style), clock_(clock), terminal_(terminal) {}
+
+std::string ProgressPrinter::Elapsed() const {
+  if (!started_) return "";
+  return FormatDuration(
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Monotonic() - *started_));
+}
+
+std::string ProgressPrinter::RenderRow(const Row& row) const {
+  std::string line = style_.Dim("[" + PadLeft(row.elapsed, 6) + "]") + " " + Pad(row.id, 36) + " " +
+                     Pad(style_.Dim(row.type), 34) + " " + StatusColor(style_, row.status);
+  if (!row.reason.empty()) line += "  " + row.reason;
+  return line;
+}
+
+void ProgressPrinter::Redraw() {
+  if (drawn_ > 0) io_.err << "\x1b[" << drawn_ << "A";
+  for (const Row& row : rows_) io_.err << "\r\x1b[2K" << RenderRow(row) << "\n";
+  drawn_ = rows_.size();
+  io_.err.flush();
+}
+
+void ProgressPrinter::CloseBlock() {
+  rows_.clear();
+  drawn_ = 0;
+}
+
+void ProgressPrinter::OnStep(std::string_view step) {
+  CloseBlock();
+  io_.err << style_.Dim("• " + std::string(step)) << "\n";
+  io_.err.flush();
+}
+
+void ProgressPrinter::OnWaitingForStack(std::string_view stack_name, std::string_view status) {
+  CloseBlock();
+  io_.err << "stack " << stack_name << " is " << status
+          << "; waiting for it to finish (Ctrl-C stops waiting)\n";
+  io_.err.flush();
+}
+
+void ProgressPrinter::OnChangeSetCreated(const engine::ChangeSetInfo& info) {
+  io_.err << style_.Dim("• change set " + info.change_set_name + " (" + info.change_set_type +
+                        ") created")
+          << "\n";
+}
+
+void ProgressPrinter::OnPlan(const aws::ChangeSet& change_set) {
+  size_t add = 0, modify = 0, remove = 0, replace = 0;
+  for (const aws::CfnResourceChange& c : change_set.changes) {
+    if (c.action == "Add") ++add;
+    if (c.action == "Modify") ++modify;
+    if (c.action == "Remove") ++remove;
+    if (c.replacement == "True" || c.replacement == "Conditional") ++replace;
+  }
+  io_.err << style_.Bold("CloudFormation change set:") << " " << add << " to add, " << modify
+          << " to modify (" << replace << " replacing), " << remove << " to remove\n";
+  for (const aws::CfnResourceChange& c : change_set.changes) {
+    if (c.replacement != "True" && c.replacement != "Conditional" && c.action != "Remove") {
+      continue;
+    }
+    std::string what =
+        c.action == "Remove"
+            ? style_.Red("- remove ")
+            : style_.Yellow(c.replacement == "True" ? "-/+ replace " : "~ may replace ");
+    io_.err << "  " << what << c.logical_resource_id << " (" << c.resource_type << ")\n";
+  }
+  io_.err.flush();
+}
+
+void ProgressPrinter::OnExecuteStarted(std::string_view stack_name,
+                                       std::chrono::steady_clock::time_point started) {
+  started_ = started;
+  io_.err << style_.Bold(std::string(stack_name)) << "\n";
+  io_.err.flush();
+}
+
+void ProgressPrinter::OnResourceEvent(const engine::StackEvent& event) {
+  const aws::StackEvent& e = event.event;
+  Row row;
+  for (const std::string& parent : event.nested_path) row.id += parent + "/";
+  row.id += e.logical_resource_id;
+  row.type = e.resource_type;
+  row.status = e.resource_status;
+  row.reason = e.resource_status_reason;
+  row.elapsed = Elapsed();
+  if (!terminal_) {
+    io_.err << RenderRow(row) << "\n";
+    io_.err.flush();
+    return;
+  }
+  auto it = std::find_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.id == row.id; });
+  if (it == rows_.end()) {
+    rows_.push_back(row);
+  } else {
+    *it = row;
+  }
+  Redraw();
+}
+
+void ProgressPrinter::OnStackStatus(std::string_view status, std::string_view reason) {
+  if (terminal_) return;  // the stack's own line in the block shows it
+  std::string line = "stack " + StatusColor(style_, std::string(status));
+  if (!reason.empty()) line += "  " + std::string(reason);
+  io_.err << style_.Dim("[" + PadLeft(Elapsed(), 6) + "]") << " " << line << "\n";
+  io_.err.flush();
+}
+
+void ProgressPrinter::OnNote(std::string_view note) {
+  CloseBlock();
+  io_.err << style_.Dim("note: ") << note << "\n";
+  io_.err.flush();
+}
+
+// ---------------------------------------------------------------- session and helpers
+
+base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
+                                                         const stack::Config* config) {
+  aws::EnvLookup env = EnvOf(ctx);
+  auto session = std::make_unique<AwsSession>();
+  session->clock = &base::SystemClock();
+
+  aws::CredentialChainOptions chain;
+  chain.profile = ctx.global.profile;
+  chain.endpoint_url = ctx.global.endpoint_url;
+  chain.env = env;
+  chain.home = Env(ctx, "HOME");
+
+  std::string profile_region;
+  auto files = aws::LoadProfileFiles(env, chain.home);
+  if (files.ok()) {
+    auto profile = aws::FindProfile(*files, aws::SelectedProfile(chain));
+    if (profile && profile->count("region")) profile_region = profile->at("region");
+  }
+  REX_ASSIGN_OR_RETURN(session->region,
+                       aws::ResolveRegion({.flag = ctx.global.region,
+                                           .aws_region_env = Env(ctx, "AWS_REGION"),
+                                           .aws_default_region_env = Env(ctx, "AWS_DEFAULT_REGION"),
+                                           .profile_region = profile_region,
+                                           .stack_config_region = config ? config->region : ""}));
+  chain.region = session->region;
+
+  int timeout_seconds = kDefaultHttpTimeoutSeconds;
+  std::string timeout_text = Env(ctx, "REX_HTTP_TIMEOUT");
+  if (!timeout_text.empty()) {
+    char* end = nullptr;
+    long value = std::strtol(timeout_text.c_str(), &end, 10);
+    if (end == timeout_text.c_str() || *end != '\0' || value < 1 || value > 3600) {
+      return base::InvalidArgument(
+          "REX_HTTP_TIMEOUT must be a number of seconds from 1 to 3600; "
+          "got \"" +
+          timeout_text + "\"");
+    }
+    timeout_seconds = static_cast<int>(value);
+  }
+  session->transport = std::make_unique<TimeoutTransport>(aws::NewCurlTransport(),
+                                                          std::chrono::seconds(timeout_seconds));
+  REX_ASSIGN_OR_RETURN(aws::RetryOptions retry, aws::RetryOptionsFromEnvironment(env));
+  session->credentials =
+      aws::NewDefaultCredentialsChain(chain, *session->transport, *session->clock);
+
+  aws::EndpointOptions endpoints{.region = session->region,
+                                 .endpoint_url = ctx.global.endpoint_url};
+  REX_ASSIGN_OR_RETURN(aws::Endpoint cfn, aws::ResolveEndpoint("cloudformation", endpoints));
+  REX_ASSIGN_OR_RETURN(aws::Endpoint s3, aws::ResolveEndpoint("s3", endpoints));
+  REX_ASSIGN_OR_RETURN(aws::Endpoint ecr, aws::ResolveEndpoint("ecr", endpoints));
+  session->cfn = std::make_unique<aws::CloudFormationClient>(
+      cfn, session->credentials.get(), *session->transport, *session->clock, retry);
+  session->s3 = std::make_unique<aws::S3Client>(s3, session->credentials.get(), *session->transport,
+                                                *session->clock, retry);
+  session->ecr = std::make_unique<aws::EcrClient>(ecr, session->credentials.get(),
+                                                  *session->transport, *session->clock, retry);
+  return session;
+}
+
+engine::PollOptions PollOptionsFromEnvironment(const Context& ctx) {
+  engine::PollOptions options;
+  std::string text = Env(ctx, "REX_POLL_INTERVAL_MS");
+  if (!text.empty()) {
+    long ms = std::strtol(text.c_str(), nullptr, 10);
+    if (ms >= 10 && ms <= 60000) {
+      options.initial = std::chrono::milliseconds(ms);
+      options.max = std::chrono::milliseconds(ms * 5);
+    }
+  }
+  return options;
+}
+
+std::map<std::string, std::string> ConfigSecrets(const stack::Config& config) {
+  std::map<std::string, std::string> out;
+  if (config.db_master_password.is_set()) {
+    out["DbMasterPassword"] = config.db_master_password.Reveal();
+  }
+  if (config.supertokens_api_key.is_set()) {
+    out["SupertokensApiKey"] = config.supertokens_api_key.Reveal();
+  }
+  if (config.github_token.is_set()) out["GithubToken"] = config.github_token.Reveal();
+  return out;
+}
+
+CancelOnInterrupt::CancelOnInterrupt() {
+  g_interrupted.store(false);
+  struct sigaction action = {};
+  action.sa_handler = &OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &g_previous_sigint);
+}
+
+CancelOnInterrupt::~CancelOnInterrupt() { sigaction(SIGINT, &g_previous_sigint, nullptr); }
+
+const std::atomic<bool>* CancelOnInterrupt::flag() const { return &g_interrupted; }
+
+std::optional<std::string> Ask(Context& ctx, const std::string& prompt) {
+  ctx.io.err << prompt;
+  ctx.io.err.flush();
+  if (ctx.io.in == nullptr) return std::nullopt;
+  std::string line;
+  if (!std::getline(*ctx.io.in, line)) return std::nullopt;
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+base::Status RequireYesWithoutTerminal(const Context& ctx, bool yes, std::string_view command) {
+  if (yes || ctx.io.in_is_tty) return base::Status::Ok();
+  return base::InvalidArgument(std::string(command) +
+                               " needs --yes when stdin is not a terminal (nothing was changed)");
+}
+
+void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs) {
+  if (ctx.global.json) {
+    ctx.io.out << base::DumpJson(OutputsJson(outputs));
+    return;
+  }
+  if (outputs.empty()) {
+    ctx.io.out << "(no outputs)\n";
+    return;
+  }
+  Table table({"Output", "Value"});
+  for (const aws::CfnOutput& o : outputs) table.AddRow({o.key, o.value});
+  ctx.io.out << table.Render(ctx.out);
+}
+
+// ---------------------------------------------------------------- RunDeploy
+
+int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
+  auto lock = engine::StackLock::Acquire(ctx.io.cwd, run.stack);
+  if (!lock.ok()) {
+    ctx.PrintError(lock.error());
+    return ExitCodeFor(lock.error());
+  }
+  const std::string stack_name = run.request.stack_name;
+  auto bucket = engine::FindBootstrapBucket(*session.cfn);
+  if (!bucket.ok()) {
+    ctx.PrintError(bucket.error().WithContext("deploy " + stack_name));
+    return ExitCodeFor(bucket.error());
+  }
+  if (bucket->has_value()) run.request.template_bucket = **bucket;
+
+  CancelOnInterrupt interrupt;
+  run.request.cancel = interrupt.flag();
+  run.request.poll = PollOptionsFromEnvironment(ctx);
+  if (!run.yes) {
+    run.request.confirm = [&ctx, stack_name](const aws::ChangeSet&) {
+      auto answer = Ask(ctx, "Deploy these changes to " + stack_name + "? Type yes to go on: ");
+      return answer && *answer == "yes";
+    };
+  }
+  ProgressPrinter progress(ctx.io, ctx.err, *session.clock, ctx.io.err_is_tty);
+  engine::DeployClients clients = session.Clients();
+  engine::HistoryRecord record;
+  record.stack_name = stack_name;
+  record.operation = run.operation;
+  record.rollback_of = run.rollback_of;
+  record.template_json = run.template_json;
+  record.parameters = engine::RedactedParameters(run.request.parameters);
+  record.start_time = session.clock->Now();
+
+  auto outcome = engine::Deploy(clients, run.request, progress);
+  record.end_time = session.clock->Now();
+  engine::HistoryStore history(ctx.io.cwd, run.stack);
+  auto write_history = [&] {
+    auto number = history.Append(record);
+    if (!number.ok()) {
+      ctx.PrintWarning("deploy history not recorded: " + number.error().message());
+      return;
+    }
+    if (!run.request.template_bucket.empty()) {
+      base::Status copied =
+          engine::UploadHistoryRecord(*session.s3, run.request.template_bucket, record);
+      if (!copied.ok()) ctx.PrintWarning("history not copied to the bucket: " + copied.message());
+    }
+  };
+
+  if (!outcome.ok()) {
+    record.result = "error";
+    record.failure_reason = outcome.error().message();
+    write_history();
+    ctx.PrintError(outcome.error());
+    return ExitCodeFor(outcome.error());
+  }
+  record.result = ResultName(*outcome);
+  base::Json json = {{"stack", run.stack}, {"stackName", stack_name}, {"result", record.result}};
+  int code = kExitOk;
+  engine::StateStore state(ctx.io.cwd);
+  auto record_template = [&] {
+    base::Status s = state.WriteDeployedTemplate(run.stack, run.template_json);
+    if (!s.ok()) ctx.PrintWarning("deployed template not recorded: " + s.message());
+  };
+
+  if (auto* deployed = std::get_if<engine::Deployed>(&*outcome)) {
+    record.change_set_id = deployed->change_set_id;
+    record.final_status = deployed->final_status;
+    record_template();
+    write_history();
+    ctx.io.err << ctx.err.Green("✓") << " " << stack_name << " " << deployed->final_status << " in "
+               << FormatDuration(deployed->duration) << "\n";
+    if (ctx.global.json) {
+      json["finalStatus"] = deployed->final_status;
+      json["outputs"] = OutputsJson(deployed->outputs);
+    } else {
+      PrintOutputs(ctx, deployed->outputs);
+    }
+  } else if (auto* none = std::get_if<engine::NoChanges>(&*outcome)) {
+    record_template();
+    write_history();
+    ctx.io.err << "no changes: " << stack_name << " is up to date\n";
+    if (ctx.global.json) {
+      json["outputs"] = OutputsJson(none->outputs);
+    } else {
+      PrintOutputs(ctx, none->outputs);
+    }
+  } else if (auto* failed = std::get_if<engine::Failed>(&*outcome)) {
+    record.change_set_id = failed->change_set_id;
+    record.final_status = failed->final_status;
+    record.failure_reason = failed->first_failure_reason;
+    record.failed_resource = failed->failed_resource;
+    write_history();
+    std::string where = failed->failed_resource.empty()
+                            ? ""
+                            : failed->failed_resource + " (" + failed->failed_resource_type + "): ";
+    ctx.io.err << ctx.err.BoldRed("error:") << " deploy of " << stack_name << " failed: " << where
+               << failed->first_failure_reason << "\n"
+               << "  the stack ended in " << failed->final_status;
+    if (failed->final_status == "UPDATE_ROLLBACK_COMPLETE") {
+      ctx.io.err << ": rolled back, the previous deployment is in place";
+    } else if (failed->final_status == "ROLLBACK_COMPLETE") {
+      ctx.io.err << ": nothing was created; the next rex up starts over";
+    }
+    ctx.io.err << "\n";
+    json["finalStatus"] = failed->final_status;
+    json["failureReason"] = failed->first_failure_reason;
+    json["failedResource"] = failed->failed_resource;
+    code = kExitFailed;
+  } else if (auto* cancelled = std::get_if<engine::Cancelled>(&*outcome)) {
+    record.change_set_id = cancelled->change_set_id;
+    record.final_status = cancelled->stack_status;
+    write_history();
+    if (cancelled->executed) {
+      ctx.io.err << "stopped following " << stack_name
+                 << "; CloudFormation carries on with the deploy (last status "
+                 << cancelled->stack_status << ").\nrun \"" << cancelled->resume
+                 << "\" to follow it to the end, or \"rex status\" to look\n";
+    } else {
+      ctx.io.err << "stopped before anything was deployed; run \"" << cancelled->resume
+                 << "\" to start again\n";
+    }
+    json["resume"] = cancelled->resume;
+    code = kExitFailed;
+  } else if (std::holds_alternative<engine::Declined>(*outcome)) {
+    write_history();
+    ctx.io.err << "not deployed: the change set was deleted and nothing changed\n";
+    code = kExitFailed;
+  }
+  if (ctx.global.json) ctx.io.out << base::DumpJson(json);
+  return code;
+}
+
+}  // namespace rex::cli

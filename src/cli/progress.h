@@ -1,0 +1,149 @@
+#pragma once
+
+// What the deploy commands (`rex up`, `rex rollback`, `rex bootstrap`, `rex destroy`,
+// `rex outputs`) share: the live progress renderer (an engine::DeployObserver: the engine
+// reports, only the CLI prints), the AWS session built from the global flags, Ctrl-C handling,
+// the mapping of config secrets to NoEcho parameters, and the run-a-deploy-and-report step.
+//
+// Progress goes to stderr (io.err); data (the plan, outputs, --json documents) to stdout.
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/cloudformation.h"
+#include "aws/credentials.h"
+#include "aws/ecr.h"
+#include "aws/s3.h"
+#include "aws/transport.h"
+#include "base/clock.h"
+#include "cli/command.h"
+#include "engine/deploy.h"
+#include "engine/history.h"
+#include "engine/observer.h"
+#include "stack/config.h"
+
+namespace rex::cli {
+
+// Renders deploy progress. On a terminal (io.err_is_tty) every resource has one line that is
+// rewritten in place (ANSI cursor movement) as its status changes, with the elapsed time; else
+// each event is one plain line "[  12s] Logical  Type  STATUS  reason". Steps and notes are
+// plain lines either way. Never prints a secret: nothing it receives holds one.
+class ProgressPrinter : public engine::DeployObserver {
+ public:
+  ProgressPrinter(Io& io, const Style& style, base::Clock& clock, bool terminal);
+
+  void OnStep(std::string_view step) override;
+  void OnWaitingForStack(std::string_view stack_name, std::string_view status) override;
+  void OnChangeSetCreated(const engine::ChangeSetInfo& info) override;
+  void OnPlan(const aws::ChangeSet& change_set) override;
+  void OnExecuteStarted(std::string_view stack_name,
+                        std::chrono::steady_clock::time_point started) override;
+  void OnResourceEvent(const engine::StackEvent& event) override;
+  void OnStackStatus(std::string_view status, std::string_view reason) override;
+  void OnNote(std::string_view note) override;
+
+ private:
+  struct Row {
+    std::string id;  // nested path + logical id
+    std::string type;
+    std::string status;
+    std::string reason;
+    std::string elapsed;
+  };
+  std::string Elapsed() const;
+  std::string RenderRow(const Row& row) const;
+  void Redraw();
+  // Ends the in-place block so the next plain line does not overwrite it.
+  void CloseBlock();
+
+  Io& io_;
+  Style style_;
+  base::Clock& clock_;
+  bool terminal_;
+  std::optional<std::chrono::steady_clock::time_point> started_;
+  std::vector<Row> rows_;
+  size_t drawn_ = 0;  // lines of the block currently on screen
+};
+
+// "12s", "1m05s", "2h03m".
+std::string FormatDuration(std::chrono::milliseconds duration);
+
+// The AWS clients of one command, built from the global flags and the environment.
+struct AwsSession {
+  std::string region;
+  std::unique_ptr<aws::HttpTransport> transport;
+  std::unique_ptr<aws::CredentialsProvider> credentials;
+  std::unique_ptr<aws::CloudFormationClient> cfn;
+  std::unique_ptr<aws::S3Client> s3;
+  std::unique_ptr<aws::EcrClient> ecr;
+  base::Clock* clock = nullptr;
+
+  engine::DeployClients Clients() { return engine::DeployClients{*cfn, *clock, s3.get()}; }
+};
+
+// Region (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, the stack config's
+// region), credentials (the AWS CLI default chain with --profile), --endpoint-url, retries
+// (AWS_MAX_ATTEMPTS) and the HTTP timeout: REX_HTTP_TIMEOUT seconds for a whole exchange
+// (default 60; the AWS CLI's read timeout). `config` may be null (rex bootstrap without a
+// stack config). kInvalidArgument for bad flags or settings.
+base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
+                                                         const stack::Config* config);
+
+// Poll intervals: the engine defaults, or REX_POLL_INTERVAL_MS (the first interval and the cap
+// at 5 × that) for emulators and tests.
+engine::PollOptions PollOptionsFromEnvironment(const Context& ctx);
+
+// The config secrets by the name of the NoEcho parameter they feed (what
+// engine::ParametersForTemplate matches against the template's parameter ids):
+//   "DbMasterPassword"   ← dbMasterPassword   (stack::Database::kDbMasterPasswordParameter)
+//   "SupertokensApiKey"  ← supertokensApiKey  (stack::AppSecrets::kSupertokensApiKeyParameter)
+//   "GithubToken"        ← githubToken        (stack::AppSecrets::kGithubTokenParameter)
+// Only secrets that are set are included. The values are secrets: never print the map.
+std::map<std::string, std::string> ConfigSecrets(const stack::Config& config);
+
+// Ctrl-C while an instance lives sets cancelled() instead of killing rex (a second Ctrl-C
+// does), so the engine stops following and the command can say how to resume. The previous
+// SIGINT disposition is restored by the destructor. One instance at a time.
+class CancelOnInterrupt {
+ public:
+  CancelOnInterrupt();
+  ~CancelOnInterrupt();
+  CancelOnInterrupt(const CancelOnInterrupt&) = delete;
+  CancelOnInterrupt& operator=(const CancelOnInterrupt&) = delete;
+  const std::atomic<bool>* flag() const;
+};
+
+// Reads one line from io.in after printing `prompt` to io.err; nullopt at end of input.
+std::optional<std::string> Ask(Context& ctx, const std::string& prompt);
+
+// kInvalidArgument "<command> needs --yes when stdin is not a terminal (nothing was changed)"
+// unless `yes` or stdin is a terminal.
+base::Status RequireYesWithoutTerminal(const Context& ctx, bool yes, std::string_view command);
+
+// A deploy as `rex up` and `rex rollback` run it.
+struct DeployRun {
+  std::string stack;  // config name ("dev"), for .rex/
+  engine::DeployRequest request;
+  base::Json template_json;  // what request.template_body holds
+  bool yes = false;
+  std::string operation = "up";  // for history
+  std::optional<int> rollback_of = {};
+};
+
+// Takes the stack lock, finds the bootstrap bucket, runs engine::Deploy with live progress and
+// (unless run.yes) a typed confirmation, then reports: outputs on success (stdout; --json: one
+// document), the first failure reason first on failure, how to resume on Ctrl-C. Records
+// history (.rex/<stack>/history and the bucket) and, on success or no changes, the deployed
+// template (.rex/<stack>/deployed.template.json). Returns the exit code.
+int RunDeploy(Context& ctx, AwsSession& session, DeployRun run);
+
+// Prints outputs to stdout: a two-column table (key, value), or a JSON object {key: value}
+// with --json.
+void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs);
+
+}  // namespace rex::cli
