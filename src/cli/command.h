@@ -60,5 +60,11 @@ Command CompletionCommand();
 Command CostCommand();
 Command CheckCommand();
 Command GraphCommand();
+Command UpCommand();
+Command OutputsCommand();
+Command DestroyCommand();
+Command HistoryCommand();
+Command RollbackCommand();
+Command BootstrapCommand();
 
 }  // namespace rex::cli
