@@ -211,12 +211,12 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
   writer_->set_deletion_policy(core::DeletionPolicy::kDelete);
   writer_->set_update_replace_policy(core::DeletionPolicy::kDelete);
 
-  Add<secretsmanager::CfnSecretTargetAttachment>("CredentialsAttachment",
-                                                 secretsmanager::CfnSecretTargetAttachmentProps{
-                                                     .secret_id = credentials_->Ref(),
-                                                     .target_id = cluster_->Ref(),
-                                                     .target_type = "AWS::RDS::DBCluster",
-                                                 });
+  attachment_ = &Add<secretsmanager::CfnSecretTargetAttachment>(
+      "CredentialsAttachment", secretsmanager::CfnSecretTargetAttachmentProps{
+                                   .secret_id = credentials_->Ref(),
+                                   .target_id = cluster_->Ref(),
+                                   .target_type = "AWS::RDS::DBCluster",
+                               });
 
   // SuperTokens takes one connection URI. Built from dynamic references, so CloudFormation
   // resolves the credentials at deploy time and the template holds none. (Rotating the
@@ -251,7 +251,9 @@ core::Str Database::SecretField(const char* key) const {
 
 core::Str Database::endpoint_address() const { return cluster_->attr_endpoint_address(); }
 core::Str Database::endpoint_port() const { return cluster_->attr_endpoint_port(); }
-core::Str Database::credentials_secret_arn() const { return credentials_->Ref(); }
+// The attachment's Ref is the secret's ARN; referencing it (not the secret) makes every task
+// definition wait until host and port are in the secret.
+core::Str Database::credentials_secret_arn() const { return attachment_->Ref(); }
 core::Str Database::supertokens_uri_secret_arn() const { return supertokens_uri_->Ref(); }
 core::Str Database::cluster_identifier() const { return cluster_->Ref(); }
 

@@ -96,6 +96,7 @@ class Database : public core::Construct {
   cfn::rds::CfnDBCluster* cluster_ = nullptr;
   cfn::rds::CfnDBInstance* writer_ = nullptr;
   cfn::secretsmanager::CfnSecret* credentials_ = nullptr;
+  cfn::secretsmanager::CfnSecretTargetAttachment* attachment_ = nullptr;
   cfn::secretsmanager::CfnSecret* supertokens_uri_ = nullptr;
   core::Parameter* password_parameter_ = nullptr;
 };

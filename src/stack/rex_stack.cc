@@ -3,6 +3,15 @@
 #include "core/intrinsics.h"
 
 namespace rex::stack {
+namespace {
+
+void AddOutput(core::Stack& stack, const std::string& name, const core::Str& value,
+               const std::string& description) {
+  stack.Add<core::Output>(name,
+                          core::OutputProps{.value = value.value(), .description = description});
+}
+
+}  // namespace
 
 std::string StackName(const Config& config) {
   return config.project_name + "-" + config.environment;
@@ -12,35 +21,122 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
     : core::Stack(scope, std::move(id),
                   core::StackProps{.description = "Rex Backend (" + StackName(config) +
                                                   "), synthesized by rex"}),
-      config_(config) {
-  const std::string prefix = StackName(config_);
+      config_(std::make_unique<const Config>(config)) {
+  const Config* c = config_.get();
   networking_ = &Add<Networking>("Network", NetworkingProps{
-                                                .name_prefix = prefix,
-                                                .vpc_cidr = config_.vpc_cidr,
-                                                .nat_gateways = config_.nat_gateways,
-                                                .enable_flow_logs = config_.enable_flow_logs,
-                                                .enable_s3_endpoint = config_.enable_s3_endpoint,
-                                                .log_retention_days = config_.log_retention_days,
+                                                .name_prefix = StackName(*c),
+                                                .vpc_cidr = c->vpc_cidr,
+                                                .nat_gateways = c->nat_gateways,
+                                                .enable_flow_logs = c->enable_flow_logs,
+                                                .enable_s3_endpoint = c->enable_s3_endpoint,
+                                                .log_retention_days = c->log_retention_days,
                                             });
+  security_ =
+      &Add<Security>("Security", SecurityProps{.config = c, .vpc_id = networking_->vpc_id()});
+  monitoring_ = &Add<Monitoring>("Monitoring", MonitoringProps{.config = c});
+  database_ = &Add<Database>(
+      "Database", DatabaseProps{.config = c,
+                                .private_subnet_ids = networking_->private_subnet_ids(),
+                                .security_group_id = security_->database_security_group_id()});
+  cache_ =
+      &Add<Cache>("Cache", CacheProps{.config = c,
+                                      .private_subnet_ids = networking_->private_subnet_ids(),
+                                      .security_group_id = security_->cache_security_group_id()});
+  registry_ = &Add<Registry>("Registry", RegistryProps{.config = c});
+  secrets_ = &Add<AppSecrets>("Secrets", AppSecretsProps{.config = c});
+
+  // The execution role may read exactly the secrets the task definitions inject, pull exactly
+  // the two repositories and write exactly the service log groups.
+  security_->AddTaskRoles(TaskRolesProps{
+      .repository_arns = {registry_->api_repository_arn(), registry_->worker_repository_arn()},
+      .secret_arns = {database_->credentials_secret_arn(), database_->supertokens_uri_secret_arn(),
+                      secrets_->supertokens_api_key_secret_arn()},
+      .log_group_arns = monitoring_->log_group_arns(),
+  });
+
+  load_balancer_ = &Add<LoadBalancer>(
+      "LoadBalancer", LoadBalancerProps{.config = c,
+                                        .vpc_id = networking_->vpc_id(),
+                                        .public_subnet_ids = networking_->public_subnet_ids(),
+                                        .security_group_id = security_->alb_security_group_id()});
+  compute_ = &Add<Compute>(
+      "Compute",
+      ComputeProps{
+          .config = c,
+          .vpc_id = networking_->vpc_id(),
+          .private_subnet_ids = networking_->private_subnet_ids(),
+          .services_security_group_id = security_->services_security_group_id(),
+          .execution_role_arn = security_->execution_role_arn(),
+          .api_task_role_arn = security_->api_task_role_arn(),
+          .worker_task_role_arn = security_->worker_task_role_arn(),
+          .supertokens_task_role_arn = security_->supertokens_task_role_arn(),
+          .migration_task_role_arn = security_->migration_task_role_arn(),
+          .api_repository_uri = registry_->api_repository_uri(),
+          .worker_repository_uri = registry_->worker_repository_uri(),
+          .db_credentials_secret_arn = database_->credentials_secret_arn(),
+          .supertokens_connection_uri_secret_arn = database_->supertokens_uri_secret_arn(),
+          .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
+          .redis_url = cache_->redis_url(),
+          .database_name = std::string(Database::kDatabaseName),
+          .api_target_group_arn = load_balancer_->api_target_group_arn(),
+          .supertokens_target_group_arn = load_balancer_->supertokens_target_group_arn(),
+          .listener_rules = load_balancer_->listener_rules(),
+          // The cluster endpoint answers only once the writer instance is up.
+          .depends_on = {&database_->writer()},
+          .api_log_group_name = monitoring_->api_log_group_name(),
+          .worker_log_group_name = monitoring_->worker_log_group_name(),
+          .supertokens_log_group_name = monitoring_->supertokens_log_group_name(),
+          .migration_log_group_name = monitoring_->migration_log_group_name(),
+          .bootstrap_log_group_name = monitoring_->bootstrap_log_group_name(),
+      });
+  frontend_ = &Add<Frontend>("Frontend", FrontendProps{.config = c,
+                                                       .api_url = load_balancer_->api_url(),
+                                                       .github_token = secrets_->github_token()});
+  monitoring_->AddAlarms(AlarmsProps{
+      .cluster_name = compute_->cluster_name(),
+      .api_service_name = compute_->api_service_name(),
+      .worker_service_name = compute_->worker_service_name(),
+      .supertokens_service_name = compute_->supertokens_service_name(),
+      .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
+      .api_target_group_full_name = load_balancer_->api_target_group_full_name(),
+      .supertokens_target_group_full_name = load_balancer_->supertokens_target_group_full_name(),
+      .db_cluster_identifier = database_->cluster_identifier(),
+      .redis_replication_group_id = cache_->replication_group_id(),
+  });
 
   // Outputs keep the names of the original Pulumi program; lists are comma-separated.
-  Add<core::Output>("vpcId", core::OutputProps{.value = networking_->vpc_id().value(),
-                                               .description = "the VPC id"});
-  Add<core::Output>(
-      "publicSubnetIds",
-      core::OutputProps{.value = core::JoinList(",", networking_->public_subnet_ids()).value(),
-                        .description = "public subnet ids, comma-separated"});
-  Add<core::Output>(
-      "privateSubnetIds",
-      core::OutputProps{.value = core::JoinList(",", networking_->private_subnet_ids()).value(),
-                        .description = "private subnet ids, comma-separated"});
+  AddOutput(*this, "albDnsName", load_balancer_->dns_name(), "DNS name of the load balancer");
+  AddOutput(*this, "apiUrl", load_balancer_->api_url(), "base URL of the API");
+  AddOutput(*this, "ecsClusterName", compute_->cluster_name(), "ECS cluster name");
+  AddOutput(*this, "migrationTaskDefinitionArn", compute_->migration_task_definition_arn(),
+            "task definition of the database migration (rex migrate runs it)");
+  AddOutput(*this, "bootstrapTaskDefinitionArn", compute_->bootstrap_task_definition_arn(),
+            "task definition that creates the supertokens database (rex db bootstrap)");
+  AddOutput(*this, "privateSubnetIds", core::JoinList(",", networking_->private_subnet_ids()),
+            "private subnet ids, comma-separated");
+  AddOutput(*this, "publicSubnetIds", core::JoinList(",", networking_->public_subnet_ids()),
+            "public subnet ids, comma-separated");
+  AddOutput(*this, "ecsSecurityGroup", security_->services_security_group_id(),
+            "security group of the ECS tasks");
+  AddOutput(*this, "rdsClusterEndpoint", database_->endpoint_address(),
+            "writer endpoint of the Aurora cluster");
+  AddOutput(*this, "redisEndpoint", cache_->primary_endpoint_address(),
+            "primary endpoint of the Redis replication group");
+  if (frontend_->enabled()) {
+    AddOutput(*this, "frontendUrl", frontend_->frontend_url(), "URL of the Amplify frontend");
+  }
+  AddOutput(*this, "apiRepositoryUrl", registry_->api_repository_uri(),
+            "ECR repository of the api image");
+  AddOutput(*this, "workerRepositoryUrl", registry_->worker_repository_uri(),
+            "ECR repository of the worker image");
+  AddOutput(*this, "vpcId", networking_->vpc_id(), "the VPC id");
 }
 
 base::Result<core::Template> SynthesizeRexStack(const Config& config) {
   REX_RETURN_IF_ERROR(ValidateConfig(config, "config"));
   core::App app;
-  app.Add<RexStack>("Rex", config);
-  return app.children().front()->stack()->Synthesize();
+  auto& stack = app.Add<RexStack>("Rex", config);
+  return stack.Synthesize();
 }
 
 }  // namespace rex::stack
