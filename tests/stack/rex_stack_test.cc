@@ -1,0 +1,181 @@
+// The whole Rex stack: golden templates of the presets, schema validation of every resource,
+// cross-component wiring, and that no configured secret reaches a template.
+
+#include "stack/rex_stack.h"
+
+#include <gtest/gtest.h>
+
+#include "cfn/registry.gen.h"
+#include "stack/presets.h"
+#include "support/golden.h"
+#include "support/template_matcher.h"
+
+namespace rex::stack {
+namespace {
+
+using base::Json;
+using rex::testing::FindResources;
+using rex::testing::HasResourceProperties;
+using rex::testing::PropertiesOf;
+using rex::testing::ResourceCountIs;
+using rex::testing::ResourcesOfType;
+
+// dev with every optional feature of the load balancer and monitoring on, and a frontend.
+Config DevWithEverything() {
+  Config c = PresetConfig(Preset::kDev);
+  c.certificate_arn =
+      "arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  c.domain_name = "api.example.com";
+  c.hosted_zone_id = "Z0123456789ABCDEFGHIJ";
+  c.enable_waf = true;
+  c.enable_alarms = true;
+  c.alert_email = "oncall@example.com";
+  c.github_repo = "https://github.com/example/rex-frontend";
+  return c;
+}
+
+Json Synth(const Config& config) {
+  auto result = SynthesizeRexStack(config);
+  EXPECT_TRUE(result.has_value()) << result.error().message();
+  return result.has_value() ? result->json : Json();
+}
+
+struct GoldenCase {
+  const char* file;
+  Config (*make)();
+};
+
+const GoldenCase kGoldens[] = {
+    {"dev.template.json", [] { return PresetConfig(Preset::kDev); }},
+    {"staging.template.json", [] { return PresetConfig(Preset::kStaging); }},
+    {"prod.template.json", [] { return PresetConfig(Preset::kProd); }},
+    {"dev-everything.template.json", DevWithEverything},
+};
+
+TEST(RexStackTest, GoldenTemplates) {
+  for (const GoldenCase& g : kGoldens) {
+    auto result = SynthesizeRexStack(g.make());
+    ASSERT_TRUE(result.has_value()) << g.file << ": " << result.error().message();
+    EXPECT_TRUE(rex::testing::MatchesGolden(g.file, result->ToJson())) << g.file;
+  }
+}
+
+// Every resource of every golden configuration is a known type whose properties validate
+// against the pinned schema (required, types, enums, patterns, ranges).
+TEST(RexStackTest, EveryResourceValidatesAgainstThePinnedSchema) {
+  for (const GoldenCase& g : kGoldens) {
+    Json t = Synth(g.make());
+    for (const auto& [id, resource] : t["Resources"].items()) {
+      const core::ResourceSchema* schema =
+          cfn::FindResourceSchema(resource["Type"].get<std::string>());
+      ASSERT_NE(schema, nullptr) << g.file << ": " << id;
+      std::vector<core::Diagnostic> problems;
+      core::ValidateProperties(resource.value("Properties", Json::object()), schema->properties, id,
+                               "", problems);
+      for (const auto& p : problems) ADD_FAILURE() << g.file << ": " << p.ToString();
+    }
+  }
+}
+
+TEST(RexStackTest, OriginalOutputsArePresent) {
+  Json t = Synth(DevWithEverything());
+  for (const char* name :
+       {"albDnsName", "ecsClusterName", "migrationTaskDefinitionArn", "privateSubnetIds",
+        "publicSubnetIds", "ecsSecurityGroup", "rdsClusterEndpoint", "redisEndpoint", "frontendUrl",
+        "apiRepositoryUrl", "workerRepositoryUrl", "vpcId"}) {
+    EXPECT_TRUE(t["Outputs"].contains(name)) << name;
+  }
+  // Without a repository there is no Amplify app and so no frontendUrl.
+  EXPECT_FALSE(Synth(PresetConfig(Preset::kDev))["Outputs"].contains("frontendUrl"));
+}
+
+TEST(RexStackTest, ApiServiceAsTheSeedDescribes) {
+  Config config = PresetConfig(Preset::kDev);
+  config.services.api.desired_count = 2;
+  Json t = Synth(config);
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ECS::Service",
+                                    Json::parse(R"({"DesiredCount": 2, "LaunchType": "FARGATE",
+         "NetworkConfiguration": {"AwsvpcConfiguration": {"AssignPublicIp": "DISABLED",
+            "Subnets": [{"Ref": "NetworkPrivateSubnet1"}, {"Ref": "NetworkPrivateSubnet2"}]}},
+         "DeploymentConfiguration": {"DeploymentCircuitBreaker": {"Enable": true, "Rollback": true}}})")));
+  std::vector<std::string> api_tasks = FindResources(
+      t, "AWS::ECS::TaskDefinition", Json::parse(R"({"Cpu": "512", "Memory": "1024"})"));
+  EXPECT_FALSE(api_tasks.empty());
+}
+
+TEST(RexStackTest, DatabaseOnlyFromTheServices) {
+  Json t = Synth(PresetConfig(Preset::kDev));
+  std::vector<std::string> ingress = FindResources(
+      t, "AWS::EC2::SecurityGroupIngress",
+      Json::parse(R"({"GroupId": {"Fn::GetAtt": ["SecurityDatabaseSecurityGroup", "GroupId"]}})"));
+  ASSERT_EQ(ingress.size(), 1u);
+  Json rule = PropertiesOf(t, ingress[0]);
+  EXPECT_EQ(rule["FromPort"], 5432);
+  EXPECT_EQ(rule["ToPort"], 5432);
+  EXPECT_EQ(rule["SourceSecurityGroupId"],
+            Json::parse(R"({"Fn::GetAtt": ["SecurityServicesSecurityGroup", "GroupId"]})"));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::RDS::DBCluster",
+      Json::parse(
+          R"({"VpcSecurityGroupIds": [{"Fn::GetAtt": ["SecurityDatabaseSecurityGroup", "GroupId"]}]})")));
+}
+
+TEST(RexStackTest, EveryLogGroupHasTheConfiguredRetention) {
+  for (const GoldenCase& g : kGoldens) {
+    Config config = g.make();
+    Json t = Synth(config);
+    for (const std::string& id : ResourcesOfType(t, "AWS::Logs::LogGroup")) {
+      EXPECT_EQ(PropertiesOf(t, id)["RetentionInDays"], config.log_retention_days)
+          << g.file << ": " << id;
+    }
+  }
+}
+
+TEST(RexStackTest, ApiPathForwardsToTheApiTargetGroup) {
+  Json t = Synth(PresetConfig(Preset::kDev));
+  std::vector<std::string> rules = ResourcesOfType(t, "AWS::ElasticLoadBalancingV2::ListenerRule");
+  bool found = false;
+  for (const std::string& id : rules) {
+    Json p = PropertiesOf(t, id);
+    if (p["Conditions"].dump().find("/api/*") == std::string::npos) continue;
+    found = true;
+    EXPECT_EQ(p["Actions"][0]["Type"], "forward");
+    EXPECT_EQ(p["Actions"][0]["TargetGroupArn"],
+              Json::parse(R"({"Ref": "LoadBalancerApiTargetGroup"})"));
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(RexStackTest, ConfiguredSecretsNeverAppearInTheTemplate) {
+  Config config = DevWithEverything();
+  const std::string password = "Db-Pass-9d8c7b6a5f";
+  const std::string api_key = "StApiKey0123456789abcdefXYZ";
+  const std::string token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+  config.db_master_password = Secret(password);
+  config.supertokens_api_key = Secret(api_key);
+  config.github_token = Secret(token);
+  auto result = SynthesizeRexStack(config);
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  for (const std::string& text : {result->ToJson(), result->ToYaml()}) {
+    for (const std::string& secret : {password, api_key, token}) {
+      EXPECT_EQ(text.find(secret), std::string::npos);
+    }
+  }
+  // They travel as NoEcho parameters instead.
+  for (const char* parameter : {"DbMasterPassword", "SupertokensApiKey", "GithubToken"}) {
+    ASSERT_TRUE(result->json["Parameters"].contains(parameter)) << parameter;
+    EXPECT_EQ(result->json["Parameters"][parameter]["NoEcho"], true) << parameter;
+  }
+}
+
+TEST(RexStackTest, InvalidConfigIsRejectedBeforeSynthesis) {
+  Config config = PresetConfig(Preset::kDev);
+  config.nat_gateways = 3;
+  auto result = SynthesizeRexStack(config);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_NE(result.error().message().find("natGateways"), std::string::npos)
+      << result.error().message();
+}
+
+}  // namespace
+}  // namespace rex::stack
