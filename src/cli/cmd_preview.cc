@@ -34,6 +34,8 @@
 #include "cli/command.h"
 #include "cli/plan_render.h"
 #include "cli/stack_select.h"
+#include "engine/checks.h"
+#include "engine/cost.h"
 #include "engine/plan.h"
 #include "engine/state.h"
 #include "engine/template_reader.h"
@@ -62,7 +64,69 @@ using PreviewSection =
 // (a section comparing the cost of inputs.before and inputs.after) and `rex check` the check
 // summary of inputs.after. Each appends its section here, in the order they should print.
 // The preview itself prints nothing but the plan.
-std::vector<PreviewSection> PreviewSections() { return {}; }
+std::vector<PreviewSection> PreviewSections();
+
+// The monthly cost of the synthesized template against the baseline's, at the default
+// assumptions of `rex cost` (which prints the lines).
+base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+  engine::Assumptions assume;
+  double after = engine::EstimateCost(inputs.after, assume).total;
+  double before = inputs.before ? engine::EstimateCost(*inputs.before, assume).total : 0.0;
+  double delta = after - before;
+  if (json != nullptr) {
+    (*json)["cost"] = base::Json{{"monthlyBefore", before},
+                                 {"monthlyAfter", after},
+                                 {"monthlyDelta", delta},
+                                 {"currency", "USD"}};
+    return base::Status::Ok();
+  }
+  std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
+  std::string change = sign + engine::FormatUsd(delta < 0 ? -delta : delta);
+  ctx.io.out << "\n"
+             << ctx.out.Bold("Cost:") << " " << engine::FormatUsd(before) << " → "
+             << engine::FormatUsd(after) << " a month ("
+             << (delta > 0.005 ? ctx.out.Yellow(change) : ctx.out.Green(change))
+             << "; us-east-1 list prices, details: rex cost)\n";
+  return base::Status::Ok();
+}
+
+// The `rex check` verdict of the synthesized template.
+base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+  engine::CheckOptions options;
+  options.environment = inputs.stack.config.environment;
+  for (const stack::CheckSuppression& s : inputs.stack.config.checks.suppress) {
+    options.suppressions.push_back(
+        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
+  }
+  std::vector<engine::Finding> findings = engine::RunChecks(inputs.after, options);
+  int errors = 0, warnings = 0, suppressed = 0;
+  for (const engine::Finding& f : findings) {
+    if (f.suppressed) {
+      ++suppressed;
+    } else if (f.severity == engine::Severity::kError) {
+      ++errors;
+    } else if (f.severity == engine::Severity::kWarning) {
+      ++warnings;
+    }
+  }
+  if (json != nullptr) {
+    (*json)["checks"] = base::Json{{"errors", errors},
+                                   {"warnings", warnings},
+                                   {"suppressed", suppressed},
+                                   {"rules", engine::Rules().size()}};
+    return base::Status::Ok();
+  }
+  std::string verdict = std::to_string(engine::Rules().size()) +
+                        " rules: " + std::to_string(errors) + " errors, " +
+                        std::to_string(warnings) + " warnings" +
+                        (suppressed > 0 ? ", " + std::to_string(suppressed) + " suppressed" : "");
+  ctx.io.out << ctx.out.Bold("Checks:") << " "
+             << (errors > 0 ? ctx.out.Red(verdict) : ctx.out.Green(verdict))
+             << (errors + warnings > 0 ? " (details: rex check)" : "") << "\n";
+  return base::Status::Ok();
+}
+
+std::vector<PreviewSection> PreviewSections() { return {CostSection, CheckSection}; }
 
 struct PreviewFlags {
   std::string template_file;
