@@ -412,6 +412,14 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
     record.failure_reason = outcome.error().message();
     write_history();
     ctx.PrintError(outcome.error());
+    if (outcome.error().code() == base::Code::kUnauthenticated) {
+      ctx.PrintNote("AWS refused the credentials (" +
+                    (outcome.error().aws().service_code.empty()
+                         ? std::string("unauthenticated")
+                         : outcome.error().aws().service_code) +
+                    "); refresh them (a new session, or check AWS_PROFILE / --profile) and run "
+                    "the command again");
+    }
     return ExitCodeFor(outcome.error());
   }
   record.result = ResultName(*outcome);

@@ -183,8 +183,10 @@ TEST_F(DeployTest, ExpiredCredentialsAreAClearMessageWithoutTheSecret) {
   server_.aws().InjectFault({.kind = FaultKind::kExpiredToken, .action = "DescribeStacks"});
   RexRun run = Up();
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, AllOf(HasSubstr("ExpiredToken (HTTP 403"),
-                             HasSubstr("The security token included in the request is expired")));
+  EXPECT_THAT(run.err,
+              AllOf(HasSubstr("ExpiredToken (HTTP 403"),
+                    HasSubstr("The security token included in the request is expired"),
+                    HasSubstr("AWS refused the credentials (ExpiredToken); refresh them")));
   EXPECT_THAT(run.out + run.err, Not(HasSubstr(server_.aws().options().secret_access_key)));
   EXPECT_FALSE(server_.aws().HasStack(kStackName));
 }
