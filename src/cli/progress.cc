@@ -358,6 +358,15 @@ void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs) {
 
 // ---------------------------------------------------------------- RunDeploy
 
+void PrintCredentialsHint(const Context& ctx, const base::Status& status) {
+  if (status.code() != base::Code::kUnauthenticated) return;
+  std::string code =
+      status.aws().service_code.empty() ? "unauthenticated" : status.aws().service_code;
+  ctx.PrintNote("AWS refused the credentials (" + code +
+                "); refresh them (a new session, or check AWS_PROFILE / --profile) and run the "
+                "command again");
+}
+
 int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   auto lock = engine::StackLock::Acquire(ctx.io.cwd, run.stack);
   if (!lock.ok()) {
@@ -368,6 +377,7 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   auto bucket = engine::FindBootstrapBucket(*session.cfn);
   if (!bucket.ok()) {
     ctx.PrintError(bucket.error().WithContext("deploy " + stack_name));
+    PrintCredentialsHint(ctx, bucket.error());
     return ExitCodeFor(bucket.error());
   }
   if (bucket->has_value()) run.request.template_bucket = **bucket;
@@ -412,14 +422,7 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
     record.failure_reason = outcome.error().message();
     write_history();
     ctx.PrintError(outcome.error());
-    if (outcome.error().code() == base::Code::kUnauthenticated) {
-      ctx.PrintNote("AWS refused the credentials (" +
-                    (outcome.error().aws().service_code.empty()
-                         ? std::string("unauthenticated")
-                         : outcome.error().aws().service_code) +
-                    "); refresh them (a new session, or check AWS_PROFILE / --profile) and run "
-                    "the command again");
-    }
+    PrintCredentialsHint(ctx, outcome.error());
     return ExitCodeFor(outcome.error());
   }
   record.result = ResultName(*outcome);

@@ -125,6 +125,9 @@ std::optional<std::string> Ask(Context& ctx, const std::string& prompt);
 // unless `yes` or stdin is a terminal.
 base::Status RequireYesWithoutTerminal(const Context& ctx, bool yes, std::string_view command);
 
+// For kUnauthenticated: a note saying the credentials were refused and should be refreshed.
+void PrintCredentialsHint(const Context& ctx, const base::Status& status);
+
 // A deploy as `rex up` and `rex rollback` run it.
 struct DeployRun {
   std::string stack;  // config name ("dev"), for .rex/
