@@ -207,8 +207,9 @@ TEST(DatabaseTest, AccessorsAreTokens) {
             Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]})"));
   EXPECT_EQ(db.endpoint_port().value().json(),
             Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Port"]})"));
+  // The attachment's Ref is the secret's ARN, and waits for host and port to be written.
   EXPECT_EQ(db.credentials_secret_arn().value().json(),
-            Json::parse(R"({"Ref": "DatabaseCredentialsSecret"})"));
+            Json::parse(R"({"Ref": "DatabaseCredentialsAttachment"})"));
   EXPECT_EQ(db.supertokens_uri_secret_arn().value().json(),
             Json::parse(R"({"Ref": "DatabaseSupertokensDbConnectionSecret"})"));
   EXPECT_EQ(db.cluster_identifier().value().json(), Json::parse(R"({"Ref": "DatabaseCluster"})"));
