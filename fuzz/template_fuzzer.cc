@@ -1,0 +1,15 @@
+// libFuzzer target: the template reader `rex preview` uses on .rex/<stack>/deployed.template.json
+// and --template files. Any input must give a template or an error Status.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "engine/template_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto tmpl = rex::engine::ReadTemplate(text, "fuzz.json");
+  (void)tmpl;
+  return 0;
+}
