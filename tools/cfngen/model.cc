@@ -54,7 +54,11 @@ Result<TypeRef> ParseType(const Json& j, std::string_view where) {
   if (!j.is_object() || j.size() != 1) {
     return Bad(where, "a type is a name or a one-key object (list, map, ref, union)");
   }
-  const auto& [key, arg] = *j.items().begin();
+  // Not `*j.items().begin()`: the items() proxy is a temporary, and the structured binding
+  // would outlive it (AddressSanitizer: stack-use-after-scope).
+  const auto first = j.begin();
+  const std::string& key = first.key();
+  const Json& arg = first.value();
   if (key == "list" || key == "map") {
     t.kind = key == "list" ? TypeRef::Kind::kList : TypeRef::Kind::kMap;
     REX_ASSIGN_OR_RETURN(TypeRef element, ParseType(arg, where));
