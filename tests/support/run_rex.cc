@@ -23,6 +23,11 @@ RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options) {
   std::string binary = RexBinary();
   std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin",
                                           "HOME=" + options.cwd, "NO_COLOR=1"};
+  // Sanitizer settings reach the child too (the sanitizer build runs these tests).
+  for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name))
+      env_strings.push_back(std::string(name) + "=" + value);
+  }
   for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
   pid_t pid = ::fork();
   REX_CHECK(pid >= 0);
