@@ -15,16 +15,6 @@
 namespace rex::cli {
 namespace {
 
-engine::CheckOptions OptionsFor(const stack::Config& config) {
-  engine::CheckOptions options;
-  options.environment = config.environment;
-  for (const stack::CheckSuppression& s : config.checks.suppress) {
-    options.suppressions.push_back(
-        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
-  }
-  return options;
-}
-
 std::string Where(const engine::Finding& f) {
   if (f.path.empty()) return f.logical_id;
   size_t slash = f.path.find('/');
@@ -49,6 +39,16 @@ std::string Plural(int n, const std::string& word) {
 }
 
 }  // namespace
+
+engine::CheckOptions CheckOptionsFor(const stack::Config& config) {
+  engine::CheckOptions options;
+  options.environment = config.environment;
+  for (const stack::CheckSuppression& s : config.checks.suppress) {
+    options.suppressions.push_back(
+        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
+  }
+  return options;
+}
 
 Command CheckCommand() {
   return {
@@ -88,7 +88,7 @@ Command CheckCommand() {
             return ExitCodeFor(synthesized.error());
           }
           for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
-          engine::CheckOptions options = OptionsFor(selected->config);
+          engine::CheckOptions options = CheckOptionsFor(selected->config);
           std::vector<engine::Finding> findings = engine::RunChecks(synthesized->json, options);
           for (const std::string& unused : engine::UnusedSuppressions(findings, options)) {
             ctx.PrintWarning(unused);

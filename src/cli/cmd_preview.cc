@@ -92,13 +92,8 @@ base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* 
 
 // The `rex check` verdict of the synthesized template.
 base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
-  engine::CheckOptions options;
-  options.environment = inputs.stack.config.environment;
-  for (const stack::CheckSuppression& s : inputs.stack.config.checks.suppress) {
-    options.suppressions.push_back(
-        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
-  }
-  std::vector<engine::Finding> findings = engine::RunChecks(inputs.after, options);
+  std::vector<engine::Finding> findings =
+      engine::RunChecks(inputs.after, CheckOptionsFor(inputs.stack.config));
   int errors = 0, warnings = 0, suppressed = 0;
   for (const engine::Finding& f : findings) {
     if (f.suppressed) {

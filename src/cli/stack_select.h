@@ -4,6 +4,7 @@
 
 #include "base/result.h"
 #include "cli/command.h"
+#include "engine/checks.h"
 #include "stack/config.h"
 
 namespace rex::cli {
@@ -21,5 +22,9 @@ struct SelectedStack {
 // kNotFound naming the file and the stacks that exist otherwise; config errors as the loader
 // reports them.
 base::Result<SelectedStack> SelectStack(const Context& ctx);
+
+// The `rex check` options of a stack config: its environment and its checks.suppress list.
+// Shared by `rex check` and the check verdict of `rex preview` (defined in cmd_check.cc).
+engine::CheckOptions CheckOptionsFor(const stack::Config& config);
 
 }  // namespace rex::cli

@@ -9,6 +9,7 @@
 
 #include "aws/hash.h"
 #include "aws/sigv4.h"
+#include "aws/xml.h"
 #include "base/strings.h"
 
 namespace rex::testing {
@@ -19,31 +20,8 @@ constexpr const char* kCfnNs = "http://cloudformation.amazonaws.com/doc/2010-05-
 constexpr const char* kStsNs = "https://sts.amazonaws.com/doc/2011-06-15/";
 constexpr const char* kS3Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-std::string Xml(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// Element text and attribute values, escaped the way rex's own XML writer does.
+std::string Xml(std::string_view text) { return aws::XmlEscape(text, /*attribute=*/true); }
 
 std::string El(std::string_view name, std::string_view value) {
   return "<" + std::string(name) + ">" + Xml(value) + "</" + std::string(name) + ">";
