@@ -258,6 +258,28 @@ base::Result<GetTemplateResult> CloudFormationClient::GetTemplate(
   return GetTemplateResult{JsonString(out, "TemplateBody"), JsonStringList(out, "StagesAvailable")};
 }
 
+base::Result<std::vector<StackResourceSummary>> CloudFormationClient::ListStackResources(
+    const std::string& stack_name) {
+  static const OperationModel op = Model().Operation("ListStackResources");
+  std::string what = "list resources of stack " + stack_name;
+  std::vector<StackResourceSummary> resources;
+  std::string token;
+  std::set<std::string> seen;
+  for (bool first = true; first || !token.empty(); first = false) {
+    Json p = {{"StackName", stack_name}};
+    if (!token.empty()) p["NextToken"] = token;
+    REX_ASSIGN_OR_RETURN(Json out, client_.Call(op, p, what));
+    for (const auto& r : JsonArray(out, "StackResourceSummaries")) {
+      resources.push_back({JsonString(r, "LogicalResourceId"), JsonString(r, "PhysicalResourceId"),
+                           JsonString(r, "ResourceType"), JsonTime(r, "LastUpdatedTimestamp"),
+                           JsonString(r, "ResourceStatus"), JsonString(r, "ResourceStatusReason")});
+    }
+    token = JsonString(out, "NextToken");
+    if (!token.empty()) REX_RETURN_IF_ERROR(CheckToken(seen, token, what));
+  }
+  return resources;
+}
+
 base::Result<ValidateTemplateResult> CloudFormationClient::ValidateTemplate(
     const std::string& template_body, const std::string& template_url) {
   static const OperationModel op = Model().Operation("ValidateTemplate");

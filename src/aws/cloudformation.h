@@ -147,6 +147,16 @@ struct ValidateTemplateResult {
   std::vector<std::string> declared_transforms;
 };
 
+// One resource of a stack (ListStackResources' StackResourceSummary).
+struct StackResourceSummary {
+  std::string logical_resource_id;
+  std::string physical_resource_id;  // an ARN, a name or an id, as the resource type has it
+  std::string resource_type;
+  std::optional<TimePoint> last_updated_timestamp;
+  std::string resource_status;
+  std::string resource_status_reason;
+};
+
 struct GetTemplateResult {
   std::string template_body;
   std::vector<std::string> stages_available;
@@ -187,6 +197,8 @@ class CloudFormationClient {
   base::Result<GetTemplateResult> GetTemplate(const std::string& stack_name,
                                               const std::string& change_set_name = "",
                                               const std::string& stage = "");
+  // Every resource of the stack (every page). kNotFound if the stack does not exist.
+  base::Result<std::vector<StackResourceSummary>> ListStackResources(const std::string& stack_name);
   // Exactly one of `template_body` / `template_url` should be set (body wins).
   base::Result<ValidateTemplateResult> ValidateTemplate(const std::string& template_body,
                                                         const std::string& template_url = "");

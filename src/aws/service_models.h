@@ -16,6 +16,8 @@ std::string_view EcsModelJson();
 std::string_view LogsModelJson();
 std::string_view EcrModelJson();
 std::string_view Elbv2ModelJson();
+std::string_view RdsModelJson();
+std::string_view ElasticacheModelJson();
 
 // A service model with its operations, parsed once from one of the texts above.
 struct LoadedModel {

@@ -225,5 +225,39 @@ TEST_F(CloudFormationTest, TemplateCalls) {
             "Action=ValidateTemplate&Version=2010-05-15&TemplateBody=%7B%7D");
 }
 
+TEST_F(CloudFormationTest, ListStackResourcesReadsEveryPage) {
+  transport_.Respond(200, Wrap("ListStackResources",
+                               "<StackResourceSummaries><member>"
+                               "<LogicalResourceId>ComputeApiService</LogicalResourceId>"
+                               "<PhysicalResourceId>arn:aws:ecs:eu-west-1:1:service/c/api"
+                               "</PhysicalResourceId>"
+                               "<ResourceType>AWS::ECS::Service</ResourceType>"
+                               "<LastUpdatedTimestamp>2024-05-01T10:00:05Z</LastUpdatedTimestamp>"
+                               "<ResourceStatus>CREATE_COMPLETE</ResourceStatus>"
+                               "</member></StackResourceSummaries><NextToken>p2</NextToken>"));
+  transport_.Respond(200, Wrap("ListStackResources",
+                               "<StackResourceSummaries><member>"
+                               "<LogicalResourceId>MonitoringApiLogGroup</LogicalResourceId>"
+                               "<PhysicalResourceId>/rex/dev/api</PhysicalResourceId>"
+                               "<ResourceType>AWS::Logs::LogGroup</ResourceType>"
+                               "<ResourceStatus>UPDATE_FAILED</ResourceStatus>"
+                               "<ResourceStatusReason>quota</ResourceStatusReason>"
+                               "</member></StackResourceSummaries>"));
+  auto resources = cfn_.ListStackResources("web");
+  ASSERT_TRUE(resources.ok()) << resources.error().ToString();
+  ASSERT_EQ(resources->size(), 2u);
+  EXPECT_EQ((*resources)[0].logical_resource_id, "ComputeApiService");
+  EXPECT_EQ((*resources)[0].physical_resource_id, "arn:aws:ecs:eu-west-1:1:service/c/api");
+  EXPECT_EQ((*resources)[0].resource_type, "AWS::ECS::Service");
+  EXPECT_TRUE((*resources)[0].last_updated_timestamp.has_value());
+  EXPECT_EQ((*resources)[1].resource_status, "UPDATE_FAILED");
+  EXPECT_EQ((*resources)[1].resource_status_reason, "quota");
+  ASSERT_EQ(transport_.requests().size(), 2u);
+  EXPECT_EQ(transport_.requests()[0].body,
+            "Action=ListStackResources&Version=2010-05-15&StackName=web");
+  EXPECT_EQ(transport_.requests()[1].body,
+            "Action=ListStackResources&Version=2010-05-15&StackName=web&NextToken=p2");
+}
+
 }  // namespace
 }  // namespace rex::aws

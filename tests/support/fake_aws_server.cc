@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "base/strings.h"
+#include "cfn/registry.gen.h"
 
 namespace rex::testing {
 
@@ -108,11 +110,58 @@ std::chrono::system_clock::time_point FakeAws::Now() const {
   return options_.clock != nullptr ? options_.clock->Now() : std::chrono::system_clock::now();
 }
 
-std::string FakeAws::RequestId() {
+std::string FakeAws::RequestId() { return FakeRequestId(); }
+
+std::string FakeRequestId() {
+  static std::atomic<unsigned long long> counter{0};
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "fa4e0000-0000-4000-8000-%012llu",
-                static_cast<unsigned long long>(++counter_));
+  std::snprintf(buffer, sizeof(buffer), "fa4e0000-0000-4000-8000-%012llu", ++counter);
   return buffer;
+}
+
+std::string FakeXmlElement(std::string_view name, std::string_view value) {
+  return El(name, value);
+}
+
+FakeAnswer FakeJsonAnswer(const base::Json& body) {
+  FakeAnswer a;
+  a.response.status = 200;
+  a.response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                        {"x-amzn-RequestId", FakeRequestId()}};
+  a.response.body = body.dump();
+  return a;
+}
+
+FakeAnswer FakeJsonError(int status, const std::string& code, const std::string& message) {
+  FakeAnswer a;
+  a.response.status = status;
+  a.response.headers = {{"Content-Type", "application/x-amz-json-1.1"},
+                        {"x-amzn-RequestId", FakeRequestId()}};
+  a.response.body = base::Json{{"__type", code}, {"message", message}}.dump();
+  return a;
+}
+
+FakeAnswer FakeQueryAnswer(const std::string& action, const std::string& result_xml,
+                           const std::string& xmlns) {
+  FakeAnswer a;
+  a.response.status = 200;
+  a.response.headers = {{"Content-Type", "text/xml"}};
+  a.response.body = "<" + action + "Response xmlns=\"" + xmlns + "\"><" + action + "Result>" +
+                    result_xml + "</" + action + "Result><ResponseMetadata>" +
+                    El("RequestId", FakeRequestId()) + "</ResponseMetadata></" + action +
+                    "Response>";
+  return a;
+}
+
+FakeAnswer FakeQueryError(int status, const std::string& code, const std::string& message) {
+  FakeAnswer a;
+  a.response.status = status;
+  a.response.headers = {{"Content-Type", "text/xml"}};
+  a.response.body = "<ErrorResponse xmlns=\"" + std::string(kCfnNs) + "\"><Error>" +
+                    El("Type", status >= 500 ? "Receiver" : "Sender") + El("Code", code) +
+                    El("Message", message) + "</Error>" + El("RequestId", FakeRequestId()) +
+                    "</ErrorResponse>";
+  return a;
 }
 
 base::Result<aws::HttpResponse> FakeAws::Handle(const aws::HttpRequest& request) {
@@ -128,14 +177,7 @@ FakeAnswer FakeAws::Serve(const aws::HttpRequest& request) {
 }
 
 FakeAnswer FakeAws::QueryError(int status, const std::string& code, const std::string& message) {
-  FakeAnswer a;
-  a.response.status = status;
-  a.response.headers = {{"Content-Type", "text/xml"}};
-  a.response.body = "<ErrorResponse xmlns=\"" + std::string(kCfnNs) + "\"><Error>" +
-                    El("Type", status >= 500 ? "Receiver" : "Sender") + El("Code", code) +
-                    El("Message", message) + "</Error>" + El("RequestId", RequestId()) +
-                    "</ErrorResponse>";
-  return a;
+  return FakeQueryError(status, code, message);
 }
 
 FakeAnswer FakeAws::S3Error(int status, const std::string& code, const std::string& message,
@@ -152,16 +194,12 @@ FakeAnswer FakeAws::S3Error(int status, const std::string& code, const std::stri
 
 FakeAnswer FakeAws::QueryResult(const std::string& action, const std::string& result_xml,
                                 const std::string& ns) {
-  FakeAnswer a;
-  a.response.status = 200;
-  a.response.headers = {{"Content-Type", "text/xml"}};
-  a.response.body = "<" + action + "Response xmlns=\"" + ns + "\"><" + action + "Result>" +
-                    result_xml + "</" + action + "Result><ResponseMetadata>" +
-                    El("RequestId", RequestId()) + "</ResponseMetadata></" + action + "Response>";
-  return a;
+  return FakeQueryAnswer(action, result_xml, ns);
 }
 
-std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, bool s3) {
+std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, FakeProtocol protocol) {
+  const bool s3 = protocol == FakeProtocol::kRestXml;
+  const bool json = protocol == FakeProtocol::kJson || protocol == FakeProtocol::kRestJson;
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (!it->action.empty() && it->action != action) continue;
     Fault fault = *it;
@@ -170,6 +208,7 @@ std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, bool s3)
     switch (fault.kind) {
       case FaultKind::kThrottle:
         if (s3) return S3Error(503, "SlowDown", "Please reduce your request rate.", "/");
+        if (json) return FakeJsonError(400, "ThrottlingException", "Rate exceeded");
         return QueryError(400, "Throttling", "Rate exceeded");
       case FaultKind::kServiceUnavailable: {
         FakeAnswer a;
@@ -191,6 +230,10 @@ std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, bool s3)
       }
       case FaultKind::kExpiredToken:
         if (s3) return S3Error(400, "ExpiredToken", "The provided token has expired.", "/");
+        if (json) {
+          return FakeJsonError(400, "ExpiredTokenException",
+                               "The security token included in the request is expired");
+        }
         return QueryError(403, "ExpiredToken",
                           "The security token included in the request is expired");
     }
@@ -199,11 +242,16 @@ std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, bool s3)
 }
 
 std::optional<FakeAnswer> FakeAws::CheckSignature(const aws::HttpRequest& request,
-                                                  const aws::Url& url, std::string* service) {
-  bool s3 = *service == "s3";
+                                                  const aws::Url& url, const std::string& service,
+                                                  FakeProtocol protocol) {
+  bool s3 = service == "s3";
   auto refuse = [&](int status, const std::string& code, const std::string& message) {
     auth_failures_.push_back(code + ": " + message);
-    return s3 ? S3Error(status, code, message, url.path) : QueryError(status, code, message);
+    if (s3) return S3Error(status, code, message, url.path);
+    if (protocol == FakeProtocol::kJson || protocol == FakeProtocol::kRestJson) {
+      return FakeJsonError(status, code, message);
+    }
+    return QueryError(status, code, message);
   };
   auto authorization = aws::FindHeader(request.headers, "Authorization");
   if (!authorization) {
@@ -247,9 +295,9 @@ std::optional<FakeAnswer> FakeAws::CheckSignature(const aws::HttpRequest& reques
     }
     return refuse(403, "SignatureDoesNotMatch", "Credential should be scoped to a valid region.");
   }
-  if (scope[3] != *service) {
+  if (scope[3] != service) {
     return refuse(403, "SignatureDoesNotMatch",
-                  "Credential should be scoped to correct service: '" + *service + "'.");
+                  "Credential should be scoped to correct service: '" + service + "'.");
   }
 
   // Recompute the signature over the headers the client signed.
@@ -276,7 +324,7 @@ std::optional<FakeAnswer> FakeAws::CheckSignature(const aws::HttpRequest& reques
   } else {
     params.credentials = credentials;
     params.region = options_.region;
-    params.service = *service;
+    params.service = service;
     params.time = *time;
   }
   auto expected = aws::SignRequest(copy, params);
@@ -288,37 +336,107 @@ std::optional<FakeAnswer> FakeAws::CheckSignature(const aws::HttpRequest& reques
   return std::nullopt;
 }
 
+namespace {
+
+// The services rex reaches through the JSON 1.1 protocol, by X-Amz-Target prefix.
+constexpr std::pair<std::string_view, std::string_view> kJsonTargets[] = {
+    {"AmazonEC2ContainerServiceV20141113", "ecs"},
+    {"Logs_20140328", "logs"},
+    {"AmazonEC2ContainerRegistry_V20150921", "ecr"},
+};
+
+// The services rex reaches through the query protocol, by API version.
+constexpr std::pair<std::string_view, std::string_view> kQueryVersions[] = {
+    {"2010-05-15", "cloudformation"},       {"2011-06-15", "sts"},
+    {"2015-12-01", "elasticloadbalancing"}, {"2014-10-31", "rds"},
+    {"2015-02-02", "elasticache"},
+};
+
+template <size_t N>
+std::string Lookup(const std::pair<std::string_view, std::string_view> (&table)[N],
+                   std::string_view key) {
+  for (const auto& [k, v] : table) {
+    if (k == key) return std::string(v);
+  }
+  return "";
+}
+
+}  // namespace
+
 FakeAnswer FakeAws::ServeLocked(const aws::HttpRequest& request) {
   auto url = aws::ParseUrl(request.url);
   if (!url.ok()) return QueryError(400, "InvalidURI", "bad url");
-  bool query_protocol = request.method == "POST" && url->path == "/";
-  std::map<std::string, std::string> params;
-  std::string service = "s3";
-  std::string action;
-  if (query_protocol) {
-    for (auto& [k, v] : aws::ParseQuery(request.body)) params[k] = v;
-    action = Param(params, "Action");
-    service = action == "GetCallerIdentity" ? "sts" : "cloudformation";
+  FakeCall call;
+  call.request = &request;
+  call.url = *url;
+  auto target = aws::FindHeader(request.headers, "X-Amz-Target");
+  if (request.method == "POST" && url->path == "/" && target) {
+    call.protocol = FakeProtocol::kJson;
+    size_t dot = target->find('.');
+    call.service = Lookup(kJsonTargets, target->substr(0, dot));
+    call.action = dot == std::string::npos ? "" : target->substr(dot + 1);
+    if (call.service.empty()) {
+      return FakeJsonError(400, "UnknownOperationException", "unknown target " + *target);
+    }
+    call.json = base::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (call.json.is_discarded()) {
+      return FakeJsonError(400, "SerializationException", "body is not JSON");
+    }
+  } else if (request.method == "POST" && url->path == "/") {
+    call.protocol = FakeProtocol::kQuery;
+    for (auto& [k, v] : aws::ParseQuery(request.body)) call.query[k] = v;
+    call.action = Param(call.query, "Action");
+    call.service = Lookup(kQueryVersions, Param(call.query, "Version"));
+    if (call.action == "GetCallerIdentity") call.service = "sts";
+    if (call.service.empty()) {
+      return QueryError(400, "InvalidAction",
+                        "unknown API version " + Param(call.query, "Version"));
+    }
+  } else if (base::StartsWith(url->path, "/apps")) {
+    call.protocol = FakeProtocol::kRestJson;
+    call.service = "amplify";
+    call.action = request.method + " " + url->path;
+    if (!request.body.empty()) {
+      call.json = base::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    }
   } else {
-    action = "s3:" + request.method;
+    call.protocol = FakeProtocol::kRestXml;
+    call.service = "s3";
+    call.action = "s3:" + request.method;
   }
   std::chrono::milliseconds delay{0};
-  if (auto fault = TakeFault(action, service == "s3")) {
+  if (auto fault = TakeFault(call.action, call.protocol)) {
     if (fault->delay.count() == 0) return *fault;
     delay = fault->delay;
   }
   FakeAnswer answer;
-  if (auto refused = CheckSignature(request, *url, &service)) {
+  if (auto refused = CheckSignature(request, *url, call.service, call.protocol)) {
     answer = *refused;
-  } else if (service == "s3") {
+  } else if (call.service == "s3") {
     requests_.push_back("s3:" + request.method + " " + url->path);
     answer = S3(request, *url);
   } else {
-    requests_.push_back(service + ":" + action);
-    answer = service == "sts" ? Sts(params) : Cloudformation(params);
+    requests_.push_back(call.service + ":" + call.action);
+    if (call.service == "sts") {
+      answer = Sts(call.query);
+    } else if (call.service == "cloudformation") {
+      answer = Cloudformation(call.query);
+    } else if (auto it = services_.find(call.service); it != services_.end()) {
+      answer = it->second->Serve(call);
+    } else if (call.protocol == FakeProtocol::kQuery) {
+      answer = QueryError(400, "InvalidAction", "the fake does not serve " + call.service);
+    } else {
+      answer = FakeJsonError(400, "UnknownOperationException",
+                             "the fake does not serve " + call.service);
+    }
   }
   answer.delay = delay;
   return answer;
+}
+
+void FakeAws::AddService(const std::string& service, FakeService* handler) {
+  std::lock_guard<std::mutex> lock(mu_);
+  services_[service] = handler;
 }
 
 // ---------------------------------------------------------------- STS
@@ -434,6 +552,7 @@ FakeAnswer FakeAws::Cloudformation(const std::map<std::string, std::string>& p) 
   if (action == "DeleteStack") return DeleteStack(p);
   if (action == "GetTemplate") return GetTemplate(p);
   if (action == "ValidateTemplate") return ValidateTemplate(p);
+  if (action == "ListStackResources") return ListStackResources(p);
   return QueryError(400, "InvalidAction", "Could not find operation " + action);
 }
 
@@ -1115,6 +1234,31 @@ FakeAnswer FakeAws::GetTemplate(const std::map<std::string, std::string>& p) {
                      kCfnNs);
 }
 
+FakeAnswer FakeAws::ListStackResources(const std::map<std::string, std::string>& p) {
+  std::string name = Param(p, "StackName");
+  Stack* s = FindStack(name);
+  if (s == nullptr || s->status == "DELETE_COMPLETE") {
+    return QueryError(400, "ValidationError", "Stack with id " + name + " does not exist");
+  }
+  // Pages of 100, as CloudFormation serves them; the token is the next index.
+  constexpr size_t kPage = 100;
+  size_t start = static_cast<size_t>(std::atoi(Param(p, "NextToken").c_str()));
+  std::string members;
+  size_t i = 0;
+  for (const auto& [id, r] : s->resources) {
+    if (i++ < start) continue;
+    if (i > start + kPage) break;
+    members +=
+        "<member>" + El("LogicalResourceId", r.logical_id) +
+        El("PhysicalResourceId", r.physical_id) + El("ResourceType", r.type) +
+        El("LastUpdatedTimestamp", IsoMillis(s->last_updated_time.value_or(s->creation_time))) +
+        El("ResourceStatus", "CREATE_COMPLETE") + "</member>";
+  }
+  std::string xml = "<StackResourceSummaries>" + members + "</StackResourceSummaries>";
+  if (start + kPage < s->resources.size()) xml += El("NextToken", std::to_string(start + kPage));
+  return QueryResult("ListStackResources", xml, kCfnNs);
+}
+
 FakeAnswer FakeAws::ValidateTemplate(const std::map<std::string, std::string>& p) {
   base::Json tmpl = base::Json::parse(Param(p, "TemplateBody"), nullptr, false);
   if (tmpl.is_discarded() || !tmpl.is_object()) {
@@ -1188,6 +1332,16 @@ std::map<std::string, std::string> FakeAws::Outputs(const std::string& stack) co
   std::lock_guard<std::mutex> lock(mu_);
   auto it = stacks_.find(stack);
   return it == stacks_.end() ? std::map<std::string, std::string>{} : ComputeOutputs(it->second);
+}
+
+std::map<std::string, FakeAws::ResourceInfo> FakeAws::StackResources(
+    const std::string& stack) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, ResourceInfo> out;
+  auto it = stacks_.find(stack);
+  if (it == stacks_.end()) return out;
+  for (const auto& [id, r] : it->second.resources) out[id] = {r.type, r.physical_id};
+  return out;
 }
 
 std::optional<std::string> FakeAws::Object(const std::string& bucket,

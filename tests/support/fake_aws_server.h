@@ -2,6 +2,8 @@
 
 // A TEST DOUBLE of the AWS endpoints rex talks to: CloudFormation (query protocol, XML answers
 // in the real shapes), S3 (REST-XML, path-style) and STS GetCallerIdentity, kept in memory.
+// Other services (ECS, CloudWatch Logs, ECR, ELBv2, ...) are taught to it from outside as
+// FakeService objects (AddService), each in its own file under tests/support/.
 //
 // FakeAws is the logic: it checks every request's SigV4 signature (expected access key,
 // credential scope date/region/service, and the signature itself, recomputed with
@@ -24,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -78,6 +81,46 @@ struct FakeAnswer {
   std::chrono::milliseconds delay{0};  // wait this long first
 };
 
+// The wire protocol a request came in.
+enum class FakeProtocol { kQuery, kJson, kRestXml, kRestJson };
+
+// A request for a service taught to the fake with AddService, after its signature was checked.
+struct FakeCall {
+  const aws::HttpRequest* request = nullptr;
+  aws::Url url;
+  FakeProtocol protocol = FakeProtocol::kQuery;
+  // The credential-scope name: "ecs", "logs", "ecr", "elasticloadbalancing", "rds",
+  // "elasticache", "amplify".
+  std::string service;
+  // The query Action, the operation of X-Amz-Target ("RunTask"), or "<METHOD> <path>" for the
+  // REST protocols.
+  std::string action;
+  std::map<std::string, std::string> query;  // kQuery: the form parameters
+  base::Json json;                           // kJson / kRestJson: the parsed body, or null
+};
+
+// A service taught to FakeAws. Serve runs under FakeAws's lock: it must not call FakeAws.
+class FakeService {
+ public:
+  virtual ~FakeService() = default;
+  virtual FakeAnswer Serve(const FakeCall& call) = 0;
+};
+
+// Answers in the real wire shapes, for FakeService implementations.
+// JSON 1.1 / REST-JSON: 200 with `body` (application/x-amz-json-1.1).
+FakeAnswer FakeJsonAnswer(const base::Json& body);
+// JSON 1.1 error: {"__type": code, "message": message} with x-amzn-RequestId.
+FakeAnswer FakeJsonError(int status, const std::string& code, const std::string& message);
+// Query: <ActionResponse xmlns=...><ActionResult>result_xml</ActionResult>...
+FakeAnswer FakeQueryAnswer(const std::string& action, const std::string& result_xml,
+                           const std::string& xmlns);
+// Query error: <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>.
+FakeAnswer FakeQueryError(int status, const std::string& code, const std::string& message);
+// <name>escaped value</name>.
+std::string FakeXmlElement(std::string_view name, std::string_view value);
+// A fresh request id.
+std::string FakeRequestId();
+
 class FakeAws {
  public:
   explicit FakeAws(FakeAwsOptions options = {});
@@ -87,7 +130,17 @@ class FakeAws {
   // In process: drop → kUnavailable, delay → kDeadlineExceeded, else the response.
   base::Result<aws::HttpResponse> Handle(const aws::HttpRequest& request);
 
+  // --- other services
+  // Routes `service` (a credential-scope name, see FakeCall) to `handler` (not owned; must
+  // outlive this object). Requests are recognized by their X-Amz-Target prefix (ecs, logs,
+  // ecr), their query Version (elasticloadbalancing 2015-12-01, rds 2014-10-31, elasticache
+  // 2015-02-02) or their path (amplify: /apps/...). A recognized service without a handler
+  // answers UnknownOperationException / InvalidAction.
+  void AddService(const std::string& service, FakeService* handler);
+
   // --- scripting
+  // Faults match `Fault::action`: the query Action, the JSON operation ("RunTask"), or
+  // "s3:<METHOD>".
   void InjectFault(Fault fault);
   // From now on, executing a change set (or deleting a stack) that touches `logical_id` fails
   // there with `reason`, and the operation rolls back. "*" fails the first resource a change
@@ -106,6 +159,12 @@ class FakeAws {
   // The parameter values the last change set of `stack` was given (NoEcho included).
   std::map<std::string, std::string> LastParameters(const std::string& stack) const;
   std::map<std::string, std::string> Outputs(const std::string& stack) const;
+  struct ResourceInfo {
+    std::string type;
+    std::string physical_id;
+  };
+  // The resources of a live stack by logical id (what ListStackResources answers).
+  std::map<std::string, ResourceInfo> StackResources(const std::string& stack) const;
   std::optional<std::string> Object(const std::string& bucket, const std::string& key) const;
   std::vector<std::string> Buckets() const;
   // "cloudformation:CreateChangeSet", "s3:PUT /bucket/key", "sts:GetCallerIdentity", ... for
@@ -193,8 +252,8 @@ class FakeAws {
 
   FakeAnswer ServeLocked(const aws::HttpRequest& request);
   std::optional<FakeAnswer> CheckSignature(const aws::HttpRequest& request, const aws::Url& url,
-                                           std::string* service);
-  std::optional<FakeAnswer> TakeFault(const std::string& action, bool s3);
+                                           const std::string& service, FakeProtocol protocol);
+  std::optional<FakeAnswer> TakeFault(const std::string& action, FakeProtocol protocol);
 
   FakeAnswer Cloudformation(const std::map<std::string, std::string>& params);
   FakeAnswer S3(const aws::HttpRequest& request, const aws::Url& url);
@@ -209,6 +268,7 @@ class FakeAws {
   FakeAnswer DeleteStack(const std::map<std::string, std::string>& p);
   FakeAnswer GetTemplate(const std::map<std::string, std::string>& p);
   FakeAnswer ValidateTemplate(const std::map<std::string, std::string>& p);
+  FakeAnswer ListStackResources(const std::map<std::string, std::string>& p);
 
   Stack* FindStack(const std::string& name_or_id);
   const Stack* FindStack(const std::string& name_or_id) const;
@@ -242,6 +302,7 @@ class FakeAws {
   std::map<std::string, std::map<std::string, Object_>> buckets_;
   std::vector<std::string> requests_;
   std::vector<std::string> auth_failures_;
+  std::map<std::string, FakeService*> services_;
   uint64_t counter_ = 0;
 };
 

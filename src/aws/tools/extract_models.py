@@ -19,14 +19,18 @@ OPERATIONS = {
     ("cloudformation", "2010-05-15"): [
         "CreateChangeSet", "DescribeChangeSet", "ExecuteChangeSet", "DeleteChangeSet",
         "DescribeStacks", "DescribeStackEvents", "DeleteStack", "GetTemplate",
-        "ValidateTemplate", "ContinueUpdateRollback"],
+        "ValidateTemplate", "ContinueUpdateRollback", "ListStackResources"],
     ("s3", "2006-03-01"): [
         "CreateBucket", "HeadBucket", "PutBucketVersioning", "PutBucketEncryption",
         "PutObject", "GetObject", "HeadObject", "ListObjectsV2", "DeleteObjects", "DeleteObject"],
-    ("ecs", "2014-11-13"): ["RunTask", "DescribeTasks", "UpdateService", "DescribeServices"],
-    ("logs", "2014-03-28"): ["FilterLogEvents", "GetLogEvents"],
-    ("ecr", "2015-09-21"): ["GetAuthorizationToken", "ListImages", "BatchDeleteImage"],
+    ("ecs", "2014-11-13"): ["RunTask", "DescribeTasks", "UpdateService", "DescribeServices",
+                            "ListTasks", "DescribeTaskDefinition"],
+    ("logs", "2014-03-28"): ["FilterLogEvents", "GetLogEvents", "DescribeLogStreams"],
+    ("ecr", "2015-09-21"): ["GetAuthorizationToken", "ListImages", "BatchDeleteImage",
+                            "DescribeImages"],
     ("elbv2", "2015-12-01"): ["DescribeTargetHealth", "DescribeTargetGroups"],
+    ("rds", "2014-10-31"): ["DescribeDBClusters"],
+    ("elasticache", "2015-02-02"): ["DescribeReplicationGroups"],
 }
 
 KEEP_SHAPE_KEYS = {"type", "members", "member", "key", "value", "payload", "flattened",
