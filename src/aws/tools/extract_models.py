@@ -31,6 +31,7 @@ OPERATIONS = {
     ("elbv2", "2015-12-01"): ["DescribeTargetHealth", "DescribeTargetGroups"],
     ("rds", "2014-10-31"): ["DescribeDBClusters"],
     ("elasticache", "2015-02-02"): ["DescribeReplicationGroups"],
+    ("amplify", "2017-07-25"): ["GetApp", "GetBranch", "ListJobs"],
 }
 
 KEEP_SHAPE_KEYS = {"type", "members", "member", "key", "value", "payload", "flattened",
