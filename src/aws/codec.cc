@@ -417,6 +417,54 @@ Result<std::string> HostPrefix(const OperationModel& op, const Ref* input, const
   return out;
 }
 
+// The REST-JSON body (botocore's RestJSONSerializer): a blob or string payload as is; a
+// structure payload, or the members bound to no location, as a JSON object; "{}" when the
+// input has unbound members (or a structure payload) but the caller set none.
+template <typename J>
+Status RestJsonBody(const ServiceModel& service, const Ref& input, const J& params,
+                    const std::optional<std::string>& payload_member, SerializedRequest& request) {
+  bool has_content_type = FindHeader(request.headers, "Content-Type").has_value();
+  if (payload_member) {
+    REX_ASSIGN_OR_RETURN(Ref member, ResolveMember(service, Members(input)[*payload_member]));
+    std::string type = member.Type();
+    auto it = params.find(*payload_member);
+    bool present = it != params.end() && !it->is_null();
+    if (type == "blob" || type == "string") {
+      if (present) {
+        REX_ASSIGN_OR_RETURN(request.body, ParamString(*it, *payload_member));
+        if (!has_content_type) {
+          request.headers.emplace_back("Content-Type",
+                                       type == "blob" ? "application/octet-stream" : "text/plain");
+        }
+      }
+      return Status::Ok();
+    }
+    if (!present && member.shape->value("union", false)) return Status::Ok();
+    if (present) {
+      REX_ASSIGN_OR_RETURN(Json body, JsonSerialize(service, member, *it));
+      request.body = body.dump();
+    } else {
+      request.body = "{}";
+    }
+  } else {
+    Json body = Json::object();
+    bool has_unbound = false;
+    for (const auto& [name, member_ref] : Members(input).items()) {
+      REX_ASSIGN_OR_RETURN(Ref member, ResolveMember(service, member_ref));
+      if (!member.MemberString("location").empty()) continue;
+      has_unbound = true;
+      auto it = params.find(name);
+      if (it == params.end() || it->is_null()) continue;
+      std::string key = member.MemberString("locationName");
+      REX_ASSIGN_OR_RETURN(body[key.empty() ? name : key], JsonSerialize(service, member, *it));
+    }
+    if (!has_unbound) return Status::Ok();
+    request.body = body.dump();
+  }
+  if (!has_content_type) request.headers.emplace_back("Content-Type", "application/json");
+  return Status::Ok();
+}
+
 template <typename J>
 Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const OperationModel& op,
                                         const J& params_in, const SerializeOptions& options) {
@@ -460,7 +508,8 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
     return request;
   }
 
-  // REST-XML.
+  // REST-XML and REST-JSON: the same URI, query and header bindings; the body differs.
+  const bool rest_json = service.protocol == Protocol::kRestJson;
   std::string path_template = op.request_uri;
   std::string constant_query;
   if (size_t q = path_template.find('?'); q != std::string::npos) {
@@ -554,7 +603,9 @@ Result<SerializedRequest> SerializeImpl(const ServiceModel& service, const Opera
       }
     }
     // Body.
-    if (payload_member) {
+    if (rest_json) {
+      REX_RETURN_IF_ERROR(RestJsonBody(service, *input, params, payload_member, request));
+    } else if (payload_member) {
       auto it = params.find(*payload_member);
       if (it != params.end() && !it->is_null()) {
         REX_ASSIGN_OR_RETURN(Ref member, ResolveMember(service, Members(*input)[*payload_member]));
@@ -813,7 +864,8 @@ Status ParseRestHeaders(const ServiceModel& service, const Ref& ref, const HttpR
       }
     } else if (location == "headers") {
       Json map = Json::object();
-      std::string prefix = location_name;
+      // An empty locationName (REST-JSON) collects every header.
+      std::string prefix = member.MemberString("locationName");
       for (auto& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       for (const auto& [name, value] : response.headers) {
         std::string lower = name;
@@ -831,6 +883,38 @@ std::string Trimmed(std::string_view text) {
   if (b == std::string_view::npos) return "";
   size_t e = text.find_last_not_of(" \t\r\n");
   return std::string(text.substr(b, e - b + 1));
+}
+
+// Removes members bound to headers or the status code that a JSON body happened to hold.
+void DropHeaderBound(const ServiceModel& service, const Ref& ref, Json& out) {
+  for (const auto& [member_name, member_ref] : Members(ref).items()) {
+    auto member = ResolveMember(service, member_ref);
+    if (member.ok() && IsHeaderBound(*member)) out.erase(member_name);
+  }
+}
+
+// A REST-JSON response: header and status-code members, then the payload member (a blob or
+// string as is, a structure as JSON) or the body's members.
+Result<Json> ParseRestJsonResponse(const ServiceModel& service, const Ref& output,
+                                   const HttpResponse& response) {
+  Json out = Json::object();
+  if (output.shape->contains("payload")) {
+    std::string payload = (*output.shape)["payload"].get<std::string>();
+    REX_ASSIGN_OR_RETURN(Ref member, ResolveMember(service, Members(output)[payload]));
+    std::string type = member.Type();
+    if (type == "blob" || type == "string") {
+      if (!response.body.empty()) out[payload] = response.body;
+    } else if (!Trimmed(response.body).empty()) {
+      REX_ASSIGN_OR_RETURN(Json body, base::ParseJson(response.body, "response body"));
+      REX_ASSIGN_OR_RETURN(out[payload], JsonParseValue(service, member, body));
+    }
+  } else if (!Trimmed(response.body).empty()) {
+    REX_ASSIGN_OR_RETURN(Json body, base::ParseJson(response.body, "response body"));
+    REX_ASSIGN_OR_RETURN(out, JsonParseValue(service, output, body));
+    DropHeaderBound(service, output, out);
+  }
+  REX_RETURN_IF_ERROR(ParseRestHeaders(service, output, response, out));
+  return out;
 }
 
 // The code without a "namespace#" prefix or ":uri" suffix.
@@ -896,6 +980,8 @@ base::Result<ServiceModel> ServiceModelFromBotocore(const ModelJson& metadata,
     service.protocol = Protocol::kJson;
   } else if (protocol == "rest-xml") {
     service.protocol = Protocol::kRestXml;
+  } else if (protocol == "rest-json") {
+    service.protocol = Protocol::kRestJson;
   } else {
     return base::InvalidArgument("unsupported protocol \"" + protocol + "\"");
   }
@@ -975,7 +1061,7 @@ AwsError ParseError(const ServiceModel& service, const OperationModel& op,
   const ModelJson* shape = nullptr;
   std::string shape_name;
 
-  if (service.protocol == Protocol::kJson) {
+  if (service.protocol == Protocol::kJson || service.protocol == Protocol::kRestJson) {
     Json body = Json::parse(response.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) body = Json::object();
     if (auto q = response.Header("x-amzn-query-error"); q && !q->empty()) {
@@ -996,8 +1082,13 @@ AwsError ParseError(const ServiceModel& service, const OperationModel& op,
     if (error.code.empty()) error.code = StatusCodeName(response.status);
     shape = FindErrorShape(service, op, error.code, shape_name);
     if (shape != nullptr) {
-      auto fields = JsonParseValue(service, Ref{shape, nullptr, shape_name}, body);
+      Ref ref{shape, nullptr, shape_name};
+      auto fields = JsonParseValue(service, ref, body);
       if (fields.ok()) error.fields = std::move(fields).value();
+      if (service.protocol == Protocol::kRestJson) {
+        DropHeaderBound(service, ref, error.fields);
+        ParseRestHeaders(service, ref, response, error.fields).IgnoreError();
+      }
     }
     return error;
   }
@@ -1048,6 +1139,9 @@ base::Result<base::Json> ParseResponse(const ServiceModel& service, const Operat
     if (start == nullptr) start = &root;
     return XmlParseStructure(service, output, *start, false);
   }
+
+  if (service.protocol == Protocol::kRestJson)
+    return ParseRestJsonResponse(service, output, response);
 
   // REST-XML.
   Json out = Json::object();
@@ -1132,6 +1226,8 @@ base::Status ErrorToStatus(const AwsError& error) {
                                                        "RepositoryNotFoundException",
                                                        "ImageNotFoundException",
                                                        "TargetGroupNotFound",
+                                                       "DBClusterNotFoundFault",
+                                                       "ReplicationGroupNotFoundFault",
                                                        "LoadBalancerNotFound",
                                                        "NotFound",
                                                        "NoSuchUpload",

@@ -9,8 +9,11 @@
 #include "base/json.h"
 #include "base/result.h"
 
-// Wire codecs for the three AWS protocols rex speaks: query (CloudFormation, STS, ELBv2),
-// JSON 1.1 (ECS, Logs, ECR) and REST-XML (S3).
+// Wire codecs for the four AWS protocols rex speaks: query (CloudFormation, STS, ELBv2, RDS,
+// ElastiCache), JSON 1.1 (ECS, Logs, ECR), REST-XML (S3) and REST-JSON (Amplify). REST-JSON
+// binds URI labels, query string and headers as REST-XML does and carries a JSON body as
+// JSON 1.1 does (Content-Type application/json; "{}" when the input has body members but
+// none is set).
 //
 // A codec is driven by a small model in botocore's shape format (the same JSON that
 // botocore's `service-2.json` and its protocol test suites use): named shapes of type
@@ -28,7 +31,7 @@ namespace rex::aws {
 // Shapes keep their declaration order, which decides XML element order.
 using ModelJson = nlohmann::ordered_json;
 
-enum class Protocol { kQuery, kJson, kRestXml };
+enum class Protocol { kQuery, kJson, kRestXml, kRestJson };
 
 struct ServiceModel {
   Protocol protocol = Protocol::kQuery;
@@ -41,8 +44,9 @@ struct ServiceModel {
 struct OperationModel {
   std::string name;
   std::string http_method = "POST";
-  std::string request_uri = "/";    // rest-xml: template such as "/{Bucket}/{Key+}?tagging"
-  std::string input_shape;          // empty: no input
+  std::string request_uri =
+      "/";                  // rest-xml, rest-json: template such as "/{Bucket}/{Key+}?tagging"
+  std::string input_shape;  // empty: no input
   std::string input_location_name;  // rest-xml: body root element when the shape has none
   std::string output_shape;         // empty: no output
   std::string host_prefix;          // e.g. "foo.{label}."; empty for none

@@ -59,6 +59,20 @@ base::Result<EcrImagesPage> EcrClient::ListImages(const std::string& repository,
   return page;
 }
 
+base::Result<EcrImageDetail> EcrClient::DescribeImage(const std::string& repository,
+                                                      const std::string& tag) {
+  static const OperationModel op = Model().Operation("DescribeImages");
+  Json p = {{"repositoryName", repository}, {"imageIds", Json::array({{{"imageTag", tag}}})}};
+  REX_ASSIGN_OR_RETURN(Json out, client_.Call(op, p, "describe image " + repository + ":" + tag));
+  const Json& details = JsonArray(out, "imageDetails");
+  if (details.empty()) {
+    return base::NotFound("describe image " + repository + ":" + tag + ": no such image");
+  }
+  const Json& d = details[0];
+  return EcrImageDetail{JsonString(d, "imageDigest"), JsonStringList(d, "imageTags"),
+                        JsonOptionalInt(d, "imageSizeInBytes"), JsonTime(d, "imagePushedAt")};
+}
+
 base::Result<BatchDeleteImageResult> EcrClient::BatchDeleteImage(
     const std::string& repository, const std::vector<EcrImageId>& images) {
   static const OperationModel op = Model().Operation("BatchDeleteImage");

@@ -35,6 +35,13 @@ struct EcrImagesPage {
   std::string next_token;
 };
 
+struct EcrImageDetail {
+  std::string image_digest;
+  std::vector<std::string> image_tags;
+  std::optional<int64_t> image_size_bytes;
+  std::optional<TimePoint> pushed_at;
+};
+
 struct BatchDeleteImageResult {
   std::vector<EcrImageId> deleted;
   std::vector<EcrImageFailure> failures;
@@ -54,6 +61,9 @@ class EcrClient {
   base::Result<EcrImagesPage> ListImages(const std::string& repository,
                                          const std::string& tag_status = "",
                                          const std::string& next_token = "");
+  // The image tagged `tag` in `repository`. kNotFound (ImageNotFoundException) when no image
+  // has that tag, or the repository does not exist (RepositoryNotFoundException).
+  base::Result<EcrImageDetail> DescribeImage(const std::string& repository, const std::string& tag);
   // At most 100 images per call (kInvalidArgument above).
   base::Result<BatchDeleteImageResult> BatchDeleteImage(const std::string& repository,
                                                         const std::vector<EcrImageId>& images);

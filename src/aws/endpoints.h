@@ -24,7 +24,8 @@ struct EndpointOptions {
 };
 
 // The endpoint of `service`, one of "cloudformation", "s3", "sts", "ecs", "logs", "ecr",
-// "elasticloadbalancing" (also "elbv2"): https://{prefix}.{region}.amazonaws.com
+// "elasticloadbalancing" (also "elbv2"), "rds", "elasticache", "amplify":
+// https://{prefix}.{region}.amazonaws.com
 // (amazonaws.com.cn in China regions), ECR at api.ecr with signing name "ecr".
 // kInvalidArgument for an unknown service, a missing or malformed region, or an
 // endpoint_url that is not an http(s) URL.

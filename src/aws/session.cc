@@ -79,5 +79,12 @@ base::Result<std::unique_ptr<EcrClient>> Session::Ecr() { return Make<EcrClient>
 base::Result<std::unique_ptr<Elbv2Client>> Session::Elbv2() {
   return Make<Elbv2Client>("elasticloadbalancing");
 }
+base::Result<std::unique_ptr<RdsClient>> Session::Rds() { return Make<RdsClient>("rds"); }
+base::Result<std::unique_ptr<ElasticacheClient>> Session::Elasticache() {
+  return Make<ElasticacheClient>("elasticache");
+}
+base::Result<std::unique_ptr<AmplifyClient>> Session::Amplify() {
+  return Make<AmplifyClient>("amplify");
+}
 
 }  // namespace rex::aws

@@ -4,14 +4,17 @@
 #include <string>
 #include <string_view>
 
+#include "aws/amplify.h"
 #include "aws/cloudformation.h"
 #include "aws/credentials.h"
 #include "aws/ecr.h"
 #include "aws/ecs.h"
+#include "aws/elasticache.h"
 #include "aws/elbv2.h"
 #include "aws/endpoints.h"
 #include "aws/env.h"
 #include "aws/logs.h"
+#include "aws/rds.h"
 #include "aws/retry.h"
 #include "aws/s3.h"
 #include "aws/sts.h"
@@ -61,6 +64,9 @@ class Session {
   base::Result<std::unique_ptr<LogsClient>> Logs();
   base::Result<std::unique_ptr<EcrClient>> Ecr();
   base::Result<std::unique_ptr<Elbv2Client>> Elbv2();
+  base::Result<std::unique_ptr<RdsClient>> Rds();
+  base::Result<std::unique_ptr<ElasticacheClient>> Elasticache();
+  base::Result<std::unique_ptr<AmplifyClient>> Amplify();
 
  private:
   Session(HttpTransport& transport, base::Clock& clock) : transport_(transport), clock_(clock) {}
