@@ -152,4 +152,48 @@ base::Result<EcsServices> EcsClient::DescribeServices(const std::string& cluster
   return result;
 }
 
+base::Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(
+    const std::string& task_definition) {
+  static const OperationModel op = Model().Operation("DescribeTaskDefinition");
+  Json p = {{"taskDefinition", task_definition}};
+  REX_ASSIGN_OR_RETURN(Json out,
+                       client_.Call(op, p, "describe task definition " + task_definition));
+  const Json& t = JsonObject(out, "taskDefinition");
+  EcsTaskDefinition result;
+  result.task_definition_arn = JsonString(t, "taskDefinitionArn");
+  result.family = JsonString(t, "family");
+  result.revision = JsonInt(t, "revision");
+  for (const auto& c : JsonArray(t, "containerDefinitions")) {
+    EcsContainerDefinition container;
+    container.name = JsonString(c, "name");
+    container.image = JsonString(c, "image");
+    container.essential = JsonBool(c, "essential", true);
+    const Json& log = JsonObject(c, "logConfiguration");
+    container.log_driver = JsonString(log, "logDriver");
+    for (const auto& [key, value] : JsonObject(log, "options").items()) {
+      if (value.is_string()) container.log_options[key] = value.get<std::string>();
+    }
+    result.containers.push_back(std::move(container));
+  }
+  return result;
+}
+
+base::Result<std::vector<std::string>> EcsClient::ListTasks(const ListTasksRequest& r) {
+  static const OperationModel op = Model().Operation("ListTasks");
+  std::vector<std::string> arns;
+  std::string token;
+  do {
+    Json p = {{"cluster", r.cluster}};
+    if (!r.family.empty()) p["family"] = r.family;
+    if (!r.service_name.empty()) p["serviceName"] = r.service_name;
+    if (!r.started_by.empty()) p["startedBy"] = r.started_by;
+    if (!r.desired_status.empty()) p["desiredStatus"] = r.desired_status;
+    if (!token.empty()) p["nextToken"] = token;
+    REX_ASSIGN_OR_RETURN(Json out, client_.Call(op, p, "list tasks in " + r.cluster));
+    for (std::string& arn : JsonStringList(out, "taskArns")) arns.push_back(std::move(arn));
+    token = JsonString(out, "nextToken");
+  } while (!token.empty());
+  return arns;
+}
+
 }  // namespace rex::aws

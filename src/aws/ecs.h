@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -113,6 +114,30 @@ struct UpdateServiceRequest {
   bool force_new_deployment = false;
 };
 
+// One container of a task definition (DescribeTaskDefinition), the parts rex reads.
+struct EcsContainerDefinition {
+  std::string name;
+  std::string image;
+  bool essential = true;
+  std::string log_driver;                          // e.g. awslogs
+  std::map<std::string, std::string> log_options;  // awslogs-group, awslogs-stream-prefix, ...
+};
+
+struct EcsTaskDefinition {
+  std::string task_definition_arn;
+  std::string family;
+  int64_t revision = 0;
+  std::vector<EcsContainerDefinition> containers;
+};
+
+struct ListTasksRequest {
+  std::string cluster;
+  std::string family = {};          // Default: any.
+  std::string service_name = {};    // Default: any.
+  std::string started_by = {};      // Default: any.
+  std::string desired_status = {};  // RUNNING | PENDING | STOPPED. Default: RUNNING.
+};
+
 class EcsClient {
  public:
   static const LoadedModel& Model();
@@ -129,6 +154,12 @@ class EcsClient {
   // At most 10 services per call (kInvalidArgument above).
   base::Result<EcsServices> DescribeServices(const std::string& cluster,
                                              const std::vector<std::string>& services);
+
+  // `task_definition`: family, family:revision or ARN. kInvalidArgument (ClientException)
+  // when it does not exist.
+  base::Result<EcsTaskDefinition> DescribeTaskDefinition(const std::string& task_definition);
+  // Task ARNs, every page.
+  base::Result<std::vector<std::string>> ListTasks(const ListTasksRequest& request);
 
   AwsClient& client() { return client_; }
 
