@@ -1,0 +1,883 @@
+#include "engine/nested.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "base/strings.h"
+#include "core/element.h"
+
+namespace rex::engine {
+namespace {
+
+using base::Json;
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+// FNV-1a: a hash fixed by its definition, so boundaries are the same on every machine.
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string Alnum(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+  }
+  return out;
+}
+
+std::string JoinPath(const std::vector<std::string>& path, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count && i < path.size(); ++i) {
+    if (i > 0) out += '/';
+    out += path[i];
+  }
+  return out;
+}
+
+bool IsPseudo(std::string_view name) { return name.rfind("AWS::", 0) == 0; }
+
+struct Resource {
+  std::string id;
+  const Json* json = nullptr;
+  std::vector<std::string> path;  // below the stack
+  // Resources it references (Ref, GetAtt, Sub) or depends on, by index; may repeat.
+  std::vector<size_t> deps;
+  size_t unit = kNone;
+  size_t chunk = kNone;
+};
+
+struct Unit {
+  std::string key;
+  std::vector<size_t> members;  // resource indexes
+};
+
+// A reference to a resource of another stack: what the consumer needs.
+struct Import {
+  size_t resource = kNone;
+  std::string attribute;  // "" for a Ref
+};
+
+struct Chunk {
+  std::string name;
+  std::vector<size_t> units;  // in order
+  std::vector<size_t> resources;
+  // Export name → what it outputs (this chunk produces it).
+  std::map<std::string, Import> exports;
+  // Export name → producing chunk (this chunk consumes it as a parameter).
+  std::map<std::string, size_t> imports;
+  std::set<std::string> root_parameters;
+  std::set<std::string> conditions;
+  std::set<std::string> mappings;
+  std::set<size_t> depends_on;  // chunks, from cross-stack DependsOn
+};
+
+// The names a Fn::Sub format string refers to, with their positions: ${Name}, ${Name.Attr};
+// ${!Literal} is an escape.
+struct SubName {
+  size_t begin;  // of "${"
+  size_t end;    // one past "}"
+  std::string name;
+};
+
+std::vector<SubName> SubNames(const std::string& format) {
+  std::vector<SubName> out;
+  size_t pos = 0;
+  while ((pos = format.find("${", pos)) != std::string::npos) {
+    size_t end = format.find('}', pos + 2);
+    if (end == std::string::npos) break;
+    std::string name = format.substr(pos + 2, end - pos - 2);
+    if (!name.empty() && name[0] != '!') out.push_back({pos, end + 1, std::move(name)});
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Calls `on(name, attribute)` for every Ref, Fn::GetAtt and Fn::Sub name inside `j`.
+void ForEachReference(const Json& j,
+                      const std::function<void(const std::string&, const std::string&)>& on) {
+  if (j.is_array()) {
+    for (const Json& item : j) ForEachReference(item, on);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (j.size() == 1) {
+    const std::string& key = j.begin().key();
+    const Json& arg = j.begin().value();
+    if (key == "Ref" && arg.is_string()) {
+      on(arg.get_ref<const std::string&>(), "");
+      return;
+    }
+    if (key == "Fn::GetAtt") {
+      if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_string()) {
+        on(arg[0].get_ref<const std::string&>(), arg[1].get_ref<const std::string&>());
+        return;
+      }
+      if (arg.is_string()) {
+        const std::string& s = arg.get_ref<const std::string&>();
+        size_t dot = s.find('.');
+        if (dot != std::string::npos) on(s.substr(0, dot), s.substr(dot + 1));
+        return;
+      }
+    }
+    if (key == "Fn::Sub") {
+      const Json* format = &arg;
+      std::set<std::string> vars;
+      if (arg.is_array() && arg.size() == 2) {
+        format = &arg[0];
+        if (arg[1].is_object()) {
+          for (const auto& [name, v] : arg[1].items()) {
+            vars.insert(name);
+            ForEachReference(v, on);
+          }
+        }
+      }
+      if (format->is_string()) {
+        for (const SubName& n : SubNames(format->get_ref<const std::string&>())) {
+          if (vars.count(n.name)) continue;
+          size_t dot = n.name.find('.');
+          if (dot == std::string::npos) {
+            on(n.name, "");
+          } else {
+            on(n.name.substr(0, dot), n.name.substr(dot + 1));
+          }
+        }
+      }
+      return;
+    }
+  }
+  for (const auto& item : j) ForEachReference(item, on);
+}
+
+// Condition names used inside `j` (Fn::If, {"Condition": name}); Mapping names (FindInMap).
+void CollectConditionsAndMappings(const Json& j, std::set<std::string>& conditions,
+                                  std::set<std::string>& mappings) {
+  if (j.is_array()) {
+    for (const Json& item : j) CollectConditionsAndMappings(item, conditions, mappings);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (j.size() == 1) {
+    const std::string& key = j.begin().key();
+    const Json& arg = j.begin().value();
+    if (key == "Condition" && arg.is_string()) {
+      conditions.insert(arg.get<std::string>());
+      return;
+    }
+    if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+      conditions.insert(arg[0].get<std::string>());
+    }
+    if (key == "Fn::FindInMap" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+      mappings.insert(arg[0].get<std::string>());
+    }
+  }
+  for (const auto& item : j) CollectConditionsAndMappings(item, conditions, mappings);
+}
+
+class Splitter {
+ public:
+  Splitter(const Json& tmpl, const NestedOptions& options) : tmpl_(tmpl), options_(options) {}
+
+  base::Result<NestedStacks> Run() {
+    if (tmpl_.contains("Transform")) {
+      return base::InvalidArgument(
+          "cannot split a template with a Transform into nested stacks: the macros may add "
+          "resources rex cannot count");
+    }
+    IndexResources();
+    BuildUnits();
+    ScanDependencies();
+    REX_RETURN_IF_ERROR(MergeCycles());
+    OrderUnits();
+    REX_RETURN_IF_ERROR(CutIntoChunks());
+    NameChunks();
+    std::vector<Json> resources = RewriteResources();
+    Json outputs = RewriteRootOutputs();
+    NestedStacks out;
+    REX_RETURN_IF_ERROR(EmitChildren(resources, out));
+    out.parent = EmitParent(std::move(outputs));
+    return out;
+  }
+
+ private:
+  // ---- indexing
+  void IndexResources() {
+    const Json& resources = tmpl_.at("Resources");
+    resources_.reserve(resources.size());
+    for (const auto& [id, r] : resources.items()) {
+      Resource res;
+      res.id = id;
+      res.json = &r;
+      const Json* meta = r.is_object() && r.contains("Metadata") ? &r["Metadata"] : nullptr;
+      if (meta != nullptr && meta->is_object() && meta->contains("rex:path") &&
+          (*meta)["rex:path"].is_string()) {
+        std::vector<std::string> parts = base::Split((*meta)["rex:path"].get<std::string>(), '/');
+        if (parts.size() > 1) res.path.assign(parts.begin() + 1, parts.end());
+      }
+      if (res.path.empty()) res.path = {id};
+      index_.emplace(id, resources_.size());
+      resources_.push_back(std::move(res));
+    }
+    for (const char* section : {"Parameters", "Conditions", "Outputs", "Mappings"}) {
+      if (!tmpl_.contains(section)) continue;
+      for (const auto& [id, _] : tmpl_[section].items()) taken_.insert(id);
+    }
+    for (const Resource& r : resources_) taken_.insert(r.id);
+  }
+
+  const Json& Section(const char* name) const {
+    static const Json kEmpty = Json::object();
+    auto it = tmpl_.find(name);
+    return it == tmpl_.end() ? kEmpty : *it;
+  }
+
+  // ---- units: components, big ones split by subtree
+  void BuildUnits() {
+    std::vector<size_t> all(resources_.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    Group(all, 0);
+    for (size_t u = 0; u < units_.size(); ++u) {
+      for (size_t m : units_[u].members) resources_[m].unit = u;
+    }
+  }
+
+  void Group(const std::vector<size_t>& members, size_t depth) {
+    std::map<std::string, std::vector<size_t>> groups;
+    for (size_t m : members) {
+      const std::vector<std::string>& path = resources_[m].path;
+      groups[JoinPath(path, std::min(path.size(), depth + 1))].push_back(m);
+    }
+    for (auto& [key, group] : groups) {
+      bool deeper = std::any_of(group.begin(), group.end(),
+                                [&](size_t m) { return resources_[m].path.size() > depth + 1; });
+      if (group.size() > options_.child_max && deeper) {
+        Group(group, depth + 1);
+      } else {
+        units_.push_back(Unit{key, std::move(group)});
+      }
+    }
+  }
+
+  void ScanDependencies() {
+    for (Resource& r : resources_) {
+      auto on = [&](const std::string& name, const std::string&) {
+        auto it = index_.find(name);
+        if (it != index_.end()) r.deps.push_back(it->second);
+      };
+      if (r.json->contains("Properties")) ForEachReference((*r.json)["Properties"], on);
+      for (const char* key : {"CreationPolicy", "UpdatePolicy"}) {
+        if (r.json->contains(key)) ForEachReference((*r.json)[key], on);
+      }
+      if (r.json->contains("DependsOn")) {
+        const Json& d = (*r.json)["DependsOn"];
+        if (d.is_string()) on(d.get<std::string>(), "");
+        if (d.is_array()) {
+          for (const Json& s : d) {
+            if (s.is_string()) on(s.get<std::string>(), "");
+          }
+        }
+      }
+    }
+  }
+
+  // ---- strongly connected components of the unit graph (iterative Tarjan), merged
+  base::Status MergeCycles() {
+    size_t n = units_.size();
+    std::vector<std::vector<size_t>> adj(n);
+    for (const Resource& r : resources_) {
+      for (size_t d : r.deps) {
+        size_t to = resources_[d].unit;
+        if (to != r.unit) adj[r.unit].push_back(to);
+      }
+    }
+    for (auto& a : adj) {
+      std::sort(a.begin(), a.end());
+      a.erase(std::unique(a.begin(), a.end()), a.end());
+    }
+    std::vector<size_t> index(n, kNone), low(n, 0), comp(n, kNone);
+    std::vector<char> on_stack(n, 0);
+    std::vector<size_t> stack;
+    std::vector<std::pair<size_t, size_t>> calls;
+    size_t next = 0, comps = 0;
+    for (size_t s = 0; s < n; ++s) {
+      if (index[s] != kNone) continue;
+      index[s] = low[s] = next++;
+      stack.push_back(s);
+      on_stack[s] = 1;
+      calls.push_back({s, 0});
+      while (!calls.empty()) {
+        size_t v = calls.back().first;
+        if (calls.back().second < adj[v].size()) {
+          size_t w = adj[v][calls.back().second++];
+          if (index[w] == kNone) {
+            index[w] = low[w] = next++;
+            stack.push_back(w);
+            on_stack[w] = 1;
+            calls.push_back({w, 0});
+          } else if (on_stack[w]) {
+            low[v] = std::min(low[v], index[w]);
+          }
+          continue;
+        }
+        if (low[v] == index[v]) {
+          while (true) {
+            size_t w = stack.back();
+            stack.pop_back();
+            on_stack[w] = 0;
+            comp[w] = comps;
+            if (w == v) break;
+          }
+          ++comps;
+        }
+        calls.pop_back();
+        if (!calls.empty()) low[calls.back().first] = std::min(low[calls.back().first], low[v]);
+      }
+    }
+    if (comps == n) {
+      unit_deps_ = std::move(adj);
+      return base::Status::Ok();
+    }
+    // Merge: the merged unit takes the naturally smallest key of its parts.
+    std::vector<Unit> merged(comps);
+    std::vector<std::vector<std::string>> parts(comps);
+    for (size_t u = 0; u < n; ++u) {
+      Unit& m = merged[comp[u]];
+      if (m.key.empty() || NaturalLess(units_[u].key, m.key)) m.key = units_[u].key;
+      m.members.insert(m.members.end(), units_[u].members.begin(), units_[u].members.end());
+      parts[comp[u]].push_back(units_[u].key);
+    }
+    for (size_t c = 0; c < comps; ++c) {
+      if (merged[c].members.size() > options_.max_resources) {
+        std::sort(parts[c].begin(), parts[c].end(), NaturalLess);
+        return base::FailedPrecondition(
+            "cannot split the stack into nested stacks: " + base::Join(parts[c], ", ") +
+            " reference each other and hold " + std::to_string(merged[c].members.size()) +
+            " resources together, over the " + std::to_string(options_.max_resources) +
+            "-resource limit of one stack; break the references in one direction");
+      }
+    }
+    std::vector<std::vector<size_t>> merged_adj(comps);
+    for (size_t u = 0; u < n; ++u) {
+      for (size_t w : adj[u]) {
+        if (comp[u] != comp[w]) merged_adj[comp[u]].push_back(comp[w]);
+      }
+    }
+    for (auto& a : merged_adj) {
+      std::sort(a.begin(), a.end());
+      a.erase(std::unique(a.begin(), a.end()), a.end());
+    }
+    units_ = std::move(merged);
+    unit_deps_ = std::move(merged_adj);
+    for (size_t u = 0; u < units_.size(); ++u) {
+      for (size_t m : units_[u].members) resources_[m].unit = u;
+    }
+    return base::Status::Ok();
+  }
+
+  // ---- dependencies first, ties in natural order of the paths
+  void OrderUnits() {
+    size_t n = units_.size();
+    std::vector<size_t> waiting(n, 0);
+    std::vector<std::vector<size_t>> dependents(n);
+    for (size_t u = 0; u < n; ++u) {
+      waiting[u] = unit_deps_[u].size();
+      for (size_t d : unit_deps_[u]) dependents[d].push_back(u);
+    }
+    auto later = [&](size_t a, size_t b) { return NaturalLess(units_[b].key, units_[a].key); };
+    std::priority_queue<size_t, std::vector<size_t>, decltype(later)> ready(later);
+    for (size_t u = 0; u < n; ++u) {
+      if (waiting[u] == 0) ready.push(u);
+    }
+    while (!ready.empty()) {
+      size_t u = ready.top();
+      ready.pop();
+      order_.push_back(u);
+      for (size_t d : dependents[u]) {
+        if (--waiting[d] == 0) ready.push(d);
+      }
+    }
+    // The unit graph is acyclic after MergeCycles, so every unit was placed.
+  }
+
+  // ---- content-defined boundaries
+  base::Status CutIntoChunks() {
+    std::vector<size_t> current;
+    size_t size = 0;
+    auto cut = [&] {
+      if (current.empty()) return;
+      chunks_.emplace_back();
+      chunks_.back().units = std::move(current);
+      current.clear();
+      size = 0;
+    };
+    for (size_t u : order_) {
+      size_t s = units_[u].members.size();
+      if (size > 0 && size + s > options_.child_max) cut();
+      current.push_back(u);
+      size += s;
+      uint64_t period = std::max<size_t>(options_.boundary_period, 1);
+      if (size >= options_.child_min && Fnv1a(units_[u].key) % period < s) cut();
+    }
+    cut();
+    if (chunks_.size() > options_.max_resources) {
+      return base::FailedPrecondition(
+          "cannot split the stack into nested stacks: " + std::to_string(resources_.size()) +
+          " resources need " + std::to_string(chunks_.size()) + " nested stacks, over the " +
+          std::to_string(options_.max_resources) + "-resource limit of the parent");
+    }
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      for (size_t u : chunks_[c].units) {
+        for (size_t m : units_[u].members) {
+          resources_[m].chunk = c;
+          chunks_[c].resources.push_back(m);
+        }
+      }
+      std::sort(chunks_[c].resources.begin(), chunks_[c].resources.end());
+    }
+    return base::Status::Ok();
+  }
+
+  std::string Unique(std::string base) {
+    if (base.empty()) base = "Nested";
+    std::string name = base;
+    for (int i = 2; taken_.count(name); ++i) name = base + std::to_string(i);
+    taken_.insert(name);
+    return name;
+  }
+
+  void NameChunks() {
+    for (Chunk& c : chunks_) {
+      c.name = Unique("Nested" + core::LogicalIdFromPath(units_[c.units.front()].key));
+    }
+  }
+
+  // ---- rewriting references
+  bool IsListAttribute(const Resource& r, const std::string& attribute) const {
+    if (attribute.empty() || !options_.schemas) return false;
+    const core::ResourceSchema* schema = options_.schemas((*r.json)["Type"].get<std::string>());
+    if (schema == nullptr) return false;
+    const core::AttributeSchema* a = schema->FindAttribute(attribute);
+    return a != nullptr && a->kind == core::TypeKind::kList;
+  }
+
+  // The name of the output (in the producer) and parameter (in consumers) carrying `import`.
+  const std::string& ExportName(size_t resource, const std::string& attribute) {
+    auto key = std::make_pair(resource, attribute);
+    auto it = export_names_.find(key);
+    if (it != export_names_.end()) return it->second;
+    std::string base = resources_[resource].id + (attribute.empty() ? "Ref" : Alnum(attribute));
+    std::string name = Unique(base);
+    size_t producer = resources_[resource].chunk;
+    chunks_[producer].exports.emplace(name, Import{resource, attribute});
+    return export_names_.emplace(key, std::move(name)).first->second;
+  }
+
+  // Where the rewritten value lives: a chunk, or the parent (kNone).
+  struct Scope {
+    size_t chunk = kNone;
+    // Parameters of the root used (chunk scopes) and conditions/mappings used.
+    std::set<std::string>* root_parameters = nullptr;
+    std::set<std::string>* conditions = nullptr;
+    std::set<std::string>* mappings = nullptr;
+  };
+
+  // The value standing for resource `r`'s `attribute` in `scope` when `r` lives elsewhere.
+  Json CrossReference(const Scope& scope, size_t r, const std::string& attribute) {
+    const std::string& name = ExportName(r, attribute);
+    size_t producer = resources_[r].chunk;
+    bool list = IsListAttribute(resources_[r], attribute);
+    if (scope.chunk != kNone) {
+      chunks_[scope.chunk].imports.emplace(name, producer);
+      return Json::object({{"Ref", name}});
+    }
+    Json value =
+        Json::object({{"Fn::GetAtt", Json::array({chunks_[producer].name, "Outputs." + name})}});
+    if (list) value = Json::object({{"Fn::Split", Json::array({",", std::move(value)})}});
+    return value;
+  }
+
+  // The chunk of resource `name`, or kNone when it is not a resource.
+  size_t ChunkOfName(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? kNone : resources_[it->second].chunk;
+  }
+
+  void NoteRootParameter(const Scope& scope, const std::string& name) {
+    if (scope.root_parameters != nullptr && Section("Parameters").contains(name)) {
+      scope.root_parameters->insert(name);
+    }
+  }
+
+  Json Rewrite(const Json& j, const Scope& scope) {
+    if (j.is_array()) {
+      Json out = Json::array();
+      for (const Json& item : j) out.push_back(Rewrite(item, scope));
+      return out;
+    }
+    if (!j.is_object()) return j;
+    if (j.size() == 1) {
+      const std::string& key = j.begin().key();
+      const Json& arg = j.begin().value();
+      if (key == "Ref" && arg.is_string()) {
+        const std::string& name = arg.get_ref<const std::string&>();
+        if (IsPseudo(name)) return j;
+        size_t c = ChunkOfName(name);
+        if (c == kNone) {
+          NoteRootParameter(scope, name);
+          return j;
+        }
+        return c == scope.chunk ? j : CrossReference(scope, index_.at(name), "");
+      }
+      if (key == "Fn::GetAtt") {
+        std::string name, attribute;
+        if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_string()) {
+          name = arg[0].get<std::string>();
+          attribute = arg[1].get<std::string>();
+        } else if (arg.is_string() && arg.get<std::string>().find('.') != std::string::npos) {
+          const std::string& s = arg.get_ref<const std::string&>();
+          name = s.substr(0, s.find('.'));
+          attribute = s.substr(s.find('.') + 1);
+        }
+        size_t c = ChunkOfName(name);
+        if (c == kNone || c == scope.chunk) return j;
+        return CrossReference(scope, index_.at(name), attribute);
+      }
+      if (key == "Fn::Sub") return RewriteSub(arg, scope);
+      if (key == "Condition" && arg.is_string()) {
+        if (scope.conditions != nullptr) scope.conditions->insert(arg.get<std::string>());
+        return j;
+      }
+      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+        if (scope.conditions != nullptr) scope.conditions->insert(arg[0].get<std::string>());
+      }
+      if (key == "Fn::FindInMap" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+        if (scope.mappings != nullptr) scope.mappings->insert(arg[0].get<std::string>());
+      }
+    }
+    Json out = Json::object();
+    for (const auto& [k, v] : j.items()) out[k] = Rewrite(v, scope);
+    return out;
+  }
+
+  Json RewriteSub(const Json& arg, const Scope& scope) {
+    const Json* format_json = &arg;
+    Json vars = Json::object();
+    if (arg.is_array() && arg.size() == 2) {
+      format_json = &arg[0];
+      if (arg[1].is_object()) {
+        for (const auto& [name, v] : arg[1].items()) vars[name] = Rewrite(v, scope);
+      }
+    }
+    if (!format_json->is_string()) {
+      return Json::object({{"Fn::Sub", Rewrite(arg, scope)}});
+    }
+    const std::string& format = format_json->get_ref<const std::string&>();
+    std::string rewritten;
+    size_t copied = 0;
+    bool changed = false;
+    for (const SubName& n : SubNames(format)) {
+      if (vars.contains(n.name)) continue;
+      size_t dot = n.name.find('.');
+      std::string name = dot == std::string::npos ? n.name : n.name.substr(0, dot);
+      std::string attribute = dot == std::string::npos ? "" : n.name.substr(dot + 1);
+      if (attribute.empty() && IsPseudo(name)) continue;
+      size_t c = ChunkOfName(name);
+      if (c == kNone) {
+        if (attribute.empty()) NoteRootParameter(scope, name);
+        continue;
+      }
+      if (c == scope.chunk) continue;
+      Json value = CrossReference(scope, index_.at(name), attribute);
+      const std::string& export_name = ExportName(index_.at(name), attribute);
+      if (scope.chunk == kNone) vars[export_name] = std::move(value);
+      rewritten += format.substr(copied, n.begin - copied) + "${" + export_name + "}";
+      copied = n.end;
+      changed = true;
+    }
+    if (!changed) {
+      if (arg.is_array() && arg.size() == 2) {
+        return Json::object({{"Fn::Sub", Json::array({format, std::move(vars)})}});
+      }
+      return Json::object({{"Fn::Sub", format}});
+    }
+    rewritten += format.substr(copied);
+    if (vars.empty()) return Json::object({{"Fn::Sub", std::move(rewritten)}});
+    return Json::object({{"Fn::Sub", Json::array({std::move(rewritten), std::move(vars)})}});
+  }
+
+  std::vector<Json> RewriteResources() {
+    std::vector<Json> out(resources_.size());
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      Chunk& chunk = chunks_[c];
+      Scope scope{c, &chunk.root_parameters, &chunk.conditions, &chunk.mappings};
+      for (size_t i : chunk.resources) {
+        const Resource& r = resources_[i];
+        Json res = Json::object();
+        for (const auto& [key, value] : r.json->items()) {
+          if (key == "DependsOn") {
+            Json kept = Json::array();
+            std::vector<std::string> names;
+            if (value.is_string()) names.push_back(value.get<std::string>());
+            if (value.is_array()) {
+              for (const Json& s : value) names.push_back(s.get<std::string>());
+            }
+            for (const std::string& name : names) {
+              size_t other = ChunkOfName(name);
+              if (other == c || other == kNone) {
+                kept.push_back(name);
+              } else {
+                chunk.depends_on.insert(other);
+              }
+            }
+            if (!kept.empty()) res[key] = std::move(kept);
+          } else if (key == "Condition" && value.is_string()) {
+            chunk.conditions.insert(value.get<std::string>());
+            res[key] = value;
+          } else if (key == "Type" || key == "Metadata" || key == "DeletionPolicy" ||
+                     key == "UpdateReplacePolicy") {
+            res[key] = value;
+          } else {
+            res[key] = Rewrite(value, scope);
+          }
+        }
+        out[i] = std::move(res);
+      }
+    }
+    return out;
+  }
+
+  Json RewriteRootOutputs() {
+    if (!tmpl_.contains("Outputs")) return nullptr;
+    Scope scope{kNone, nullptr, &parent_conditions_, &parent_mappings_};
+    Json out = Json::object();
+    for (const auto& [name, output] : tmpl_["Outputs"].items()) {
+      Json o = Json::object();
+      for (const auto& [key, value] : output.items()) {
+        if (key == "Condition" && value.is_string()) {
+          parent_conditions_.insert(value.get<std::string>());
+          o[key] = value;
+        } else {
+          o[key] = Rewrite(value, scope);
+        }
+      }
+      out[name] = std::move(o);
+    }
+    return out;
+  }
+
+  // Conditions `used` and every condition they name, transitively; adds the parameters they
+  // read to `parameters` (when not null).
+  Json ConditionsClosure(std::set<std::string> used, std::set<std::string>* parameters) {
+    const Json& all = Section("Conditions");
+    Json out = Json::object();
+    std::vector<std::string> todo(used.begin(), used.end());
+    while (!todo.empty()) {
+      std::string name = todo.back();
+      todo.pop_back();
+      if (out.contains(name) || !all.contains(name)) continue;
+      const Json& expression = all[name];
+      out[name] = expression;
+      std::set<std::string> nested, unused_mappings;
+      CollectConditionsAndMappings(expression, nested, unused_mappings);
+      for (const std::string& n : nested) todo.push_back(n);
+      if (parameters != nullptr) {
+        ForEachReference(expression, [&](const std::string& ref, const std::string&) {
+          if (Section("Parameters").contains(ref)) parameters->insert(ref);
+        });
+      }
+    }
+    return out;
+  }
+
+  Json Pick(const char* section, const std::set<std::string>& names) const {
+    Json out = Json::object();
+    const Json& all = Section(section);
+    for (const std::string& n : names) {
+      if (all.contains(n)) out[n] = all[n];
+    }
+    return out;
+  }
+
+  base::Status EmitChildren(std::vector<Json>& resources, NestedStacks& out) {
+    // Outputs are only known once every chunk has been rewritten (consumers create them).
+    std::string description = Section("Description").is_string()
+                                  ? tmpl_["Description"].get<std::string>()
+                                  : std::string("rex stack");
+    for (Chunk& chunk : chunks_) {
+      Json child = Json::object();
+      child["AWSTemplateFormatVersion"] = "2010-09-09";
+      child["Description"] = description + " (nested stack " + chunk.name + ")";
+      Json conditions = ConditionsClosure(chunk.conditions, &chunk.root_parameters);
+      Json parameters = Json::object();
+      for (const std::string& p : chunk.root_parameters) {
+        Json def = tmpl_["Parameters"][p];
+        def.erase("Default");  // the parent always passes the value
+        parameters[p] = std::move(def);
+      }
+      for (const auto& [name, producer] : chunk.imports) {
+        const Import& import = chunks_[producer].exports.at(name);
+        bool list = IsListAttribute(resources_[import.resource], import.attribute);
+        parameters[name] = Json::object({{"Type", list ? "CommaDelimitedList" : "String"}});
+      }
+      Json outputs = Json::object();
+      for (const auto& [name, import] : chunk.exports) {
+        const Resource& r = resources_[import.resource];
+        Json value = import.attribute.empty()
+                         ? Json::object({{"Ref", r.id}})
+                         : Json::object({{"Fn::GetAtt", Json::array({r.id, import.attribute})}});
+        if (IsListAttribute(r, import.attribute)) {
+          value = Json::object({{"Fn::Join", Json::array({",", std::move(value)})}});
+        }
+        if (r.json->contains("Condition")) {
+          value = Json::object(
+              {{"Fn::If", Json::array({(*r.json)["Condition"], std::move(value), ""})}});
+        }
+        outputs[name] = Json::object({{"Value", std::move(value)}});
+      }
+      for (const auto& [what, count, limit] :
+           {std::tuple<const char*, size_t, size_t>{"parameters", parameters.size(),
+                                                    kMaxParametersPerStack},
+            std::tuple<const char*, size_t, size_t>{"outputs", outputs.size(),
+                                                    kMaxOutputsPerStack}}) {
+        if (count > limit) {
+          return base::FailedPrecondition(
+              "cannot split the stack into nested stacks: nested stack " + chunk.name + " needs " +
+              std::to_string(count) + " " + what + ", over CloudFormation's limit of " +
+              std::to_string(limit));
+        }
+      }
+      if (!parameters.empty()) child["Parameters"] = std::move(parameters);
+      if (!conditions.empty()) child["Conditions"] = std::move(conditions);
+      if (!chunk.mappings.empty()) child["Mappings"] = Pick("Mappings", chunk.mappings);
+      Json res = Json::object();
+      for (size_t i : chunk.resources) res[resources_[i].id] = std::move(resources[i]);
+      child["Resources"] = std::move(res);
+      if (!outputs.empty()) child["Outputs"] = std::move(outputs);
+
+      out.summary.push_back(
+          NestedChild{.name = chunk.name,
+                      .resources = chunk.resources.size(),
+                      .parameters = child.contains("Parameters") ? child["Parameters"].size() : 0,
+                      .outputs = child.contains("Outputs") ? child["Outputs"].size() : 0,
+                      .first = units_[chunk.units.front()].key,
+                      .last = units_[chunk.units.back()].key});
+      out.children.emplace(chunk.name, std::move(child));
+    }
+    return base::Status::Ok();
+  }
+
+  Json EmitParent(Json outputs) {
+    Json parent = Json::object();
+    for (const auto& [key, value] : tmpl_.items()) {
+      if (key == "Resources" || key == "Outputs" || key == "Conditions" || key == "Mappings") {
+        continue;
+      }
+      parent[key] = value;  // AWSTemplateFormatVersion, Description, Parameters, Metadata, Rules
+    }
+    Json conditions = ConditionsClosure(parent_conditions_, nullptr);
+    if (!conditions.empty()) parent["Conditions"] = std::move(conditions);
+    if (!parent_mappings_.empty()) parent["Mappings"] = Pick("Mappings", parent_mappings_);
+    Json resources = Json::object();
+    for (const Chunk& chunk : chunks_) {
+      Json parameters = Json::object();
+      std::set<size_t> referenced;
+      for (const std::string& p : chunk.root_parameters) {
+        parameters[p] = Json::object({{"Ref", p}});
+      }
+      for (const auto& [name, producer] : chunk.imports) {
+        parameters[name] = Json::object(
+            {{"Fn::GetAtt", Json::array({chunks_[producer].name, "Outputs." + name})}});
+        referenced.insert(producer);
+      }
+      Json properties = Json::object({{"TemplateURL", NestedTemplateFileName(chunk.name)}});
+      if (!parameters.empty()) properties["Parameters"] = std::move(parameters);
+      Json stack = Json::object(
+          {{"Type", "AWS::CloudFormation::Stack"}, {"Properties", std::move(properties)}});
+      std::vector<std::string> depends_on;
+      for (size_t d : chunk.depends_on) {
+        if (!referenced.count(d)) depends_on.push_back(chunks_[d].name);
+      }
+      std::sort(depends_on.begin(), depends_on.end());
+      if (!depends_on.empty()) stack["DependsOn"] = depends_on;
+      resources[chunk.name] = std::move(stack);
+    }
+    parent["Resources"] = std::move(resources);
+    if (!outputs.is_null()) parent["Outputs"] = std::move(outputs);
+    return parent;
+  }
+
+  const Json& tmpl_;
+  const NestedOptions& options_;
+  std::vector<Resource> resources_;
+  std::unordered_map<std::string, size_t> index_;
+  std::set<std::string> taken_;
+  std::vector<Unit> units_;
+  std::vector<std::vector<size_t>> unit_deps_;
+  std::vector<size_t> order_;
+  std::vector<Chunk> chunks_;
+  std::map<std::pair<size_t, std::string>, std::string> export_names_;
+  std::set<std::string> parent_conditions_;
+  std::set<std::string> parent_mappings_;
+};
+
+}  // namespace
+
+std::string NestedTemplateFileName(std::string_view child) {
+  return std::string(child) + ".nested.template.json";
+}
+
+bool NaturalLess(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      // Compare the numbers without leading zeros: longer is larger, then digit by digit.
+      size_t is = i, js = j;
+      while (is + 1 < ie && a[is] == '0') ++is;
+      while (js + 1 < je && b[js] == '0') ++js;
+      if (ie - is != je - js) return ie - is < je - js;
+      int cmp = a.substr(is, ie - is).compare(b.substr(js, je - js));
+      if (cmp != 0) return cmp < 0;
+      if (ie - i != je - j) return ie - i < je - j;  // "01" after "1": total order
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+base::Result<NestedStacks> SplitIntoNestedStacks(const base::Json& tmpl,
+                                                 const NestedOptions& options) {
+  if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object() ||
+      tmpl["Resources"].size() <= options.split_above) {
+    return NestedStacks{tmpl, {}, {}};
+  }
+  if (options.child_max == 0 || options.child_max > options.max_resources ||
+      options.child_min > options.child_max) {
+    return base::InvalidArgument("nested stack options: need 0 < child_min <= child_max <= " +
+                                 std::to_string(options.max_resources));
+  }
+  return Splitter(tmpl, options).Run();
+}
+
+}  // namespace rex::engine
