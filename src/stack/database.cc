@@ -99,6 +99,8 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
   const std::string secret_description =
       "master credentials of the " + cluster_name + " Aurora cluster";
   const std::string secret_name = prefix + "/db/credentials";
+  const std::string supertokens_uri_name = prefix + "/supertokens/db-uri";
+  secret_names_ = {secret_name, supertokens_uri_name};
   std::optional<Str> password_for_cluster;
   std::optional<Str> username_for_cluster;
   if (config.db_master_password.is_set()) {
@@ -226,7 +228,7 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
       secretsmanager::CfnSecretProps{
           .description =
               "SuperTokens connection URI for the supertokens database on " + cluster_name,
-          .name = prefix + "/supertokens/db-uri",
+          .name = supertokens_uri_name,
           .secret_string =
               Join("", {"postgresql://", SecretField("username"), ":", SecretField("password"), "@",
                         endpoint_address(), ":", endpoint_port(), "/supertokens"}),
@@ -256,5 +258,15 @@ core::Str Database::endpoint_port() const { return cluster_->attr_endpoint_port(
 core::Str Database::credentials_secret_arn() const { return attachment_->Ref(); }
 core::Str Database::supertokens_uri_secret_arn() const { return supertokens_uri_->Ref(); }
 core::Str Database::cluster_identifier() const { return cluster_->Ref(); }
+
+std::vector<core::Str> Database::secret_arn_patterns() const {
+  std::vector<core::Str> patterns;
+  for (const std::string& name : secret_names_) {
+    patterns.push_back(core::Sub(
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + name +
+        "-??????"));
+  }
+  return patterns;
+}
 
 }  // namespace rex::stack

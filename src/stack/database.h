@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cfn/logs.gen.h"
 #include "cfn/rds.gen.h"
@@ -82,6 +83,11 @@ class Database : public core::Construct {
   core::Str credentials_secret_arn() const;
   // ARN (Ref) of the secret holding the SuperTokens connection URI (a plain string).
   core::Str supertokens_uri_secret_arn() const;
+  // The ARNs of both secrets above as IAM patterns built from their fixed names
+  // (arn:…:secret:<name>-??????, Secrets Manager's 6-character suffix). Unlike the Refs,
+  // they do not wait for the cluster, so a policy granting them (the task execution role)
+  // is created alongside the database instead of after it.
+  std::vector<core::Str> secret_arn_patterns() const;
   // The cluster identifier (Ref of the cluster), e.g. for alarms and `rex` day-2 commands.
   core::Str cluster_identifier() const;
   // "rex_backend".
@@ -92,6 +98,8 @@ class Database : public core::Construct {
  private:
   // `{{resolve:secretsmanager:<credentials secret>:SecretString:<key>::}}` as a Join.
   core::Str SecretField(const char* key) const;
+
+  std::vector<std::string> secret_names_;
 
   cfn::rds::CfnDBCluster* cluster_ = nullptr;
   cfn::rds::CfnDBInstance* writer_ = nullptr;

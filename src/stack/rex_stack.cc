@@ -1,5 +1,8 @@
 #include "stack/rex_stack.h"
 
+#include <utility>
+#include <vector>
+
 #include "core/intrinsics.h"
 
 namespace rex::stack {
@@ -46,11 +49,13 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
   secrets_ = &Add<AppSecrets>("Secrets", AppSecretsProps{.config = c});
 
   // The execution role may read exactly the secrets the task definitions inject, pull exactly
-  // the two repositories and write exactly the service log groups.
+  // the two repositories and write exactly the service log groups. The database's secrets are
+  // named by pattern so the role does not wait for the cluster (the task definitions do).
+  std::vector<core::Str> secret_arns = database_->secret_arn_patterns();
+  secret_arns.push_back(secrets_->supertokens_api_key_secret_arn());
   security_->AddTaskRoles(TaskRolesProps{
       .repository_arns = {registry_->api_repository_arn(), registry_->worker_repository_arn()},
-      .secret_arns = {database_->credentials_secret_arn(), database_->supertokens_uri_secret_arn(),
-                      secrets_->supertokens_api_key_secret_arn()},
+      .secret_arns = std::move(secret_arns),
       .log_group_arns = monitoring_->log_group_arns(),
   });
 

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "cfn/registry.gen.h"
 #include "stack/presets.h"
 #include "support/golden.h"
@@ -38,6 +42,52 @@ Json Synth(const Config& config) {
   auto result = SynthesizeRexStack(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
+}
+
+// The resources `value` refers to directly: Ref, Fn::GetAtt and ${X} / ${X.Attr} of Fn::Sub,
+// plus DependsOn when `value` is a whole resource.
+void CollectReferences(const Json& value, const Json& resources, std::set<std::string>* out) {
+  if (value.is_object()) {
+    if (auto ref = value.find("Ref"); ref != value.end() && ref->is_string()) {
+      if (resources.contains(ref->get<std::string>())) out->insert(ref->get<std::string>());
+    }
+    if (auto att = value.find("Fn::GetAtt"); att != value.end() && att->is_array()) {
+      out->insert((*att)[0].get<std::string>());
+    }
+    if (auto sub = value.find("Fn::Sub"); sub != value.end()) {
+      std::string text = sub->is_array() ? (*sub)[0].get<std::string>() : sub->get<std::string>();
+      for (size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+        std::string name = text.substr(at + 2, text.find_first_of(".}", at) - at - 2);
+        if (resources.contains(name)) out->insert(name);
+      }
+    }
+    if (auto depends = value.find("DependsOn"); depends != value.end()) {
+      if (depends->is_string()) out->insert(depends->get<std::string>());
+      if (depends->is_array()) {
+        for (const Json& d : *depends) out->insert(d.get<std::string>());
+      }
+    }
+    for (const auto& [key, item] : value.items()) CollectReferences(item, resources, out);
+  } else if (value.is_array()) {
+    for (const Json& item : value) CollectReferences(item, resources, out);
+  }
+}
+
+// Every resource `id` waits for before CloudFormation creates it.
+std::set<std::string> TransitiveDependencies(const Json& tmpl, const std::string& id) {
+  const Json& resources = tmpl["Resources"];
+  std::set<std::string> seen;
+  std::vector<std::string> todo = {id};
+  while (!todo.empty()) {
+    std::string next = todo.back();
+    todo.pop_back();
+    std::set<std::string> direct;
+    CollectReferences(resources[next], resources, &direct);
+    for (const std::string& d : direct) {
+      if (seen.insert(d).second) todo.push_back(d);
+    }
+  }
+  return seen;
 }
 
 struct GoldenCase {
@@ -118,6 +168,24 @@ TEST(RexStackTest, DatabaseOnlyFromTheServices) {
       t, "AWS::RDS::DBCluster",
       Json::parse(
           R"({"VpcSecurityGroupIds": [{"Fn::GetAtt": ["SecurityDatabaseSecurityGroup", "GroupId"]}]})")));
+}
+
+// The database takes the longest to create; the execution role (and so nothing but the task
+// definitions that need the database's endpoint) must not wait for it.
+TEST(RexStackTest, TheExecutionRoleDoesNotWaitForTheDatabase) {
+  for (const GoldenCase& g : kGoldens) {
+    Config config = g.make();
+    Json t = Synth(config);
+    std::set<std::string> role_needs = TransitiveDependencies(t, "SecurityExecutionRole");
+    EXPECT_FALSE(role_needs.count("DatabaseCluster")) << g.file;
+    EXPECT_TRUE(TransitiveDependencies(t, "ComputeApiTaskDefinition").count("DatabaseCluster"))
+        << g.file << ": the api waits for the database it connects to";
+    // The role still grants exactly the database's two secrets, by name.
+    std::string policy = PropertiesOf(t, "SecurityExecutionRole")["Policies"].dump();
+    const std::string prefix = config.project_name + "-" + config.environment;
+    EXPECT_NE(policy.find(":secret:" + prefix + "/db/credentials-??????"), std::string::npos);
+    EXPECT_NE(policy.find(":secret:" + prefix + "/supertokens/db-uri-??????"), std::string::npos);
+  }
 }
 
 TEST(RexStackTest, EveryLogGroupHasTheConfiguredRetention) {
