@@ -5,6 +5,7 @@
 #include "aws/hash.h"
 #include "aws/http.h"
 #include "base/strings.h"
+#include "engine/nested_upload.h"
 
 namespace rex::engine {
 
@@ -235,7 +236,11 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
     }
   }
 
-  // 2. The template, inline or through S3.
+  // 2. The template, inline or through S3; over 500 resources, nested stacks whose templates
+  //    are uploaded first (engine/nested_upload.h).
+  REX_ASSIGN_OR_RETURN(std::string template_body,
+                       PrepareNestedTemplate(clients, name, request.template_body,
+                                             request.template_bucket, observer));
   aws::CreateChangeSetRequest create;
   create.stack_name = name;
   create.change_set_name = request.change_set_name.empty() ? ChangeSetNameFor(clients.clock.Now())
@@ -247,27 +252,27 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
   create.tags = request.tags;
   create.description = request.description;
   ChangeSetInfo info{name, create.change_set_name, "", create.change_set_type};
-  if (request.template_body.size() > kMaxTemplateBodyBytes) {
+  if (template_body.size() > kMaxTemplateBodyBytes) {
     if (request.template_bucket.empty() || clients.s3 == nullptr) {
       return base::FailedPrecondition(
-          "the template is " + std::to_string(request.template_body.size()) +
+          "the template is " + std::to_string(template_body.size()) +
           " bytes, over CloudFormation's " + std::to_string(kMaxTemplateBodyBytes) +
           "-byte limit for inline templates; run \"rex bootstrap\" once to create the bucket "
           "rex uploads large templates to");
     }
-    std::string key = "templates/" + name + "/" + aws::Sha256Hex(request.template_body) + ".json";
-    observer.OnStep("uploading the template (" + Kilobytes(request.template_body.size()) +
-                    ") to s3://" + request.template_bucket + "/" + key);
+    std::string key = "templates/" + name + "/" + aws::Sha256Hex(template_body) + ".json";
+    observer.OnStep("uploading the template (" + Kilobytes(template_body.size()) + ") to s3://" +
+                    request.template_bucket + "/" + key);
     aws::PutObjectRequest put{.bucket = request.template_bucket,
                               .key = key,
-                              .body = request.template_body,
+                              .body = template_body,
                               .content_type = "application/json"};
     REX_RETURN_IF_ERROR(clients.s3->PutObject(put).status());
     create.template_url = clients.s3->client().endpoint().url + "/" + request.template_bucket +
                           "/" + aws::UriEncode(key, true);
     info.template_url = create.template_url;
   } else {
-    create.template_body = request.template_body;
+    create.template_body = template_body;
   }
 
   // 3. The change set.
