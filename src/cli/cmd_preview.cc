@@ -21,6 +21,7 @@
 //   "blocked": bool     true when the exit code is 1 because of data loss
 // and one key per extra section that has something to say.
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -34,8 +35,10 @@
 #include "cli/command.h"
 #include "cli/plan_render.h"
 #include "cli/stack_select.h"
+#include "cli/synthesize.h"
 #include "engine/checks.h"
 #include "engine/cost.h"
+#include "engine/nested.h"
 #include "engine/plan.h"
 #include "engine/state.h"
 #include "engine/template_reader.h"
@@ -121,11 +124,62 @@ base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json*
   return base::Status::Ok();
 }
 
-std::vector<PreviewSection> PreviewSections() { return {CostSection, CheckSection}; }
+// Whether `rex up` deploys the stack as nested stacks (engine/nested.h); the plan above is of
+// the logical resources either way.
+base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+  REX_ASSIGN_OR_RETURN(
+      engine::NestedStacks nested,
+      engine::SplitIntoNestedStacks(inputs.after,
+                                    engine::NestedOptions{.schemas = cfn::FindResourceSchema}));
+  if (!nested.split()) return base::Status::Ok();
+  size_t largest = 0;
+  std::vector<std::string> names;
+  for (const engine::NestedChild& c : nested.summary) {
+    largest = std::max(largest, c.resources);
+    names.push_back(c.name);
+  }
+  if (json != nullptr) {
+    base::Json stacks = base::Json::array();
+    for (const engine::NestedChild& c : nested.summary) {
+      stacks.push_back(
+          {{"name", c.name}, {"resources", c.resources}, {"first", c.first}, {"last", c.last}});
+    }
+    (*json)["nestedStacks"] = base::Json{{"count", nested.summary.size()},
+                                         {"maxResourcesPerStack", engine::kMaxResourcesPerStack},
+                                         {"stacks", std::move(stacks)}};
+    return base::Status::Ok();
+  }
+  constexpr size_t kShown = 5;
+  bool verbose = ctx.global.verbose > 0;
+  std::string shown = base::Join(
+      std::vector<std::string>(
+          names.begin(),
+          names.begin() +
+              static_cast<std::ptrdiff_t>(verbose ? names.size() : std::min(kShown, names.size()))),
+      ", ");
+  if (!verbose && names.size() > kShown) {
+    shown += ", … " + std::to_string(names.size() - kShown) + " more (-v lists them)";
+  }
+  ctx.io.out << "\n"
+             << ctx.out.Bold("Nested stacks:") << " " << inputs.after["Resources"].size()
+             << " resources, over CloudFormation's " << engine::kMaxResourcesPerStack
+             << " per stack: split into " << names.size() << " nested stacks: " << shown << " (≤ "
+             << engine::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
+  if (verbose) {
+    for (const engine::NestedChild& c : nested.summary) {
+      ctx.io.out << "  " << c.name << "  " << c.resources << " resources  " << c.first
+                 << (c.first == c.last ? std::string() : " … " + c.last) << "\n";
+    }
+  }
+  return base::Status::Ok();
+}
+
+std::vector<PreviewSection> PreviewSections() { return {NestedSection, CostSection, CheckSection}; }
 
 struct PreviewFlags {
   std::string template_file;
   bool allow_data_loss = false;
+  int synthetic = 0;  // hidden --synthetic N (benchmarks)
 };
 
 // The baseline template and the name to show for it; a null json when nothing is deployed.
@@ -171,7 +225,7 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     ctx.PrintError(selected.error());
     return ExitCodeFor(selected.error());
   }
-  auto synthesized = stack::SynthesizeRexStack(selected->config);
+  auto synthesized = SynthesizeSelected(ctx, *selected, flags.synthetic);
   if (!synthesized.has_value()) {
     ctx.PrintError(synthesized.error());
     return ExitCodeFor(synthesized.error());
@@ -259,6 +313,7 @@ Command PreviewCommand() {
             app.add_flag("--allow-data-loss", flags->allow_data_loss,
                          "exit 0 even if a stateful resource (database, cache, repository, log "
                          "group) is replaced or deleted");
+            AddSyntheticOption(app, flags->synthetic);
             return [flags](Context& ctx) { return RunPreview(ctx, *flags); };
           }};
 }

@@ -1,7 +1,24 @@
+// `rex synth`: the CloudFormation template of the selected stack (offline).
+//
+//   rex synth [-o FILE] [--yaml]   (+ global --stack, -v)
+//   hidden, for benchmarks (bench/scale): --synthetic N (cli/synthesize.h), --unsplit (the
+//   logical template, never split)
+//
+// A stack over CloudFormation's 500 resources per stack is split into nested stacks
+// (engine/nested.h): the parent template is printed (or written to FILE) and, with -o, each
+// child is written next to FILE as <Child>.nested.template.json, the TemplateURL the parent
+// names (always JSON). Every file is written atomically. Without -o only the parent is printed
+// and a note says so.
+
+#include <filesystem>
+#include <limits>
+
 #include "base/files.h"
+#include "cfn/registry.gen.h"
 #include "cli/command.h"
 #include "cli/stack_select.h"
-#include "stack/rex_stack.h"
+#include "cli/synthesize.h"
+#include "engine/nested.h"
 
 namespace rex::cli {
 
@@ -10,25 +27,61 @@ Command SynthCommand() {
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto output = std::make_shared<std::string>();
             auto yaml = std::make_shared<bool>(false);
-            app.add_option("-o,--output", *output, "write the template to FILE instead of stdout")
+            auto synthetic = std::make_shared<int>(0);
+            auto unsplit = std::make_shared<bool>(false);
+            app.add_option("-o,--output", *output,
+                           "write the template to FILE instead of stdout (and nested stack "
+                           "templates next to it)")
                 ->type_name("FILE");
             app.add_flag("--yaml", *yaml, "YAML instead of JSON");
-            return [output, yaml](Context& ctx) {
+            AddSyntheticOption(app, *synthetic);
+            app.add_flag("--unsplit", *unsplit,
+                         "benchmarks, debugging: the logical template, never split into nested "
+                         "stacks")
+                ->group("");  // hidden from --help
+            return [output, yaml, synthetic, unsplit](Context& ctx) {
               auto selected = SelectStack(ctx);
               if (!selected.has_value()) {
                 ctx.PrintError(selected.error());
                 return ExitCodeFor(selected.error());
               }
-              auto synthesized = stack::SynthesizeRexStack(selected->config);
+              auto synthesized = SynthesizeSelected(ctx, *selected, *synthetic);
               if (!synthesized.has_value()) {
                 ctx.PrintError(synthesized.error());
                 return ExitCodeFor(synthesized.error());
               }
               for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
+              engine::NestedOptions options{.schemas = cfn::FindResourceSchema};
+              if (*unsplit) options.split_above = std::numeric_limits<size_t>::max();
+              auto nested = engine::SplitIntoNestedStacks(synthesized->json, options);
+              if (!nested.has_value()) {
+                ctx.PrintError(nested.error());
+                return ExitCodeFor(nested.error());
+              }
+              if (nested->split()) {
+                size_t resources = synthesized->json["Resources"].size();
+                synthesized->json = std::move(nested->parent);
+                ctx.PrintNote(std::to_string(resources) + " resources, over CloudFormation's " +
+                              std::to_string(engine::kMaxResourcesPerStack) +
+                              " per stack: split into " + std::to_string(nested->children.size()) +
+                              " nested stacks" +
+                              (output->empty() ? "; printing the parent only (-o FILE also "
+                                                 "writes the nested templates)"
+                                               : ""));
+              }
               std::string text = *yaml ? synthesized->ToYaml() : synthesized->ToJson();
               if (output->empty()) {
                 ctx.io.out << text;
                 return kExitOk;
+              }
+              std::filesystem::path dir = std::filesystem::path(*output).parent_path();
+              for (const auto& [name, child] : nested->children) {
+                std::string file = (dir / engine::NestedTemplateFileName(name)).string();
+                base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
+                if (!written.ok()) {
+                  ctx.PrintError(written);
+                  return ExitCodeFor(written);
+                }
               }
               base::Status written = base::WriteFileAtomic(*output, text);
               if (!written.ok()) {
@@ -36,7 +89,10 @@ Command SynthCommand() {
                 return ExitCodeFor(written);
               }
               if (ctx.global.verbose > 0) {
-                ctx.PrintNote("wrote " + *output + " (" + std::to_string(text.size()) + " bytes)");
+                ctx.PrintNote("wrote " + *output + " (" + std::to_string(text.size()) + " bytes)" +
+                              (nested->split() ? " and " + std::to_string(nested->children.size()) +
+                                                     " nested templates next to it"
+                                               : ""));
               }
               return kExitOk;
             };
