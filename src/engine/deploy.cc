@@ -80,13 +80,112 @@ base::Result<std::optional<aws::Stack>> WaitUntilSettled(
   }
 }
 
-void DeleteChangeSetQuietly(DeployClients& clients, const std::string& id, const std::string& stack,
+}  // namespace
+
+bool DeleteChangeSetQuietly(DeployClients& clients, const std::string& id, const std::string& stack,
                             DeployObserver& observer) {
   base::Status s = clients.cfn.DeleteChangeSet(id, stack);
-  if (!s.ok()) observer.OnNote("could not delete change set " + id + ": " + s.message());
+  if (s.ok()) return true;
+  observer.OnNote("could not delete change set " + id + ": " + s.message() +
+                  "; delete it with \"aws cloudformation delete-change-set --change-set-name " +
+                  id + "\"");
+  return false;
 }
 
-}  // namespace
+std::string CompactTemplateBody(const base::Json& tmpl) {
+  return tmpl.dump(-1, ' ', false, base::Json::error_handler_t::replace);
+}
+
+base::Result<ComputedChangeSet> CreateChangeSetAndWait(DeployClients& clients,
+                                                       const ChangeSetRequest& request,
+                                                       DeployObserver& observer) {
+  const std::string& name = request.stack_name;
+  aws::CreateChangeSetRequest create;
+  create.stack_name = name;
+  create.change_set_name = request.change_set_name.empty() ? ChangeSetNameFor(clients.clock.Now())
+                                                           : request.change_set_name;
+  create.client_token = create.change_set_name;
+  create.change_set_type = request.change_set_type;
+  create.capabilities = {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"};
+  create.parameters = ToCfnParameters(request.parameters);
+  create.tags = request.tags;
+  create.description = request.description;
+  ComputedChangeSet out;
+  out.info = ChangeSetInfo{name, create.change_set_name, "", create.change_set_type};
+
+  // The template, inline or through S3; over 500 resources, nested stacks whose templates are
+  // uploaded first (engine/nested_upload.h).
+  REX_ASSIGN_OR_RETURN(std::string template_body,
+                       PrepareNestedTemplate(clients, name, request.template_body,
+                                             request.template_bucket, observer));
+  if (template_body.size() > kMaxTemplateBodyBytes) {
+    if (request.template_bucket.empty() || clients.s3 == nullptr) {
+      return base::FailedPrecondition(
+          "the template is " + std::to_string(template_body.size()) +
+          " bytes, over CloudFormation's " + std::to_string(kMaxTemplateBodyBytes) +
+          "-byte limit for inline templates; run \"rex bootstrap\" once to create the bucket "
+          "rex uploads large templates to");
+    }
+    std::string key = "templates/" + name + "/" + aws::Sha256Hex(template_body) + ".json";
+    observer.OnStep("uploading the template (" + Kilobytes(template_body.size()) + ") to s3://" +
+                    request.template_bucket + "/" + key);
+    aws::PutObjectRequest put{.bucket = request.template_bucket,
+                              .key = key,
+                              .body = template_body,
+                              .content_type = "application/json"};
+    REX_RETURN_IF_ERROR(clients.s3->PutObject(put).status());
+    create.template_url = clients.s3->client().endpoint().url + "/" + request.template_bucket +
+                          "/" + aws::UriEncode(key, true);
+    out.info.template_url = create.template_url;
+  } else {
+    create.template_body = template_body;
+  }
+
+  // The change set.
+  observer.OnStep("creating change set " + create.change_set_name);
+  REX_ASSIGN_OR_RETURN(aws::CreateChangeSetResult created, clients.cfn.CreateChangeSet(create));
+  out.info.change_set_id = created.id;
+  observer.OnChangeSetCreated(out.info);
+  const std::string& id = created.id;
+
+  // Wait until CloudFormation has computed it. From here on every way out but kReady deletes
+  // the change set, so nothing is left behind.
+  Backoff backoff(clients.clock, request.poll, request.cancel);
+  const auto deadline = clients.clock.Monotonic() + request.poll.change_set_timeout;
+  while (true) {
+    auto described = clients.cfn.DescribeChangeSet(id, name);
+    if (!described.ok()) {
+      DeleteChangeSetQuietly(clients, id, name, observer);
+      return std::move(described).error();
+    }
+    out.change_set = std::move(*described);
+    const aws::ChangeSet& change_set = out.change_set;
+    if (change_set.status == "CREATE_COMPLETE") return out;
+    if (change_set.status == "FAILED") {
+      DeleteChangeSetQuietly(clients, id, name, observer);
+      if (IsNoChangesReason(change_set.status_reason)) {
+        out.state = ComputedChangeSet::State::kNoChanges;
+        return out;
+      }
+      return base::Aborted("CloudFormation refused change set " + create.change_set_name + ": " +
+                           change_set.status_reason);
+    }
+    if (clients.clock.Monotonic() >= deadline) {
+      DeleteChangeSetQuietly(clients, id, name, observer);
+      return base::DeadlineExceeded("change set " + create.change_set_name + " was still " +
+                                    change_set.status + " after " +
+                                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                       request.poll.change_set_timeout)
+                                                       .count()) +
+                                    "s");
+    }
+    if (!backoff.Sleep()) {
+      DeleteChangeSetQuietly(clients, id, name, observer);
+      out.state = ComputedChangeSet::State::kCancelled;
+      return out;
+    }
+  }
+}
 
 bool Backoff::Sleep() {
   if (cancelled()) return false;
@@ -236,88 +335,38 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
     }
   }
 
-  // 2. The template, inline or through S3; over 500 resources, nested stacks whose templates
-  //    are uploaded first (engine/nested_upload.h).
-  REX_ASSIGN_OR_RETURN(std::string template_body,
-                       PrepareNestedTemplate(clients, name, request.template_body,
-                                             request.template_bucket, observer));
-  aws::CreateChangeSetRequest create;
-  create.stack_name = name;
-  create.change_set_name = request.change_set_name.empty() ? ChangeSetNameFor(clients.clock.Now())
-                                                           : request.change_set_name;
-  create.client_token = create.change_set_name;
-  create.change_set_type = state->change_set_type;
-  create.capabilities = {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"};
-  create.parameters = ToCfnParameters(request.parameters);
-  create.tags = request.tags;
-  create.description = request.description;
-  ChangeSetInfo info{name, create.change_set_name, "", create.change_set_type};
-  if (template_body.size() > kMaxTemplateBodyBytes) {
-    if (request.template_bucket.empty() || clients.s3 == nullptr) {
-      return base::FailedPrecondition(
-          "the template is " + std::to_string(template_body.size()) +
-          " bytes, over CloudFormation's " + std::to_string(kMaxTemplateBodyBytes) +
-          "-byte limit for inline templates; run \"rex bootstrap\" once to create the bucket "
-          "rex uploads large templates to");
+  // 2-4. The change set, computed.
+  ChangeSetRequest create{.stack_name = name,
+                          .template_body = request.template_body,
+                          .parameters = request.parameters,
+                          .tags = request.tags,
+                          .template_bucket = request.template_bucket,
+                          .change_set_type = state->change_set_type,
+                          .change_set_name = request.change_set_name,
+                          .description = request.description,
+                          .cancel = cancel,
+                          .poll = request.poll};
+  REX_ASSIGN_OR_RETURN(ComputedChangeSet computed,
+                       CreateChangeSetAndWait(clients, create, observer));
+  const std::string& id = computed.info.change_set_id;
+  const std::string& change_set_name = computed.info.change_set_name;
+  switch (computed.state) {
+    case ComputedChangeSet::State::kNoChanges: {
+      REX_ASSIGN_OR_RETURN(std::optional<aws::Stack> now, FindStack(clients.cfn, name));
+      return DeployOutcome(NoChanges{now ? now->outputs : std::vector<aws::CfnOutput>{}});
     }
-    std::string key = "templates/" + name + "/" + aws::Sha256Hex(template_body) + ".json";
-    observer.OnStep("uploading the template (" + Kilobytes(template_body.size()) + ") to s3://" +
-                    request.template_bucket + "/" + key);
-    aws::PutObjectRequest put{.bucket = request.template_bucket,
-                              .key = key,
-                              .body = template_body,
-                              .content_type = "application/json"};
-    REX_RETURN_IF_ERROR(clients.s3->PutObject(put).status());
-    create.template_url = clients.s3->client().endpoint().url + "/" + request.template_bucket +
-                          "/" + aws::UriEncode(key, true);
-    info.template_url = create.template_url;
-  } else {
-    create.template_body = template_body;
-  }
-
-  // 3. The change set.
-  observer.OnStep("creating change set " + create.change_set_name);
-  REX_ASSIGN_OR_RETURN(aws::CreateChangeSetResult created, clients.cfn.CreateChangeSet(create));
-  info.change_set_id = created.id;
-  observer.OnChangeSetCreated(info);
-  const std::string& id = created.id;
-
-  // 4. Wait until CloudFormation has computed it.
-  Backoff backoff(clients.clock, request.poll, cancel);
-  const auto deadline = clients.clock.Monotonic() + request.poll.change_set_timeout;
-  aws::ChangeSet change_set;
-  while (true) {
-    REX_ASSIGN_OR_RETURN(change_set, clients.cfn.DescribeChangeSet(id, name));
-    if (change_set.status == "CREATE_COMPLETE") break;
-    if (change_set.status == "FAILED") {
-      DeleteChangeSetQuietly(clients, id, name, observer);
-      if (IsNoChangesReason(change_set.status_reason)) {
-        REX_ASSIGN_OR_RETURN(std::optional<aws::Stack> now, FindStack(clients.cfn, name));
-        return DeployOutcome(NoChanges{now ? now->outputs : std::vector<aws::CfnOutput>{}});
-      }
-      return base::Aborted("CloudFormation refused change set " + create.change_set_name + ": " +
-                           change_set.status_reason);
-    }
-    if (clients.clock.Monotonic() >= deadline) {
-      DeleteChangeSetQuietly(clients, id, name, observer);
-      return base::DeadlineExceeded("change set " + create.change_set_name + " was still " +
-                                    change_set.status + " after " +
-                                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                       request.poll.change_set_timeout)
-                                                       .count()) +
-                                    "s");
-    }
-    if (!backoff.Sleep()) {
-      DeleteChangeSetQuietly(clients, id, name, observer);
+    case ComputedChangeSet::State::kCancelled:
       return DeployOutcome(Cancelled{.change_set_id = id, .executed = false, .resume = "rex up"});
-    }
+    case ComputedChangeSet::State::kReady:
+      break;
   }
+  const aws::ChangeSet& change_set = computed.change_set;
 
   // 5. Show and confirm.
   observer.OnPlan(change_set);
   if (request.confirm && !request.confirm(change_set)) {
     DeleteChangeSetQuietly(clients, id, name, observer);
-    return DeployOutcome(Declined{create.change_set_name});
+    return DeployOutcome(Declined{change_set_name});
   }
   if (is_cancelled()) {
     DeleteChangeSetQuietly(clients, id, name, observer);
@@ -328,8 +377,8 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
   EventPollerOptions poller_options;
   poller_options.since = change_set.creation_time;
   StackEventPoller poller(clients.cfn, name, poller_options);
-  observer.OnStep("executing change set " + create.change_set_name);
-  REX_RETURN_IF_ERROR(clients.cfn.ExecuteChangeSet(id, name, create.change_set_name));
+  observer.OnStep("executing change set " + change_set_name);
+  REX_RETURN_IF_ERROR(clients.cfn.ExecuteChangeSet(id, name, change_set_name));
   observer.OnExecuteStarted(name, clients.clock.Monotonic());
   REX_ASSIGN_OR_RETURN(FollowResult followed,
                        FollowStackOperation(clients, name, poller, request.poll, cancel, observer));

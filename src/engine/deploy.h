@@ -11,7 +11,8 @@
 //     *_IN_PROGRESS: kFailedPrecondition "stack X is UPDATE_IN_PROGRESS; wait for it or run
 //     with --wait", or, with wait_if_busy, wait until it settles. UPDATE_ROLLBACK_FAILED,
 //     ROLLBACK_FAILED, DELETE_FAILED: kFailedPrecondition saying what to do. Else an UPDATE.
-//  2. A template over kMaxTemplateBodyBytes is uploaded to the template bucket
+//  2. The template goes inline (TemplateBody). One over kMaxTemplateBodyBytes is uploaded to the
+//  template bucket
 //     (templates/<stack>/<sha256>.json) and passed as TemplateURL; without a bucket:
 //     kFailedPrecondition asking for `rex bootstrap`.
 //  3. CreateChangeSet named rex-<UTC yyyymmddThhmmssZ> with ClientToken = that name (so a
@@ -43,6 +44,7 @@
 #include "aws/cloudformation.h"
 #include "aws/s3.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/result.h"
 #include "engine/events.h"
 #include "engine/observer.h"
@@ -93,7 +95,7 @@ class Backoff {
 
 struct DeployRequest {
   std::string stack_name = {};
-  std::string template_body = {};  // JSON text
+  std::string template_body = {};  // JSON text, sent as is: pass CompactTemplateBody(...)
   std::vector<DeployParameter> parameters = {};
   std::vector<aws::CfnTag> tags = {};  // e.g. project, environment
   // The bootstrap bucket, for templates over kMaxTemplateBodyBytes. Default: none.
@@ -145,6 +147,55 @@ struct Declined {
 };
 
 using DeployOutcome = std::variant<Deployed, NoChanges, Failed, Cancelled, Declined>;
+
+// The template as CloudFormation gets it: compact JSON (keys sorted, no whitespace). The dev
+// stack's template is 76,591 bytes pretty-printed but 40,989 bytes compact, so it goes inline
+// (TemplateBody) without a bucket; only templates still over kMaxTemplateBodyBytes compact
+// need S3. Callers pass this text as DeployRequest::template_body.
+std::string CompactTemplateBody(const base::Json& tmpl);
+
+// Steps 2-4 of Deploy on their own: upload (when over kMaxTemplateBodyBytes), CreateChangeSet,
+// DescribeChangeSet until computed. Shared by Deploy and the online preview
+// (engine/changeset_plan.h).
+struct ChangeSetRequest {
+  std::string stack_name = {};
+  std::string template_body = {};  // JSON text, sent as is
+  std::vector<DeployParameter> parameters = {};
+  std::vector<aws::CfnTag> tags = {};
+  // The bootstrap bucket, for templates over kMaxTemplateBodyBytes. Default: none.
+  std::string template_bucket = {};
+  std::string change_set_type = "UPDATE";  // CREATE | UPDATE. Default: UPDATE.
+  // Default: rex-<UTC time of the clock, yyyymmddThhmmssZ>.
+  std::string change_set_name = {};
+  std::string description = {};  // Default: none.
+  const std::atomic<bool>* cancel = nullptr;
+  PollOptions poll = {};
+};
+
+struct ComputedChangeSet {
+  enum class State {
+    kReady,      // CREATE_COMPLETE: the change set exists; the caller executes or deletes it
+    kNoChanges,  // CloudFormation found nothing to change; the change set was deleted
+    kCancelled,  // `cancel` was set while waiting; the change set was deleted
+  };
+  State state = State::kReady;
+  ChangeSetInfo info = {};
+  aws::ChangeSet change_set = {};  // as last described (kReady: every change, all pages)
+};
+
+// Creates the change set and waits until CloudFormation has computed it. Only kReady leaves
+// a change set behind: every other return, errors after CreateChangeSet succeeded included
+// (a DescribeChangeSet that still fails after retries, kAborted for a FAILED change set,
+// kDeadlineExceeded), deletes it first; a delete that fails is reported through
+// observer.OnNote. Errors: kFailedPrecondition for a template over the limit without a
+// bucket; AWS errors as the clients report them. No context is added.
+base::Result<ComputedChangeSet> CreateChangeSetAndWait(DeployClients& clients,
+                                                       const ChangeSetRequest& request,
+                                                       DeployObserver& observer);
+
+// Deletes change set `id` of `stack`; a failure becomes observer.OnNote and false.
+bool DeleteChangeSetQuietly(DeployClients& clients, const std::string& id, const std::string& stack,
+                            DeployObserver& observer);
 
 // Runs the flow above. Returns the outcome for everything CloudFormation decided (including a
 // rollback: Failed); a Status for what stopped the flow before or outside that:

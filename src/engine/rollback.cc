@@ -22,7 +22,7 @@ base::Result<DeployRequest> RollbackRequest(const HistoryRecord& record,
   if (!parameters.ok()) return std::move(parameters).error().WithContext("roll back to " + which);
   DeployRequest request;
   request.stack_name = record.stack_name;
-  request.template_body = base::DumpJson(record.template_json);
+  request.template_body = CompactTemplateBody(record.template_json);
   request.parameters = std::move(*parameters);
   request.description = "rex rollback to " + which;
   return request;

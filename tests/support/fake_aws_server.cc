@@ -13,6 +13,7 @@
 #include "aws/xml.h"
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
+#include "cfn/registry.gen.h"
 
 namespace rex::testing {
 
@@ -687,6 +688,127 @@ std::map<std::string, std::string> FakeAws::ComputeOutputs(const Stack& stack) c
   return out;
 }
 
+namespace {
+
+const base::Json& MemberOrNull(const base::Json& object, const std::string& key) {
+  static const base::Json kNull = nullptr;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+const base::Json& PropertiesOf(const base::Json& resource) {
+  static const base::Json kEmpty = base::Json::object();
+  const base::Json& p = MemberOrNull(resource, "Properties");
+  return p.is_object() ? p : kEmpty;
+}
+
+int Rank(core::Replacement r) {
+  return r == core::Replacement::kYes ? 2 : r == core::Replacement::kMaybe ? 1 : 0;
+}
+
+core::Replacement Stronger(core::Replacement a, core::Replacement b) {
+  return Rank(a) >= Rank(b) ? a : b;
+}
+
+// The strongest replacement behaviour among the struct fields that differ between `a` and `b`
+// below a value of type `t` (as the offline plan walks them: unknown nested fields add
+// nothing).
+core::Replacement Nested(const core::TypeSchema& t, const base::Json& a, const base::Json& b) {
+  core::Replacement out = core::Replacement::kNo;
+  if (a == b) return out;
+  if (t.kind == core::TypeKind::kStruct && t.struct_type != nullptr && a.is_object() &&
+      b.is_object()) {
+    std::set<std::string> keys;
+    for (const auto& [k, v] : a.items()) keys.insert(k);
+    for (const auto& [k, v] : b.items()) keys.insert(k);
+    for (const std::string& k : keys) {
+      const base::Json& x = MemberOrNull(a, k);
+      const base::Json& y = MemberOrNull(b, k);
+      if (x == y) continue;
+      const core::PropertySchema* field = core::FindIn(t.struct_type->properties, k);
+      if (field == nullptr) continue;
+      out = Stronger(out, Stronger(field->replacement, Nested(field->type, x, y)));
+    }
+    return out;
+  }
+  if ((t.kind == core::TypeKind::kList || t.kind == core::TypeKind::kMap) && t.element != nullptr) {
+    if (a.is_array() && b.is_array()) {
+      static const base::Json kNull = nullptr;
+      for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+        out = Stronger(
+            out, Nested(*t.element, i < a.size() ? a[i] : kNull, i < b.size() ? b[i] : kNull));
+      }
+    } else if (a.is_object() && b.is_object()) {
+      for (const auto& [k, v] : b.items())
+        out = Stronger(out, Nested(*t.element, MemberOrNull(a, k), v));
+    }
+  }
+  return out;
+}
+
+// RequiresRecreation of changing top-level property `key` of `type` from `a` to `b`, from the
+// generated schemas: Always (causesReplacement yes), Conditionally (maybe, or a type or
+// property the schemas do not know), Never.
+std::string RequiresRecreation(const std::string& type, const std::string& key, const base::Json& a,
+                               const base::Json& b) {
+  const core::ResourceSchema* schema = cfn::FindResourceSchema(type);
+  const core::PropertySchema* property = schema ? schema->FindProperty(key) : nullptr;
+  if (property == nullptr) return "Conditionally";
+  core::Replacement r = Stronger(property->replacement, Nested(property->type, a, b));
+  return r == core::Replacement::kYes     ? "Always"
+         : r == core::Replacement::kMaybe ? "Conditionally"
+                                          : "Never";
+}
+
+// How `value` references resource or parameter `id`: "id" for {"Ref": id} and "${id}",
+// "id.Attr" for Fn::GetAtt and "${id.Attr}"; "" if it does not.
+std::string ReferenceTo(const base::Json& value, const std::string& id) {
+  if (value.is_array()) {
+    for (const base::Json& v : value) {
+      std::string found = ReferenceTo(v, id);
+      if (!found.empty()) return found;
+    }
+    return "";
+  }
+  if (!value.is_object()) return "";
+  if (value.size() == 1) {
+    const std::string& fn = value.begin().key();
+    const base::Json& arg = value.begin().value();
+    if (fn == "Ref") return arg.is_string() && arg.get<std::string>() == id ? id : "";
+    if (fn == "Fn::GetAtt") {
+      if (arg.is_array() && arg.size() == 2 && arg[0] == id && arg[1].is_string()) {
+        return id + "." + arg[1].get<std::string>();
+      }
+      if (arg.is_string() && base::StartsWith(arg.get<std::string>(), id + ".")) {
+        return arg.get<std::string>();
+      }
+      return "";
+    }
+    if (fn == "Fn::Sub") {
+      const base::Json& text = arg.is_array() && !arg.empty() ? arg[0] : arg;
+      if (text.is_string()) {
+        const std::string& s = text.get<std::string>();
+        if (s.find("${" + id + "}") != std::string::npos) return id;
+        size_t at = s.find("${" + id + ".");
+        if (at != std::string::npos) {
+          size_t close = s.find('}', at);
+          if (close != std::string::npos) return s.substr(at + 2, close - at - 2);
+        }
+      }
+      if (arg.is_array() && arg.size() == 2) return ReferenceTo(arg[1], id);
+      return "";
+    }
+  }
+  for (const auto& [k, v] : value.items()) {
+    std::string found = ReferenceTo(v, id);
+    if (!found.empty()) return found;
+  }
+  return "";
+}
+
+}  // namespace
+
 FakeAnswer FakeAws::CreateChangeSet(const std::map<std::string, std::string>& p) {
   std::string stack_name = Param(p, "StackName");
   std::string name = Param(p, "ChangeSetName");
@@ -819,8 +941,14 @@ FakeAnswer FakeAws::CreateChangeSet(const std::map<std::string, std::string>& p)
   cs.execution_status = "UNAVAILABLE";
   cs.status = "CREATE_IN_PROGRESS";
 
-  // The changes: resources added, modified (their JSON differs, or a parameter they Ref
-  // changed) and removed.
+  // The changes, as CloudFormation reports them: resources added, removed, and modified with
+  // one detail per changed top-level property (DirectModification), per property that Refs a
+  // parameter whose value changed (ParameterReference), per Metadata change, and, repeated
+  // until nothing changes, per property that references a replaced resource
+  // (ResourceReference for Ref and ${X}, ResourceAttribute for GetAtt and ${X.Attr}; Dynamic
+  // when the referenced resource is only conditionally replaced). Resources that only read
+  // attributes of resources updated in place are not reported (real CloudFormation reports
+  // them as Dynamic).
   const base::Json& before = Section(stack->tmpl, "Resources");
   const base::Json& after = Section(tmpl, "Resources");
   std::set<std::string> changed_parameters;
@@ -828,21 +956,91 @@ FakeAnswer FakeAws::CreateChangeSet(const std::map<std::string, std::string>& p)
     auto old = stack->parameters.find(k);
     if (old == stack->parameters.end() || old->second != v) changed_parameters.insert(k);
   }
+  std::map<std::string, Change> modified;
+  auto finish = [](Change& c) {
+    bool always = false, conditionally = false;
+    for (const ChangeDetail& d : c.details) {
+      always = always || d.requires_recreation == "Always";
+      conditionally = conditionally || d.requires_recreation == "Conditionally";
+    }
+    if (c.replacement != "True")
+      c.replacement = always ? "True" : conditionally ? "Conditional" : "False";
+  };
+  for (const auto& [id, r] : after.items()) {
+    if (!r.is_object()) continue;
+    std::string rtype = r.value("Type", "");
+    auto old = before.find(id);
+    if (old == before.end() || !old->is_object()) continue;
+    Change c{"Modify", id, rtype, old->value("Type", "") != rtype ? "True" : ""};
+    const base::Json& p0 = PropertiesOf(*old);
+    const base::Json& p1 = PropertiesOf(r);
+    std::set<std::string> keys;
+    for (const auto& [k, v] : p0.items()) keys.insert(k);
+    for (const auto& [k, v] : p1.items()) keys.insert(k);
+    for (const std::string& key : keys) {
+      const base::Json& a = MemberOrNull(p0, key);
+      const base::Json& b = MemberOrNull(p1, key);
+      if (a != b) {
+        c.details.push_back({"Properties", key, RequiresRecreation(rtype, key, a, b), "Static",
+                             "DirectModification", ""});
+        continue;
+      }
+      for (const std::string& param : changed_parameters) {
+        if (ReferenceTo(b, param).empty()) continue;
+        c.details.push_back({"Properties", key, RequiresRecreation(rtype, key, nullptr, nullptr),
+                             "Static", "ParameterReference", param});
+      }
+    }
+    if (MemberOrNull(*old, "Metadata") != MemberOrNull(r, "Metadata")) {
+      c.details.push_back({"Metadata", "", "Never", "Static", "DirectModification", ""});
+    }
+    if (*old == r && c.details.empty()) continue;
+    finish(c);
+    modified[id] = std::move(c);
+  }
+  // Propagation, recomputed from the direct changes until the replacements settle (they only
+  // grow, so this ends).
+  const std::map<std::string, Change> direct = modified;
+  std::map<std::string, std::string> settled;
+  for (const auto& [id, c] : direct) settled[id] = c.replacement;
+  while (true) {
+    modified = direct;
+    for (const auto& [id, r] : after.items()) {
+      if (!r.is_object() || !before.contains(id)) continue;
+      std::string rtype = r.value("Type", "");
+      for (const auto& [key, value] : PropertiesOf(r).items()) {
+        for (const auto& [other, replacement] : settled) {
+          if (other == id || replacement == "False") continue;
+          std::string entity = ReferenceTo(value, other);
+          if (entity.empty()) continue;
+          bool dynamic = replacement == "Conditional";
+          std::string recreation = RequiresRecreation(rtype, key, nullptr, nullptr);
+          if (dynamic && recreation == "Always") recreation = "Conditionally";
+          Change& target = modified.try_emplace(id, Change{"Modify", id, rtype, ""}).first->second;
+          target.details.push_back({"Properties", key, recreation, dynamic ? "Dynamic" : "Static",
+                                    entity == other ? "ResourceReference" : "ResourceAttribute",
+                                    entity});
+        }
+      }
+    }
+    std::map<std::string, std::string> now;
+    for (auto& [id, c] : modified) {
+      // A changed Type is True; everything else follows its details.
+      bool retyped = MemberOrNull(MemberOrNull(before, id), "Type") !=
+                     MemberOrNull(MemberOrNull(after, id), "Type");
+      c.replacement = retyped ? "True" : "";
+      finish(c);
+      now[id] = c.replacement;
+    }
+    if (now == settled) break;
+    settled = std::move(now);
+  }
   for (const auto& [id, r] : after.items()) {
     std::string rtype = r.is_object() ? r.value("Type", "") : "";
-    auto old = before.find(id);
-    if (old == before.end()) {
+    if (!before.contains(id)) {
       cs.changes.push_back({"Add", id, rtype, ""});
-      continue;
-    }
-    bool modified = *old != r;
-    std::string dump = r.dump();
-    for (const std::string& param : changed_parameters) {
-      if (dump.find("{\"Ref\":\"" + param + "\"}") != std::string::npos) modified = true;
-    }
-    if (modified) {
-      cs.changes.push_back(
-          {"Modify", id, rtype, old->value("Type", "") != rtype ? "True" : "False"});
+    } else if (auto m = modified.find(id); m != modified.end()) {
+      cs.changes.push_back(m->second);
     }
   }
   for (const auto& [id, r] : before.items()) {
@@ -877,6 +1075,23 @@ FakeAnswer FakeAws::DescribeChangeSet(const std::map<std::string, std::string>& 
       cs->status = "FAILED";
     }
   }
+  // Scope lists the attributes the details touch; each detail is a ResourceChangeDetail.
+  auto scope_and_details = [](const Change& c) {
+    std::set<std::string> scope;
+    std::string details;
+    for (const ChangeDetail& d : c.details) {
+      scope.insert(d.attribute);
+      details += "<member><Target>" + El("Attribute", d.attribute) +
+                 (d.name.empty() ? "" : El("Name", d.name)) +
+                 El("RequiresRecreation", d.requires_recreation) + "</Target>" +
+                 El("Evaluation", d.evaluation) + El("ChangeSource", d.change_source) +
+                 (d.causing_entity.empty() ? "" : El("CausingEntity", d.causing_entity)) +
+                 "</member>";
+    }
+    std::string xml = "<Scope>";
+    for (const std::string& attribute : scope) xml += El("member", attribute);
+    return xml + "</Scope><Details>" + details + "</Details>";
+  };
   std::string status = cs->status == "FAILED_PENDING" ? "CREATE_IN_PROGRESS" : cs->status;
   size_t start = static_cast<size_t>(std::atoi(Param(p, "NextToken").c_str()));
   size_t end = std::min(cs->changes.size(), start + options_.changes_page_size);
@@ -889,8 +1104,8 @@ FakeAnswer FakeAws::DescribeChangeSet(const std::map<std::string, std::string>& 
         El("LogicalResourceId", c.logical_id) +
         (r != stack->resources.end() ? El("PhysicalResourceId", r->second.physical_id) : "") +
         El("ResourceType", c.type) +
-        (c.action == "Modify" ? El("Replacement", c.replacement) : "") +
-        "<Scope/><Details/></ResourceChange></member>";
+        (c.action == "Modify" ? El("Replacement", c.replacement) : "") + scope_and_details(c) +
+        "</ResourceChange></member>";
   }
   std::string params;
   for (const auto& [k, v] : cs->parameters) {

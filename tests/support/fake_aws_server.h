@@ -182,11 +182,25 @@ class FakeAws {
     std::string type;
     std::string physical_id;
   };
+  // A DescribeChangeSet ResourceChangeDetail.
+  struct ChangeDetail {
+    std::string attribute;            // Properties | Metadata
+    std::string name;                 // the top-level property; "" for Metadata
+    std::string requires_recreation;  // Never | Conditionally | Always
+    std::string evaluation;           // Static | Dynamic
+    // DirectModification | ParameterReference | ResourceReference | ResourceAttribute.
+    std::string change_source;
+    std::string causing_entity;  // the parameter, "LogicalId" or "LogicalId.Attribute"
+  };
   struct Change {
     std::string action;  // Add | Modify | Remove
     std::string logical_id;
     std::string type;
-    std::string replacement;  // True | False
+    // Modify: True | Conditional | False, the strongest RequiresRecreation of the details,
+    // from the generated schemas (cfn::FindResourceSchema; an unknown type or property counts
+    // as Conditionally); a changed Type is True.
+    std::string replacement;
+    std::vector<ChangeDetail> details = {};  // Modify only
   };
   struct ChangeSet {
     std::string name;
