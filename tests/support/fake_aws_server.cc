@@ -435,6 +435,11 @@ FakeAnswer FakeAws::ServeLocked(const aws::HttpRequest& request) {
   return answer;
 }
 
+void FakeAws::OnStackApplied(StackListener listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stack_listeners_.push_back(std::move(listener));
+}
+
 void FakeAws::AddService(const std::string& service, FakeService* handler) {
   std::lock_guard<std::mutex> lock(mu_);
   services_[service] = handler;
@@ -1282,6 +1287,13 @@ void FakeAws::Finish(Stack& stack) {
     stack.tags = cs.tags;
     stack.last_updated_time = Now();
     stack.applying.reset();
+    if (!stack_listeners_.empty()) {
+      std::map<std::string, ResourceInfo> resources;
+      for (const auto& [id, r] : stack.resources) resources[id] = {r.type, r.physical_id};
+      for (const StackListener& listener : stack_listeners_) {
+        listener(stack.name, resources, stack.tmpl);
+      }
+    }
   } else if (stack.status == "ROLLBACK_COMPLETE") {
     stack.resources.clear();
   }

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -165,6 +166,14 @@ class FakeAws {
   };
   // The resources of a live stack by logical id (what ListStackResources answers).
   std::map<std::string, ResourceInfo> StackResources(const std::string& stack) const;
+  // Called whenever a stack operation has applied its change set (a create or an update
+  // finished), with the stack's name, resources and template, under the fake's lock: it must
+  // not call FakeAws. FakeEcs and FakeLogs seed themselves from it, so the day-2 calls a
+  // `rex up` makes right after creating the stack find what it created.
+  using StackListener = std::function<void(const std::string& stack,
+                                           const std::map<std::string, ResourceInfo>& resources,
+                                           const base::Json& tmpl)>;
+  void OnStackApplied(StackListener listener);
   std::optional<std::string> Object(const std::string& bucket, const std::string& key) const;
   std::vector<std::string> Buckets() const;
   // "cloudformation:CreateChangeSet", "s3:PUT /bucket/key", "sts:GetCallerIdentity", ... for
@@ -317,6 +326,7 @@ class FakeAws {
   std::vector<std::string> requests_;
   std::vector<std::string> auth_failures_;
   std::map<std::string, FakeService*> services_;
+  std::vector<StackListener> stack_listeners_;
   uint64_t counter_ = 0;
 };
 
