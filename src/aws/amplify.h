@@ -12,26 +12,26 @@
 namespace rex::aws {
 
 struct AmplifyBranch {
-  std::string branch_arn;
-  std::string branch_name;
-  std::string stage;  // PRODUCTION | BETA | DEVELOPMENT | EXPERIMENTAL | PULL_REQUEST
-  std::string display_name;
+  std::string branch_arn = {};
+  std::string branch_name = {};
+  std::string stage = {};  // PRODUCTION | BETA | DEVELOPMENT | EXPERIMENTAL | PULL_REQUEST
+  std::string display_name = {};
   bool enable_auto_build = false;
-  std::string active_job_id;
-  std::string total_number_of_jobs;  // a string in the API
-  std::optional<TimePoint> update_time;
+  std::string active_job_id = {};
+  std::string total_number_of_jobs = {};  // a string in the API
+  std::optional<TimePoint> update_time = {};
 };
 
 struct AmplifyJob {
-  std::string job_id;
-  std::string job_type;  // RELEASE | RETRY | MANUAL | WEB_HOOK
+  std::string job_id = {};
+  std::string job_type = {};  // RELEASE | RETRY | MANUAL | WEB_HOOK
   // PENDING | PROVISIONING | RUNNING | FAILED | SUCCEED | CANCELLING | CANCELLED
-  std::string status;
-  std::string commit_id;
-  std::string commit_message;
-  std::optional<TimePoint> commit_time;
-  std::optional<TimePoint> start_time;
-  std::optional<TimePoint> end_time;
+  std::string status = {};
+  std::string commit_id = {};
+  std::string commit_message = {};
+  std::optional<TimePoint> commit_time = {};
+  std::optional<TimePoint> start_time = {};
+  std::optional<TimePoint> end_time = {};
 };
 
 class AmplifyClient {

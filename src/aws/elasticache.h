@@ -13,28 +13,29 @@
 namespace rex::aws {
 
 struct CacheNodeGroupMember {
-  std::string cache_cluster_id;
-  std::string cache_node_id;
-  std::string current_role;  // primary | replica
-  std::string availability_zone;
+  std::string cache_cluster_id = {};
+  std::string cache_node_id = {};
+  std::string current_role = {};  // primary | replica
+  std::string availability_zone = {};
 };
 
 struct CacheNodeGroup {
-  std::string id;
-  std::string status;            // available | creating | modifying | ...
-  std::string primary_endpoint;  // "host:port"
-  std::vector<CacheNodeGroupMember> members;
+  std::string id = {};
+  std::string status = {};            // available | creating | modifying | ...
+  std::string primary_endpoint = {};  // "host:port"
+  std::vector<CacheNodeGroupMember> members = {};
 };
 
 struct ReplicationGroup {
-  std::string id;
-  std::string description;
-  std::string status;  // creating | available | modifying | deleting | create-failed | snapshotting
-  std::string engine;
-  std::string cache_node_type;
-  std::string automatic_failover;  // enabled | disabled | enabling | disabling
-  std::vector<std::string> member_clusters;
-  std::vector<CacheNodeGroup> node_groups;
+  std::string id = {};
+  std::string description = {};
+  std::string status =
+      {};  // creating | available | modifying | deleting | create-failed | snapshotting
+  std::string engine = {};
+  std::string cache_node_type = {};
+  std::string automatic_failover = {};  // enabled | disabled | enabling | disabling
+  std::vector<std::string> member_clusters = {};
+  std::vector<CacheNodeGroup> node_groups = {};
 };
 
 class ElasticacheClient {

@@ -12,23 +12,23 @@
 namespace rex::aws {
 
 struct DbClusterMember {
-  std::string instance_identifier;
+  std::string instance_identifier = {};
   bool is_writer = false;
 };
 
 struct DbCluster {
-  std::string identifier;
-  std::string arn;
-  std::string status;  // available | creating | modifying | backing-up | stopped | ...
-  std::string engine;  // aurora-postgresql
-  std::string engine_version;
-  std::string endpoint;
-  std::string reader_endpoint;
-  std::optional<int64_t> port;
+  std::string identifier = {};
+  std::string arn = {};
+  std::string status = {};  // available | creating | modifying | backing-up | stopped | ...
+  std::string engine = {};  // aurora-postgresql
+  std::string engine_version = {};
+  std::string endpoint = {};
+  std::string reader_endpoint = {};
+  std::optional<int64_t> port = {};
   // Aurora Serverless v2 capacity range in ACUs; nullopt when not serverless v2.
-  std::optional<double> serverless_min_capacity;
-  std::optional<double> serverless_max_capacity;
-  std::vector<DbClusterMember> members;
+  std::optional<double> serverless_min_capacity = {};
+  std::optional<double> serverless_max_capacity = {};
+  std::vector<DbClusterMember> members = {};
 };
 
 class RdsClient {
