@@ -795,7 +795,14 @@ class Splitter {
       Json parameters = Json::object();
       std::set<size_t> referenced;
       for (const std::string& p : chunk.root_parameters) {
-        parameters[p] = Json::object({{"Ref", p}});
+        // A nested stack takes every parameter value as a string: lists travel joined.
+        const Json& type = tmpl_["Parameters"][p].value("Type", Json("String"));
+        std::string t = type.is_string() ? type.get<std::string>() : "String";
+        Json ref = Json::object({{"Ref", p}});
+        bool list = t == "CommaDelimitedList" || t.rfind("List<", 0) == 0 ||
+                    t.rfind("AWS::SSM::Parameter::Value<List<", 0) == 0;
+        parameters[p] = list ? Json::object({{"Fn::Join", Json::array({",", std::move(ref)})}})
+                             : std::move(ref);
       }
       for (const auto& [name, producer] : chunk.imports) {
         parameters[name] = Json::object(

@@ -326,6 +326,24 @@ TEST(NestedTest, ListAttributesTravelAsCommaDelimitedLists) {
   EXPECT_FALSE(split.parent["Resources"]["NestedB"].contains("DependsOn"));  // implied
 }
 
+TEST(NestedTest, ListParametersArePassedJoined) {
+  Json t = Json::parse(R"({"Parameters": {"Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"},
+                                          "Name": {"Type": "String"}},
+                           "Resources": {}})");
+  t["Resources"]["A1"] = Resource("A/One", Json::parse(R"({"TopicName": {"Ref": "Name"},
+                                       "Subscription": {"Ref": "Subnets"}})"));
+  t["Resources"]["A2"] = Resource("A/Two");
+  t["Resources"]["A3"] = Resource("A/Three");
+  t["Resources"]["B1"] = Resource("B/One");
+  t["Resources"]["B2"] = Resource("B/Two");
+  NestedStacks split = Split(t, Small());
+  const Json& passed = split.parent["Resources"]["NestedA"]["Properties"]["Parameters"];
+  EXPECT_EQ(passed["Subnets"], Json::parse(R"({"Fn::Join": [",", {"Ref": "Subnets"}]})"));
+  EXPECT_EQ(passed["Name"], Json::parse(R"({"Ref": "Name"})"));
+  EXPECT_EQ(split.children.at("NestedA")["Parameters"]["Subnets"]["Type"],
+            "List<AWS::EC2::Subnet::Id>");
+}
+
 TEST(NestedTest, ComponentsReferencingEachOtherStayTogether) {
   Json t = Json::parse(R"({"Resources": {}})");
   t["Resources"]["A1"] = Resource("A/One", Json::parse(R"({"TopicName": {"Ref": "B1"}})"));
