@@ -1,15 +1,40 @@
-// `rex preview`: the offline plan of the selected stack.
+// `rex preview`: the plan of the selected stack, offline and, when AWS is at hand, checked
+// against CloudFormation's own view through a change set that is deleted right away.
 //
-//   rex preview [--template FILE] [--allow-data-loss]   (+ global --stack, --json, -v)
+//   rex preview [--template FILE] [--offline] [--allow-data-loss]
+//               (+ global --stack, --region, --profile, --endpoint-url, --json, -v)
 //
 // Synthesizes the stack, reads the baseline (by default the last deployed template,
 // .rex/<stack>/deployed.template.json, see engine/state.h; none = nothing deployed, every
 // resource is a create; or FILE with --template), computes engine::ComputePlan with the
 // generated schema registry and prints it (cli/plan_render.h), then the extra sections below.
 //
+// Online (CloudFormation's view, engine/changeset_plan.h). Tried unless --offline or
+// --template FILE, and only when credentials are configured where reading them needs no
+// network: AWS_ACCESS_KEY_ID, AWS_PROFILE / AWS_DEFAULT_PROFILE / --profile, a web identity
+// token file, ECS container credentials, or a [default] profile with keys, a role or a
+// credential process in ~/.aws. (The EC2 instance metadata service is not probed: off EC2
+// that costs a timeout on every preview.) With nothing configured the preview stays offline,
+// silently, unless --endpoint-url was given: then a one-line note says why it is offline.
+// Online, with the session `rex up` uses (region, profile, --endpoint-url):
+//   1. DescribeStacks. A stack that does not exist (or holds nothing yet) gets no change set
+//      (a CREATE change set would leave an empty stack behind): a note, offline plan. Without
+//      a local baseline, the template deployed in CloudFormation (GetTemplate) is the
+//      baseline of the offline plan.
+//   2. An UPDATE change set "rex-preview-<time>" of the compact template with the same
+//      parameters (NoEcho secrets included), capabilities, tags and S3 upload (templates over
+//      51,200 bytes, bootstrap bucket) as `rex up`; DescribeChangeSet, every page.
+//   3. The change set is deleted, also on errors and Ctrl-C. Its changes are merged into the
+//      plan and printed after it ("CloudFormation change set confirms ..." / "... differs
+//      from the offline plan ..."). A stateful resource CloudFormation replaces or removes
+//      blocks like offline data loss.
+// Anything that goes wrong online (credentials refused, a stack that is busy, network) is a
+// note or a warning on stderr and the offline plan stands: preview never fails for it.
+//
 // Exit codes: 0 the plan was shown (with or without changes); 1 the plan replaces or deletes
-// a stateful resource (DATA LOSS) and --allow-data-loss was not given, or an extra section
-// failed; 2 bad config, bad --template file or unreadable .rex state.
+// a stateful resource (DATA LOSS) and --allow-data-loss was not given, an extra section
+// failed, or Ctrl-C stopped the online check; 2 bad config, bad --template file or
+// unreadable .rex state.
 //
 // --json prints one object to stdout: engine::PlanToJson (schema version 1, documented in
 // engine/plan.h) plus
@@ -19,6 +44,12 @@
 //                       --template FILE as given), null when nothing is deployed
 //   "allowDataLoss": bool
 //   "blocked": bool     true when the exit code is 1 because of data loss
+//   "cloudformation":   where the view came from (added in schema version 1, additive):
+//       online: engine::ChangeSetViewToJson ({"source": "change-set", "changeSetName", ...,
+//               "resources": [...]}, documented in engine/changeset_plan.h);
+//       offline: {"source": "offline", "reason": "offline-flag" | "template-file" |
+//                 "no-credentials" | "stack-not-deployed" | "stack-not-ready" | "unavailable"
+//                 | "cancelled", "note": s?}
 // and one key per extra section that has something to say.
 
 #include <algorithm>
@@ -33,12 +64,18 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "aws/credentials.h"
 #include "cli/plan_render.h"
+#include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "cli/synthesize.h"
+#include "engine/bootstrap.h"
+#include "engine/changeset_plan.h"
 #include "engine/checks.h"
 #include "engine/cost.h"
+#include "engine/deploy.h"
 #include "engine/nested.h"
+#include "engine/parameters.h"
 #include "engine/plan.h"
 #include "engine/state.h"
 #include "engine/template_reader.h"
@@ -179,6 +216,7 @@ std::vector<PreviewSection> PreviewSections() { return {NestedSection, CostSecti
 struct PreviewFlags {
   std::string template_file;
   bool allow_data_loss = false;
+  bool offline = false;
   int synthetic = 0;  // hidden --synthetic N (benchmarks)
 };
 
@@ -209,12 +247,188 @@ base::Result<Baseline> ReadBaseline(const Context& ctx, const PreviewFlags& flag
   return Baseline{std::move(deployed), engine::StateStore::DeployedTemplateRelativePath(stack)};
 }
 
-std::string DataLossList(const engine::Plan& plan) {
+std::string EnvValue(const Context& ctx, const char* name) {
+  if (!ctx.io.getenv) return "";
+  return ctx.io.getenv(name).value_or("");
+}
+
+// True when AWS credentials are configured somewhere that can be read without the network
+// (see the header comment). Only says whether to try: the chain itself resolves them.
+bool CredentialsConfigured(const Context& ctx) {
+  if (!ctx.global.profile.empty()) return true;
+  for (const char* name :
+       {"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"}) {
+    if (!EnvValue(ctx, name).empty()) return true;
+  }
+  auto getenv = ctx.io.getenv;
+  aws::EnvLookup env = [getenv](const std::string& name) -> std::optional<std::string> {
+    if (!getenv) return std::nullopt;
+    return getenv(name);
+  };
+  auto files = aws::LoadProfileFiles(env, EnvValue(ctx, "HOME"));
+  if (!files.ok()) return true;  // a broken file: let the chain say what is wrong with it
+  auto profile = aws::FindProfile(*files, "default");
+  if (!profile) return false;
+  for (const char* key :
+       {"aws_access_key_id", "role_arn", "web_identity_token_file", "credential_source",
+        "credential_process", "sso_start_url", "sso_session"}) {
+    if (profile->count(key)) return true;
+  }
+  return false;
+}
+
+// Steps and notes of the online check: notes always (stderr), steps with -v.
+class PreviewObserver : public engine::DeployObserver {
+ public:
+  explicit PreviewObserver(const Context& ctx) : ctx_(ctx) {}
+  void OnStep(std::string_view step) override {
+    if (ctx_.global.verbose > 0) ctx_.io.err << ctx_.err.Dim("• " + std::string(step)) << "\n";
+  }
+  void OnNote(std::string_view note) override { ctx_.PrintNote(note); }
+
+ private:
+  const Context& ctx_;
+};
+
+// What the online check gave: a view, or why the preview is offline.
+struct OnlineCheck {
+  std::optional<engine::ChangeSetView> view;
+  std::string reason;  // when offline: see "cloudformation" in the header comment
+  std::string note;    // when offline: what was printed, "" for a silent offline preview
+  bool cancelled = false;
+  // The template deployed in CloudFormation, when it was read to stand in for a missing
+  // local baseline.
+  std::optional<base::Json> deployed;
+};
+
+// The session, or why there is none (credentials, region, flags).
+struct Online {
+  std::unique_ptr<AwsSession> session;
+  OnlineCheck offline;  // set when session is null
+};
+
+Online OpenOnline(Context& ctx, const SelectedStack& selected, const PreviewFlags& flags) {
+  Online online;
+  if (flags.offline) {
+    online.offline.reason = "offline-flag";
+    return online;
+  }
+  if (!flags.template_file.empty()) {
+    online.offline.reason = "template-file";
+    return online;
+  }
+  if (!CredentialsConfigured(ctx)) {
+    online.offline.reason = "no-credentials";
+    if (!ctx.global.endpoint_url.empty()) {
+      online.offline.note =
+          "no AWS credentials configured (environment, ~/.aws or --profile); showing the "
+          "offline plan only";
+    }
+    return online;
+  }
+  auto session = OpenAwsSession(ctx, &selected.config);
+  if (!session.ok()) {
+    online.offline.reason = "unavailable";
+    online.offline.note = "CloudFormation's view is unavailable (" + session.error().message() +
+                          "); showing the offline plan only";
+    return online;
+  }
+  online.session = std::move(*session);
+  return online;
+}
+
+// The deployed template, for a preview without local baseline; nullopt when the stack does
+// not exist or its template cannot be read (the online check then says why).
+std::optional<base::Json> DeployedTemplate(AwsSession& session, const std::string& stack_name) {
+  auto got = session.cfn->GetTemplate(stack_name, "", "Original");
+  if (!got.ok()) return std::nullopt;
+  auto parsed = engine::ReadTemplate(got->template_body, "the template of stack " + stack_name);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(*parsed);
+}
+
+OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
+                                    const SelectedStack& selected, const base::Json& after,
+                                    const engine::Plan& plan) {
+  OnlineCheck check;
+  const std::string stack_name = stack::StackName(selected.config);
+  auto unavailable = [&](const base::Status& status) {
+    check.reason = "unavailable";
+    check.note = "CloudFormation's view is unavailable (" + status.message() +
+                 "); the plan above is the offline prediction";
+    return check;
+  };
+  auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected.config));
+  if (!parameters.ok()) return unavailable(parameters.error());
+  engine::ChangeSetRequest request{
+      .stack_name = stack_name,
+      .template_body = engine::CompactTemplateBody(after),
+      .parameters = std::move(*parameters),
+      .tags = {{"project", selected.config.project_name},
+               {"environment", selected.config.environment}},
+      .description = "rex preview " + selected.name + " (deleted once described)",
+      .poll = PollOptionsFromEnvironment(ctx)};
+  if (request.template_body.size() > engine::kMaxTemplateBodyBytes) {
+    auto bucket = engine::FindBootstrapBucket(*session.cfn);
+    if (!bucket.ok()) return unavailable(bucket.error());
+    if (bucket->has_value()) request.template_bucket = **bucket;
+  }
+  CancelOnInterrupt interrupt;
+  request.cancel = interrupt.flag();
+  PreviewObserver observer(ctx);
+  engine::DeployClients clients = session.Clients();
+  auto online = engine::PreviewThroughChangeSet(clients, std::move(request), observer);
+  if (!online.ok()) {
+    OnlineCheck failed = unavailable(online.error());
+    PrintCredentialsHint(ctx, online.error());
+    return failed;
+  }
+  using State = engine::OnlinePreview::State;
+  switch (online->state) {
+    case State::kStackMissing:
+      check.reason = "stack-not-deployed";
+      check.note = "stack " + stack_name + " is not deployed in CloudFormation (region " +
+                   session.region + "); no change set made, the plan above is offline";
+      return check;
+    case State::kStackNotReady:
+      check.reason = "stack-not-ready";
+      check.note = "stack " + stack_name + " is " + online->stack_status +
+                   "; no change set made, the plan above is offline";
+      return check;
+    case State::kCancelled:
+      check.reason = "cancelled";
+      check.cancelled = true;
+      check.note = "stopped asking CloudFormation (Ctrl-C); change set " + online->change_set_name +
+                   " was deleted";
+      return check;
+    case State::kNoChanges:
+    case State::kReady:
+      break;
+  }
+  engine::ChangeSetView view =
+      engine::MergeChangeSet(plan, online->change_set.changes, cfn::FindResourceSchema);
+  view.change_set_name = online->change_set_name;
+  view.change_set_id = online->change_set_id;
+  view.no_changes = online->state == State::kNoChanges;
+  view.deleted = online->deleted;
+  check.view = std::move(view);
+  return check;
+}
+
+std::string DataLossList(const engine::Plan& plan, const engine::ChangeSetView* view) {
   std::vector<std::string> names;
+  auto add = [&](const std::string& path, const std::string& logical_id) {
+    size_t slash = path.find('/');
+    names.push_back(slash == std::string::npos ? logical_id : path.substr(slash + 1));
+  };
   for (const engine::ResourcePlan& r : plan.resources) {
-    if (!r.data_loss) continue;
-    size_t slash = r.path.find('/');
-    names.push_back(slash == std::string::npos ? r.logical_id : r.path.substr(slash + 1));
+    if (r.data_loss) add(r.path, r.logical_id);
+  }
+  if (view != nullptr) {
+    for (const engine::ResourceVerdict& v : view->resources) {
+      if (v.data_loss_added) add(v.path, v.logical_id);
+    }
   }
   return base::Join(names, ", ");
 }
@@ -236,16 +450,37 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     ctx.PrintError(baseline.error());
     return ExitCodeFor(baseline.error());
   }
+  std::string stack_name = stack::StackName(selected->config);
+
+  // Online: the session first, so that a stack deployed from elsewhere can be the baseline.
+  Online online = OpenOnline(ctx, *selected, flags);
+  if (online.session && !baseline->json) {
+    if (auto deployed = DeployedTemplate(*online.session, stack_name)) {
+      baseline->json = std::move(*deployed);
+      baseline->name = "the template deployed in CloudFormation";
+    }
+  }
 
   const base::Json& after = synthesized->json;
   const base::Json* before = baseline->json ? &*baseline->json : nullptr;
   engine::Plan plan =
       engine::ComputePlan(before ? *before : base::Json(nullptr), after, cfn::FindResourceSchema);
-  bool blocked = plan.HasDataLoss() && !flags.allow_data_loss;
-  std::string stack_name = stack::StackName(selected->config);
+  OnlineCheck check = online.session
+                          ? CheckWithCloudFormation(ctx, *online.session, *selected, after, plan)
+                          : std::move(online.offline);
+  if (!check.note.empty()) {
+    if (check.reason == "unavailable") {
+      ctx.PrintWarning(check.note);
+    } else {
+      ctx.PrintNote(check.note);
+    }
+  }
+  const engine::ChangeSetView* view = check.view ? &*check.view : nullptr;
+  bool data_loss = plan.HasDataLoss() || (view != nullptr && view->HasDataLoss());
+  bool blocked = data_loss && !flags.allow_data_loss;
   PreviewInputs inputs{*selected, before, after, plan};
 
-  int code = kExitOk;
+  int code = check.cancelled ? kExitFailed : kExitOk;
   if (ctx.global.json) {
     base::Json out = engine::PlanToJson(plan);
     out["stack"] = selected->name;
@@ -253,6 +488,12 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     out["baseline"] = before ? base::Json(baseline->name) : base::Json(nullptr);
     out["allowDataLoss"] = flags.allow_data_loss;
     out["blocked"] = blocked;
+    if (view != nullptr) {
+      out["cloudformation"] = engine::ChangeSetViewToJson(*view);
+    } else {
+      out["cloudformation"] = {{"source", "offline"}, {"reason", check.reason}};
+      if (!check.note.empty()) out["cloudformation"]["note"] = check.note;
+    }
     for (const PreviewSection& section : PreviewSections()) {
       base::Status s = section(ctx, inputs, &out);
       if (!s.ok()) {
@@ -277,6 +518,9 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     if (!ctx.global.verbose && plan.summary.metadata_only > 0) {
       ctx.PrintNote("-v lists the metadata-only changes");
     }
+    if (view != nullptr) {
+      ctx.io.out << "\n" << RenderChangeSetView(*view, style, ctx.global.verbose > 0);
+    }
     for (const PreviewSection& section : PreviewSections()) {
       base::Status s = section(ctx, inputs, nullptr);
       if (!s.ok()) {
@@ -286,14 +530,14 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     }
   }
 
-  if (plan.HasDataLoss()) {
+  if (data_loss) {
     if (blocked) {
       ctx.PrintError(base::FailedPrecondition(
-          "this plan destroys the data of " + DataLossList(plan) +
+          "this plan destroys the data of " + DataLossList(plan, view) +
           "; rerun with --allow-data-loss if that is intended (a backup first is wise)"));
       return kExitFailed;
     }
-    ctx.PrintWarning("data loss allowed by --allow-data-loss: " + DataLossList(plan));
+    ctx.PrintWarning("data loss allowed by --allow-data-loss: " + DataLossList(plan, view));
   }
   return code;
 }
@@ -302,14 +546,16 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
 Command PreviewCommand() {
   return {"preview",
-          "show what a deploy would change, without AWS: creates, updates, replacements, "
-          "deletions, data loss (offline)",
+          "show what a deploy would change: creates, updates, replacements, deletions, data "
+          "loss; checked with a CloudFormation change set when AWS credentials are configured",
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto flags = std::make_shared<PreviewFlags>();
             app.add_option("--template", flags->template_file,
                            "compare with this template instead of the last deployed one "
                            "(.rex/<stack>/deployed.template.json)")
                 ->type_name("FILE");
+            app.add_flag("--offline", flags->offline,
+                         "never ask CloudFormation, even when AWS credentials are configured");
             app.add_flag("--allow-data-loss", flags->allow_data_loss,
                          "exit 0 even if a stateful resource (database, cache, repository, log "
                          "group) is replaced or deleted");

@@ -329,4 +329,141 @@ std::string RenderPlan(const engine::Plan& plan, const Style& style,
   return out.str();
 }
 
+std::string FormatChangeCause(const engine::ChangeCause& cause) {
+  std::string what = cause.name.empty() ? cause.attribute : cause.name;
+  std::string source;
+  const std::string& entity = cause.causing_entity;
+  if (cause.change_source == "DirectModification") {
+    source = "changed directly";
+  } else if (cause.change_source == "ParameterReference") {
+    source = "parameter " + entity;
+  } else if (cause.change_source == "ResourceReference") {
+    source = "Ref " + entity;
+  } else if (cause.change_source == "ResourceAttribute") {
+    source = "GetAtt " + entity;
+  } else if (cause.change_source == "Automatic") {
+    source = "automatic";
+  } else {
+    source = cause.change_source;
+    if (!entity.empty()) source += source.empty() ? entity : " " + entity;
+  }
+  if (cause.evaluation == "Dynamic") source += source.empty() ? "dynamic" : ", dynamic";
+  std::string out = what;
+  if (!cause.requires_recreation.empty()) out += ": " + cause.requires_recreation;
+  if (!source.empty()) out += " (" + source + ")";
+  return out;
+}
+
+namespace {
+
+std::string CfnSymbol(const engine::ResourceVerdict& v, const Style& style) {
+  switch (v.cloudformation) {
+    case Action::kCreate:
+      return style.Green("+  ");
+    case Action::kUpdate:
+    case Action::kMayReplace:
+      return style.Yellow("~  ");
+    case Action::kReplace:
+      return style.Red("-/+");
+    case Action::kDelete:
+      return style.Red("-  ");
+    case Action::kNoChange:
+      return "   ";
+  }
+  return "   ";
+}
+
+// What CloudFormation does to the resource, in its own words.
+std::string CfnWords(const engine::ResourceVerdict& v) {
+  if (v.cfn_action.empty()) return "no change";
+  if (v.cfn_action == "Add") return "Add";
+  if (v.cfn_action == "Remove") return "Remove";
+  if (v.replacement.empty()) return v.cfn_action;
+  return "Replacement: " + v.replacement;
+}
+
+// How the offline plan compares, "" when it agrees.
+std::string AgreementWords(const engine::ResourceVerdict& v) {
+  std::string offline(engine::ActionName(v.offline));
+  switch (v.agreement) {
+    case engine::Agreement::kConfirmed:
+      return "";
+    case engine::Agreement::kResolved:
+      return "offline plan: may-replace; CloudFormation decided";
+    case engine::Agreement::kDiffers:
+      return "offline plan: " + (v.offline_metadata_only ? std::string("metadata only") : offline);
+    case engine::Agreement::kOnlyCloudFormation:
+      return "not in the offline plan";
+    case engine::Agreement::kOnlyOffline:
+      return "offline plan: " + offline + "; CloudFormation reports no change";
+  }
+  return "";
+}
+
+std::string VerdictName(const engine::ResourceVerdict& v) {
+  size_t slash = v.path.find('/');
+  return slash == std::string::npos ? v.logical_id : v.path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::string RenderChangeSetView(const engine::ChangeSetView& view, const Style& style,
+                                bool verbose) {
+  std::ostringstream out;
+  const engine::ChangeSetViewSummary& s = view.summary;
+  size_t cfn_changes = 0;
+  for (const engine::ResourceVerdict& v : view.resources) {
+    if (!v.cfn_action.empty()) ++cfn_changes;
+  }
+  size_t total = view.resources.size();
+  std::string head = style.Bold("CloudFormation change set");
+  if (view.Agrees()) {
+    if (cfn_changes == 0) {
+      out << head << " confirms: no changes.\n";
+    } else {
+      out << head << " confirms the plan: " << cfn_changes
+          << (cfn_changes == 1 ? " resource changes" : " resources change");
+      if (s.replace > 0) out << ", " << s.replace << " replaced";
+      if (s.conditional > 0) out << ", " << s.conditional << " may be replaced";
+      if (s.resolved > 0) out << " (" << s.resolved << " may-replace decided)";
+      out << "\n";
+    }
+  } else {
+    size_t differing = s.differs + s.only_cloudformation + s.only_offline;
+    out << head << " differs from the offline plan on " << differing << " of " << total
+        << (total == 1 ? " resource" : " resources") << " (" << s.confirmed + s.resolved
+        << " confirmed):\n";
+  }
+  std::vector<std::pair<std::string, const engine::ResourceVerdict*>> listed;
+  for (const engine::ResourceVerdict& v : view.resources) {
+    bool replaces = v.cloudformation == Action::kReplace || v.cloudformation == Action::kMayReplace;
+    bool show =
+        verbose || replaces || v.data_loss_added || v.agreement != engine::Agreement::kConfirmed;
+    if (show) listed.emplace_back(VerdictName(v), &v);
+  }
+  size_t width = 0;
+  for (const auto& [name, v] : listed) width = std::max(width, DisplayWidth(name));
+  for (const auto& [name, v] : listed) {
+    std::string line =
+        "  " + CfnSymbol(*v, style) + " " + Padded(name, width) + "  " +
+        (v->cloudformation == Action::kReplace ? style.Red(CfnWords(*v)) : CfnWords(*v));
+    std::string agreement = AgreementWords(*v);
+    if (!agreement.empty()) line += "  " + style.Yellow("(" + agreement + ")");
+    if (v->data_loss_added) line += "  " + style.BoldRed("DATA LOSS");
+    out << line << "\n";
+    for (const engine::ChangeCause& c : v->causes) {
+      out << kPropertyIndent << FormatChangeCause(c) << "\n";
+    }
+  }
+  if (!view.change_set_name.empty()) {
+    if (view.deleted) {
+      out << "  " << style.Dim("change set " + view.change_set_name + " deleted") << "\n";
+    } else {
+      out << "  " << style.Yellow("change set " + view.change_set_name + " could not be deleted")
+          << "\n";
+    }
+  }
+  return out.str();
+}
+
 }  // namespace rex::cli

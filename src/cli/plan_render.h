@@ -27,6 +27,7 @@
 
 #include "base/json.h"
 #include "cli/terminal.h"
+#include "engine/changeset_plan.h"
 #include "engine/plan.h"
 
 namespace rex::cli {
@@ -47,6 +48,28 @@ std::string RenderPlan(const engine::Plan& plan, const Style& style,
 // "Plan: 3 to create, 1 to update, 1 to replace, 40 unchanged", followed by the counts of
 // changed parameters/outputs and, in red, of resources that lose data.
 std::string RenderSummary(const engine::Plan& plan, const Style& style);
+
+// CloudFormation's view after the offline plan (`rex preview` online), e.g.
+//
+//   CloudFormation change set confirms the plan: 2 resources change, 1 replaced, 1 may be
+//   replaced
+//     -/+ Database/Cluster        Replacement: True
+//           DBClusterIdentifier: Always (changed directly)
+//     ~   Network/PrivateSubnet1  Replacement: Conditional
+//           AvailabilityZone: Conditionally (changed directly)
+//     change set rex-preview-20261127T031500Z deleted
+//
+// or "CloudFormation change set differs from the offline plan on 1 of 3 resources (2
+// confirmed):" followed by every resource that differs, is resolved, or only one side
+// changes, each with what the other side says. Replacements (True, Conditional) are always
+// listed; confirmed changes without replacement only with `verbose`.
+std::string RenderChangeSetView(const engine::ChangeSetView& view, const Style& style,
+                                bool verbose = false);
+
+// One Details entry on one line: "DBClusterIdentifier: Always (changed directly)",
+// "MasterUserPassword: Never (parameter DbMasterPassword)", "SubnetId: Conditionally (Ref
+// NetworkSubnet1, dynamic)".
+std::string FormatChangeCause(const engine::ChangeCause& cause);
 
 // A template value on one line: strings quoted as JSON, intrinsics in YAML short form
 // (`!Ref X`, `!GetAtt X.Y`, `!Sub "..."`, `!Join [...]`), other values as compact JSON.

@@ -28,7 +28,8 @@ constexpr const char* kDbPassword = "Db-Passw0rd-Never-Shown-9931";
 
 class DeployTest : public ::testing::Test {
  protected:
-  // The dev template is over 51,200 bytes, so every deploy goes through the bootstrap bucket.
+  // The bootstrap bucket receives every deploy's history record; templates over 51,200 bytes
+  // compact (the prod preset's) go through it too, the dev template goes inline.
   void SetUp() override {
     ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
     RexRun bootstrap = Rex({"bootstrap"});
@@ -266,14 +267,31 @@ TEST_F(DeployTest, BootstrapIsIdempotentAndItsBucketHoldsTemplatesAndHistory) {
   EXPECT_EQ(again.out, "bucket: " + bucket_ + "\n");
   EXPECT_THAT(again.err, HasSubstr("rex-bootstrap is up to date"));
   ASSERT_EQ(Up().exit_code, 0);
-  bool uploaded = false;
-  for (const std::string& r : server_.aws().Requests()) {
-    if (r.rfind("s3:PUT /" + bucket_ + "/templates/rex-backend-dev/", 0) == 0) uploaded = true;
-  }
-  EXPECT_TRUE(uploaded) << "the 76 kB template goes through S3";
+  auto uploaded = [&](const std::string& stack) {
+    for (const std::string& r : server_.aws().Requests()) {
+      if (r.rfind("s3:PUT /" + bucket_ + "/templates/" + stack + "/", 0) == 0) return true;
+    }
+    return false;
+  };
+  // The dev template is 76 kB pretty-printed but 41 kB as sent (compact): inline.
+  EXPECT_FALSE(uploaded("rex-backend-dev"));
   auto record = server_.aws().Object(bucket_, "history/rex-backend-dev/0001.json");
   ASSERT_TRUE(record.has_value());
   EXPECT_THAT(*record, HasSubstr("\"result\": \"deployed\""));
+
+  // The prod template is still over 51,200 bytes compact: it goes through the bucket, and
+  // so does its rollback.
+  ASSERT_EQ(Rex({"init", "prod"}).exit_code, 0);
+  RexRun prod = Rex({"up", "--yes", "--stack", "prod"});
+  ASSERT_EQ(prod.exit_code, 0) << prod.err;
+  EXPECT_TRUE(uploaded("rex-backend-prod")) << "the 54 kB compact prod template goes through S3";
+  EXPECT_THAT(prod.err, HasSubstr("uploading the template"));
+  EXPECT_EQ(server_.aws().StackStatus("rex-backend-prod"), "CREATE_COMPLETE");
+  ASSERT_EQ(Rex({"config", "set", "--stack", "prod", "logRetentionDays", "60"}).exit_code, 0);
+  ASSERT_EQ(Rex({"up", "--yes", "--stack", "prod"}).exit_code, 0);
+  RexRun rollback = Rex({"rollback", "1", "--yes", "--stack", "prod"});
+  EXPECT_EQ(rollback.exit_code, 0) << rollback.err;
+  EXPECT_EQ(server_.aws().StackStatus("rex-backend-prod"), "UPDATE_COMPLETE");
 }
 
 TEST_F(DeployTest, SecretsNeverAppearInOutputOrState) {
