@@ -12,6 +12,11 @@
 //    already running on the stack instead of failing. Secrets of the config reach
 //    CloudFormation only as NoEcho parameters (see ConfigSecrets in cli/progress.h).
 // 4. Prints the outputs (stdout), records history and the deployed template.
+// 5. After the stack's creation (CREATE_COMPLETE), runs the SuperTokens database bootstrap task
+//    (`rex db bootstrap`, cli/task_progress.h; its log on stderr) and records it in
+//    .rex/<stack>/bootstrap.json; --skip-bootstrap leaves that to `rex db bootstrap`. A
+//    bootstrap that fails is a warning: the deploy succeeded, and the SuperTokens tasks create
+//    the database themselves before they start (stack/compute.cc).
 //
 // Exit codes: 0 deployed or no changes; 1 the deploy failed (the first failure reason is
 // printed first), was cancelled or declined, or the plan loses data; 2 bad config, flags or
@@ -23,9 +28,11 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/ops_session.h"
 #include "cli/plan_render.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
+#include "cli/task_progress.h"
 #include "engine/parameters.h"
 #include "engine/plan.h"
 #include "engine/state.h"
@@ -34,16 +41,33 @@
 namespace rex::cli {
 namespace {
 
-struct UpFlags {
-  bool yes = false;
-  bool wait = false;
-  bool allow_data_loss = false;
-};
-
 int Fail(Context& ctx, const base::Status& status) {
   ctx.PrintError(status);
   return ExitCodeFor(status);
 }
+
+// The database bootstrap after a stack's creation; its log goes to stderr (stdout has the
+// outputs, or the --json document).
+int BootstrapAfterCreate(Context& ctx, const SelectedStack& selected) {
+  CancelOnInterrupt interrupt;
+  int code = kExitFailed;
+  auto day2 = OpenDayTwo(ctx, interrupt.flag(), &code);
+  if (day2) {
+    code =
+        RunDbBootstrap(ctx, day2->ops->session, day2->stack, selected.name, "rex up", ctx.io.err);
+  }
+  // The deploy succeeded and every SuperTokens task creates the database itself before it
+  // starts (its init container), so a bootstrap that did not finish is a warning, not a
+  // failed `rex up`.
+  if (code != kExitOk) {
+    ctx.PrintWarning(
+        "the stack is deployed, but the supertokens database bootstrap did not finish; run "
+        "\"rex db bootstrap\" to try again");
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunUp(Context& ctx, const UpFlags& flags) {
   base::Status needs_yes = RequireYesWithoutTerminal(ctx, flags.yes, "rex up");
@@ -91,7 +115,7 @@ int RunUp(Context& ctx, const UpFlags& flags) {
   DeployRun run;
   run.stack = selected->name;
   run.request.stack_name = stack_name;
-  run.request.template_body = engine::CompactTemplateBody(after);
+  run.request.template_body = synthesized->ToJson();
   run.request.parameters = std::move(*parameters);
   run.request.tags = {{"project", selected->config.project_name},
                       {"environment", selected->config.environment}};
@@ -99,10 +123,12 @@ int RunUp(Context& ctx, const UpFlags& flags) {
   run.request.description = "rex up " + selected->name;
   run.template_json = after;
   run.yes = flags.yes;
-  return RunDeploy(ctx, **session, std::move(run));
+  std::string final_status;
+  run.final_status = &final_status;
+  int code = RunDeploy(ctx, **session, std::move(run));
+  if (code != kExitOk || final_status != "CREATE_COMPLETE" || flags.skip_bootstrap) return code;
+  return BootstrapAfterCreate(ctx, *selected);
 }
-
-}  // namespace
 
 Command UpCommand() {
   return {"up", "deploy the stack through a CloudFormation change set, with live progress",
@@ -115,6 +141,9 @@ Command UpCommand() {
             app.add_flag("--allow-data-loss", flags->allow_data_loss,
                          "deploy even if a stateful resource (database, cache, repository, log "
                          "group) is replaced or deleted");
+            app.add_flag("--skip-bootstrap", flags->skip_bootstrap,
+                         "after creating the stack, do not run the supertokens database "
+                         "bootstrap task (run \"rex db bootstrap\" later)");
             return [flags](Context& ctx) { return RunUp(ctx, *flags); };
           }};
 }

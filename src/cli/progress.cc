@@ -437,6 +437,7 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   if (auto* deployed = std::get_if<engine::Deployed>(&*outcome)) {
     record.change_set_id = deployed->change_set_id;
     record.final_status = deployed->final_status;
+    if (run.final_status != nullptr) *run.final_status = deployed->final_status;
     record_template();
     write_history();
     ctx.io.err << ctx.err.Green("✓") << " " << stack_name << " " << deployed->final_status << " in "

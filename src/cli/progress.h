@@ -136,6 +136,9 @@ struct DeployRun {
   bool yes = false;
   std::string operation = "up";  // for history
   std::optional<int> rollback_of = {};
+  // When set, receives the stack's final status of a deploy that ran (CREATE_COMPLETE tells a
+  // creation, which `rex up` follows with the database bootstrap). Default: not reported.
+  std::string* final_status = nullptr;
 };
 
 // Takes the stack lock, finds the bootstrap bucket, runs engine::Deploy with live progress and

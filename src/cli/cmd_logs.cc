@@ -1,0 +1,126 @@
+// `rex logs SERVICE [-f] [--since 10m|1h|2d|ISO] [--filter PATTERN]`: the log of a service
+// (api, worker, supertokens) or one-off task (migration, bootstrap), from the log group the
+// stack gives it, every stream merged in time order:
+//
+//   HH:MM:SS.mmm <task-id-8> message        (UTC; with --json one object per line:
+//                                            {"time": ms, "task", "stream", "message", "eventId"})
+//
+// --since: how far back (default 10m, as `aws logs tail`): a duration (30s, 10m, 1h, 2d, 1w)
+// or an ISO-8601 time. --filter: a CloudWatch Logs filter pattern (a word, "quoted words", or
+// the pattern syntax). -f follows new events: polls every REX_POLL_INTERVAL_MS (default 1 s),
+// backing off to 5 × that while nothing comes, never printing an event twice; Ctrl-C ends it.
+//
+// Exit codes: 0 ok (also after Ctrl-C in -f); 1 AWS failure; 2 unknown service, bad --since,
+// bad config, no such stack or log group.
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "base/json.h"
+#include "base/strings.h"
+#include "cli/command.h"
+#include "cli/ops_session.h"
+#include "cli/progress.h"
+#include "ops/logs.h"
+
+namespace rex::cli {
+namespace {
+
+struct LogsFlags {
+  std::string source;
+  bool follow = false;
+  std::string since = "10m";
+  std::string filter;
+};
+
+class PrintingSink : public ops::LogSink {
+ public:
+  explicit PrintingSink(Context& ctx) : ctx_(ctx) {}
+  void OnEvent(const aws::LogEvent& e) override {
+    if (ctx_.global.json) {
+      ctx_.io.out << base::DumpJson(base::Json{{"time", e.timestamp_ms},
+                                               {"task", ops::ShortTaskId(e.log_stream_name)},
+                                               {"stream", e.log_stream_name},
+                                               {"message", e.message},
+                                               {"eventId", e.event_id}});
+    } else {
+      std::string message = e.message;
+      while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
+        message.pop_back();
+      }
+      ctx_.io.out << ctx_.out.Dim(ops::FormatLogTime(e.timestamp_ms)) << " "
+                  << ops::ShortTaskId(e.log_stream_name) << " " << message << "\n";
+    }
+    ctx_.io.out.flush();
+  }
+
+ private:
+  Context& ctx_;
+};
+
+int RunLogs(Context& ctx, const LogsFlags& flags) {
+  auto fail = [&ctx](const base::Status& s) {
+    ctx.PrintError(s);
+    return ExitCodeFor(s);
+  };
+  std::vector<std::string> allowed;
+  for (std::string_view s : ops::kLogSources) allowed.emplace_back(s);
+  if (std::find(allowed.begin(), allowed.end(), flags.source) == allowed.end()) {
+    std::string hint = base::ClosestMatch(flags.source, allowed);
+    return fail(base::InvalidArgument("unknown service \"" + flags.source + "\"" +
+                                      (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
+                                      " (rex logs takes one of: " + base::Join(allowed, ", ") +
+                                      ")"));
+  }
+  auto since = ops::ParseSince(flags.since, std::chrono::system_clock::now());
+  if (!since.ok()) return fail(since.error());
+
+  CancelOnInterrupt interrupt;
+  int code = kExitFailed;
+  auto day2 = OpenDayTwo(ctx, interrupt.flag(), &code);
+  if (!day2) return code;
+  auto group = day2->stack.log_groups.find(flags.source);
+  if (group == day2->stack.log_groups.end()) {
+    return fail(ops::RequireField(day2->stack, "", "log group for " + flags.source));
+  }
+  if (flags.follow && !ctx.global.json) {
+    ctx.io.err << ctx.err.Dim("following " + group->second + " (Ctrl-C to stop)") << "\n";
+  }
+  PrintingSink sink(ctx);
+  ops::LogsRequest request{.log_group = group->second,
+                           .start_ms = *since,
+                           .filter_pattern = flags.filter,
+                           .follow = flags.follow};
+  auto read = ops::ReadLogs(day2->ops->session, request, sink);
+  if (!read.ok()) {
+    PrintCredentialsHint(ctx, read.error());
+    return fail(read.error().WithContext("logs of " + flags.source));
+  }
+  if (*read == 0 && !flags.follow && !ctx.global.json) {
+    ctx.io.err << "no events in " << group->second << " since " << flags.since
+               << (flags.filter.empty() ? "" : " matching \"" + flags.filter + "\"") << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command LogsCommand() {
+  return {"logs", "print (or follow with -f) a service's log, every task merged in time order",
+          [](CLI::App& app) -> std::function<int(Context&)> {
+            auto flags = std::make_shared<LogsFlags>();
+            app.add_option("SERVICE", flags->source,
+                           "api, worker, supertokens, migration or bootstrap")
+                ->required();
+            app.add_flag("-f,--follow", flags->follow, "keep printing new events until Ctrl-C");
+            app.add_option("--since", flags->since,
+                           "how far back: 30s, 10m, 1h, 2d, 1w or an ISO-8601 time (default 10m)")
+                ->type_name("WHEN");
+            app.add_option("--filter", flags->filter, "CloudWatch Logs filter pattern")
+                ->type_name("PATTERN");
+            return [flags](Context& ctx) { return RunLogs(ctx, *flags); };
+          }};
+}
+
+}  // namespace rex::cli

@@ -1,0 +1,201 @@
+// `rex redeploy SERVICE|all [--image-tag TAG [--yes]]`: a new deployment of the service(s) (ECS
+// UpdateService forceNewDeployment: the tasks are replaced with fresh ones pulling the image tag
+// the stack names, e.g. after `docker push` of a new :latest), followed until each service is
+// stable (its PRIMARY deployment COMPLETED and running == desired) or the deployment circuit
+// breaker rolls it back. Progress ("api  running 1  pending 1  desired 2  IN_PROGRESS") and new
+// service events go to stderr; the result per service to stdout (--json: one document).
+//
+// With --image-tag the new tag goes through the stack instead: services.<svc>.imageTag is set
+// in stacks/<stack>.yaml (all: api and worker) and the stack is updated as `rex up` does it
+// (plan, confirmation or --yes, CloudFormation waits for the services); if that deploy fails
+// the config gets its old tags back. Then each service is checked as above.
+//
+// Exit codes: 0 every service stable; 1 a service was rolled back (the reason from the
+// rollout and the service events is printed first), Ctrl-C (ECS carries on; `rex status`
+// shows it) or AWS failed; 2 unknown service, bad config, no such stack.
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/json.h"
+#include "base/strings.h"
+#include "cli/command.h"
+#include "cli/ops_session.h"
+#include "cli/progress.h"
+#include "cli/stack_select.h"
+#include "ops/redeploy.h"
+#include "stack/config.h"
+
+namespace rex::cli {
+namespace {
+
+struct RedeployFlags {
+  std::string which;
+  std::string image_tag;
+  bool yes = false;
+};
+
+class RedeployPrinter : public ops::RedeployObserver {
+ public:
+  explicit RedeployPrinter(Context& ctx) : ctx_(ctx) {}
+  void OnProgress(const ops::ServiceProgress& p, std::chrono::milliseconds elapsed) override {
+    std::string line = p.name + "  running " + std::to_string(p.running) + "  pending " +
+                       std::to_string(p.pending) + "  desired " + std::to_string(p.desired) + "  " +
+                       (p.rollout_state.empty() ? "-" : p.rollout_state);
+    // One line per change (the elapsed time alone is no news).
+    if (last_[p.name] == line) return;
+    last_[p.name] = line;
+    ctx_.io.err << "[" << FormatDuration(elapsed) << "] " << line << "\n";
+  }
+  void OnServiceEvent(std::string_view service, const aws::EcsServiceEvent& e) override {
+    ctx_.io.err << ctx_.err.Dim("  " + std::string(service) + ": " + e.message) << "\n";
+  }
+  void OnNote(std::string_view note) override { ctx_.PrintNote(note); }
+
+ private:
+  Context& ctx_;
+  std::map<std::string, std::string> last_;
+};
+
+// The services whose image tag --image-tag sets: "all" means the images built from this
+// repository (api, worker); SuperTokens' own image moves only when named.
+std::vector<std::string> TaggedServices(const std::string& which) {
+  if (which == "all") return {"api", "worker"};
+  return {which};
+}
+
+// --image-tag: the tag goes into the stack config (services.<svc>.imageTag, the source of
+// truth), then the stack is updated through CloudFormation exactly as `rex up` does it (plan,
+// confirmation, progress). If the deploy does not succeed, the config gets its old tags back.
+int RollImageTag(Context& ctx, const RedeployFlags& flags) {
+  auto fail = [&ctx](const base::Status& s) {
+    ctx.PrintError(s);
+    return ExitCodeFor(s);
+  };
+  auto selected = SelectStack(ctx);
+  if (!selected.ok()) return fail(selected.error());
+  if (selected->config_path.empty()) {
+    return fail(base::InvalidArgument("--image-tag writes the tag to stacks/" + selected->name +
+                                      ".yaml, which does not exist; run \"rex init " +
+                                      selected->name + "\" first"));
+  }
+  const std::string path = (std::filesystem::path(ctx.io.cwd) / selected->config_path).string();
+  std::map<std::string, std::string> previous;
+  for (const std::string& service : TaggedServices(flags.which)) {
+    const std::string key = "services." + service + ".imageTag";
+    auto old = stack::GetConfigFileValue(path, key);
+    if (!old.ok()) return fail(old.error());
+    previous[key] = *old;
+  }
+  for (const auto& [key, old] : previous) {
+    base::Status set = stack::SetConfigFileValue(path, key, flags.image_tag);
+    if (!set.ok()) return fail(set.WithContext("--image-tag"));
+    ctx.io.err << key << ": " << old << " -> " << flags.image_tag << " in " << selected->config_path
+               << "\n";
+  }
+  ctx.io.err << "rolling the new tag out through CloudFormation (the stack stays the source of "
+                "truth), as rex up does:\n";
+  int code = RunUp(ctx, UpFlags{.yes = flags.yes});
+  if (code != kExitOk) {
+    for (const auto& [key, old] : previous) {
+      base::Status restored = stack::SetConfigFileValue(path, key, old);
+      if (!restored.ok()) ctx.PrintWarning("could not restore " + key + ": " + restored.message());
+    }
+    ctx.io.err << "the image tags in " << selected->config_path
+               << " are back to what they were; the stack runs the previous tag\n";
+  }
+  return code;
+}
+
+int RunRedeploy(Context& ctx, const RedeployFlags& flags) {
+  auto fail = [&ctx](const base::Status& s) {
+    ctx.PrintError(s);
+    PrintCredentialsHint(ctx, s);
+    return ExitCodeFor(s);
+  };
+  std::vector<std::string> allowed;
+  for (std::string_view s : ops::kServiceNames) allowed.emplace_back(s);
+  allowed.push_back("all");
+  if (std::find(allowed.begin(), allowed.end(), flags.which) == allowed.end()) {
+    std::string hint = base::ClosestMatch(flags.which, allowed);
+    return fail(base::InvalidArgument("unknown service \"" + flags.which + "\"" +
+                                      (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
+                                      " (rex redeploy takes one of: " + base::Join(allowed, ", ") +
+                                      ")"));
+  }
+  if (!flags.image_tag.empty()) {
+    int deployed = RollImageTag(ctx, flags);
+    if (deployed != kExitOk) return deployed;
+  }
+  CancelOnInterrupt interrupt;
+  int code = kExitFailed;
+  auto day2 = OpenDayTwo(ctx, interrupt.flag(), &code);
+  if (!day2) return code;
+  auto services = ops::ResolveServices(day2->stack, flags.which);
+  if (!services.ok()) return fail(services.error());
+  ops::Session& session = day2->ops->session;
+
+  std::map<std::string, std::string> started;
+  if (flags.image_tag.empty()) {
+    ctx.io.err << "forcing a new deployment of " << base::Join(*services, ", ") << " in "
+               << day2->stack.stack_name << "\n";
+    auto forced = ops::ForceNewDeployments(session, day2->stack, *services);
+    if (!forced.ok()) return fail(forced.error());
+    started = std::move(*forced);
+  } else {
+    ctx.io.err << "checking that " << base::Join(*services, ", ") << " run the new tasks\n";
+  }
+  RedeployPrinter printer(ctx);
+  auto outcome = ops::FollowServices(session, day2->stack, *services, started, printer);
+  if (!outcome.ok()) return fail(outcome.error());
+
+  base::Json json = {{"stack", day2->stack.stack_name}, {"services", base::Json::array()}};
+  for (const ops::ServiceOutcome& s : outcome->services) {
+    std::string result = s.stable ? "stable" : s.rolled_back ? "rolled back" : "not stable";
+    json["services"].push_back({{"service", s.name},
+                                {"result", result},
+                                {"running", s.last.running},
+                                {"desired", s.last.desired},
+                                {"reason", s.reason}});
+    if (s.rolled_back || (!s.stable && !outcome->cancelled)) {
+      ctx.io.err << ctx.err.BoldRed("error:") << " " << s.name << " was "
+                 << (s.rolled_back ? "rolled back by the deployment circuit breaker: "
+                                   : "not stable: ")
+                 << s.reason << "\n";
+    }
+    if (!ctx.global.json) {
+      ctx.io.out << s.name << "  " << (s.stable ? ctx.out.Green(result) : ctx.out.Red(result))
+                 << "  running " << s.last.running << "/" << s.last.desired << "\n";
+    }
+  }
+  if (outcome->cancelled) {
+    ctx.io.err << "stopped following; ECS carries on with the deployment (\"rex status\" shows "
+                  "where it is)\n";
+    json["cancelled"] = true;
+  }
+  if (ctx.global.json) ctx.io.out << base::DumpJson(json);
+  return outcome->ok() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+Command RedeployCommand() {
+  return {"redeploy", "replace the tasks of a service (or all) and follow until stable",
+          [](CLI::App& app) -> std::function<int(Context&)> {
+            auto flags = std::make_shared<RedeployFlags>();
+            app.add_option("SERVICE", flags->which, "api, worker, supertokens or all")->required();
+            app.add_option("--image-tag", flags->image_tag,
+                           "set services.SERVICE.imageTag (all: api and worker) in the stack "
+                           "config and deploy it through CloudFormation, as rex up")
+                ->type_name("TAG");
+            app.add_flag("-y,--yes", flags->yes,
+                         "with --image-tag: deploy without asking (required when stdin is not a "
+                         "terminal)");
+            return [flags](Context& ctx) { return RunRedeploy(ctx, *flags); };
+          }};
+}
+
+}  // namespace rex::cli
