@@ -115,7 +115,7 @@ int RunUp(Context& ctx, const UpFlags& flags) {
   DeployRun run;
   run.stack = selected->name;
   run.request.stack_name = stack_name;
-  run.request.template_body = synthesized->ToJson();
+  run.request.template_body = engine::CompactTemplateBody(after);
   run.request.parameters = std::move(*parameters);
   run.request.tags = {{"project", selected->config.project_name},
                       {"environment", selected->config.environment}};
