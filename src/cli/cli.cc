@@ -93,7 +93,8 @@ const std::vector<Command>& Commands() {
       InitCommand(),      ConfigCommand(),  SynthCommand(),   PreviewCommand(),
       UpCommand(),        OutputsCommand(), DestroyCommand(), HistoryCommand(),
       RollbackCommand(),  CostCommand(),    CheckCommand(),   GraphCommand(),
-      BootstrapCommand(), StatusCommand(),  ImagesCommand(),  CompletionCommand()};
+      BootstrapCommand(), MigrateCommand(), DbCommand(),      LogsCommand(),
+      RedeployCommand(),  StatusCommand(),  ImagesCommand(),  CompletionCommand()};
   return commands;
 }
 

@@ -45,6 +45,15 @@ struct Command {
   std::function<std::function<int(Context&)>(CLI::App&)> setup;
 };
 
+// `rex up`'s flags, and the command itself for others that deploy (rex redeploy --image-tag).
+struct UpFlags {
+  bool yes = false;
+  bool wait = false;
+  bool allow_data_loss = false;
+  bool skip_bootstrap = false;
+};
+int RunUp(Context& ctx, const UpFlags& flags);
+
 // Maps a Status to the exit code: kInvalidArgument, kNotFound, kAlreadyExists → 2; else 1.
 int ExitCodeFor(const base::Status& status);
 
@@ -66,6 +75,10 @@ Command DestroyCommand();
 Command HistoryCommand();
 Command RollbackCommand();
 Command BootstrapCommand();
+Command MigrateCommand();
+Command DbCommand();
+Command LogsCommand();
+Command RedeployCommand();
 Command StatusCommand();
 Command ImagesCommand();
 
