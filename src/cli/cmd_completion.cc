@@ -18,6 +18,14 @@ std::string FlagsOf(const Command& command) {
     for (const std::string& name : opt->get_lnames()) flags.push_back("--" + name);
     for (const std::string& name : opt->get_snames()) flags.push_back("-" + name);
   }
+  // Sub-verbs (rex images push, rex db bootstrap) and their flags.
+  for (const CLI::App* sub : scratch.get_subcommands({})) {
+    flags.push_back(sub->get_name());
+    for (const CLI::Option* opt : sub->get_options()) {
+      for (const std::string& name : opt->get_lnames()) flags.push_back("--" + name);
+      for (const std::string& name : opt->get_snames()) flags.push_back("-" + name);
+    }
+  }
   return base::Join(flags, " ");
 }
 

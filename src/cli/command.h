@@ -79,5 +79,7 @@ Command MigrateCommand();
 Command DbCommand();
 Command LogsCommand();
 Command RedeployCommand();
+Command StatusCommand();
+Command ImagesCommand();
 
 }  // namespace rex::cli

@@ -13,7 +13,6 @@
 #include "aws/xml.h"
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
-#include "cfn/registry.gen.h"
 
 namespace rex::testing {
 
@@ -445,6 +444,11 @@ void FakeAws::AddService(const std::string& service, FakeService* handler) {
   services_[service] = handler;
 }
 
+void FakeAws::SetOutputOverride(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  output_overrides_[key] = value;
+}
+
 // ---------------------------------------------------------------- STS
 
 FakeAnswer FakeAws::Sts(const std::map<std::string, std::string>& p) {
@@ -689,6 +693,7 @@ std::map<std::string, std::string> FakeAws::ComputeOutputs(const Stack& stack) c
   for (const auto& [key, output] : Section(stack.tmpl, "Outputs").items()) {
     if (!output.is_object() || !output.contains("Value")) continue;
     out[key] = ResolveValue(stack, output["Value"]);
+    if (auto o = output_overrides_.find(key); o != output_overrides_.end()) out[key] = o->second;
   }
   return out;
 }

@@ -148,6 +148,9 @@ class FakeAws {
   // set creates or modifies (not deletions).
   void FailResource(const std::string& logical_id, const std::string& reason);
   void ClearFailures();
+  // From now on every stack's output `key` has `value` (whatever its template says): e.g.
+  // apiUrl pointed at a local test server, since the fake's ALB DNS name resolves nowhere.
+  void SetOutputOverride(const std::string& key, const std::string& value);
   // Makes DescribeStacks report `status` for `stack` during the next `ticks` calls (and
   // CreateChangeSet refuse it as busy meanwhile).
   void SetBusy(const std::string& stack, const std::string& status, int ticks);
@@ -326,6 +329,7 @@ class FakeAws {
   std::vector<std::string> requests_;
   std::vector<std::string> auth_failures_;
   std::map<std::string, FakeService*> services_;
+  std::map<std::string, std::string> output_overrides_;
   std::vector<StackListener> stack_listeners_;
   uint64_t counter_ = 0;
 };

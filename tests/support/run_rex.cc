@@ -21,14 +21,19 @@ RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   REX_CHECK(::pipe(in_pipe) == 0 && ::pipe(out_pipe) == 0 && ::pipe(err_pipe) == 0);
   std::string binary = RexBinary();
-  std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin",
-                                          "HOME=" + options.cwd, "NO_COLOR=1"};
+  // options.env may replace PATH (tests that control which programs rex finds).
+  auto path = options.env.find("PATH");
+  std::vector<std::string> env_strings = {
+      "PATH=" + (path != options.env.end() ? path->second : "/usr/local/bin:/usr/bin:/bin"),
+      "HOME=" + options.cwd, "NO_COLOR=1"};
   // Sanitizer settings reach the child too (the sanitizer build runs these tests).
   for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
     if (const char* value = std::getenv(name))
       env_strings.push_back(std::string(name) + "=" + value);
   }
-  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : options.env) {
+    if (k != "PATH") env_strings.push_back(k + "=" + v);
+  }
   pid_t pid = ::fork();
   REX_CHECK(pid >= 0);
   if (pid == 0) {

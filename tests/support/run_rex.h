@@ -18,7 +18,8 @@ struct RexRun {
 
 struct RexOptions {
   std::string cwd = ".";
-  // Environment of the child: PATH, HOME (= cwd) and NO_COLOR=1 plus these.
+  // Environment of the child: PATH (/usr/local/bin:/usr/bin:/bin unless given here), HOME
+  // (= cwd) and NO_COLOR=1 plus these.
   std::map<std::string, std::string> env = {};
   std::string stdin_text = {};
 };

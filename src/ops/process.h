@@ -1,0 +1,44 @@
+#pragma once
+
+// The one seam between day-2 operations and other programs (docker): run a program with
+// arguments and bytes on its standard input, and collect what it prints. Tests substitute a
+// recording double; NewSystemProcessRunner runs real processes.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace rex::ops {
+
+struct ProcessResult {
+  int exit_code = -1;       // 128 + signal number when a signal ended it
+  std::string output = {};  // stdout and stderr, interleaved as they came
+};
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+
+  // The path `program` resolves to (an absolute or relative path as is when executable, else
+  // the first executable PATH entry), or "" when there is none.
+  virtual std::string Find(const std::string& program) = 0;
+
+  // Runs argv (argv[0] resolved as Find does) with `stdin_data` written to its standard input
+  // (then closed), never on its command line, so secrets passed this way stay out of `ps`.
+  // `on_output`, when set, receives output chunks as they arrive. kNotFound when argv[0]
+  // cannot be found, kInternal when it cannot be started; the exit code otherwise, whatever
+  // it is. Error messages never contain `stdin_data`.
+  virtual base::Result<ProcessResult> Run(
+      const std::vector<std::string>& argv, const std::string& stdin_data,
+      const std::function<void(std::string_view)>& on_output = {}) = 0;
+};
+
+// Real processes (fork/exec with pipes). `path` is the PATH to search (e.g. the environment's
+// PATH); empty: "/usr/local/bin:/usr/bin:/bin".
+std::unique_ptr<ProcessRunner> NewSystemProcessRunner(std::string path);
+
+}  // namespace rex::ops

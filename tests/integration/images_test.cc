@@ -1,0 +1,165 @@
+// `rex images push SERVICE TAG` through the real binary against the fake AWS endpoint, with
+// the dev stack deployed by `rex up --yes`: without Docker on PATH the exact commands are
+// printed (the login through `aws ecr get-login-password | docker login --password-stdin`);
+// with a fake `docker` script on PATH that records each invocation's argv and stdin, rex
+// runs login/tag/push and the record proves the ECR password went through stdin only. The
+// password never appears in rex's output. Replaces the original README's
+// `aws ecr get-login-password | docker login ...`, `docker tag`, `docker push`.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/fake_aws_server.h"
+#include "support/fake_ecr.h"
+#include "support/run_rex.h"
+
+namespace rex::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kStackName = "rex-backend-dev";
+
+// A stand-in for docker: appends "ARGV: <args>" and "STDIN: <input>" for every call to
+// $DOCKER_LOG; `info` and `image inspect` succeed; `push` fails when $DOCKER_FAIL_PUSH is set.
+constexpr const char* kFakeDocker = R"(#!/bin/sh
+echo "ARGV: $*" >> "$DOCKER_LOG"
+case "$1" in
+  login) input=$(cat); echo "STDIN: $input" >> "$DOCKER_LOG"; echo "Login Succeeded";;
+  push) if [ -n "$DOCKER_FAIL_PUSH" ]; then echo "denied: not authorized" >&2; exit 1; fi
+        echo "v1.2.0: digest: sha256:0123 size: 1570";;
+  info) echo "24.0.7";;
+esac
+exit 0
+)";
+
+class ImagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.aws().AddService("ecr", &ecr_);
+    server_.aws().SetOutputOverride("apiRepositoryUrl", Remote("api"));
+    server_.aws().SetOutputOverride("workerRepositoryUrl", Remote("worker"));
+    ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+    RexRun up = Rex({"up", "--yes"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    bin_.Write("docker", kFakeDocker);
+    ::chmod((bin_.path() + "/docker").c_str(), 0755);
+  }
+
+  std::string Remote(const std::string& service) {
+    return ecr_.Registry() + "/" + kStackName + "-" + service;
+  }
+
+  RexRun Rex(std::vector<std::string> args, std::map<std::string, std::string> extra_env = {}) {
+    args.insert(args.begin(), {"--endpoint-url", server_.url()});
+    std::map<std::string, std::string> env = {
+        {"AWS_ACCESS_KEY_ID", server_.aws().options().access_key_id},
+        {"AWS_SECRET_ACCESS_KEY", server_.aws().options().secret_access_key},
+        {"AWS_REGION", "us-east-1"},
+        {"AWS_EC2_METADATA_DISABLED", "true"},
+        {"REX_CONFIG_PASSPHRASE", "images passphrase"},
+        {"REX_POLL_INTERVAL_MS", "20"},
+        {"REX_HTTP_TIMEOUT", "5"}};
+    for (auto& [k, v] : extra_env) env[k] = v;
+    RexRun run = RunRex(args, {.cwd = dir_.path(), .env = env});
+    transcript_ += run.out + run.err;
+    return run;
+  }
+
+  std::map<std::string, std::string> WithFakeDocker() {
+    return {{"PATH", bin_.path() + ":/usr/bin:/bin"}, {"DOCKER_LOG", log_.path() + "/log"}};
+  }
+
+  void TearDown() override {
+    EXPECT_THAT(transcript_, Not(HasSubstr(FakeEcr::kPassword)));
+    EXPECT_THAT(transcript_, Not(HasSubstr(server_.aws().options().secret_access_key)));
+  }
+
+  TempDir dir_;
+  TempDir bin_;
+  TempDir empty_bin_;
+  TempDir log_;
+  FakeAwsServer server_;
+  FakeEcr ecr_;
+  std::string transcript_;
+};
+
+TEST_F(ImagesTest, WithoutDockerPrintsTheExactCommands) {
+  RexRun run = Rex({"images", "push", "api", "v1.2.0"}, {{"PATH", empty_bin_.path()}});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string registry = ecr_.Registry();
+  EXPECT_EQ(run.out,
+            "aws ecr get-login-password --region us-east-1 | docker login --username AWS "
+            "--password-stdin " +
+                registry +
+                "\n"
+                "docker tag rex-backend-api:v1.2.0 " +
+                Remote("api") +
+                ":v1.2.0\n"
+                "docker push " +
+                Remote("api") + ":v1.2.0\n");
+  EXPECT_THAT(run.err, HasSubstr("docker is not on PATH"));
+  EXPECT_EQ(ecr_.TokensIssued(), 0);
+}
+
+TEST_F(ImagesTest, DryRunPrintsTheCommandsAndCallsNothing) {
+  RexRun run =
+      Rex({"images", "push", "worker", "latest", "--local-image", "my-worker:dev", "--dry-run"},
+          WithFakeDocker());
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("docker tag my-worker:dev " + Remote("worker") + ":latest\n"));
+  EXPECT_EQ(log_.Read("log"), "");
+  EXPECT_EQ(ecr_.TokensIssued(), 0);
+}
+
+TEST_F(ImagesTest, WithDockerLogsInTagsPushesAndVerifiesWithThePasswordOnStdinOnly) {
+  ecr_.AddImage("rex-backend-dev-api", "v1.2.0");
+  RexRun run = Rex({"images", "push", "api", "v1.2.0"}, WithFakeDocker());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const std::string remote = Remote("api") + ":v1.2.0";
+  EXPECT_THAT(run.out, HasSubstr("pushed " + remote + " (sha256:"));
+  EXPECT_EQ(log_.Read("log"),
+            "ARGV: info --format {{.ServerVersion}}\n"
+            "ARGV: image inspect --format {{.Id}} rex-backend-api:v1.2.0\n"
+            "ARGV: login --username AWS --password-stdin " +
+                ecr_.Registry() +
+                "\n"
+                "STDIN: " +
+                std::string(FakeEcr::kPassword) +
+                "\n"
+                "ARGV: tag rex-backend-api:v1.2.0 " +
+                remote +
+                "\n"
+                "ARGV: push " +
+                remote + "\n");
+  EXPECT_EQ(ecr_.TokensIssued(), 1);
+  EXPECT_THAT(run.err, HasSubstr("Login Succeeded"));
+}
+
+TEST_F(ImagesTest, TagMissingFromEcrAfterThePushFails) {
+  RexRun run = Rex({"images", "push", "api", "v2"}, WithFakeDocker());
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("the push ended but ECR does not show rex-backend-dev-api:v2"));
+}
+
+TEST_F(ImagesTest, FailedPushExitsOne) {
+  std::map<std::string, std::string> env = WithFakeDocker();
+  env["DOCKER_FAIL_PUSH"] = "1";
+  RexRun run = Rex({"images", "push", "api", "v3"}, env);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_THAT(run.err, HasSubstr("docker exited with 1: denied: not authorized"));
+}
+
+TEST_F(ImagesTest, UnknownServiceIsExitTwoWithTheAllowedOnes) {
+  RexRun run = Rex({"images", "push", "web", "v1"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("unknown service \"web\"; images exist for: api, worker"));
+}
+
+}  // namespace
+}  // namespace rex::testing
