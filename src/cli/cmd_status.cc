@@ -17,6 +17,7 @@
 #include "aws/endpoints.h"
 #include "aws/env.h"
 #include "aws/retry.h"
+#include "aws/transport.h"
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
@@ -236,13 +237,16 @@ int RunStatus(Context& ctx) {
   auto extra = OpenExtraClients(ctx, s);
   if (!extra.ok()) return fail(extra.error());
 
+  // The health endpoints get a transport of their own: the session's applies REX_HTTP_TIMEOUT
+  // to every request, and these have their own, shorter limit.
+  std::unique_ptr<aws::HttpTransport> probe = aws::NewCurlTransport();
   ops::StatusClients clients{.cfn = s.cfn.get(),
                              .ecs = (*ops)->ecs.get(),
                              .elbv2 = extra->elbv2.get(),
                              .rds = extra->rds.get(),
                              .elasticache = extra->elasticache.get(),
                              .amplify = extra->amplify.get(),
-                             .http = s.transport.get(),
+                             .http = probe.get(),
                              .clock = s.clock};
   const std::string stack_name = stack::StackName(selected->config);
   ops::StatusOptions options{.region = s.region};

@@ -1,5 +1,5 @@
 // `rex images push SERVICE TAG` through the real binary against the fake AWS endpoint, with
-// the dev stack deployed by `rex up --yes`: without Docker on PATH the exact commands are
+// the prod stack deployed by `rex up --yes`: without Docker on PATH the exact commands are
 // printed (the login through `aws ecr get-login-password | docker login --password-stdin`);
 // with a fake `docker` script on PATH that records each invocation's argv and stdin, rex
 // runs login/tag/push and the record proves the ECR password went through stdin only. The
@@ -23,7 +23,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kStackName = "rex-backend-dev";
+// The prod preset: its template (over 51,200 bytes compact) goes through the bootstrap bucket.
+// The dev template would go inline, and the fake endpoint's HTTP server (cpp-httplib 0.11)
+// refuses form bodies over 8 KiB with HTTP 413.
+constexpr const char* kStackName = "rex-backend-prod";
 
 // A stand-in for docker: appends "ARGV: <args>" and "STDIN: <input>" for every call to
 // $DOCKER_LOG; `info` and `image inspect` succeed; `push` fails when $DOCKER_FAIL_PUSH is set.
@@ -44,7 +47,8 @@ class ImagesTest : public ::testing::Test {
     server_.aws().AddService("ecr", &ecr_);
     server_.aws().SetOutputOverride("apiRepositoryUrl", Remote("api"));
     server_.aws().SetOutputOverride("workerRepositoryUrl", Remote("worker"));
-    ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+    ASSERT_EQ(Rex({"init", "prod"}).exit_code, 0);
+    ASSERT_EQ(Rex({"bootstrap"}).exit_code, 0);
     RexRun up = Rex({"up", "--yes"});
     ASSERT_EQ(up.exit_code, 0) << up.err;
     bin_.Write("docker", kFakeDocker);
@@ -64,7 +68,8 @@ class ImagesTest : public ::testing::Test {
         {"AWS_EC2_METADATA_DISABLED", "true"},
         {"REX_CONFIG_PASSPHRASE", "images passphrase"},
         {"REX_POLL_INTERVAL_MS", "20"},
-        {"REX_HTTP_TIMEOUT", "5"}};
+        {"REX_HTTP_TIMEOUT", "5"},
+        {"REX_STACK", "prod"}};
     for (auto& [k, v] : extra_env) env[k] = v;
     RexRun run = RunRex(args, {.cwd = dir_.path(), .env = env});
     transcript_ += run.out + run.err;
@@ -118,7 +123,7 @@ TEST_F(ImagesTest, DryRunPrintsTheCommandsAndCallsNothing) {
 }
 
 TEST_F(ImagesTest, WithDockerLogsInTagsPushesAndVerifiesWithThePasswordOnStdinOnly) {
-  ecr_.AddImage("rex-backend-dev-api", "v1.2.0");
+  ecr_.AddImage(std::string(kStackName) + "-api", "v1.2.0");
   RexRun run = Rex({"images", "push", "api", "v1.2.0"}, WithFakeDocker());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   const std::string remote = Remote("api") + ":v1.2.0";
@@ -144,7 +149,8 @@ TEST_F(ImagesTest, WithDockerLogsInTagsPushesAndVerifiesWithThePasswordOnStdinOn
 TEST_F(ImagesTest, TagMissingFromEcrAfterThePushFails) {
   RexRun run = Rex({"images", "push", "api", "v2"}, WithFakeDocker());
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_THAT(run.err, HasSubstr("the push ended but ECR does not show rex-backend-dev-api:v2"));
+  EXPECT_THAT(run.err, HasSubstr("the push ended but ECR does not show " + std::string(kStackName) +
+                                 "-api:v2"));
 }
 
 TEST_F(ImagesTest, FailedPushExitsOne) {

@@ -1,4 +1,4 @@
-// `rex status` through the real binary against the fake AWS endpoint (tests/support/): the dev
+// `rex status` through the real binary against the fake AWS endpoint (tests/support/): the prod
 // stack deployed with `rex up --yes`, ECS, ELBv2, RDS, ElastiCache and Amplify taught to the
 // fake, and the stack's apiUrl pointed at a local health server (FakeHealthServer) since the
 // fake ALB's DNS name resolves nowhere. Replaces the original README's
@@ -27,7 +27,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kStackName = "rex-backend-dev";
+// The prod preset: its template (over 51,200 bytes compact) goes through the bootstrap bucket.
+// The dev template would go inline, and the fake endpoint's HTTP server (cpp-httplib 0.11)
+// refuses form bodies over 8 KiB with HTTP 413.
+constexpr const char* kStackName = "rex-backend-prod";
 
 class StatusTest : public ::testing::Test {
  protected:
@@ -39,7 +42,8 @@ class StatusTest : public ::testing::Test {
     server_.aws().AddService("amplify", &amplify_);
     server_.aws().SetOutputOverride("apiUrl", health_.url());
     ecs_.Follow(server_.aws(), kStackName);
-    ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+    ASSERT_EQ(Rex({"init", "prod"}).exit_code, 0);
+    ASSERT_EQ(Rex({"bootstrap"}).exit_code, 0);
     ASSERT_EQ(Rex({"config", "set", "githubRepo", "https://github.com/rex/frontend"}).exit_code, 0);
     RexRun up = Rex({"up", "--yes"});
     ASSERT_EQ(up.exit_code, 0) << up.err;
@@ -54,7 +58,8 @@ class StatusTest : public ::testing::Test {
         {"AWS_EC2_METADATA_DISABLED", "true"},
         {"REX_CONFIG_PASSPHRASE", "status passphrase"},
         {"REX_POLL_INTERVAL_MS", "20"},
-        {"REX_HTTP_TIMEOUT", "5"}};
+        {"REX_HTTP_TIMEOUT", "5"},
+        {"REX_STACK", "prod"}};
     for (auto& [k, v] : extra_env) env[k] = v;
     RexRun run = RunRex(args, {.cwd = dir_.path(), .env = env});
     transcript_ += run.out + run.err;
@@ -91,7 +96,7 @@ class StatusTest : public ::testing::Test {
 TEST_F(StatusTest, EverythingHealthyExitsZero) {
   RexRun run = Rex({"status"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_THAT(run.out, HasSubstr("rex-backend-dev (us-east-1)  CREATE_COMPLETE"));
+  EXPECT_THAT(run.out, HasSubstr(std::string(kStackName) + " (us-east-1)  CREATE_COMPLETE"));
   EXPECT_THAT(run.out, HasSubstr("GET /api/health"));
   EXPECT_THAT(run.out, HasSubstr("GET /auth/hello"));
   EXPECT_THAT(run.out, HasSubstr(health_.url() + "/api/health"));
