@@ -118,7 +118,7 @@ base::Result<TemplateStats> ComputeStats(std::string_view text, std::string_view
         graph.nodes.begin(), graph.nodes.end(), id,
         [](const engine::GraphNode& n, const std::string& key) { return n.logical_id < key; });
     stats.chain_types.push_back(node != graph.nodes.end() && node->logical_id == id ? node->type
-                                                                                   : "");
+                                                                                    : "");
   }
   return stats;
 }

@@ -27,11 +27,11 @@ namespace rex::bench {
 base::Result<std::vector<std::string>> LongestChain(const engine::ResourceGraph& graph);
 
 struct TemplateStats {
-  size_t bytes = 0;      // size of the template text as given
-  size_t resources = 0;  // entries of "Resources"
-  size_t edges = 0;      // resource pairs (a needs b), each counted once
-  std::vector<std::string> chain;          // LongestChain, in creation order
-  std::vector<std::string> chain_types;    // the CloudFormation type of each chain entry
+  size_t bytes = 0;                      // size of the template text as given
+  size_t resources = 0;                  // entries of "Resources"
+  size_t edges = 0;                      // resource pairs (a needs b), each counted once
+  std::vector<std::string> chain;        // LongestChain, in creation order
+  std::vector<std::string> chain_types;  // the CloudFormation type of each chain entry
 };
 
 // The statistics of a template's JSON text; an error if it is not JSON, not an object, or

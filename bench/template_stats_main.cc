@@ -64,12 +64,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (tsv) {
-      std::cout << file << '\t' << stats->bytes << '\t' << stats->resources << '\t'
-                << stats->edges << '\t' << stats->chain.size() << '\t' << ChainText(*stats, " > ")
-                << '\n';
+      std::cout << file << '\t' << stats->bytes << '\t' << stats->resources << '\t' << stats->edges
+                << '\t' << stats->chain.size() << '\t' << ChainText(*stats, " > ") << '\n';
     } else {
-      std::cout << file << ": " << stats->bytes << " bytes, " << stats->resources
-                << " resources, " << stats->edges << " dependency edges\n"
+      std::cout << file << ": " << stats->bytes << " bytes, " << stats->resources << " resources, "
+                << stats->edges << " dependency edges\n"
                 << "longest dependency chain: " << stats->chain.size()
                 << " resources, in creation order:\n  " << ChainText(*stats, "\n  ") << "\n";
     }

@@ -60,11 +60,11 @@
 #include <string>
 #include <vector>
 
+#include "aws/credentials.h"
 #include "base/files.h"
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
-#include "aws/credentials.h"
 #include "cli/plan_render.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"

@@ -1612,12 +1612,12 @@ int FakeAws::faults_served() const {
 
 FakeAwsServer::FakeAwsServer(FakeAwsOptions options)
     : aws_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+  auto serve = [this](const httplib::Request& req, httplib::Response& res, std::string body) {
     aws::HttpRequest request;
     request.method = req.method;
     request.url = url() + req.target;
     for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
-    request.body = req.body;
+    request.body = std::move(body);
     FakeAnswer answer = aws_.Serve(request);
     if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
     res.status = answer.response.status;
@@ -1634,8 +1634,23 @@ FakeAwsServer::FakeAwsServer(FakeAwsOptions options)
     }
     res.set_content(answer.response.body, type);
   };
+  auto handler = [serve](const httplib::Request& req, httplib::Response& res) {
+    serve(req, res, req.body);
+  };
+  // POST bodies are read through a content reader: httplib refuses a form-encoded body over
+  // 8 KiB (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH, fixed in Debian's compiled library)
+  // with 413, and CloudFormation takes a TemplateBody of up to 51,200 bytes that way.
+  auto post = [serve](const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader& reader) {
+    std::string body;
+    reader([&body](const char* data, size_t length) {
+      body.append(data, length);
+      return true;
+    });
+    serve(req, res, std::move(body));
+  };
   server_->Get(".*", handler);
-  server_->Post(".*", handler);
+  server_->Post(".*", post);
   server_->Put(".*", handler);
   server_->Delete(".*", handler);
   port_ = server_->bind_to_any_port("127.0.0.1");
