@@ -39,11 +39,14 @@ class PrintingSink : public ops::LogSink {
   explicit PrintingSink(Context& ctx) : ctx_(ctx) {}
   void OnEvent(const aws::LogEvent& e) override {
     if (ctx_.global.json) {
-      ctx_.io.out << base::DumpJson(base::Json{{"time", e.timestamp_ms},
-                                               {"task", ops::ShortTaskId(e.log_stream_name)},
-                                               {"stream", e.log_stream_name},
-                                               {"message", e.message},
-                                               {"eventId", e.event_id}});
+      // One compact object per line (JSON Lines), so `rex logs -f --json` can be piped.
+      ctx_.io.out << base::Json{{"time", e.timestamp_ms},
+                                {"task", ops::ShortTaskId(e.log_stream_name)},
+                                {"stream", e.log_stream_name},
+                                {"message", e.message},
+                                {"eventId", e.event_id}}
+                         .dump(-1, ' ', false, base::Json::error_handler_t::replace)
+                  << "\n";
     } else {
       std::string message = e.message;
       while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
