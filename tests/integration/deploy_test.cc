@@ -37,15 +37,7 @@ class DeployTest : public ::testing::Test {
     bucket_ = bootstrap.out.substr(8, bootstrap.out.find('\n') - 8);
   }
 
-  std::map<std::string, std::string> Env() {
-    return {{"AWS_ACCESS_KEY_ID", server_.aws().options().access_key_id},
-            {"AWS_SECRET_ACCESS_KEY", server_.aws().options().secret_access_key},
-            {"AWS_REGION", "us-east-1"},
-            {"AWS_EC2_METADATA_DISABLED", "true"},
-            {"REX_CONFIG_PASSPHRASE", kPassphrase},
-            {"REX_POLL_INTERVAL_MS", "20"},
-            {"REX_HTTP_TIMEOUT", "5"}};
-  }
+  std::map<std::string, std::string> Env() { return server_.RexEnv(kPassphrase); }
 
   // Runs rex against the fake endpoint; every output is kept for the secret check.
   RexRun Rex(std::vector<std::string> args, std::map<std::string, std::string> extra_env = {},

@@ -61,15 +61,8 @@ class ImagesTest : public ::testing::Test {
 
   RexRun Rex(std::vector<std::string> args, std::map<std::string, std::string> extra_env = {}) {
     args.insert(args.begin(), {"--endpoint-url", server_.url()});
-    std::map<std::string, std::string> env = {
-        {"AWS_ACCESS_KEY_ID", server_.aws().options().access_key_id},
-        {"AWS_SECRET_ACCESS_KEY", server_.aws().options().secret_access_key},
-        {"AWS_REGION", "us-east-1"},
-        {"AWS_EC2_METADATA_DISABLED", "true"},
-        {"REX_CONFIG_PASSPHRASE", "images passphrase"},
-        {"REX_POLL_INTERVAL_MS", "20"},
-        {"REX_HTTP_TIMEOUT", "5"},
-        {"REX_STACK", "prod"}};
+    std::map<std::string, std::string> env = server_.RexEnv("images passphrase");
+    env["REX_STACK"] = "prod";
     for (auto& [k, v] : extra_env) env[k] = v;
     RexRun run = RunRex(args, {.cwd = dir_.path(), .env = env});
     transcript_ += run.out + run.err;

@@ -48,15 +48,7 @@ class OpsTest : public ::testing::Test {
     ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
   }
 
-  std::map<std::string, std::string> Env() {
-    return {{"AWS_ACCESS_KEY_ID", server_.aws().options().access_key_id},
-            {"AWS_SECRET_ACCESS_KEY", server_.aws().options().secret_access_key},
-            {"AWS_REGION", "us-east-1"},
-            {"AWS_EC2_METADATA_DISABLED", "true"},
-            {"REX_CONFIG_PASSPHRASE", kPassphrase},
-            {"REX_POLL_INTERVAL_MS", "20"},
-            {"REX_HTTP_TIMEOUT", "5"}};
-  }
+  std::map<std::string, std::string> Env() { return server_.RexEnv(kPassphrase); }
 
   RexOptions Options(std::string stdin_text = "") {
     return {.cwd = dir_.path(), .env = Env(), .stdin_text = std::move(stdin_text)};

@@ -1663,6 +1663,16 @@ FakeAwsServer::~FakeAwsServer() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::map<std::string, std::string> FakeAwsServer::RexEnv(const std::string& passphrase) const {
+  return {{"AWS_ACCESS_KEY_ID", aws_.options().access_key_id},
+          {"AWS_SECRET_ACCESS_KEY", aws_.options().secret_access_key},
+          {"AWS_REGION", aws_.options().region},
+          {"AWS_EC2_METADATA_DISABLED", "true"},
+          {"REX_CONFIG_PASSPHRASE", passphrase},
+          {"REX_POLL_INTERVAL_MS", "20"},
+          {"REX_HTTP_TIMEOUT", "5"}};
+}
+
 std::string FakeAwsServer::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 }  // namespace rex::testing

@@ -347,6 +347,9 @@ class FakeAwsServer {
   std::string url() const;
   int port() const { return port_; }
   FakeAws& aws() { return aws_; }
+  // The environment a rex child process needs to talk to this fake: its credentials and
+  // region, IMDS off, `passphrase` for encrypted config, fast polls and a 5 s HTTP timeout.
+  std::map<std::string, std::string> RexEnv(const std::string& passphrase) const;
 
  private:
   FakeAws aws_;
