@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <utility>
 
 #include "base/check.h"
 
@@ -15,15 +16,7 @@ namespace rex::testing {
 RexProcess::RexProcess(const std::vector<std::string>& args, const RexOptions& options) {
   int out_pipe[2], err_pipe[2];
   REX_CHECK(::pipe(out_pipe) == 0 && ::pipe(err_pipe) == 0);
-  std::string binary = RexBinary();
-  std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin",
-                                          "HOME=" + options.cwd, "NO_COLOR=1"};
-  for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
-    if (const char* value = std::getenv(name)) {
-      env_strings.push_back(std::string(name) + "=" + value);
-    }
-  }
-  for (const auto& [k, v] : options.env) env_strings.push_back(k + "=" + v);
+  std::vector<std::string> env_strings = RexChildEnvironment(options);
   pid_t pid = ::fork();
   REX_CHECK(pid >= 0);
   if (pid == 0) {
@@ -32,17 +25,7 @@ RexProcess::RexProcess(const std::vector<std::string>& args, const RexOptions& o
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
     for (int fd : {devnull, out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
-    if (::chdir(options.cwd.c_str()) != 0) ::_exit(126);
-    std::vector<char*> argv;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    ::execve(binary.c_str(), argv.data(), envp.data());
-    ::_exit(127);
+    ExecRex(args, options, std::move(env_strings));
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);

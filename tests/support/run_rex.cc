@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "base/check.h"
 
@@ -17,23 +18,41 @@ namespace rex::testing {
 
 std::string RexBinary() { return std::string(REX_BINARY_DIR) + "/src/rex"; }
 
-RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  REX_CHECK(::pipe(in_pipe) == 0 && ::pipe(out_pipe) == 0 && ::pipe(err_pipe) == 0);
-  std::string binary = RexBinary();
+std::vector<std::string> RexChildEnvironment(const RexOptions& options) {
   // options.env may replace PATH (tests that control which programs rex finds).
   auto path = options.env.find("PATH");
-  std::vector<std::string> env_strings = {
+  std::vector<std::string> env = {
       "PATH=" + (path != options.env.end() ? path->second : "/usr/local/bin:/usr/bin:/bin"),
       "HOME=" + options.cwd, "NO_COLOR=1"};
   // Sanitizer settings reach the child too (the sanitizer build runs these tests).
   for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
-    if (const char* value = std::getenv(name))
-      env_strings.push_back(std::string(name) + "=" + value);
+    if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
   }
   for (const auto& [k, v] : options.env) {
-    if (k != "PATH") env_strings.push_back(k + "=" + v);
+    if (k != "PATH") env.push_back(k + "=" + v);
   }
+  return env;
+}
+
+void ExecRex(const std::vector<std::string>& args, const RexOptions& options,
+             std::vector<std::string> env) {
+  if (::chdir(options.cwd.c_str()) != 0) ::_exit(126);
+  std::string binary = RexBinary();
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv = {binary.data()};
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  ::execve(binary.c_str(), argv.data(), envp.data());
+  ::_exit(127);
+}
+
+RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  REX_CHECK(::pipe(in_pipe) == 0 && ::pipe(out_pipe) == 0 && ::pipe(err_pipe) == 0);
+  std::vector<std::string> env_strings = RexChildEnvironment(options);
   pid_t pid = ::fork();
   REX_CHECK(pid >= 0);
   if (pid == 0) {
@@ -43,17 +62,7 @@ RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options) {
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       ::close(fd);
     }
-    if (::chdir(options.cwd.c_str()) != 0) ::_exit(126);
-    std::vector<char*> argv;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    ::execve(binary.c_str(), argv.data(), envp.data());
-    ::_exit(127);
+    ExecRex(args, options, std::move(env_strings));
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);

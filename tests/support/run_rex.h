@@ -27,6 +27,16 @@ struct RexOptions {
 // The path of the rex binary built with the tests.
 std::string RexBinary();
 
+// The environment of a rex child process: a fixed PATH (or options.env's), HOME = options.cwd,
+// NO_COLOR, the sanitizer settings of this process, then options.env; as NAME=VALUE strings.
+std::vector<std::string> RexChildEnvironment(const RexOptions& options);
+
+// In a forked child whose stdio is set up: changes to options.cwd and executes RexBinary()
+// with `args` and `env`. Never returns (exit 126 when the directory is missing, 127 when
+// the binary cannot run).
+[[noreturn]] void ExecRex(const std::vector<std::string>& args, const RexOptions& options,
+                          std::vector<std::string> env);
+
 // Runs `rex args...`; aborts the test binary only if the process cannot be started.
 RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options = {});
 
