@@ -6,6 +6,7 @@
 
 #include "base/strings.h"
 #include "engine/events.h"
+#include "engine/guard.h"
 
 namespace rex::engine {
 
@@ -115,10 +116,11 @@ ChangeSetView MergeChangeSet(const Plan& plan, const std::vector<aws::CfnResourc
       }
     }
     v.agreement = Compare(predicted, v.cloudformation, reported != nullptr);
-    if (v.stateful && !(predicted && predicted->data_loss)) {
-      bool retained = predicted && predicted->removal_policy == "Retain";
-      v.data_loss_added = v.cloudformation == Action::kReplace ||
-                          (v.cloudformation == Action::kDelete && !retained);
+    if (reported != nullptr && !(predicted && predicted->data_loss)) {
+      // The one change-set rule of the data-loss guard (engine/guard.h).
+      v.data_loss_added =
+          ChangeLosesData(*reported, v.stateful, predicted ? predicted->removal_policy : "")
+              .has_value();
     }
 
     ChangeSetViewSummary& s = view.summary;

@@ -14,9 +14,10 @@
 //   - only-cloudformation: CloudFormation reports a change the offline plan did not predict
 //     (e.g. a NoEcho parameter changed: the template text is the same);
 //   - only-offline: the offline plan predicts a change CloudFormation does not report.
-// A stateful resource that CloudFormation replaces (True) or removes while the offline plan
-// did not mark it data loss gets data_loss_added: the preview blocks on it as on offline data
-// loss.
+// A stateful resource that CloudFormation replaces (True or Conditional) or removes (without
+// DeletionPolicy Retain) while the offline plan did not mark it data loss gets data_loss_added
+// (the rule of engine/guard.h, ChangeLosesData): the preview blocks on it as on offline data
+// loss, and engine::Deploy refuses to execute such a change set.
 
 #include <atomic>
 #include <cstddef>

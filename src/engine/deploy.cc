@@ -5,7 +5,9 @@
 #include "aws/hash.h"
 #include "aws/http.h"
 #include "base/strings.h"
+#include "cfn/registry.gen.h"
 #include "engine/nested_upload.h"
+#include "engine/template_reader.h"
 
 namespace rex::engine {
 
@@ -293,6 +295,30 @@ base::Result<FollowResult> FollowStackOperation(DeployClients& clients, const st
 
 namespace {
 
+// Step 5's guard. The deployed template is read (GetTemplate, Original stage) only when the
+// caller did not pass it and the change set removes a stateful resource: its DeletionPolicy
+// decides. A template that cannot be read counts as none (a removal without Retain).
+base::Result<DataLossReport> GuardChanges(DeployClients& clients, const DeployRequest& request,
+                                          bool stack_exists, const aws::ChangeSet& change_set) {
+  SchemaLookup schemas = request.schemas ? request.schemas : SchemaLookup(cfn::FindResourceSchema);
+  DataLossReport loss = GuardChangeSet(change_set.changes, request.deployed_template, nullptr, schemas);
+  if (loss.empty()) return loss;
+  std::optional<base::Json> deployed;
+  const base::Json* before = request.deployed_template;
+  bool removes = std::any_of(loss.findings.begin(), loss.findings.end(),
+                             [](const DataLossFinding& f) { return f.cause == DataLossCause::kDeleted; });
+  if (before == nullptr && stack_exists && removes) {
+    auto got = clients.cfn.GetTemplate(request.stack_name, "", "Original");
+    if (got.ok()) {
+      auto parsed = ReadTemplate(got->template_body, "the template of stack " + request.stack_name);
+      if (parsed.ok()) deployed = std::move(*parsed);
+    }
+    if (deployed) before = &*deployed;
+  }
+  auto after = base::ParseJson(request.template_body, "the template");
+  return GuardChangeSet(change_set.changes, before, after.ok() ? &*after : nullptr, schemas);
+}
+
 base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployRequest& request,
                                        DeployObserver& observer) {
   const std::string& name = request.stack_name;
@@ -362,8 +388,17 @@ base::Result<DeployOutcome> DeployImpl(DeployClients& clients, const DeployReque
   }
   const aws::ChangeSet& change_set = computed.change_set;
 
-  // 5. Show and confirm.
+  // 5. Show, guard and confirm.
   observer.OnPlan(change_set);
+  REX_ASSIGN_OR_RETURN(DataLossReport loss,
+                       GuardChanges(clients, request, stack.has_value(), change_set));
+  if (!loss.empty()) {
+    if (!request.allow_data_loss) {
+      DeleteChangeSetQuietly(clients, id, name, observer);
+      return DeployOutcome(Blocked{change_set_name, std::move(loss)});
+    }
+    observer.OnNote("data loss allowed by --allow-data-loss: " + loss.Names());
+  }
   if (request.confirm && !request.confirm(change_set)) {
     DeleteChangeSetQuietly(clients, id, name, observer);
     return DeployOutcome(Declined{change_set_name});

@@ -23,8 +23,12 @@
 //     "didn't contain changes" / "No updates are to be performed": the empty change set is
 //     deleted and the outcome is NoChanges. Other FAILED: the change set is deleted and the
 //     error is kAborted with CloudFormation's reason.
-//  5. The observer gets the changes (OnPlan); `confirm` decides (false: the change set is
-//     deleted, outcome Declined).
+//  5. The observer gets the changes (OnPlan). The data-loss guard (engine/guard.h,
+//     GuardChangeSet) reads them: a stateful resource replaced (Replacement True or
+//     Conditional) or removed without DeletionPolicy Retain stops the deploy here unless
+//     `allow_data_loss` (the change set is deleted, outcome Blocked; nothing was executed).
+//     Then `confirm` decides (false: the change set is deleted, outcome Declined). The guard
+//     runs before `confirm`, so no answer and no --yes gets past it.
 //  6. ExecuteChangeSet (ClientRequestToken = the change set name), then stack events and the
 //     stack status are followed until the status is terminal, through a rollback to its end.
 //
@@ -47,8 +51,10 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "engine/events.h"
+#include "engine/guard.h"
 #include "engine/observer.h"
 #include "engine/parameters.h"
+#include "engine/plan.h"
 
 namespace rex::engine {
 
@@ -111,6 +117,16 @@ struct DeployRequest {
   std::string change_set_name = {};
   std::string description = {};  // of the change set. Default: none.
   PollOptions poll = {};
+  // Execute a change set that the data-loss guard stops (step 5). Default: false (guarded).
+  bool allow_data_loss = false;
+  // The template CloudFormation holds for the stack, when the caller has read it (e.g. as the
+  // baseline of its plan, engine/baseline.h): the DeletionPolicy of removed resources and the
+  // names of the findings come from it. Default (null): Deploy reads it with GetTemplate, and
+  // only when the change set removes a stateful resource. Must outlive the call.
+  const base::Json* deployed_template = nullptr;
+  // Which resource types are stateful. Default (null): the generated schemas
+  // (cfn::FindResourceSchema).
+  SchemaLookup schemas = {};
 };
 
 struct Deployed {
@@ -146,7 +162,13 @@ struct Declined {
   std::string change_set_name = {};  // deleted
 };
 
-using DeployOutcome = std::variant<Deployed, NoChanges, Failed, Cancelled, Declined>;
+// The data-loss guard stopped the deploy: nothing was executed, the change set was deleted.
+struct Blocked {
+  std::string change_set_name = {};  // deleted
+  DataLossReport report = {};        // never empty
+};
+
+using DeployOutcome = std::variant<Deployed, NoChanges, Failed, Cancelled, Declined, Blocked>;
 
 // The template as CloudFormation gets it: compact JSON (keys sorted, no whitespace). The dev
 // stack's template is 76,591 bytes pretty-printed but 40,989 bytes compact, so it goes inline

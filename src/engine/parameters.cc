@@ -1,6 +1,7 @@
 #include "engine/parameters.h"
 
 #include <optional>
+#include <vector>
 
 namespace rex::engine {
 
@@ -29,6 +30,43 @@ std::optional<std::string> DefaultOf(const base::Json& declaration) {
   return it->dump();
 }
 
+// True when `value` (an output's Value, any depth) references parameter `id`: {"Ref": id} or
+// "${id}" inside a Fn::Sub string. Iterative, so a hostile template cannot exhaust the stack.
+bool References(const base::Json& value, const std::string& id) {
+  std::vector<const base::Json*> pending = {&value};
+  const std::string sub = "${" + id + "}";
+  while (!pending.empty()) {
+    const base::Json* v = pending.back();
+    pending.pop_back();
+    if (v->is_object()) {
+      auto ref = v->find("Ref");
+      if (ref != v->end() && ref->is_string() && ref->get<std::string>() == id) return true;
+      for (const auto& [key, member] : v->items()) {
+        if (key == "Fn::Sub") {
+          const base::Json& text = member.is_array() && !member.empty() ? member[0] : member;
+          if (text.is_string() && text.get<std::string>().find(sub) != std::string::npos) {
+            return true;
+          }
+        }
+        pending.push_back(&member);
+      }
+    } else if (v->is_array()) {
+      for (const base::Json& member : *v) pending.push_back(&member);
+    }
+  }
+  return false;
+}
+
+// The first output whose value references parameter `id`; "" when none does.
+std::string OutputShowing(const base::Json& tmpl, const std::string& id) {
+  auto outputs = tmpl.find("Outputs");
+  if (outputs == tmpl.end() || !outputs->is_object()) return "";
+  for (const auto& [name, output] : outputs->items()) {
+    if (References(output, id)) return name;
+  }
+  return "";
+}
+
 }  // namespace
 
 base::Result<std::vector<DeployParameter>> ParametersForTemplate(
@@ -39,17 +77,15 @@ base::Result<std::vector<DeployParameter>> ParametersForTemplate(
   for (const auto& [id, declaration] : ParametersOf(tmpl).items()) {
     if (!declaration.is_object()) continue;
     if (IsNoEcho(declaration)) {
-      const std::string* match = nullptr;
-      size_t match_length = 0;
-      for (const auto& [name, value] : secrets) {
-        if (name.empty() || id.find(name) == std::string::npos) continue;
-        if (name.size() > match_length) {
-          match = &value;
-          match_length = name.size();
+      auto secret = secrets.find(id);
+      if (secret != secrets.end()) {
+        std::string output = OutputShowing(tmpl, id);
+        if (!output.empty()) {
+          return base::InvalidArgument("template parameter " + id +
+                                       " (NoEcho) is shown by output " + output +
+                                       "; rex does not send a secret that the stack would show");
         }
-      }
-      if (match != nullptr) {
-        out.push_back({id, *match, true});
+        out.push_back({id, secret->second, true});
       } else if (!DefaultOf(declaration)) {
         missing.push_back(id + " (NoEcho)");
       }

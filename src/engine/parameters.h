@@ -27,10 +27,12 @@ struct DeployParameter {
 };
 
 // The parameters to send when deploying `tmpl`:
-// - a NoEcho parameter takes the value of the entry of `secrets` whose name is its logical id,
-//   or else is contained in its logical id (the longest such name wins; e.g. the secret named
-//   "DbMasterPassword" feeds "DbMasterPassword" and "DatabaseDbMasterPassword"); without one,
-//   it falls back to its Default;
+// - a NoEcho parameter takes the value of the entry of `secrets` whose name is exactly its
+//   logical id (so a template from elsewhere, e.g. a history record, cannot draw a secret into
+//   a parameter named like it: "DbMasterPasswordCopy" gets nothing); without one, it falls
+//   back to its Default. A template whose Outputs reference (Ref, or "${Id}" in Fn::Sub) a
+//   NoEcho parameter that would receive a secret is refused (kInvalidArgument): the stack
+//   would show the secret in its outputs;
 // - any other parameter is sent only when `values` has its logical id (else its Default
 //   applies).
 // kInvalidArgument naming the parameter (never a value) when one has neither a value nor a

@@ -152,10 +152,13 @@ const MergeCase kMergeCases[] = {
      .offline = Offline{.action = Action::kReplace, .stateful = true, .data_loss = true},
      .cloudformation = {"Modify", "True"},
      .cfn_action = Action::kReplace},
-    {.name = "StatefulConditionalIsNotDataLoss",
+    // CloudFormation's Conditional is its last word before execution: guarded as data loss
+    // (engine/guard.h).
+    {.name = "StatefulConditionalIsDataLoss",
      .offline = Offline{.action = Action::kMayReplace, .stateful = true},
      .cloudformation = {"Modify", "Conditional"},
-     .cfn_action = Action::kMayReplace},
+     .cfn_action = Action::kMayReplace,
+     .data_loss_added = true},
     {.name = "StatefulRemovedButRetained",
      .offline = Offline{.action = Action::kUpdate, .stateful = true, .removal_policy = "Retain"},
      .cloudformation = {"Remove", ""},

@@ -385,21 +385,113 @@ TEST(BackoffTest, GrowsToTheMaximumAndStopsOnCancel) {
   EXPECT_FALSE(cancellable.Sleep());
 }
 
-TEST(ParametersTest, NoEchoParametersTakeTheMatchingSecret) {
+// A bucket (stateful) whose name change makes CloudFormation replace it.
+base::Json BucketTemplate(const std::string& bucket_name, const std::string& deletion_policy = "") {
+  base::Json t = {{"Resources",
+                   {{"Data", {{"Type", "AWS::S3::Bucket"},
+                              {"Properties", {{"BucketName", bucket_name}}},
+                              {"Metadata", {{"rex:path", "Rex/Storage/Data"}}}}},
+                    {"Topic", {{"Type", "AWS::SNS::Topic"}}}}}};
+  if (!deletion_policy.empty()) t["Resources"]["Data"]["DeletionPolicy"] = deletion_policy;
+  return t;
+}
+
+TEST(DeployGuardTest, AChangeSetThatReplacesAStatefulResourceIsNotExecuted) {
+  Harness h;
+  ASSERT_TRUE(h.Run(Request(BucketTemplate("data-1"))).ok());
+  DeployRequest request = Request(BucketTemplate("data-2"));
+  bool asked = false;
+  request.confirm = [&asked](const aws::ChangeSet&) { return asked = true; };
+  auto outcome = h.Run(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
+  ASSERT_TRUE(std::holds_alternative<Blocked>(*outcome));
+  const Blocked& blocked = std::get<Blocked>(*outcome);
+  ASSERT_EQ(blocked.report.findings.size(), 1u);
+  EXPECT_EQ(blocked.report.findings[0].logical_id, "Data");
+  EXPECT_EQ(blocked.report.findings[0].cause, DataLossCause::kReplaced);
+  EXPECT_TRUE(blocked.report.findings[0].from_change_set);
+  EXPECT_EQ(blocked.report.Lines()[0],
+            "Storage/Data (AWS::S3::Bucket): replaced (CloudFormation: Replacement True)");
+  EXPECT_FALSE(asked);  // the guard comes before the confirmation: no "yes" gets past it
+  EXPECT_TRUE(h.Bodies("ExecuteChangeSet").size() == 1u);  // the first deploy's only
+  EXPECT_EQ(h.Bodies("DeleteChangeSet").size(), 1u);
+  EXPECT_EQ(h.fake.StackStatus(kStack), "CREATE_COMPLETE");
+}
+
+TEST(DeployGuardTest, AllowDataLossExecutesItWithANote) {
+  Harness h;
+  ASSERT_TRUE(h.Run(Request(BucketTemplate("data-1"))).ok());
+  DeployRequest request = Request(BucketTemplate("data-2"));
+  request.allow_data_loss = true;
+  auto outcome = h.Run(request);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
+  EXPECT_TRUE(std::holds_alternative<Deployed>(*outcome));
+  EXPECT_THAT(h.observer.lines(), Contains("note: data loss allowed by --allow-data-loss: Storage/Data"));
+}
+
+TEST(DeployGuardTest, RemovingAStatefulResourceReadsItsDeletionPolicyFromCloudFormation) {
+  base::Json without_bucket = {{"Resources", {{"Topic", {{"Type", "AWS::SNS::Topic"}}}}}};
+  {
+    Harness h;
+    ASSERT_TRUE(h.Run(Request(BucketTemplate("data-1"))).ok());
+    auto outcome = h.Run(Request(without_bucket));
+    ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
+    ASSERT_TRUE(std::holds_alternative<Blocked>(*outcome));
+    EXPECT_EQ(std::get<Blocked>(*outcome).report.Lines()[0],
+              "Storage/Data (AWS::S3::Bucket): deleted (CloudFormation removes it; no "
+              "DeletionPolicy)");
+  }
+  {
+    Harness h;  // Retain in the deployed template: CloudFormation keeps the bucket
+    ASSERT_TRUE(h.Run(Request(BucketTemplate("data-1", "Retain"))).ok());
+    auto outcome = h.Run(Request(without_bucket));
+    ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
+    EXPECT_TRUE(std::holds_alternative<Deployed>(*outcome));
+  }
+}
+
+TEST(ParametersTest, NoEchoParametersTakeTheSecretOfExactlyTheirName) {
   base::Json t = {{"Parameters",
-                   {{"DatabaseDbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}},
+                   {{"DbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}},
+                    {"DbMasterPasswordCopy", {{"Type", "String"}, {"NoEcho", true}, {"Default", "x"}}},
                     {"GithubToken", {{"Type", "String"}, {"NoEcho", "true"}, {"Default", ""}}},
                     {"Size", {{"Type", "Number"}, {"Default", 2}}}}},
                   {"Resources", base::Json::object()}};
   auto params = ParametersForTemplate(t, {{"DbMasterPassword", "pw-1"}, {"Db", "short"}});
   ASSERT_TRUE(params.ok()) << params.error().ToString();
-  ASSERT_EQ(params->size(), 1u);  // GithubToken and Size keep their defaults
-  EXPECT_EQ((*params)[0].key, "DatabaseDbMasterPassword");
-  EXPECT_EQ((*params)[0].value, "pw-1");  // the longest matching name wins
+  // DbMasterPasswordCopy, GithubToken and Size keep their defaults: names are matched exactly.
+  ASSERT_EQ(params->size(), 1u);
+  EXPECT_EQ((*params)[0].key, "DbMasterPassword");
+  EXPECT_EQ((*params)[0].value, "pw-1");
   EXPECT_TRUE((*params)[0].no_echo);
-  EXPECT_EQ(RedactedParameters(*params).at("DatabaseDbMasterPassword"), "****");
-  EXPECT_EQ(NoEchoParameterIds(t),
-            (std::vector<std::string>{"DatabaseDbMasterPassword", "GithubToken"}));
+  EXPECT_EQ(RedactedParameters(*params).at("DbMasterPassword"), "****");
+  EXPECT_EQ(NoEchoParameterIds(t), (std::vector<std::string>{"DbMasterPassword",
+                                                             "DbMasterPasswordCopy", "GithubToken"}));
+}
+
+TEST(ParametersTest, ACraftedParameterNameGetsNoSecret) {
+  // A record from elsewhere declares a NoEcho parameter named like a secret, without a
+  // default: it is reported missing rather than fed the real password.
+  base::Json t = {{"Parameters", {{"XDbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}}}}};
+  auto params = ParametersForTemplate(t, {{"DbMasterPassword", "real-secret-9"}});
+  ASSERT_FALSE(params.ok());
+  EXPECT_EQ(params.error().message(),
+            "template parameters without a value or a default: XDbMasterPassword (NoEcho)");
+}
+
+TEST(ParametersTest, ASecretAnOutputWouldShowIsNotSent) {
+  for (const base::Json& value :
+       {base::Json{{"Ref", "DbMasterPassword"}},
+        base::Json{{"Fn::Sub", "pw=${DbMasterPassword}"}},
+        base::Json{{"Fn::Join", {"", {"a", {{"Fn::Sub", {"${DbMasterPassword}", {}}}}}}}}}) {
+    base::Json t = {{"Parameters", {{"DbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}}}},
+                    {"Outputs", {{"Leak", {{"Value", value}}}}}};
+    auto params = ParametersForTemplate(t, {{"DbMasterPassword", "real-secret-9"}});
+    ASSERT_FALSE(params.ok()) << value.dump();
+    EXPECT_EQ(params.error().message(),
+              "template parameter DbMasterPassword (NoEcho) is shown by output Leak; rex does not "
+              "send a secret that the stack would show");
+  }
 }
 
 TEST(ParametersTest, AMissingValueNamesTheParameterNotAValue) {
