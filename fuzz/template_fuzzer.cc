@@ -1,5 +1,6 @@
-// libFuzzer target: the template reader `rex preview` uses on .rex/<stack>/deployed.template.json
-// and --template files. Any input must give a template or an error Status.
+// libFuzzer target: the template reader `rex preview` uses on .rex/<stack>/deployed.template.json,
+// the template CloudFormation holds and --template files, JSON or YAML (the seeds in
+// fuzz/corpus/template/ hold both). Any input must give a template or an error Status.
 
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto tmpl = rex::engine::ReadTemplate(text, "fuzz.json");
+  auto tmpl = rex::engine::ReadTemplate(text, "fuzz.template");
   (void)tmpl;
   return 0;
 }

@@ -1,8 +1,11 @@
 #include "engine/template_reader.h"
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "engine/template_yaml.h"
 
 namespace rex::engine {
 namespace {
@@ -149,6 +152,23 @@ class Checker {
   std::string_view what_;
 };
 
+// Where the first character that is neither white space nor part of a '#' comment line is:
+// '{' there means JSON, anything else YAML. npos for blank text.
+size_t FirstSignificant(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++pos;
+    } else if (c == '#') {
+      pos = text.find('\n', pos);
+    } else {
+      return pos;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 base::Status ValidateTemplate(const base::Json& tmpl, std::string_view what) {
@@ -156,21 +176,33 @@ base::Status ValidateTemplate(const base::Json& tmpl, std::string_view what) {
 }
 
 base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view what) {
-  size_t first = text.find_first_not_of(" \t\r\n");
+  if (text.size() > kMaxTemplateBytes) {
+    return base::InvalidArgument(std::string(what) + ": is " + std::to_string(text.size()) +
+                                 " bytes; a template may have at most " +
+                                 std::to_string(kMaxTemplateBytes) + " bytes");
+  }
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+  size_t first = FirstSignificant(text);
   if (first == std::string_view::npos) {
-    return base::InvalidArgument(std::string(what) + ": is empty; expected a JSON template");
+    return base::InvalidArgument(std::string(what) +
+                                 ": is empty; expected a JSON or YAML template");
   }
   base::Json tmpl;
-  // base::ParseJson catches parse errors only; a number out of range throws out_of_range, so
-  // this adapter parses itself and catches every nlohmann exception.
-  try {
-    tmpl = base::Json::parse(text.begin(), text.end());
-  } catch (const base::Json::parse_error& e) {
-    return base::InvalidArgument(std::string(what) + " is not valid JSON (at byte " +
-                                 std::to_string(e.byte) + ")");
-  } catch (const base::Json::exception& e) {
-    return base::InvalidArgument(std::string(what) + " is not a usable JSON template (" + e.what() +
-                                 ")");
+  if (text[first] != '{') {
+    REX_ASSIGN_OR_RETURN(tmpl, ParseYamlTemplate(text, what));
+  } else {
+    // base::ParseJson catches parse errors only; a number out of range throws out_of_range, so
+    // this adapter parses itself and catches every nlohmann exception. Comment lines before
+    // the '{' are skipped (JSON has none); byte offsets count from the start of the text.
+    try {
+      tmpl = base::Json::parse(text.begin() + static_cast<std::ptrdiff_t>(first), text.end());
+    } catch (const base::Json::parse_error& e) {
+      return base::InvalidArgument(std::string(what) + " is not valid JSON (at byte " +
+                                   std::to_string(e.byte + first) + ")");
+    } catch (const base::Json::exception& e) {
+      return base::InvalidArgument(std::string(what) + " is not a usable JSON template (" +
+                                   e.what() + ")");
+    }
   }
   REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, what));
   return tmpl;

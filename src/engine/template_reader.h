@@ -1,11 +1,13 @@
 #pragma once
 
 // Reads a CloudFormation template that rex did not just synthesize (the deployed template kept
-// under .rex/, or a file given with `rex preview --template`) and checks that it has the shape
+// under .rex/, the template CloudFormation holds, or a file given with `rex preview
+// --template`), in JSON or in YAML with the short-form tags, and checks that it has the shape
 // the planner relies on. It is the only door through which outside template text reaches the
 // engine, so it is written for hostile input: it never throws, never aborts and never recurses
-// on the input (a libFuzzer target drives it).
+// deeper than kMaxTemplateDepth levels, whatever the input (a libFuzzer target drives it).
 
+#include <cstddef>
 #include <string_view>
 
 #include "base/json.h"
@@ -17,7 +19,15 @@ namespace rex::engine {
 // input is refused so that every later walk over a template (diff, dump) stays shallow.
 inline constexpr int kMaxTemplateDepth = 64;
 
-// Parses `text` as a JSON CloudFormation template and validates its shape:
+// Longest template text accepted. CloudFormation itself takes at most 1 MB (from S3); the
+// margin leaves room for the pretty-printed copies rex keeps.
+inline constexpr size_t kMaxTemplateBytes = 4 * 1024 * 1024;
+
+// Parses `text` as a CloudFormation template and validates its shape. Text whose first
+// character other than white space and '#' comment lines is '{' is JSON; anything else is
+// YAML, converted to the same JSON as its JSON twin by ParseYamlTemplate
+// (engine/template_yaml.h: short-form tags to long forms, plain scalars typed as cfn-flip does,
+// errors naming the line). Text longer than kMaxTemplateBytes is refused. Then:
 // - the document is an object of at most kMaxTemplateDepth levels;
 // - "Resources", "Parameters", "Outputs", "Conditions", "Mappings", "Rules", when present, are
 //   objects, and every entry of them is an object (Conditions: any JSON value);

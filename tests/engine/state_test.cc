@@ -185,7 +185,7 @@ INSTANTIATE_TEST_SUITE_P(
                                      "Q": {"Type": "AWS::EC2::VPC", "DependsOn": "R"}},
                        "Outputs": {"O": {"Value": "x"}}})",
                    ""},
-        ReaderCase{"Empty", "  \n", "t.json: is empty; expected a JSON template"},
+        ReaderCase{"Empty", "  \n", "t.json: is empty; expected a JSON or YAML template"},
         ReaderCase{"NotJson", "{\"a\": ", "t.json is not valid JSON (at byte 7)"},
         ReaderCase{"NumberOverflow", "{\"a\": 1e999}",
                    "t.json is not a usable JSON template ([json.exception.out_of_range.406] "
