@@ -257,6 +257,44 @@ TEST(PreviewTest, ExplicitTemplateFile) {
       << bad.err;
 }
 
+// What `rex synth --yaml` writes is a template `rex preview --template` reads: the same plan
+// as its JSON twin.
+TEST(PreviewTest, YamlTemplateFileFromSynthYaml) {
+  TempDir dir;
+  dir.Write("stacks/dev.yaml", "environment: dev\nnatGateways: 1\n");
+  RexRun synth = RunRex({"synth", "--yaml", "-o", "previous.yaml"}, {.cwd = dir.path()});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  ASSERT_NE(dir.Read("previous.yaml").rfind("{", 0), 0u) << "YAML, not JSON";
+  RexRun same = RunRex({"preview", "--template", "previous.yaml"}, {.cwd = dir.path()});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(Contains(same.out, "against previous.yaml")) << same.out;
+  EXPECT_TRUE(Contains(same.out, "No changes: ")) << same.out;
+
+  RexRun json_twin = RunRex({"synth", "-o", "previous.json"}, {.cwd = dir.path()});
+  ASSERT_EQ(json_twin.exit_code, 0) << json_twin.err;
+
+  dir.Write("stacks/dev.yaml", "environment: dev\nnatGateways: 2\n");
+  RexRun changed = RunRex({"preview", "--template", "previous.yaml"}, {.cwd = dir.path()});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_TRUE(Contains(changed.out, "Plan: 2 to create, 1 to update, ")) << changed.out;
+  RexRun from_json =
+      RunRex({"preview", "--template", "previous.json", "--json"}, {.cwd = dir.path()});
+  RexRun from_yaml =
+      RunRex({"preview", "--template", "previous.yaml", "--json"}, {.cwd = dir.path()});
+  ASSERT_EQ(from_json.exit_code, 0) << from_json.err;
+  ASSERT_EQ(from_yaml.exit_code, 0) << from_yaml.err;
+  Json plan_json = ParseOrFail(from_json.out);
+  Json plan_yaml = ParseOrFail(from_yaml.out);
+  EXPECT_EQ(plan_json["resources"], plan_yaml["resources"]);
+  EXPECT_EQ(plan_json["summary"], plan_yaml["summary"]);
+  EXPECT_EQ(plan_yaml["summary"]["create"], 2);
+
+  dir.Write("bad.yaml", "Resources:\n  A:\n    Type: !Reff X\n");
+  RexRun bad = RunRex({"preview", "--template", "bad.yaml"}, {.cwd = dir.path()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "error: bad.yaml: line 3: unknown tag !Reff; ")) << bad.err;
+}
+
 TEST(PreviewTest, BrokenStateFileIsBadInput) {
   TempDir dir;
   dir.Write(kDeployed, "{\"Resources\": ");
