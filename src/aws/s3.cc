@@ -15,7 +15,32 @@ std::string Where(const std::string& bucket, const std::string& key = "") {
   return "s3://" + bucket + (key.empty() ? "" : "/" + key);
 }
 
+bool IsConditionalConflict(const base::Status& status) {
+  return status.aws().service_code == "ConditionalRequestConflict";
+}
+
+// Calls `call` again while S3 answers 409 ConditionalRequestConflict, up to
+// kConditionalConflictAttempts in all, sleeping 50 ms, 100 ms, 200 ms between them.
+template <typename Call>
+auto RetryConflicts(base::Clock& clock, Call call) -> decltype(call()) {
+  std::chrono::milliseconds pause(50);
+  for (int attempt = 1;; ++attempt) {
+    auto result = call();
+    if (result.ok() || !IsConditionalConflict(result.status()) ||
+        attempt >= kConditionalConflictAttempts) {
+      return result;
+    }
+    clock.SleepFor(pause);
+    pause *= 2;
+  }
+}
+
 }  // namespace
+
+bool IsPreconditionFailed(const base::Status& status) {
+  return status.code() == base::Code::kFailedPrecondition &&
+         status.aws().service_code == "PreconditionFailed";
+}
 
 const LoadedModel& S3Client::Model() {
   static const LoadedModel* model = new LoadedModel(LoadModel(S3ModelJson()));
@@ -24,7 +49,8 @@ const LoadedModel& S3Client::Model() {
 
 S3Client::S3Client(Endpoint endpoint, CredentialsProvider* credentials, HttpTransport& transport,
                    base::Clock& clock, RetryOptions retry)
-    : client_(Model().service, std::move(endpoint), credentials, transport, clock, retry) {}
+    : client_(Model().service, std::move(endpoint), credentials, transport, clock, retry),
+      clock_(clock) {}
 
 base::Status S3Client::CreateBucket(const std::string& bucket) {
   static const OperationModel op = Model().Operation("CreateBucket");
@@ -70,7 +96,11 @@ base::Result<PutObjectResult> S3Client::PutObject(const PutObjectRequest& r) {
   if (!r.kms_key_id.empty()) p["SSEKMSKeyId"] = r.kms_key_id;
   if (!r.metadata.empty()) p["Metadata"] = r.metadata;
   if (!r.tagging.empty()) p["Tagging"] = r.tagging;
-  REX_ASSIGN_OR_RETURN(Json out, client_.Call(op, p, "put " + Where(r.bucket, r.key)));
+  if (!r.if_none_match.empty()) p["IfNoneMatch"] = r.if_none_match;
+  if (!r.if_match.empty()) p["IfMatch"] = r.if_match;
+  REX_ASSIGN_OR_RETURN(Json out, RetryConflicts(clock_, [&] {
+                         return client_.Call(op, p, "put " + Where(r.bucket, r.key));
+                       }));
   return PutObjectResult{JsonString(out, "ETag"), JsonString(out, "VersionId")};
 }
 
@@ -148,11 +178,13 @@ base::Result<DeleteObjectsResult> S3Client::DeleteObjects(const std::string& buc
 }
 
 base::Status S3Client::DeleteObject(const std::string& bucket, const std::string& key,
-                                    const std::string& version_id) {
+                                    const std::string& version_id, const std::string& if_match) {
   static const OperationModel op = Model().Operation("DeleteObject");
   Json p = {{"Bucket", bucket}, {"Key", key}};
   if (!version_id.empty()) p["VersionId"] = version_id;
-  return client_.Call(op, p, "delete " + Where(bucket, key)).status();
+  if (!if_match.empty()) p["IfMatch"] = if_match;
+  return RetryConflicts(clock_, [&] { return client_.Call(op, p, "delete " + Where(bucket, key)); })
+      .status();
 }
 
 }  // namespace rex::aws

@@ -11,7 +11,18 @@
 
 // Amazon S3 (REST-XML, 2006-03-01), path-style addressing
 // (https://s3.{region}.amazonaws.com/{bucket}/{key}), which also works against moto and
-// LocalStack. Used for the template bucket and deploy history.
+// LocalStack. Used for the template bucket, deploy history, the deploy lease and the
+// bootstrap record.
+//
+// Conditional writes (S3's compare-and-swap): PutObjectRequest::if_none_match = "*" creates an
+// object only if the key is free; if_match = an ETag replaces it only if it still has that
+// ETag; DeleteObject's `if_match` deletes only that version of the object. A condition that
+// does not hold is HTTP 412 PreconditionFailed: kFailedPrecondition with
+// status.aws().service_code "PreconditionFailed" (IsPreconditionFailed). An If-Match on a key
+// that does not exist is kNotFound (404 NoSuchKey). HTTP 409 ConditionalRequestConflict (two
+// conditional writes of one key at the same moment) is retried by PutObject and DeleteObject
+// (kConditionalConflictAttempts in all, 50 ms, 100 ms, ... apart on the client's clock) and
+// returned as kFailedPrecondition when it persists.
 namespace rex::aws {
 
 struct PutObjectRequest {
@@ -23,7 +34,18 @@ struct PutObjectRequest {
   std::string kms_key_id = {};
   std::map<std::string, std::string> metadata = {};  // sent as x-amz-meta-<key>
   std::string tagging = {};                          // "k1=v1&k2=v2"
+  // "*": only create (412 PreconditionFailed when the key exists). Default: unconditional.
+  std::string if_none_match = {};
+  // An ETag (quoted, as S3 returns it): only replace the object if it has this ETag (412 when
+  // it differs, 404 when the key is missing). Default: unconditional.
+  std::string if_match = {};
 };
+
+// Attempts of a conditional write that S3 answers 409 ConditionalRequestConflict.
+inline constexpr int kConditionalConflictAttempts = 4;
+
+// True for the 412 of a conditional request whose condition did not hold.
+bool IsPreconditionFailed(const base::Status& status);
 
 struct PutObjectResult {
   std::string etag;
@@ -99,13 +121,16 @@ class S3Client {
   // DeleteObjectsResult::errors, not the Status.
   base::Result<DeleteObjectsResult> DeleteObjects(const std::string& bucket,
                                                   const std::vector<std::string>& keys);
+  // `if_match` (an ETag): delete only if the object still has it (412 otherwise, 404 when the
+  // key is missing). Default: unconditional (and a missing key is not an error).
   base::Status DeleteObject(const std::string& bucket, const std::string& key,
-                            const std::string& version_id = "");
+                            const std::string& version_id = "", const std::string& if_match = "");
 
   AwsClient& client() { return client_; }
 
  private:
   AwsClient client_;
+  base::Clock& clock_;
 };
 
 }  // namespace rex::aws

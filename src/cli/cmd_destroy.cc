@@ -3,7 +3,10 @@
 // Lists the resources that hold data first (schema `stateful`, with what their DeletionPolicy
 // keeps), then asks for the stack name to be typed (on a terminal; without one --yes is
 // required, else exit 2), empties the ECR repositories, deletes the stack and follows it to
-// DELETE_COMPLETE. Records history and removes .rex/<stack>/deployed.template.json.
+// DELETE_COMPLETE. Holds the local lock and the deploy lease in the bootstrap bucket while it
+// deletes (cli/team.h; another holder's lease is exit 1 naming it). Records history (in the
+// bucket when there is one, cli/team.h RecordHistory) and removes
+// .rex/<stack>/deployed.template.json.
 // Exit codes: 0 deleted or nothing to delete; 1 the deletion failed or was cancelled;
 // 2 bad config or flags.
 
@@ -16,6 +19,8 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
+#include "cli/team.h"
+#include "engine/bootstrap.h"
 #include "engine/destroy.h"
 #include "engine/history.h"
 #include "engine/lock.h"
@@ -75,6 +80,13 @@ int RunDestroy(Context& ctx, bool yes) {
   }
 
   CancelOnInterrupt interrupt;
+  // The deploy lease in the bootstrap bucket (cli/team.h), held until the command returns.
+  auto bucket = engine::FindBootstrapBucket(*aws.cfn);
+  if (!bucket.ok()) return fail(bucket.error().WithContext("destroy " + stack_name));
+  const std::string bucket_name = bucket->value_or("");
+  auto lease =
+      TakeDeployLease(ctx, aws, bucket_name, stack_name, "rex destroy", false, interrupt.flag());
+  if (!lease.ok()) return fail(lease.error());
   ProgressPrinter progress(ctx.io, ctx.err, *aws.clock, ctx.io.err_is_tty);
   engine::DeployClients clients = aws.Clients();
   engine::HistoryRecord record;
@@ -88,10 +100,8 @@ int RunDestroy(Context& ctx, bool yes) {
                                                         .poll = PollOptionsFromEnvironment(ctx)},
                                  progress);
   record.end_time = aws.clock->Now();
-  engine::HistoryStore history(ctx.io.cwd, selected->name);
   auto write_history = [&] {
-    auto n = history.Append(record);
-    if (!n.ok()) ctx.PrintWarning("deploy history not recorded: " + n.error().message());
+    RecordHistory(ctx, aws.s3.get(), bucket_name, selected->name, record);
   };
   if (!outcome.ok()) {
     record.result = "error";

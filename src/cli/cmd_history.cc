@@ -1,6 +1,10 @@
-// `rex history [--json]`: the deploys recorded under .rex/<stack>/history (engine/history.h),
-// oldest first. --json prints an array of the records without their templates.
-// Exit codes: 0 ok (also with no history); 2 unreadable history files.
+// `rex history [--json]`: the deploys of the stack, oldest first. With a bootstrap bucket and
+// AWS credentials: the bucket's shared history (every machine's and folder's records,
+// s3://<bucket>/history/<stack name>/, cli/team.h ListHistory), and records missing from
+// .rex/<stack>/history are cached there. Otherwise the local copy only, and stderr says so:
+// "note: local copy only: <why>". --json prints an array of the records without their
+// templates (stdout stays that array in both cases).
+// Exit codes: 0 ok (also with no history); 2 unreadable history records.
 
 #include <memory>
 #include <string>
@@ -8,18 +12,23 @@
 #include "aws/http.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "cli/team.h"
 #include "engine/history.h"
 
 namespace rex::cli {
 namespace {
 
 int RunHistory(Context& ctx) {
-  engine::HistoryStore store(ctx.io.cwd, ctx.global.stack);
-  auto records = store.List();
-  if (!records.ok()) {
-    ctx.PrintError(records.error());
-    return ExitCodeFor(records.error());
+  auto listing = ListHistory(ctx);
+  if (!listing.ok()) {
+    ctx.PrintError(listing.error());
+    return ExitCodeFor(listing.error());
   }
+  if (!listing->local_only_reason.empty()) {
+    ctx.PrintNote("local copy only: " + listing->local_only_reason + "; listing " +
+                  listing->source + " (this folder's deploys)");
+  }
+  const std::vector<engine::HistoryRecord>* records = &listing->records;
   if (ctx.global.json) {
     base::Json out = base::Json::array();
     for (const engine::HistoryRecord& r : *records) {
@@ -31,8 +40,8 @@ int RunHistory(Context& ctx) {
     return kExitOk;
   }
   if (records->empty()) {
-    ctx.io.err << "no deploys recorded for stack " << ctx.global.stack << " in "
-               << store.RelativeDir() << "\n";
+    ctx.io.err << "no deploys recorded for stack " << ctx.global.stack << " in " << listing->source
+               << "\n";
     return kExitOk;
   }
   Table table({"#", "Started (UTC)", "Took", "Operation", "Result", "Stack status", "Detail"});

@@ -1,7 +1,10 @@
 // `rex rollback N [--yes] [--wait]`: deploy the template recorded in history record N again
 // (engine/rollback.h), through a change set, with the same confirmation, progress and
-// reporting as `rex up`. NoEcho parameters take the current config's secrets (history never
-// holds them). The deploy is recorded as operation "rollback" of N.
+// reporting as `rex up`. Record N comes from the bootstrap bucket's shared history when there
+// is one (any machine's or folder's record; a local copy in .rex/ whose content differs from
+// the bucket's is refused, exit 1, nothing deployed), else from .rex/<stack>/history with a
+// note (cli/team.h LoadRecordForRollback). NoEcho parameters take the current config's secrets
+// (history never holds them). The deploy is recorded as operation "rollback" of N.
 // Exit codes as `rex up`; 2 also when record N does not exist.
 
 #include <memory>
@@ -10,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
+#include "cli/team.h"
 #include "engine/history.h"
 #include "engine/rollback.h"
 #include "stack/rex_stack.h"
@@ -32,19 +36,22 @@ int RunRollback(Context& ctx, const RollbackFlags& flags) {
   if (!needs_yes.ok()) return fail(needs_yes);
   auto selected = SelectStack(ctx);
   if (!selected.ok()) return fail(selected.error());
-  engine::HistoryStore store(ctx.io.cwd, selected->name);
-  auto record = store.Load(flags.number);
-  if (!record.ok()) return fail(record.error());
+  std::string stack_name = stack::StackName(selected->config);
+  auto session = OpenAwsSession(ctx, &selected->config);
+  if (!session.ok()) return fail(session.error());
+  // From the bucket's shared history (a differing local copy is refused), else .rex/ (team.h).
+  auto record = LoadRecordForRollback(ctx, **session, selected->name, stack_name, flags.number);
+  if (!record.ok()) {
+    PrintCredentialsHint(ctx, record.error());
+    return fail(record.error());
+  }
   auto request = engine::RollbackRequest(*record, ConfigSecrets(selected->config));
   if (!request.ok()) return fail(request.error());
-  std::string stack_name = stack::StackName(selected->config);
   if (request->stack_name != stack_name) {
     return fail(base::InvalidArgument("deploy #" + std::to_string(flags.number) + " was of stack " +
                                       request->stack_name + ", not " + stack_name +
                                       " (select it with --stack)"));
   }
-  auto session = OpenAwsSession(ctx, &selected->config);
-  if (!session.ok()) return fail(session.error());
   ctx.io.err << "rolling " << stack_name << " back to the template of deploy #" << flags.number
              << " (" << record->change_set_name << ")\n";
   DeployRun run;

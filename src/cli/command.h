@@ -74,6 +74,7 @@ Command OutputsCommand();
 Command DestroyCommand();
 Command HistoryCommand();
 Command RollbackCommand();
+Command UnlockCommand();  // cmd_unlock.cc: show and break the deploy lease
 Command BootstrapCommand();
 Command MigrateCommand();
 Command DbCommand();

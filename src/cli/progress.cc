@@ -10,6 +10,7 @@
 #include "aws/env.h"
 #include "aws/retry.h"
 #include "base/strings.h"
+#include "cli/team.h"
 #include "engine/bootstrap.h"
 #include "engine/lock.h"
 #include "engine/state.h"
@@ -385,6 +386,16 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   CancelOnInterrupt interrupt;
   run.request.cancel = interrupt.flag();
   run.request.poll = PollOptionsFromEnvironment(ctx);
+  // The deploy lease in the bucket (cli/team.h): held until RunDeploy returns.
+  std::string lease_command = "rex " + run.operation;
+  if (run.rollback_of) lease_command += " " + std::to_string(*run.rollback_of);
+  auto lease = TakeDeployLease(ctx, session, run.request.template_bucket, stack_name,
+                               lease_command, run.request.wait_if_busy, interrupt.flag());
+  if (!lease.ok()) {
+    ctx.PrintError(lease.error());
+    PrintCredentialsHint(ctx, lease.error());
+    return ExitCodeFor(lease.error());
+  }
   if (!run.yes) {
     run.request.confirm = [&ctx, stack_name](const aws::ChangeSet&) {
       auto answer = Ask(ctx, "Deploy these changes to " + stack_name + "? Type yes to go on: ");
@@ -403,18 +414,8 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
 
   auto outcome = engine::Deploy(clients, run.request, progress);
   record.end_time = session.clock->Now();
-  engine::HistoryStore history(ctx.io.cwd, run.stack);
   auto write_history = [&] {
-    auto number = history.Append(record);
-    if (!number.ok()) {
-      ctx.PrintWarning("deploy history not recorded: " + number.error().message());
-      return;
-    }
-    if (!run.request.template_bucket.empty()) {
-      base::Status copied =
-          engine::UploadHistoryRecord(*session.s3, run.request.template_bucket, record);
-      if (!copied.ok()) ctx.PrintWarning("history not copied to the bucket: " + copied.message());
-    }
+    RecordHistory(ctx, session.s3.get(), run.request.template_bucket, run.stack, record);
   };
 
   if (!outcome.ok()) {

@@ -141,11 +141,15 @@ struct DeployRun {
   std::string* final_status = nullptr;
 };
 
-// Takes the stack lock, finds the bootstrap bucket, runs engine::Deploy with live progress and
+// Takes the stack lock (.rex/<stack>/lock), finds the bootstrap bucket, takes the deploy lease
+// in it (cli/team.h; waits for a held one when run.request.wait_if_busy, i.e. --wait; without
+// a bucket a note says the lock is local), runs engine::Deploy with live progress and
 // (unless run.yes) a typed confirmation, then reports: outputs on success (stdout; --json: one
 // document), the first failure reason first on failure, how to resume on Ctrl-C. Records
-// history (.rex/<stack>/history and the bucket) and, on success or no changes, the deployed
-// template (.rex/<stack>/deployed.template.json). Returns the exit code.
+// history (in the bucket, numbered there, with .rex/<stack>/history as its cache; locally
+// only without a bucket) and, on success or no changes, the deployed template
+// (.rex/<stack>/deployed.template.json). Releases the lease on every return (Ctrl-C
+// included). A lease held by another rex is exit 1 naming its holder. Returns the exit code.
 int RunDeploy(Context& ctx, AwsSession& session, DeployRun run);
 
 // Prints outputs to stdout: a two-column table (key, value), or a JSON object {key: value}

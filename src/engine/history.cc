@@ -170,15 +170,110 @@ base::Result<HistoryRecord> HistoryStore::Load(int number) const {
   return HistoryRecordFromJson(json, relative);
 }
 
-base::Status UploadHistoryRecord(aws::S3Client& s3, const std::string& bucket,
-                                 const HistoryRecord& record) {
-  aws::PutObjectRequest put{
-      .bucket = bucket,
-      .key = "history/" + record.stack_name + "/" + HistoryFileName(record.number),
-      .body = base::DumpJson(HistoryRecordToJson(record)),
-      .content_type = "application/json"};
-  return s3.PutObject(put).status().WithContext("copy history record to s3://" + bucket + "/" +
-                                                put.key);
+std::string HistoryRecordText(const HistoryRecord& record) {
+  return base::DumpJson(HistoryRecordToJson(record));
+}
+
+base::Status HistoryStore::WriteCache(HistoryRecord record) const {
+  REX_RETURN_IF_ERROR(ValidateStackName(stack_));
+  record.stack = stack_;
+  std::string path = (std::filesystem::path(Dir()) / HistoryFileName(record.number)).string();
+  base::Status written = base::WriteFileAtomic(path, HistoryRecordText(record));
+  if (!written.ok()) {
+    return written.WithContext("write " + RelativeDir() + "/" + HistoryFileName(record.number));
+  }
+  return base::Status::Ok();
+}
+
+base::Result<std::optional<std::string>> HistoryStore::ReadText(int number) const {
+  REX_RETURN_IF_ERROR(ValidateStackName(stack_));
+  std::string relative = RelativeDir() + "/" + HistoryFileName(number);
+  auto text = base::ReadFile((std::filesystem::path(root_) / relative).string());
+  if (!text.ok()) {
+    if (text.error().code() == base::Code::kNotFound) return std::optional<std::string>();
+    return std::move(text).error().WithContext(relative);
+  }
+  return std::optional<std::string>(std::move(*text));
+}
+
+// ---------------------------------------------------------------- BucketHistory
+
+BucketHistory::BucketHistory(aws::S3Client& s3, std::string bucket, std::string stack_name)
+    : s3_(s3), bucket_(std::move(bucket)), stack_name_(std::move(stack_name)) {}
+
+std::string BucketHistory::Where() const {
+  return "s3://" + bucket_ + "/history/" + stack_name_ + "/";
+}
+
+std::string BucketHistory::Key(int number) const {
+  return "history/" + stack_name_ + "/" + HistoryFileName(number);
+}
+
+base::Result<std::vector<int>> BucketHistory::Numbers() {
+  const std::string prefix = "history/" + stack_name_ + "/";
+  REX_ASSIGN_OR_RETURN(std::vector<aws::S3Object> objects, s3_.ListAllObjects(bucket_, prefix));
+  std::vector<int> numbers;
+  for (const aws::S3Object& o : objects) {
+    std::string name = o.key.substr(prefix.size());
+    if (name.find('/') != std::string::npos) continue;
+    int n = NumberOf(name);
+    if (n > 0) numbers.push_back(n);
+  }
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+base::Result<int> BucketHistory::Append(HistoryRecord& record) {
+  REX_ASSIGN_OR_RETURN(std::vector<int> numbers, Numbers());
+  int next = numbers.empty() ? 1 : numbers.back() + 1;
+  for (int attempt = 0; attempt < kHistoryAppendAttempts; ++attempt, ++next) {
+    record.number = next;
+    aws::PutObjectRequest put{.bucket = bucket_,
+                              .key = Key(next),
+                              .body = HistoryRecordText(record),
+                              .content_type = "application/json",
+                              .if_none_match = "*"};
+    auto written = s3_.PutObject(put);
+    if (written.ok()) return next;
+    if (!aws::IsPreconditionFailed(written.error())) {
+      return std::move(written).error().WithContext("record deploy history in " + Where());
+    }
+    // Another machine wrote this number first: take the next one.
+  }
+  return base::Aborted("could not allocate a history number in " + Where() + " after " +
+                       std::to_string(kHistoryAppendAttempts) +
+                       " attempts (other machines kept taking them); try again");
+}
+
+base::Result<std::string> BucketHistory::LoadText(int number) {
+  auto object = s3_.GetObject(bucket_, Key(number));
+  if (!object.ok()) {
+    if (object.error().code() == base::Code::kNotFound) {
+      return base::NotFound("no deploy #" + std::to_string(number) + " in " + Where() +
+                            " (see \"rex history\")");
+    }
+    return std::move(object).error();
+  }
+  return std::move(object->body);
+}
+
+base::Result<HistoryRecord> BucketHistory::Load(int number) {
+  REX_ASSIGN_OR_RETURN(std::string text, LoadText(number));
+  std::string where = "s3://" + bucket_ + "/" + Key(number);
+  REX_ASSIGN_OR_RETURN(base::Json json, base::ParseJson(text, where));
+  REX_ASSIGN_OR_RETURN(HistoryRecord record, HistoryRecordFromJson(json, where));
+  record.number = number;  // the key is the number
+  return record;
+}
+
+base::Result<std::vector<HistoryRecord>> BucketHistory::List() {
+  REX_ASSIGN_OR_RETURN(std::vector<int> numbers, Numbers());
+  std::vector<HistoryRecord> out;
+  for (int n : numbers) {
+    REX_ASSIGN_OR_RETURN(HistoryRecord r, Load(n));
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace rex::engine

@@ -6,6 +6,7 @@
 
 #include "aws/hash.h"
 #include "base/files.h"
+#include "support/fake_aws_server.h"
 #include "support/fake_clock.h"
 #include "support/fake_transport.h"
 
@@ -173,6 +174,125 @@ TEST_F(S3Test, BucketSettingsAndHead) {
   EXPECT_EQ(sent[2].method, "HEAD");
   EXPECT_EQ(sent[3].method, "DELETE");
   EXPECT_EQ(sent[3].url, "https://s3.eu-west-1.amazonaws.com/b/k");
+}
+
+// ---------------------------------------------------------------- conditional writes
+
+constexpr const char* kPreconditionFailedXml =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code>"
+    "<Message>At least one of the pre-conditions you specified did not hold</Message>"
+    "<Condition>If-None-Match</Condition><RequestId>REQ412</RequestId></Error>";
+constexpr const char* kConflictXml =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ConditionalRequestConflict</Code>"
+    "<Message>A conflicting conditional operation is currently in progress against this "
+    "resource.</Message><RequestId>REQ409</RequestId></Error>";
+
+TEST_F(S3Test, PutObjectSendsIfNoneMatchAndIfMatch) {
+  transport_.Respond(200, "", {{"ETag", "\"e1\""}}).Respond(200, "", {{"ETag", "\"e2\""}});
+  auto s3 = Client("us-east-1");
+  auto created =
+      s3->PutObject({.bucket = "b", .key = "locks/dev.json", .body = "{}", .if_none_match = "*"});
+  ASSERT_TRUE(created.ok()) << created.error().message();
+  EXPECT_EQ(created->etag, "\"e1\"");
+  auto replaced =
+      s3->PutObject({.bucket = "b", .key = "locks/dev.json", .body = "{}", .if_match = "\"e1\""});
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message();
+  auto sent = transport_.requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(HeaderOf(sent[0], "If-None-Match"), "*");
+  EXPECT_EQ(HeaderOf(sent[0], "If-Match"), "");
+  EXPECT_EQ(HeaderOf(sent[1], "If-Match"), "\"e1\"");
+  EXPECT_EQ(HeaderOf(sent[1], "If-None-Match"), "");
+}
+
+TEST_F(S3Test, PutObjectWithoutConditionsSendsNone) {
+  transport_.Respond(200, "");
+  ASSERT_TRUE(Client("us-east-1")->PutObject({.bucket = "b", .key = "k", .body = "x"}).ok());
+  EXPECT_EQ(HeaderOf(transport_.requests()[0], "If-None-Match"), "");
+  EXPECT_EQ(HeaderOf(transport_.requests()[0], "If-Match"), "");
+}
+
+TEST_F(S3Test, PreconditionFailedIsFailedPreconditionAndNotRetried) {
+  transport_.Respond(412, kPreconditionFailedXml);
+  auto put =
+      Client("us-east-1")
+          ->PutObject(
+              {.bucket = "b", .key = "history/s/0001.json", .body = "{}", .if_none_match = "*"});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(put.error().aws().service_code, "PreconditionFailed");
+  EXPECT_EQ(put.error().aws().http_status, 412);
+  EXPECT_TRUE(IsPreconditionFailed(put.error()));
+  EXPECT_EQ(put.error().message().rfind("put s3://b/history/s/0001.json: PreconditionFailed", 0),
+            0u)
+      << put.error().message();
+  EXPECT_EQ(transport_.request_count(), 1u);
+  // A 412 without a body (as a HEAD would get) is recognized too.
+  transport_.Respond(412, "");
+  auto bare =
+      Client("us-east-1")->PutObject({.bucket = "b", .key = "k", .body = "", .if_match = "\"x\""});
+  ASSERT_FALSE(bare.ok());
+  EXPECT_TRUE(IsPreconditionFailed(bare.error()));
+  EXPECT_FALSE(IsPreconditionFailed(base::FailedPrecondition("not from S3")));
+}
+
+TEST_F(S3Test, ConditionalRequestConflictIsRetried) {
+  transport_.Respond(409, kConflictXml)
+      .Respond(409, kConflictXml)
+      .Respond(200, "", {{"ETag", "\"ok\""}});
+  auto put =
+      Client("us-east-1")
+          ->PutObject({.bucket = "b", .key = "locks/dev.json", .body = "{}", .if_none_match = "*"});
+  ASSERT_TRUE(put.ok()) << put.error().message();
+  EXPECT_EQ(put->etag, "\"ok\"");
+  EXPECT_EQ(transport_.request_count(), 3u);
+  EXPECT_EQ(clock_.sleeps(), (std::vector<std::chrono::milliseconds>{
+                                 std::chrono::milliseconds(50), std::chrono::milliseconds(100)}));
+}
+
+TEST_F(S3Test, ConditionalRequestConflictThatPersistsIsReturned) {
+  for (int i = 0; i < kConditionalConflictAttempts; ++i) transport_.Respond(409, kConflictXml);
+  base::Status deleted = Client("us-east-1")->DeleteObject("b", "locks/dev.json", "", "\"e1\"");
+  ASSERT_FALSE(deleted.ok());
+  EXPECT_EQ(deleted.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(deleted.aws().service_code, "ConditionalRequestConflict");
+  EXPECT_FALSE(IsPreconditionFailed(deleted));
+  EXPECT_EQ(transport_.request_count(), static_cast<size_t>(kConditionalConflictAttempts));
+  EXPECT_EQ(HeaderOf(transport_.requests()[0], "If-Match"), "\"e1\"");
+}
+
+// The fake S3 of the integration tests honours the conditions as S3 does.
+TEST(FakeS3ConditionsTest, IfNoneMatchAndIfMatchOnPutAndDelete) {
+  FakeClock clock;
+  rex::testing::FakeAws fake(rex::testing::FakeAwsOptions{.clock = &clock});
+  FakeTransport transport;
+  transport.SetHandler([&](const HttpRequest& r) { return fake.Handle(r); });
+  StaticCredentialsProvider credentials(
+      Credentials{"AKIDREXTESTKEY", "rex-test-secret/K7MDENG+bPxRfiCY", "", {}});
+  S3Client s3({"https://s3.us-east-1.amazonaws.com", "us-east-1", "s3"}, &credentials, transport,
+              clock);
+  ASSERT_TRUE(s3.CreateBucket("b").ok());
+  auto first = s3.PutObject({.bucket = "b", .key = "k", .body = "one", .if_none_match = "*"});
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  auto again = s3.PutObject({.bucket = "b", .key = "k", .body = "two", .if_none_match = "*"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_TRUE(IsPreconditionFailed(again.error()));
+  EXPECT_EQ(fake.Object("b", "k"), "one");
+  auto wrong = s3.PutObject({.bucket = "b", .key = "k", .body = "two", .if_match = "\"nope\""});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_TRUE(IsPreconditionFailed(wrong.error()));
+  auto missing = s3.PutObject({.bucket = "b", .key = "none", .body = "x", .if_match = first->etag});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), Code::kNotFound);
+  auto right = s3.PutObject({.bucket = "b", .key = "k", .body = "two", .if_match = first->etag});
+  ASSERT_TRUE(right.ok()) << right.error().message();
+  EXPECT_EQ(fake.Object("b", "k"), "two");
+  base::Status stale = s3.DeleteObject("b", "k", "", first->etag);
+  EXPECT_TRUE(IsPreconditionFailed(stale)) << stale.message();
+  EXPECT_TRUE(fake.Object("b", "k").has_value());
+  EXPECT_TRUE(s3.DeleteObject("b", "k", "", right->etag).ok());
+  EXPECT_FALSE(fake.Object("b", "k").has_value());
+  EXPECT_TRUE(s3.DeleteObject("b", "k").ok()) << "an unconditional delete of a missing key is ok";
 }
 
 }  // namespace

@@ -105,23 +105,132 @@ TEST(HistoryRecordTest, JsonRoundTrip) {
   EXPECT_EQ(HistoryFileName(12), "0012.json");
 }
 
-TEST(HistoryUploadTest, CopiesTheRecordToTheBucket) {
-  rex::testing::FakeClock clock;
-  rex::testing::FakeAws fake(rex::testing::FakeAwsOptions{.clock = &clock});
-  rex::testing::FakeTransport transport;
-  transport.SetHandler([&](const aws::HttpRequest& r) { return fake.Handle(r); });
-  aws::StaticCredentialsProvider credentials(
-      aws::Credentials{"AKIDREXTESTKEY", "rex-test-secret/K7MDENG+bPxRfiCY"});
-  aws::S3Client s3({"https://s3.us-east-1.amazonaws.com", "us-east-1", "s3"}, &credentials,
-                   transport, clock);
-  ASSERT_TRUE(s3.CreateBucket("history-bucket").ok());
-  HistoryRecord r = Record("deployed");
-  r.number = 4;
-  ASSERT_TRUE(UploadHistoryRecord(s3, "history-bucket", r).ok());
-  auto stored = fake.Object("history-bucket", "history/rex-backend-dev/0004.json");
+// The bootstrap bucket of the in-process fake S3 (tests/support/fake_aws_server.h), which
+// honours If-None-Match / If-Match as S3 does.
+class BucketHistoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    transport_.SetHandler([&](const aws::HttpRequest& r) { return fake_.Handle(r); });
+    ASSERT_TRUE(s3_.CreateBucket("history-bucket").ok());
+  }
+  std::vector<std::string> Puts() const {
+    std::vector<std::string> out;
+    for (const std::string& r : fake_.Requests()) {
+      if (r.rfind("s3:PUT /history-bucket/history/", 0) == 0) out.push_back(r);
+    }
+    return out;
+  }
+
+  rex::testing::FakeClock clock_;
+  rex::testing::FakeAws fake_{rex::testing::FakeAwsOptions{.clock = &clock_}};
+  rex::testing::FakeTransport transport_;
+  aws::StaticCredentialsProvider credentials_{
+      aws::Credentials{"AKIDREXTESTKEY", "rex-test-secret/K7MDENG+bPxRfiCY"}};
+  aws::S3Client s3_{
+      {"https://s3.us-east-1.amazonaws.com", "us-east-1", "s3"}, &credentials_, transport_, clock_};
+};
+
+TEST_F(BucketHistoryTest, AppendTakesTheNextNumberAfterTheBucketsHighest) {
+  BucketHistory history(s3_, "history-bucket", "rex-backend-dev");
+  HistoryRecord first = Record("deployed");
+  ASSERT_EQ(history.Append(first).value(), 1);
+  HistoryRecord second = Record("failed");
+  ASSERT_EQ(history.Append(second).value(), 2);
+  EXPECT_EQ(second.number, 2);
+  auto stored = fake_.Object("history-bucket", "history/rex-backend-dev/0002.json");
   ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(*stored, base::DumpJson(HistoryRecordToJson(r)));
+  EXPECT_EQ(*stored, HistoryRecordText(second));
   EXPECT_THAT(*stored, Not(HasSubstr(kSecret)));
+  EXPECT_THAT(*stored, HasSubstr("\"DbMasterPassword\": \"****\""));
+  auto numbers = history.Numbers();
+  ASSERT_TRUE(numbers.ok());
+  EXPECT_EQ(*numbers, (std::vector<int>{1, 2}));
+  auto list = history.List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[1].result, "failed");
+  // Another stack's records are not this stack's.
+  BucketHistory other(s3_, "history-bucket", "rex-backend-prod");
+  HistoryRecord prod = Record("deployed");
+  EXPECT_EQ(other.Append(prod).value(), 1);
+}
+
+TEST_F(BucketHistoryTest, TwoWritersThatListedTheSameHighestNumberNeverShareANumber) {
+  BucketHistory a(s3_, "history-bucket", "rex-backend-dev");
+  HistoryRecord seed = Record("deployed");
+  ASSERT_EQ(a.Append(seed).value(), 1);
+  // Machine B lists, sees #1, and is about to write #2 when machine A writes #2 first: B's
+  // If-None-Match: * put of #2 is refused (412) and B takes #3.
+  bool raced = false;
+  transport_.SetHandler([&](const aws::HttpRequest& r) {
+    if (!raced && r.method == "PUT" && r.url.find("/0002.json") != std::string::npos &&
+        rex::testing::HeaderOf(r, "If-None-Match") == "*") {
+      raced = true;
+      aws::HttpRequest other = r;
+      other.body = "{\"number\": 2, \"stackName\": \"rex-backend-dev\", \"result\": \"deployed\"}";
+      EXPECT_TRUE(fake_.Handle(other).ok());  // A's write lands first
+    }
+    return fake_.Handle(r);
+  });
+  HistoryRecord b_record = Record("deployed");
+  ASSERT_EQ(a.Append(b_record).value(), 3);
+  EXPECT_TRUE(raced);
+  auto two = fake_.Object("history-bucket", "history/rex-backend-dev/0002.json");
+  ASSERT_TRUE(two.has_value());
+  EXPECT_THAT(*two, Not(HasSubstr("rex-20261127T001500Z"))) << "#2 is A's record, not B's";
+  EXPECT_THAT(fake_.Object("history-bucket", "history/rex-backend-dev/0003.json").value_or(""),
+              HasSubstr("rex-20261127T001500Z"));
+}
+
+TEST_F(BucketHistoryTest, AppendGivesUpAfterABoundedNumberOfLostRaces) {
+  BucketHistory history(s3_, "history-bucket", "rex-backend-dev");
+  // Every conditional put is refused as if another machine always got there first.
+  transport_.SetHandler([&](const aws::HttpRequest& r) -> base::Result<aws::HttpResponse> {
+    if (r.method == "PUT") {
+      aws::HttpResponse refused;
+      refused.status = 412;
+      refused.body =
+          "<?xml version=\"1.0\"?><Error><Code>PreconditionFailed</Code><Message>At least one "
+          "of the pre-conditions you specified did not hold</Message></Error>";
+      return refused;
+    }
+    return fake_.Handle(r);
+  });
+  HistoryRecord r = Record("deployed");
+  auto number = history.Append(r);
+  ASSERT_FALSE(number.ok());
+  EXPECT_EQ(number.error().code(), base::Code::kAborted);
+  EXPECT_THAT(number.error().message(),
+              HasSubstr("could not allocate a history number in "
+                        "s3://history-bucket/history/rex-backend-dev/ after 20 attempts"));
+}
+
+TEST_F(BucketHistoryTest, LoadOfAMissingNumberNamesTheBucket) {
+  BucketHistory history(s3_, "history-bucket", "rex-backend-dev");
+  auto missing = history.Load(9);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), base::Code::kNotFound);
+  EXPECT_EQ(missing.error().message(),
+            "no deploy #9 in s3://history-bucket/history/rex-backend-dev/ (see \"rex history\")");
+}
+
+TEST(HistoryStoreTest, WriteCacheKeepsTheBucketsNumberAndReadTextReturnsTheFile) {
+  rex::testing::TempDir dir;
+  HistoryStore store(dir.path(), "dev");
+  HistoryRecord r = Record("deployed");
+  r.number = 7;
+  ASSERT_TRUE(store.WriteCache(r).ok());
+  auto text = store.ReadText(7);
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(text->has_value());
+  r.stack = "dev";
+  EXPECT_EQ(**text, HistoryRecordText(r));
+  auto none = store.ReadText(8);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  // A local Append after the cache continues after it.
+  HistoryRecord next = Record("deployed");
+  EXPECT_EQ(store.Append(next).value(), 8);
 }
 
 }  // namespace

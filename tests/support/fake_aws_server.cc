@@ -518,6 +518,25 @@ FakeAnswer FakeAws::S3(const aws::HttpRequest& request, const aws::Url& url) {
   if (found == buckets_.end()) {
     return S3Error(404, "NoSuchBucket", "The specified bucket does not exist", "/" + bucket);
   }
+  // Conditional requests, as S3 answers them: If-None-Match: * only creates; If-Match: <etag>
+  // only replaces (or deletes) that version; a condition that does not hold is 412
+  // PreconditionFailed, an If-Match on a missing key 404 NoSuchKey.
+  std::string if_none_match = aws::FindHeader(request.headers, "If-None-Match").value_or("");
+  std::string if_match = aws::FindHeader(request.headers, "If-Match").value_or("");
+  if (request.method == "PUT" || request.method == "DELETE") {
+    auto existing = found->second.find(key);
+    bool exists = existing != found->second.end();
+    if (!if_match.empty() && !exists) {
+      return S3Error(404, "NoSuchKey", "The specified key does not exist.",
+                     "/" + bucket + "/" + key);
+    }
+    if ((if_none_match == "*" && exists) ||
+        (!if_match.empty() && exists && existing->second.etag != if_match)) {
+      return S3Error(412, "PreconditionFailed",
+                     "At least one of the pre-conditions you specified did not hold",
+                     "/" + bucket + "/" + key);
+    }
+  }
   if (request.method == "PUT") {
     Object_ object;
     object.body = request.body;
