@@ -66,6 +66,19 @@ base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormation
       return std::optional<std::string>(o.value);
     }
   }
+  // A complete stack without the output (moto, for one, does not keep the outputs of stacks
+  // made through change sets): a bucket's physical id is its name.
+  if (!IsSuccessStatus(stack->stack_status) && stack->stack_status != "UPDATE_ROLLBACK_COMPLETE") {
+    return std::optional<std::string>();
+  }
+  REX_ASSIGN_OR_RETURN(std::vector<aws::StackResourceSummary> resources,
+                       cfn.ListStackResources(std::string(kBootstrapStackName)));
+  for (const aws::StackResourceSummary& r : resources) {
+    if (r.logical_resource_id == "Bucket" && r.resource_type == "AWS::S3::Bucket" &&
+        !r.physical_resource_id.empty()) {
+      return std::optional<std::string>(r.physical_resource_id);
+    }
+  }
   return std::optional<std::string>();
 }
 

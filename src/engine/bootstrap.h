@@ -25,8 +25,11 @@ inline constexpr int kBootstrapNoncurrentDays = 90;
 // The bootstrap template (deterministic JSON).
 base::Json BootstrapTemplate();
 
-// The bootstrap bucket's name, or nullopt when the bootstrap stack does not exist or has not
-// completed (no output yet). AWS errors as DescribeStacks reports them.
+// The bootstrap bucket's name: the stack output BucketName, or, when a complete stack
+// (CREATE/UPDATE/IMPORT_COMPLETE, UPDATE_ROLLBACK_COMPLETE) lacks that output, the physical id
+// of its AWS::S3::Bucket "Bucket" from ListStackResources. nullopt when the bootstrap stack does
+// not exist, has not completed, or has no such bucket. AWS errors as DescribeStacks and
+// ListStackResources report them.
 base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormationClient& cfn);
 
 // Deploys BootstrapTemplate() as kBootstrapStackName through Deploy() (tagged
