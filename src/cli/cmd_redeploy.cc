@@ -36,6 +36,7 @@ struct RedeployFlags {
   std::string which;
   std::string image_tag;
   bool yes = false;
+  bool allow_data_loss = false;
 };
 
 class RedeployPrinter : public ops::RedeployObserver {
@@ -98,7 +99,8 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
   }
   ctx.io.err << "rolling the new tag out through CloudFormation (the stack stays the source of "
                 "truth), as rex up does:\n";
-  int code = RunUp(ctx, UpFlags{.yes = flags.yes});
+  // Through `rex up`: the same plan against CloudFormation and the same data-loss guard.
+  int code = RunUp(ctx, UpFlags{.yes = flags.yes, .allow_data_loss = flags.allow_data_loss});
   if (code != kExitOk) {
     for (const auto& [key, old] : previous) {
       base::Status restored = stack::SetConfigFileValue(path, key, old);
@@ -194,6 +196,9 @@ Command RedeployCommand() {
             app.add_flag("-y,--yes", flags->yes,
                          "with --image-tag: deploy without asking (required when stdin is not a "
                          "terminal)");
+            app.add_flag("--allow-data-loss", flags->allow_data_loss,
+                         "with --image-tag: deploy even if a stateful resource is replaced or "
+                         "deleted (see rex up)");
             return [flags](Context& ctx) { return RunRedeploy(ctx, *flags); };
           }};
 }

@@ -3,9 +3,12 @@
 //   rex up [--yes] [--wait] [--allow-data-loss]   (+ global --stack, --region, --profile,
 //                                                  --endpoint-url, --json, -v)
 //
-// 1. Synthesizes the stack and prints the offline plan against the last deployed template
-//    (.rex/<stack>/deployed.template.json; see `rex preview`). A plan that replaces or deletes
-//    a stateful resource stops here (exit 1) unless --allow-data-loss.
+// 1. Synthesizes the stack and prints the offline plan against the template CloudFormation
+//    holds (cli/guarded_deploy.h: GetTemplate and the stack's parameters, so a fresh clone or a
+//    CI runner sees what is deployed; .rex/ is never the baseline of a deploy). A plan that
+//    replaces or deletes a stateful resource, or drops its Retain/Snapshot policy, stops here
+//    (exit 1) unless --allow-data-loss; so does a change set in which CloudFormation replaces
+//    (True or Conditional) or removes one (engine/guard.h). --yes never bypasses either.
 // 2. Without --yes, stdin must be a terminal (else exit 2, nothing changed): after
 //    CloudFormation has computed the change set, rex shows its summary and asks for "yes".
 // 3. Deploys (engine/deploy.h) with live progress on stderr; --wait waits for an operation
@@ -28,6 +31,7 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/guarded_deploy.h"
 #include "cli/ops_session.h"
 #include "cli/plan_render.h"
 #include "cli/progress.h"
@@ -80,30 +84,6 @@ int RunUp(Context& ctx, const UpFlags& flags) {
   const base::Json& after = synthesized->json;
   const std::string stack_name = stack::StackName(selected->config);
 
-  engine::StateStore state(ctx.io.cwd);
-  auto before = state.ReadDeployedTemplate(selected->name);
-  if (!before.ok()) return Fail(ctx, before.error());
-  engine::Plan plan =
-      engine::ComputePlan(*before ? **before : base::Json(nullptr), after, cfn::FindResourceSchema);
-  if (!ctx.global.json) {
-    ctx.io.out << ctx.out.Bold("Plan for " + stack_name) << " (against "
-               << (*before ? engine::StateStore::DeployedTemplateRelativePath(selected->name)
-                           : std::string("nothing deployed from this folder"))
-               << ")\n\n"
-               << RenderPlan(plan, ctx.out, PlanRenderOptions{.verbose = ctx.global.verbose > 0})
-               << "\n";
-  }
-  if (plan.HasDataLoss() && !flags.allow_data_loss) {
-    std::vector<std::string> names;
-    for (const engine::ResourcePlan& r : plan.resources) {
-      if (r.data_loss) names.push_back(r.logical_id);
-    }
-    return Fail(ctx, base::FailedPrecondition(
-                         "this plan destroys the data of " + base::Join(names, ", ") +
-                         "; nothing was deployed. Rerun with --allow-data-loss if that is "
-                         "intended (a backup first is wise)"));
-  }
-
   auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected->config));
   if (!parameters.ok()) {
     return Fail(ctx, parameters.error().WithContext(
@@ -125,7 +105,9 @@ int RunUp(Context& ctx, const UpFlags& flags) {
   run.yes = flags.yes;
   std::string final_status;
   run.final_status = &final_status;
-  int code = RunDeploy(ctx, **session, std::move(run));
+  int code =
+      GuardedDeploy(ctx, **session, std::move(run),
+                    {.title = "Plan for " + stack_name, .allow_data_loss = flags.allow_data_loss});
   if (code != kExitOk || final_status != "CREATE_COMPLETE" || flags.skip_bootstrap) return code;
   return BootstrapAfterCreate(ctx, *selected);
 }
