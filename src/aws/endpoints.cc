@@ -65,9 +65,39 @@ base::Result<Endpoint> ResolveEndpoint(std::string_view service, const EndpointO
 }
 
 base::Result<std::string> ResolveRegion(const RegionSources& sources) {
+  if (!sources.stack_config_region.empty()) {
+    const std::string& want = sources.stack_config_region;
+    std::string config = sources.stack_config_source.empty() ? std::string("the stack config")
+                                                             : sources.stack_config_source;
+    if (!sources.flag.empty()) {
+      if (sources.flag == want) return want;
+      return base::InvalidArgument("--region " + sources.flag + " does not match the region of " +
+                                   config + " (" + want + "); the stack lives in " + want +
+                                   ": pass --region " + want + " or leave --region out");
+    }
+    std::string other;
+    std::string where;
+    if (!sources.aws_region_env.empty()) {
+      other = sources.aws_region_env;
+      where = "AWS_REGION";
+    } else if (!sources.aws_default_region_env.empty()) {
+      other = sources.aws_default_region_env;
+      where = "AWS_DEFAULT_REGION";
+    } else if (!sources.profile_region.empty()) {
+      other = sources.profile_region;
+      where = "the region of AWS profile \"" +
+              (sources.profile_name.empty() ? std::string("default") : sources.profile_name) + "\"";
+    }
+    if (other.empty() || other == want) return want;
+    return base::InvalidArgument(
+        "region mismatch: " + config + " says region " + want + " but " + where + " says " + other +
+        "; the stack lives in its config's region, so rex refuses to guess: pass " + "--region " +
+        want + " (or unset " + where + ") to use " + want + ", or change `region` in " + config +
+        " to move the stack");
+  }
   for (const std::string* candidate :
        {&sources.flag, &sources.aws_region_env, &sources.aws_default_region_env,
-        &sources.profile_region, &sources.stack_config_region}) {
+        &sources.profile_region, &sources.fallback_region}) {
     if (!candidate->empty()) return *candidate;
   }
   return base::InvalidArgument(

@@ -31,15 +31,36 @@ struct EndpointOptions {
 // endpoint_url that is not an http(s) URL.
 base::Result<Endpoint> ResolveEndpoint(std::string_view service, const EndpointOptions& options);
 
-// The first non-empty of: the --region flag, AWS_REGION, AWS_DEFAULT_REGION, the profile's
-// `region`, the stack config's region. kInvalidArgument naming every place looked at if
-// all are empty.
+// The region of a command, from what it was given:
+//
+// Without a stack config region (stack_config_region empty, e.g. `rex bootstrap` with no
+// stacks/<name>.yaml), the first non-empty of: the --region flag, AWS_REGION,
+// AWS_DEFAULT_REGION, the profile's `region` (the AWS CLI's order), then
+// fallback_region (a built-in preset's region). kInvalidArgument naming every place looked at
+// if all are empty.
+//
+// With a stack config region, that region is authoritative (the stack lives there; another
+// region would create a second, empty stack):
+//   - --region given: it must equal the config's; otherwise kInvalidArgument naming both.
+//   - no --region: the region the environment would choose (the first non-empty of
+//     AWS_REGION, AWS_DEFAULT_REGION, the profile's region; the ones it shadows are not
+//     used by anything and not checked) must be empty or equal the config's; otherwise
+//     kInvalidArgument naming both values and where each came from.
+// The result is then the config's region.
 struct RegionSources {
   std::string flag = {};
   std::string aws_region_env = {};
   std::string aws_default_region_env = {};
   std::string profile_region = {};
+  // The profile the region came from ("default", "ci"), for messages. Default: "default".
+  std::string profile_name = {};
+  // The region of the stack config file, and where it came from for messages
+  // ("stacks/prod.yaml"). Empty: no stack config names a region.
   std::string stack_config_region = {};
+  std::string stack_config_source = {};
+  // Used last when nothing else names a region (a built-in preset's region). Not
+  // authoritative.
+  std::string fallback_region = {};
 };
 base::Result<std::string> ResolveRegion(const RegionSources& sources);
 

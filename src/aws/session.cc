@@ -37,7 +37,7 @@ base::Result<std::unique_ptr<Session>> Session::Create(SessionOptions options,
   sources.aws_region_env = EnvValue(options.env, "AWS_REGION");
   sources.aws_default_region_env = EnvValue(options.env, "AWS_DEFAULT_REGION");
   sources.profile_region = profile_value("region");
-  sources.stack_config_region = options.stack_config_region;
+  sources.fallback_region = options.stack_config_region;
   REX_ASSIGN_OR_RETURN(session->endpoint_options_.region, ResolveRegion(sources));
 
   session->endpoint_options_.endpoint_url = options.endpoint_url.empty()

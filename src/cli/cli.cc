@@ -90,11 +90,11 @@ int ExitCodeFor(const base::Status& status) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      InitCommand(),      ConfigCommand(),  SynthCommand(),    PreviewCommand(),   UpCommand(),
-      OutputsCommand(),   DestroyCommand(), HistoryCommand(),  RollbackCommand(),  UnlockCommand(),
-      CostCommand(),      CheckCommand(),   GraphCommand(),    BootstrapCommand(), MigrateCommand(),
-      DbCommand(),        LogsCommand(),    RedeployCommand(), StatusCommand(),    ImagesCommand(),
-      CompletionCommand()};
+      InitCommand(),    ConfigCommand(),    SynthCommand(),    PreviewCommand(),   UpCommand(),
+      OutputsCommand(), DestroyCommand(),   HistoryCommand(),  RollbackCommand(),  UnlockCommand(),
+      CostCommand(),    CheckCommand(),     GraphCommand(),    BootstrapCommand(), MigrateCommand(),
+      DbCommand(),      LogsCommand(),      RedeployCommand(), StatusCommand(),    ImagesCommand(),
+      CiCommand(),      CompletionCommand()};
   return commands;
 }
 

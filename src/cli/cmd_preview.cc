@@ -1,7 +1,7 @@
 // `rex preview`: the plan of the selected stack, offline and, when AWS is at hand, checked
 // against CloudFormation's own view through a change set that is deleted right away.
 //
-//   rex preview [--template FILE] [--offline] [--allow-data-loss]
+//   rex preview [--template FILE] [--offline] [--allow-data-loss] [--format text|markdown]
 //               (+ global --stack, --region, --profile, --endpoint-url, --json, -v)
 //
 // Synthesizes the stack, reads the baseline (by default the last deployed template,
@@ -35,6 +35,13 @@
 // a stateful resource (DATA LOSS) and --allow-data-loss was not given, an extra section
 // failed, or Ctrl-C stopped the online check; 2 bad config, bad --template file or
 // unreadable .rex state.
+//
+// --format markdown prints the same plan as GitHub-flavoured Markdown for a CI job summary
+// (cli/plan_render.h RenderPlanMarkdown: headline, a table of the changed resources with why
+// and data loss, CloudFormation's verdict, cost delta, check verdict); notes, warnings and
+// errors still go to stderr and the exit codes are the same. Not with --json (exit 2).
+// A region that contradicts the stack config (cli/progress.h OpenAwsSession) is exit 2 too,
+// not an offline preview.
 //
 // --json prints one object to stdout: engine::PlanToJson (schema version 1, documented in
 // engine/plan.h) plus
@@ -217,7 +224,8 @@ struct PreviewFlags {
   std::string template_file;
   bool allow_data_loss = false;
   bool offline = false;
-  int synthetic = 0;  // hidden --synthetic N (benchmarks)
+  int synthetic = 0;            // hidden --synthetic N (benchmarks)
+  std::string format = "text";  // --format text|markdown
 };
 
 // The baseline template and the name to show for it; a null json when nothing is deployed.
@@ -306,6 +314,8 @@ struct OnlineCheck {
 struct Online {
   std::unique_ptr<AwsSession> session;
   OnlineCheck offline;  // set when session is null
+  // Bad input (a region that contradicts the stack config, bad flags): preview exits 2.
+  std::optional<base::Status> invalid;
 };
 
 Online OpenOnline(Context& ctx, const SelectedStack& selected, const PreviewFlags& flags) {
@@ -328,6 +338,10 @@ Online OpenOnline(Context& ctx, const SelectedStack& selected, const PreviewFlag
     return online;
   }
   auto session = OpenAwsSession(ctx, &selected.config);
+  if (!session.ok() && session.error().code() == base::Code::kInvalidArgument) {
+    online.invalid = session.error();
+    return online;
+  }
   if (!session.ok()) {
     online.offline.reason = "unavailable";
     online.offline.note = "CloudFormation's view is unavailable (" + session.error().message() +
@@ -454,6 +468,10 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
   // Online: the session first, so that a stack deployed from elsewhere can be the baseline.
   Online online = OpenOnline(ctx, *selected, flags);
+  if (online.invalid) {
+    ctx.PrintError(*online.invalid);
+    return ExitCodeFor(*online.invalid);
+  }
   if (online.session && !baseline->json) {
     if (auto deployed = DeployedTemplate(*online.session, stack_name)) {
       baseline->json = std::move(*deployed);
@@ -502,6 +520,34 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
       }
     }
     ctx.io.out << base::DumpJson(out);
+  } else if (flags.format == "markdown") {
+    // The extra sections' verdicts, through their JSON form.
+    base::Json extra = base::Json::object();
+    for (const PreviewSection& section : PreviewSections()) {
+      base::Status s = section(ctx, inputs, &extra);
+      if (!s.ok()) {
+        ctx.PrintError(s);
+        code = kExitFailed;
+      }
+    }
+    MarkdownPreview md;
+    md.stack_name = stack_name;
+    md.config = selected->config_path.empty() ? "built-in " + selected->name + " preset"
+                                              : selected->config_path;
+    md.baseline = before ? baseline->name : "";
+    md.view = view;
+    md.offline_note = check.note;
+    md.allow_data_loss = flags.allow_data_loss;
+    if (extra.contains("cost")) {
+      md.cost = MarkdownPreview::Cost{extra["cost"].value("monthlyBefore", 0.0),
+                                      extra["cost"].value("monthlyAfter", 0.0)};
+    }
+    if (extra.contains("checks")) {
+      const base::Json& c = extra["checks"];
+      md.checks = MarkdownPreview::Checks{c.value("errors", 0), c.value("warnings", 0),
+                                          c.value("suppressed", 0), c.value("rules", size_t{0})};
+    }
+    ctx.io.out << RenderPlanMarkdown(plan, md);
   } else {
     const Style& style = ctx.out;
     std::string config = selected->config_path.empty() ? "built-in " + selected->name + " preset"
@@ -559,8 +605,20 @@ Command PreviewCommand() {
             app.add_flag("--allow-data-loss", flags->allow_data_loss,
                          "exit 0 even if a stateful resource (database, cache, repository, log "
                          "group) is replaced or deleted");
+            app.add_option("--format", flags->format,
+                           "text (default) or markdown: GitHub-flavoured Markdown for a CI job "
+                           "summary ($GITHUB_STEP_SUMMARY); --json is the machine format")
+                ->type_name("FORMAT")
+                ->check(CLI::IsMember({"text", "markdown"}));
             AddSyntheticOption(app, flags->synthetic);
-            return [flags](Context& ctx) { return RunPreview(ctx, *flags); };
+            return [flags](Context& ctx) {
+              if (ctx.global.json && flags->format == "markdown") {
+                ctx.PrintError(base::InvalidArgument(
+                    "--format markdown and --json exclude each other; pick one"));
+                return kExitBadInput;
+              }
+              return RunPreview(ctx, *flags);
+            };
           }};
 }
 

@@ -82,5 +82,6 @@ Command LogsCommand();
 Command RedeployCommand();
 Command StatusCommand();
 Command ImagesCommand();
+Command CiCommand();
 
 }  // namespace rex::cli

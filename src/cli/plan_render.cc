@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "engine/cost.h"
 
 namespace rex::cli {
 namespace {
@@ -462,6 +463,223 @@ std::string RenderChangeSetView(const engine::ChangeSetView& view, const Style& 
       out << "  " << style.Yellow("change set " + view.change_set_name + " could not be deleted")
           << "\n";
     }
+  }
+  return out.str();
+}
+
+// ---------------------------------------------------------------- Markdown
+
+namespace {
+
+// A table cell: `|` escaped, line breaks flattened.
+std::string Cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Inline code; a backtick inside is replaced so the span cannot end early.
+std::string Code(std::string_view text) {
+  std::string inner(text);
+  std::replace(inner.begin(), inner.end(), '`', '\'');
+  return "`" + inner + "`";
+}
+
+std::string MarkdownHeadline(const engine::Plan& plan) {
+  const engine::PlanSummary& s = plan.summary;
+  std::vector<std::string> parts;
+  auto add = [&](size_t n, std::string_view what) {
+    if (n > 0) parts.push_back(std::to_string(n) + " " + std::string(what));
+  };
+  add(s.create, "to create");
+  add(s.update, "to update");
+  add(s.may_replace, "may replace");
+  add(s.replace, "to replace");
+  add(s.remove, "to delete");
+  std::string unchanged = std::to_string(s.no_change) + " unchanged";
+  if (s.metadata_only > 0) {
+    unchanged += " (" + std::to_string(s.metadata_only) + " with metadata-only changes)";
+  }
+  parts.push_back(unchanged);
+  std::string out = "**Plan:** " + base::Join(parts, ", ") + "\n";
+  std::vector<std::string> others;
+  if (s.parameters > 0) others.push_back(std::to_string(s.parameters) + " parameters");
+  if (s.outputs > 0) others.push_back(std::to_string(s.outputs) + " outputs");
+  if (s.conditions > 0) others.push_back(std::to_string(s.conditions) + " conditions");
+  if (s.other > 0) others.push_back(std::to_string(s.other) + " other template entries");
+  if (!others.empty()) out += "\nAlso changed: " + base::Join(others, ", ") + "\n";
+  return out;
+}
+
+// The Why cell of a changed resource.
+std::string MarkdownWhy(const ResourcePlan& r) {
+  std::vector<std::string> parts;
+  switch (r.action) {
+    case Action::kReplace:
+      parts.push_back(Causes(r));
+      break;
+    case Action::kMayReplace:
+      parts.push_back("may be replaced: " + Causes(r));
+      if (r.stateful) parts.push_back("may lose data");
+      break;
+    case Action::kCreate:
+      if (!r.renamed.empty())
+        parts.push_back("same as deleted " + r.renamed + ": renamed or moved?");
+      break;
+    case Action::kDelete:
+      if (!r.renamed.empty())
+        parts.push_back("same as created " + r.renamed + ": renamed or moved?");
+      if (r.stateful && !r.data_loss)
+        parts.push_back("retained (DeletionPolicy " + r.removal_policy + ")");
+      break;
+    case Action::kUpdate: {
+      std::vector<std::string> changed;
+      for (const ValueChange& c : r.changes) {
+        std::string top = c.path.substr(0, c.path.find_first_of(".["));
+        if (!top.empty() && (changed.empty() || changed.back() != top)) changed.push_back(top);
+      }
+      if (!changed.empty()) parts.push_back(base::Join(changed, ", ") + " changed");
+      break;
+    }
+    case Action::kNoChange:
+      break;
+  }
+  if (r.data_loss) {
+    std::string loss = "**DATA LOSS**";
+    if (r.removal_policy == "Snapshot") loss += " (a snapshot is kept)";
+    if (r.action == Action::kReplace &&
+        (r.removal_policy == "Retain" || r.removal_policy == "RetainExceptOnCreate")) {
+      loss += " (the old resource is retained, the new one starts empty)";
+    }
+    parts.push_back(loss);
+  }
+  std::vector<std::string> kept;
+  for (std::string& p : parts) {
+    if (!p.empty()) kept.push_back(Cell(p));
+  }
+  return base::Join(kept, "; ");
+}
+
+void MarkdownCloudFormation(const engine::ChangeSetView& view, std::ostringstream& out) {
+  const engine::ChangeSetViewSummary& s = view.summary;
+  size_t cfn_changes = 0;
+  for (const engine::ResourceVerdict& v : view.resources) {
+    if (!v.cfn_action.empty()) ++cfn_changes;
+  }
+  size_t total = view.resources.size();
+  out << "**CloudFormation:** ";
+  if (view.Agrees()) {
+    if (cfn_changes == 0) {
+      out << "the change set confirms: no changes.";
+    } else {
+      out << "the change set confirms the plan: " << cfn_changes
+          << (cfn_changes == 1 ? " resource changes" : " resources change");
+      if (s.replace > 0) out << ", " << s.replace << " replaced";
+      if (s.conditional > 0) out << ", " << s.conditional << " may be replaced";
+      if (s.resolved > 0) out << " (" << s.resolved << " may-replace decided)";
+      out << ".";
+    }
+  } else {
+    size_t differing = s.differs + s.only_cloudformation + s.only_offline;
+    out << "the change set differs from the offline plan on " << differing << " of " << total
+        << (total == 1 ? " resource" : " resources") << " (" << s.confirmed + s.resolved
+        << " confirmed).";
+  }
+  if (!view.change_set_name.empty()) {
+    out << " Change set " << Code(view.change_set_name)
+        << (view.deleted ? " deleted." : " could not be deleted.");
+  }
+  out << "\n";
+  std::vector<const engine::ResourceVerdict*> listed;
+  for (const engine::ResourceVerdict& v : view.resources) {
+    bool replaces = v.cloudformation == Action::kReplace || v.cloudformation == Action::kMayReplace;
+    if (replaces || v.data_loss_added || v.agreement != engine::Agreement::kConfirmed) {
+      listed.push_back(&v);
+    }
+  }
+  if (listed.empty()) return;
+  out << "\n| Resource | CloudFormation | Offline plan | Details |\n| --- | --- | --- | --- |\n";
+  for (const engine::ResourceVerdict* v : listed) {
+    std::string cfn = CfnWords(*v);
+    if (v->data_loss_added) cfn += "; **DATA LOSS**";
+    std::string agreement = AgreementWords(*v);
+    std::vector<std::string> details;
+    for (const engine::ChangeCause& c : v->causes) details.push_back(FormatChangeCause(c));
+    out << "| " << Code(Cell(VerdictName(*v))) << " | " << Cell(cfn) << " | "
+        << Cell(agreement.empty() ? "agrees" : agreement) << " | "
+        << Cell(base::Join(details, "; ")) << " |\n";
+  }
+}
+
+}  // namespace
+
+std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& preview) {
+  std::ostringstream out;
+  out << "## rex preview: " << preview.stack_name << "\n\n";
+  out << Code(preview.config);
+  if (preview.baseline.empty()) {
+    out << ": nothing deployed yet, every resource is created\n\n";
+  } else {
+    out << " against " << Code(preview.baseline) << "\n\n";
+  }
+  if (!plan.HasChanges()) {
+    out << "No changes: " << plan.summary.no_change << " resources unchanged.\n\n";
+  } else {
+    out << MarkdownHeadline(plan) << "\n";
+    std::vector<const ResourcePlan*> lost;
+    for (const ResourcePlan& r : plan.resources) {
+      if (r.data_loss) lost.push_back(&r);
+    }
+    if (!lost.empty()) {
+      std::vector<std::string> names;
+      for (const ResourcePlan* r : lost) {
+        names.push_back(Code(Name(*r, false)) + " (" + r->type + ") is " +
+                        (r->action == Action::kDelete ? "deleted" : "replaced"));
+      }
+      out << "> [!CAUTION]\n> **DATA LOSS:** " << base::Join(names, ", ") << ". "
+          << (preview.allow_data_loss
+                  ? "Allowed by `--allow-data-loss`."
+                  : "`rex up` refuses this plan unless `--allow-data-loss` is given.")
+          << "\n\n";
+    }
+    out << "| Action | Resource | Type | Why |\n| --- | --- | --- | --- |\n";
+    for (const ResourcePlan& r : plan.resources) {
+      if (r.action == Action::kNoChange) continue;
+      out << "| " << engine::ActionName(r.action) << " | " << Code(Cell(Name(r, false))) << " | "
+          << Code(Cell(r.type)) << " | " << MarkdownWhy(r) << " |\n";
+    }
+    out << "\n";
+  }
+  if (preview.view != nullptr) {
+    std::ostringstream cfn;
+    MarkdownCloudFormation(*preview.view, cfn);
+    out << cfn.str() << "\n";
+  } else {
+    out << "**CloudFormation:** not asked ("
+        << (preview.offline_note.empty() ? std::string("offline plan only") : preview.offline_note)
+        << ")\n\n";
+  }
+  if (preview.cost) {
+    double delta = preview.cost->after - preview.cost->before;
+    std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
+    out << "**Cost:** " << engine::FormatUsd(preview.cost->before) << " → "
+        << engine::FormatUsd(preview.cost->after) << " a month (" << sign
+        << engine::FormatUsd(delta < 0 ? -delta : delta) << "; us-east-1 list prices)  \n";
+  }
+  if (preview.checks) {
+    const MarkdownPreview::Checks& c = *preview.checks;
+    out << "**Checks:** " << c.rules << " rules: " << c.errors << " errors, " << c.warnings
+        << " warnings";
+    if (c.suppressed > 0) out << ", " << c.suppressed << " suppressed";
+    out << (c.errors > 0 ? " (failing)" : "") << "\n";
   }
   return out.str();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
-// Text rendering of an engine::Plan for people (`rex preview`, and `rex up` before it asks).
+// Text rendering of an engine::Plan for people (`rex preview`, and `rex up` before it asks),
+// and Markdown for CI job summaries (`rex preview --format markdown`, RenderPlanMarkdown).
 // Pure: returns text, prints nothing; colour only through the Style it is given.
 //
 // Layout (one block per component, components sorted, resources by logical id):
@@ -23,6 +24,7 @@
 // verbose, "=" metadata-only and " " unchanged resources are listed too.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "base/json.h"
@@ -75,5 +77,65 @@ std::string FormatChangeCause(const engine::ChangeCause& cause);
 // (`!Ref X`, `!GetAtt X.Y`, `!Sub "..."`, `!Join [...]`), other values as compact JSON.
 // Shortened to `max_width` columns with "…" when longer (0 = no limit).
 std::string FormatValue(const base::Json& value, size_t max_width = 0);
+
+// ---------------------------------------------------------------- Markdown (`--format markdown`)
+
+// What `rex preview --format markdown` shows besides the plan; the renderer only formats it.
+struct MarkdownPreview {
+  std::string stack_name;  // "rex-backend-dev"
+  std::string config;      // "stacks/dev.yaml", "built-in dev preset"
+  // What the plan compares against (".rex/dev/deployed.template.json", "the template deployed
+  // in CloudFormation"); "" when nothing is deployed.
+  std::string baseline;
+  // CloudFormation's view; null when the preview is offline, then `offline_note` says why
+  // ("" renders as "offline plan only").
+  const engine::ChangeSetView* view = nullptr;
+  std::string offline_note;
+  // The monthly cost delta (USD) and the `rex check` verdict, when known.
+  struct Cost {
+    double before = 0;
+    double after = 0;
+  };
+  std::optional<Cost> cost;
+  struct Checks {
+    int errors = 0;
+    int warnings = 0;
+    int suppressed = 0;
+    size_t rules = 0;
+  };
+  std::optional<Checks> checks;
+  // The plan loses data and --allow-data-loss was (not) given.
+  bool allow_data_loss = false;
+};
+
+// The plan as GitHub-flavoured Markdown for a job summary ($GITHUB_STEP_SUMMARY):
+//
+//   ## rex preview: rex-backend-dev
+//
+//   `stacks/dev.yaml` against `.rex/dev/deployed.template.json`
+//
+//   **Plan:** 1 to create, 1 to replace, 40 unchanged
+//
+//   > [!CAUTION]
+//   > **DATA LOSS:** `Database/Cluster` (AWS::RDS::DBCluster) is replaced. `rex up` refuses
+//   > this plan unless `--allow-data-loss` is given.
+//
+//   | Action | Resource | Type | Why |
+//   | --- | --- | --- | --- |
+//   | replace | `Database/Cluster` | `AWS::RDS::DBCluster` | DBClusterIdentifier changed; **DATA
+//   LOSS** |
+//
+//   **CloudFormation:** the change set confirms the plan: 2 resources change, 1 replaced
+//   (followed by a table of CloudFormation's replacements and disagreements, if any), or
+//   **CloudFormation:** not asked (<offline_note>)
+//
+//   **Cost:** $10.00 → $12.50 a month (+$2.50)
+//   **Checks:** 30 rules: 0 errors, 1 warnings
+//
+// One table row per changed resource (create, update, may-replace, replace, delete;
+// unchanged and metadata-only ones are counted in the headline only), in logical id order.
+// Text in cells has `|` escaped and newlines flattened. Without changes: "No changes: N
+// resources unchanged." instead of the headline and table. Pure: no colour, no I/O.
+std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& preview);
 
 }  // namespace rex::cli

@@ -243,18 +243,29 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
   chain.env = env;
   chain.home = Env(ctx, "HOME");
 
-  std::string profile_region;
+  aws::RegionSources regions{.flag = ctx.global.region,
+                             .aws_region_env = Env(ctx, "AWS_REGION"),
+                             .aws_default_region_env = Env(ctx, "AWS_DEFAULT_REGION"),
+                             .profile_name = aws::SelectedProfile(chain)};
   auto files = aws::LoadProfileFiles(env, chain.home);
   if (files.ok()) {
-    auto profile = aws::FindProfile(*files, aws::SelectedProfile(chain));
-    if (profile && profile->count("region")) profile_region = profile->at("region");
+    auto profile = aws::FindProfile(*files, regions.profile_name);
+    if (profile && profile->count("region")) regions.profile_region = profile->at("region");
   }
-  REX_ASSIGN_OR_RETURN(session->region,
-                       aws::ResolveRegion({.flag = ctx.global.region,
-                                           .aws_region_env = Env(ctx, "AWS_REGION"),
-                                           .aws_default_region_env = Env(ctx, "AWS_DEFAULT_REGION"),
-                                           .profile_region = profile_region,
-                                           .stack_config_region = config ? config->region : ""}));
+  if (config != nullptr) {
+    // A stack config file names the stack's region (its `region`, default us-east-1): it is
+    // authoritative. A built-in preset (no stacks/<name>.yaml) only fills a gap.
+    std::string relative = "stacks/" + ctx.global.stack + ".yaml";
+    std::error_code ec;
+    if (!ctx.global.stack.empty() &&
+        std::filesystem::is_regular_file(std::filesystem::path(ctx.io.cwd) / relative, ec)) {
+      regions.stack_config_region = config->region;
+      regions.stack_config_source = relative;
+    } else {
+      regions.fallback_region = config->region;
+    }
+  }
+  REX_ASSIGN_OR_RETURN(session->region, aws::ResolveRegion(regions));
   chain.region = session->region;
 
   int timeout_seconds = kDefaultHttpTimeoutSeconds;

@@ -86,7 +86,10 @@ struct AwsSession {
   engine::DeployClients Clients() { return engine::DeployClients{*cfn, *clock, s3.get()}; }
 };
 
-// Region (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, the stack config's
+// Region (aws::ResolveRegion: the region of the stack config file stacks/<stack>.yaml is
+// authoritative, and --region, AWS_REGION, AWS_DEFAULT_REGION or a profile region that
+// differs from it is kInvalidArgument naming both; without a config file, or for a built-in
+// preset, --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then the preset's
 // region), credentials (the AWS CLI default chain with --profile), --endpoint-url, retries
 // (AWS_MAX_ATTEMPTS) and the HTTP timeout: REX_HTTP_TIMEOUT seconds for a whole exchange
 // (default 60; the AWS CLI's read timeout). `config` may be null (rex bootstrap without a

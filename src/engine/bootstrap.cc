@@ -83,9 +83,10 @@ base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormation
 }
 
 base::Result<DeployOutcome> DeployBootstrap(DeployClients& clients, DeployRequest request,
-                                            DeployObserver& observer) {
+                                            DeployObserver& observer,
+                                            const std::optional<GithubAccess>& github) {
   request.stack_name = std::string(kBootstrapStackName);
-  request.template_body = base::DumpJson(BootstrapTemplate());
+  request.template_body = base::DumpJson(BootstrapTemplate(github));
   request.parameters.clear();
   request.template_bucket.clear();
   request.tags = {{"project", "rex"}};

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/json.h"
 #include "base/result.h"
@@ -25,6 +26,54 @@ inline constexpr int kBootstrapNoncurrentDays = 90;
 // The bootstrap template (deterministic JSON).
 base::Json BootstrapTemplate();
 
+// GitHub Actions access (`rex bootstrap --github-repo OWNER/REPO`, bootstrap_github.cc): the
+// bootstrap stack then also holds
+//   - GitHubOidcProvider: the IAM OIDC provider of token.actions.githubusercontent.com
+//     (audience sts.amazonaws.com), unless create_oidc_provider is false: an account has at
+//     most one provider per URL, so a second one fails with "already exists"; the existing
+//     one is then referred to by its fixed ARN
+//     arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com;
+//   - GitHubDeployRole: assumable with a GitHub OIDC token (sts:AssumeRoleWithWebIdentity,
+//     aud sts.amazonaws.com) only when its sub is repo:<repo>:ref:refs/heads/<branch> or
+//     repo:<repo>:environment:<environment> (StringEquals, no wildcards). Its permissions are
+//     what `rex up` and the day-2 commands need when CloudFormation acts with the caller's
+//     credentials (rex sets no RoleARN on its change sets): CloudFormation on the stacks
+//     <stack_prefix>-* (never on rex-bootstrap itself: an explicit Deny keeps the role from
+//     changing its own trust or permissions), the bootstrap bucket's objects, the services the
+//     rex stacks are made of, IAM roles named <stack_prefix>-* (create, change, pass) and
+//     service-linked roles;
+//   - GitHubPreviewRole: sub repo:<repo>:pull_request only; reads stacks and templates and
+//     creates, describes and deletes change sets on <stack_prefix>-* (never executes one),
+//     reads and writes templates/* in the bucket. A pull request can change the workflow, so
+//     what it can assume must not deploy.
+// Outputs (besides BucketName): GitHubDeployRoleArn, GitHubPreviewRoleArn, GitHubRepository,
+// GitHubBranch, GitHubEnvironment, GitHubOidcProvider ("created" | "existing"),
+// GitHubStackPrefix; `rex bootstrap` without --github-repo reads them back so that updating
+// the bootstrap stack keeps the GitHub access.
+struct GithubAccess {
+  std::string repo;                        // "OWNER/REPO"
+  std::string branch = "main";             // whose pushes may deploy
+  std::string environment = "production";  // the GitHub environment of the deploy job
+  bool create_oidc_provider = true;
+  std::string stack_prefix = "rex-backend";  // the projectName of the stacks it may deploy
+};
+inline constexpr std::string_view kBootstrapDeployRoleOutput = "GitHubDeployRoleArn";
+inline constexpr std::string_view kBootstrapPreviewRoleOutput = "GitHubPreviewRoleArn";
+
+// kInvalidArgument naming the field and what is allowed: repo OWNER/REPO (letters, digits,
+// '.', '_', '-'), branch (letters, digits, '.', '_', '-', '/'; no "..", no wildcards),
+// environment (letters, digits, '.', '_', '-'; at most 100), stack_prefix (a projectName:
+// lowercase letters, digits, '-', starting with a letter, at most 20, not "rex-bootstrap").
+base::Status ValidateGithubAccess(const GithubAccess& github);
+
+// BootstrapTemplate() plus, with `github`, the resources and outputs above. Without it the
+// result is exactly BootstrapTemplate() (existing bootstrap stacks stay unchanged).
+base::Json BootstrapTemplate(const std::optional<GithubAccess>& github);
+
+// The GitHub access a deployed bootstrap stack holds, read back from its outputs; nullopt when
+// it has none.
+std::optional<GithubAccess> GithubAccessFromOutputs(const std::vector<aws::CfnOutput>& outputs);
+
 // The bootstrap bucket's name: the stack output BucketName, or, when a complete stack
 // (CREATE/UPDATE/IMPORT_COMPLETE, UPDATE_ROLLBACK_COMPLETE) lacks that output, the physical id
 // of its AWS::S3::Bucket "Bucket" from ListStackResources. nullopt when the bootstrap stack does
@@ -35,7 +84,10 @@ base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormation
 // Deploys BootstrapTemplate() as kBootstrapStackName through Deploy() (tagged
 // project=rex); `request` supplies confirm/cancel/poll settings, its stack name, template and
 // parameters are overwritten.
+// With `github`, the template is BootstrapTemplate(github) (its roles need CAPABILITY_IAM,
+// which Deploy always sends).
 base::Result<DeployOutcome> DeployBootstrap(DeployClients& clients, DeployRequest request,
-                                            DeployObserver& observer);
+                                            DeployObserver& observer,
+                                            const std::optional<GithubAccess>& github = {});
 
 }  // namespace rex::engine

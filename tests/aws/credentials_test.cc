@@ -2,6 +2,7 @@
 // goes through FakeTransport; files live in a per-test temporary directory.
 #include "aws/credentials.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -20,6 +21,7 @@ using base::Code;
 using rex::testing::FakeClock;
 using rex::testing::FakeTransport;
 using rex::testing::HeaderOf;
+using ::testing::HasSubstr;
 
 constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr const char* kToken = "FQoGZXIvYXdzEXAMPLESESSIONTOKEN";
@@ -368,15 +370,85 @@ TEST(Endpoints, RegionErrors) {
   EXPECT_FALSE(ResolveEndpoint("dynamodb", {.region = "us-east-1"}).ok());
 }
 
-TEST(Region, FirstNonEmptyWins) {
+TEST(Region, WithoutAStackConfigTheFirstNonEmptyWins) {
   EXPECT_EQ(*ResolveRegion({.flag = "a", .aws_region_env = "b"}), "a");
   EXPECT_EQ(*ResolveRegion({.aws_region_env = "b", .aws_default_region_env = "c"}), "b");
   EXPECT_EQ(*ResolveRegion({.aws_default_region_env = "c", .profile_region = "d"}), "c");
-  EXPECT_EQ(*ResolveRegion({.profile_region = "d", .stack_config_region = "e"}), "d");
-  EXPECT_EQ(*ResolveRegion({.stack_config_region = "e"}), "e");
+  EXPECT_EQ(*ResolveRegion({.profile_region = "d", .fallback_region = "e"}), "d");
+  EXPECT_EQ(*ResolveRegion({.fallback_region = "e"}), "e");
   auto none = ResolveRegion({});
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().code(), Code::kInvalidArgument);
+}
+
+TEST(Region, TheStackConfigRegionIsUsedWhenNothingElseDisagrees) {
+  RegionSources config{.stack_config_region = "us-east-1",
+                       .stack_config_source = "stacks/prod.yaml"};
+  EXPECT_EQ(*ResolveRegion(config), "us-east-1");
+  RegionSources same = config;
+  same.aws_region_env = "us-east-1";
+  same.profile_region = "us-east-1";
+  EXPECT_EQ(*ResolveRegion(same), "us-east-1");
+  RegionSources flag = config;
+  flag.flag = "us-east-1";
+  flag.aws_region_env = "eu-west-1";  // --region overrides the environment when it matches
+  EXPECT_EQ(*ResolveRegion(flag), "us-east-1");
+  RegionSources shadowed = config;
+  shadowed.aws_region_env = "us-east-1";
+  shadowed.profile_region = "eu-west-1";  // shadowed by AWS_REGION: nothing would use it
+  EXPECT_EQ(*ResolveRegion(shadowed), "us-east-1");
+  // A fallback never competes with the config.
+  RegionSources fallback = config;
+  fallback.fallback_region = "eu-west-1";
+  EXPECT_EQ(*ResolveRegion(fallback), "us-east-1");
+}
+
+TEST(Region, AnotherRegionFromTheEnvironmentOrProfileIsBadInputNamingBoth) {
+  RegionSources env{.aws_region_env = "eu-west-1",
+                    .stack_config_region = "us-east-1",
+                    .stack_config_source = "stacks/prod.yaml"};
+  auto mismatch = ResolveRegion(env);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code(), Code::kInvalidArgument);
+  EXPECT_EQ(mismatch.error().message(),
+            "region mismatch: stacks/prod.yaml says region us-east-1 but AWS_REGION says "
+            "eu-west-1; the stack lives in its config's region, so rex refuses to guess: pass "
+            "--region us-east-1 (or unset AWS_REGION) to use us-east-1, or change `region` in "
+            "stacks/prod.yaml to move the stack");
+
+  RegionSources default_env{.aws_default_region_env = "ap-south-1",
+                            .stack_config_region = "us-east-1",
+                            .stack_config_source = "stacks/dev.yaml"};
+  auto by_default = ResolveRegion(default_env);
+  ASSERT_FALSE(by_default.ok());
+  EXPECT_EQ(by_default.error().code(), Code::kInvalidArgument);
+  EXPECT_THAT(by_default.error().message(),
+              HasSubstr("stacks/dev.yaml says region us-east-1 but AWS_DEFAULT_REGION says "
+                        "ap-south-1"));
+
+  RegionSources profile{.profile_region = "eu-central-1",
+                        .profile_name = "ci",
+                        .stack_config_region = "us-east-1",
+                        .stack_config_source = "stacks/dev.yaml"};
+  auto by_profile = ResolveRegion(profile);
+  ASSERT_FALSE(by_profile.ok());
+  EXPECT_EQ(by_profile.error().code(), Code::kInvalidArgument);
+  EXPECT_THAT(by_profile.error().message(),
+              HasSubstr("stacks/dev.yaml says region us-east-1 but the region of AWS profile "
+                        "\"ci\" says eu-central-1"));
+}
+
+TEST(Region, AFlagThatDiffersFromTheStackConfigIsBadInputNamingBoth) {
+  RegionSources flag{.flag = "eu-west-1",
+                     .aws_region_env = "eu-west-1",
+                     .stack_config_region = "us-east-1",
+                     .stack_config_source = "stacks/prod.yaml"};
+  auto mismatch = ResolveRegion(flag);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code(), Code::kInvalidArgument);
+  EXPECT_EQ(mismatch.error().message(),
+            "--region eu-west-1 does not match the region of stacks/prod.yaml (us-east-1); the "
+            "stack lives in us-east-1: pass --region us-east-1 or leave --region out");
 }
 
 TEST(Ini, ErrorsNameFileAndLineOnly) {

@@ -185,6 +185,10 @@ TEST_F(DeployTest, ExpiredCredentialsAreAClearMessageWithoutTheSecret) {
 }
 
 TEST_F(DeployTest, RequestsSignedForAnotherRegionAreRefused) {
+  // The config's region is authoritative (a --region that differs from it is exit 2 before
+  // anything is sent, tests/integration/ci_test.cc): move the config to eu-west-1, which the
+  // fake endpoint (us-east-1) refuses.
+  ASSERT_EQ(Rex({"config", "set", "region", "eu-west-1"}).exit_code, 0);
   RexRun run = Rex({"up", "--yes", "--region", "eu-west-1"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr("Credential should be scoped to a valid region"));
