@@ -3,7 +3,10 @@
 //   rex migrate          runs the migration task definition (output migrationTaskDefinitionArn)
 //   rex db bootstrap     runs the bootstrap task definition: creates database `supertokens` if
 //                        it is missing ("already exists" is success); `rex up` runs it by
-//                        itself after creating the stack
+//                        itself after creating the stack. With a bootstrap bucket whose record
+//                        (records/<stack name>/bootstrap.json, ops/db_bootstrap.h) says it
+//                        already ran for this stack, it says when and from where and exits 0
+//                        without running it; --force runs it anyway
 //
 // Both run the task on Fargate in the stack's private subnets with the services' security
 // group and no public IP (an idempotency token guards the RunTask call), show a progress line
@@ -35,13 +38,13 @@ int RunMigrate(Context& ctx) {
   return code;
 }
 
-int RunBootstrapTask(Context& ctx) {
+int RunBootstrapTask(Context& ctx, bool force) {
   CancelOnInterrupt interrupt;
   int code = kExitFailed;
   auto day2 = OpenDayTwo(ctx, interrupt.flag(), &code);
   if (!day2) return code;
   return RunDbBootstrap(ctx, day2->ops->session, day2->stack, day2->selected.name,
-                        "rex db bootstrap", ctx.io.out);
+                        "rex db bootstrap", ctx.io.out, force);
 }
 
 }  // namespace
@@ -62,8 +65,12 @@ Command DbCommand() {
                 "run the bootstrap task: create database supertokens if it is missing (safe to "
                 "repeat)");
             bootstrap->fallthrough();
+            auto force = std::make_shared<bool>(false);
+            bootstrap->add_flag("--force", *force,
+                                "run it even though the bootstrap bucket's record says it "
+                                "already ran for this stack");
             app.require_subcommand(1);
-            return [](Context& ctx) { return RunBootstrapTask(ctx); };
+            return [force](Context& ctx) { return RunBootstrapTask(ctx, *force); };
           }};
 }
 

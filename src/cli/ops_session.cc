@@ -33,7 +33,8 @@ base::Result<std::unique_ptr<OpsSession>> OpenOpsSession(const Context& ctx,
                               .ecs = ops->ecs.get(),
                               .logs = ops->logs.get(),
                               .poll = PollOptionsFromEnvironment(ctx),
-                              .cancel = cancel};
+                              .cancel = cancel,
+                              .s3 = s.s3.get()};
   return ops;
 }
 

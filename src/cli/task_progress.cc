@@ -6,6 +6,8 @@
 #include "aws/http.h"
 #include "base/json.h"
 #include "cli/progress.h"
+#include "engine/bootstrap.h"
+#include "engine/lease.h"
 #include "ops/logs.h"
 
 namespace rex::cli {
@@ -147,21 +149,73 @@ std::optional<ops::TaskOutcome> RunTaskWithProgress(Context& ctx, ops::Session& 
 
 int RunDbBootstrap(Context& ctx, ops::Session& session, const ops::StackInfo& stack,
                    const std::string& config_name, const std::string& trigger,
-                   std::ostream& log_out) {
+                   std::ostream& log_out, bool force) {
+  // The bucket's record: every machine of the team reads and writes it.
+  std::string bucket;
+  std::optional<ops::StoredBootstrapRecord> shared;
+  if (session.s3 != nullptr && session.cfn != nullptr) {
+    auto found = engine::FindBootstrapBucket(*session.cfn);
+    if (found.ok() && found->has_value()) {
+      auto read = ops::ReadBucketBootstrapRecord(*session.s3, **found, stack.stack_name);
+      if (read.ok()) {
+        bucket = **found;
+        shared = std::move(*read);
+      } else {
+        ctx.PrintWarning("could not read the bootstrap record in the bucket (" +
+                         read.error().message() + "); running the bootstrap anyway");
+      }
+    } else if (!found.ok()) {
+      ctx.PrintWarning("could not look for the bootstrap bucket (" + found.error().message() +
+                       "); the bootstrap is recorded in this folder only");
+    }
+  }
+  if (shared && !force && shared->record.exit_code == 0 &&
+      shared->record.stack_id == stack.stack_id && !stack.stack_id.empty()) {
+    const ops::BootstrapRecord& r = shared->record;
+    std::string where = r.user.empty() && r.host.empty()
+                            ? std::string("another machine")
+                            : (r.user.empty() ? "" : r.user + "@") + r.host;
+    ctx.io.err << "the supertokens database bootstrap already ran for " << stack.stack_name
+               << " at " << r.time << " from " << where << " (" << r.trigger << ", exit 0; s3://"
+               << bucket << "/" << ops::BootstrapRecordKey(stack.stack_name)
+               << "); \"rex db bootstrap --force\" runs it again\n";
+    base::Status cached = ops::WriteBootstrapRecord(ctx.io.cwd, config_name, r);
+    (void)cached;  // the local copy is a convenience
+    return kExitOk;
+  }
+
   ctx.io.err << "creating the supertokens database if it is missing (bootstrap task)\n";
   int code = kExitFailed;
   auto outcome = RunTaskWithProgress(ctx, session, stack, "bootstrap", log_out, &code);
   if (!outcome || outcome->cancelled || !outcome->stopped()) return code;
+  engine::LeaseInfo self = engine::ThisProcess(stack.stack_name, trigger);
   ops::BootstrapRecord record{.time = aws::FormatIso8601(session.clock->Now()),
                               .stack_name = stack.stack_name,
                               .task_arn = outcome->task_arn,
                               .exit_code = code,
-                              .trigger = trigger};
+                              .trigger = trigger,
+                              .stack_id = stack.stack_id,
+                              .host = self.host,
+                              .user = self.user};
   base::Status written = ops::WriteBootstrapRecord(ctx.io.cwd, config_name, record);
   if (!written.ok()) {
     ctx.PrintWarning("bootstrap not recorded: " + written.message());
   } else if (code == kExitOk) {
-    ctx.io.err << "recorded in .rex/" << config_name << "/bootstrap.json\n";
+    ctx.io.err << "recorded in .rex/" << config_name << "/bootstrap.json";
+  }
+  // A failed run does not replace a good record of the bucket.
+  if (!bucket.empty() && (code == kExitOk || !shared || shared->record.exit_code != 0)) {
+    base::Status uploaded =
+        ops::WriteBucketBootstrapRecord(*session.s3, bucket, record, shared ? shared->etag : "");
+    if (!uploaded.ok()) {
+      if (written.ok() && code == kExitOk) ctx.io.err << "\n";
+      ctx.PrintWarning("bootstrap not recorded in the bucket: " + uploaded.message());
+    } else if (written.ok() && code == kExitOk) {
+      ctx.io.err << " and s3://" << bucket << "/" << ops::BootstrapRecordKey(stack.stack_name)
+                 << "\n";
+    }
+  } else if (written.ok() && code == kExitOk) {
+    ctx.io.err << "\n";
   }
   return code;
 }

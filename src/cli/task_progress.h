@@ -58,10 +58,17 @@ std::optional<ops::TaskOutcome> RunTaskWithProgress(Context& ctx, ops::Session& 
                                                     int* exit_code);
 
 // The SuperTokens database bootstrap (ops/db_bootstrap.h) as `rex db bootstrap` and `rex up`
-// run it: the task with progress, then the record in .rex/<config>/bootstrap.json when the
-// task ran to its end. Returns the exit code.
+// run it. With a bootstrap bucket (session.s3 set and the bucket found), its record
+// (records/<stack name>/bootstrap.json) is read first: when it says the bootstrap already ran
+// to exit 0 for this very stack (same stack id), the task is not run again unless `force`;
+// stderr says when, from where (user@host) and by what it ran, and exit 0. Otherwise the task
+// runs with progress, then the record is written to .rex/<config>/bootstrap.json and to the
+// bucket (conditional write: created with If-None-Match, or replacing the record read with
+// If-Match; a failed run never replaces a record of a run that succeeded) when the task ran to
+// its end. Without a bucket the task always runs and the record is local. Returns the exit
+// code.
 int RunDbBootstrap(Context& ctx, ops::Session& session, const ops::StackInfo& stack,
                    const std::string& config_name, const std::string& trigger,
-                   std::ostream& log_out);
+                   std::ostream& log_out, bool force = false);
 
 }  // namespace rex::cli

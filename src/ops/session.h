@@ -10,6 +10,7 @@
 #include "aws/cloudformation.h"
 #include "aws/ecs.h"
 #include "aws/logs.h"
+#include "aws/s3.h"
 #include "base/clock.h"
 #include "engine/deploy.h"
 
@@ -30,6 +31,9 @@ struct Session {
   // Set (e.g. by Ctrl-C) to stop waiting or following; operations then return what they
   // know, marked as cancelled. Default: never.
   const std::atomic<bool>* cancel = nullptr;
+  // The bootstrap bucket's client (the SuperTokens bootstrap record lives there,
+  // ops/db_bootstrap.h). Default: none (the record is then local only).
+  aws::S3Client* s3 = nullptr;
 
   bool cancelled() const { return cancel != nullptr && cancel->load(); }
 };

@@ -7,6 +7,8 @@
 // - the deploy lease in the bucket: a second `rex up` while it is held fails naming the holder,
 //   `--wait` waits until it is released, an expired lease is taken over with a note, `rex
 //   unlock --yes` breaks one;
+// - the SuperTokens bootstrap record in the bucket: a second machine's `rex db bootstrap` says
+//   it already ran (when, from where) and runs nothing without --force;
 // - without a bucket: the lock is local and the history is the folder's own, and rex says so.
 //
 // The lease is held from this process with engine::DeployLease (an S3 client on a real HTTP
@@ -16,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "aws/credentials.h"
@@ -25,6 +28,8 @@
 #include "base/json.h"
 #include "engine/lease.h"
 #include "support/fake_aws_server.h"
+#include "support/fake_ecs.h"
+#include "support/fake_logs.h"
 #include "support/rex_process.h"
 #include "support/run_rex.h"
 
@@ -287,6 +292,78 @@ TEST_F(TeamTest, UnlockShowsTheLeaseAndBreaksIt) {
   // And the stack can be deployed again.
   RexRun up = Rex(b_, {"up", "--yes"});
   EXPECT_EQ(up.exit_code, 0) << up.err;
+}
+
+// The SuperTokens bootstrap record in the bucket: a second machine does not run the bootstrap
+// task again.
+class TeamBootstrapTest : public TeamTest {
+ protected:
+  void SetUp() override {
+    server_.aws().AddService("ecs", &ecs_);
+    server_.aws().AddService("logs", &logs_);
+    ecs_.Follow(server_.aws(), kStackName);
+    logs_.Follow(server_.aws(), kStackName);
+    TeamTest::SetUp();
+  }
+
+  std::optional<base::Json> BucketRecord() {
+    auto text = server_.aws().Object(bucket_, "records/rex-backend-dev/bootstrap.json");
+    if (!text) return std::nullopt;
+    auto json = base::ParseJson(*text, "bootstrap.json");
+    if (!json.ok()) return std::nullopt;
+    return *json;
+  }
+
+  FakeLogs logs_{3};
+  FakeEcs ecs_{&logs_};
+};
+
+TEST_F(TeamBootstrapTest, ASecondMachineDoesNotRunTheBootstrapAgain) {
+  ecs_.ScriptTask("ComputeBootstrapTaskDefinition",
+                  {.log_lines = {"database supertokens created"}});
+  RexRun up = Rex(a_, {"up", "--yes"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_EQ(ecs_.TasksStarted(), 1);
+  EXPECT_THAT(up.err, HasSubstr("and s3://" + bucket_ + "/records/rex-backend-dev/bootstrap.json"));
+  auto record = BucketRecord();
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ((*record)["trigger"], "rex up");
+  EXPECT_EQ((*record)["exitCode"], 0);
+  std::string stack_id = (*record)["stackId"].get<std::string>();
+  EXPECT_FALSE(stack_id.empty());
+  EXPECT_FALSE((*record)["host"].get<std::string>().empty());
+
+  // B, another machine: it already ran, when and from where; no task.
+  RexRun again = Rex(b_, {"db", "bootstrap"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, AllOf(HasSubstr("the supertokens database bootstrap already ran for "
+                                         "rex-backend-dev at "),
+                               HasSubstr("@" + (*record)["host"].get<std::string>()),
+                               HasSubstr("(rex up, exit 0"),
+                               HasSubstr("\"rex db bootstrap --force\" runs it again")));
+  EXPECT_EQ(ecs_.TasksStarted(), 1);
+  EXPECT_FALSE(b_.Read(".rex/dev/bootstrap.json").empty()) << "B keeps a copy";
+
+  // --force runs it, and the bucket's record says so.
+  ecs_.ScriptTask("ComputeBootstrapTaskDefinition",
+                  {.log_lines = {"database supertokens already exists"}});
+  RexRun forced = Rex(b_, {"db", "bootstrap", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(ecs_.TasksStarted(), 2);
+  record = BucketRecord();
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ((*record)["trigger"], "rex db bootstrap");
+
+  // A stack destroyed and created again has a new database: its first rex up bootstraps it.
+  ASSERT_EQ(Rex(a_, {"destroy", "--yes"}).exit_code, 0);
+  ecs_.ScriptTask("ComputeBootstrapTaskDefinition",
+                  {.log_lines = {"database supertokens created"}});
+  RexRun recreated = Rex(a_, {"up", "--yes"});
+  ASSERT_EQ(recreated.exit_code, 0) << recreated.err;
+  EXPECT_EQ(ecs_.TasksStarted(), 3);
+  record = BucketRecord();
+  ASSERT_TRUE(record.has_value());
+  EXPECT_NE((*record)["stackId"], stack_id);
 }
 
 TEST(TeamWithoutBucketTest, TheLockIsLocalAndTheHistoryIsTheFoldersOwn) {
