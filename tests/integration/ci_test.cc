@@ -10,6 +10,7 @@
 
 #include <filesystem>
 
+#include "base/json.h"
 #include "support/fake_aws_server.h"
 #include "support/run_rex.h"
 
@@ -260,6 +261,96 @@ TEST_F(CiTest, CiGithubRefusesToOverwriteWithoutForce) {
 
   EXPECT_EQ(Rex({"ci", "github", "--force", "--environment", "bad name"}).exit_code, 2);
   EXPECT_EQ(Rex({"--stack", "nope", "ci", "github", "--force"}).exit_code, 2);
+}
+
+// ---------------------------------------------------------------- rex bootstrap --github-repo
+
+TEST_F(CiTest, BootstrapWithAGithubRepoAddsTheProviderAndRolesAndPrintsTheNextStep) {
+  ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+  base::Json applied;
+  server_.aws().OnStackApplied([&](const std::string& stack, const auto&, const base::Json& t) {
+    if (stack == "rex-bootstrap") applied = t;
+  });
+  RexRun run = Rex({"bootstrap", "--github-repo", "acme/backend", "--github-environment", "live"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto resources = server_.aws().StackResources("rex-bootstrap");
+  ASSERT_EQ(resources.count("GitHubOidcProvider"), 1u);
+  EXPECT_EQ(resources["GitHubOidcProvider"].type, "AWS::IAM::OIDCProvider");
+  ASSERT_EQ(resources.count("GitHubDeployRole"), 1u);
+  ASSERT_EQ(resources.count("GitHubPreviewRole"), 1u);
+  auto outputs = server_.aws().Outputs("rex-bootstrap");
+  std::string deploy_role = outputs["GitHubDeployRoleArn"];
+  std::string preview_role = outputs["GitHubPreviewRoleArn"];
+  ASSERT_FALSE(deploy_role.empty());
+  ASSERT_FALSE(preview_role.empty());
+  EXPECT_THAT(run.out,
+              AllOf(StartsWith("bucket: "), HasSubstr("\ndeployRole: " + deploy_role + "\n"),
+                    HasSubstr("\npreviewRole: " + preview_role + "\n")));
+  EXPECT_THAT(run.err, AllOf(HasSubstr("gh variable set REX_DEPLOY_ROLE_ARN --repo acme/backend "
+                                       "--body " +
+                                       deploy_role),
+                             HasSubstr("gh variable set REX_PREVIEW_ROLE_ARN --repo acme/backend "
+                                       "--body " +
+                                       preview_role)));
+  // The trust CloudFormation was given: this repository's main branch and environment only.
+  const base::Json& trust = applied["Resources"]["GitHubDeployRole"]["Properties"]
+                                   ["AssumeRolePolicyDocument"]["Statement"][0];
+  EXPECT_EQ(trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
+            base::Json::array(
+                {"repo:acme/backend:ref:refs/heads/main", "repo:acme/backend:environment:live"}));
+
+  // A plain bootstrap later keeps the access (it is read back from the outputs).
+  RexRun again = Rex({"bootstrap"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("keeping the GitHub Actions access of acme/backend"));
+  EXPECT_THAT(again.out, HasSubstr("deployRole: " + deploy_role));
+  EXPECT_EQ(server_.aws().StackResources("rex-bootstrap").count("GitHubDeployRole"), 1u);
+
+  // --json.
+  RexRun json = Rex({"--json", "bootstrap"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  base::Json parsed = base::Json::parse(json.out);
+  EXPECT_EQ(parsed["github"]["repository"], "acme/backend");
+  EXPECT_EQ(parsed["github"]["environment"], "live");
+  EXPECT_EQ(parsed["github"]["deployRoleArn"], deploy_role);
+}
+
+TEST_F(CiTest, BootstrapCanReuseTheAccountsOidcProvider) {
+  ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+  RexRun run =
+      Rex({"bootstrap", "--github-repo", "acme/backend", "--github-oidc-provider", "existing"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto resources = server_.aws().StackResources("rex-bootstrap");
+  EXPECT_EQ(resources.count("GitHubOidcProvider"), 0u);
+  EXPECT_EQ(resources.count("GitHubDeployRole"), 1u);
+  EXPECT_EQ(server_.aws().Outputs("rex-bootstrap")["GitHubOidcProvider"], "existing");
+}
+
+TEST_F(CiTest, BootstrapGithubFlagsAreCheckedBeforeAnyRequest) {
+  ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+  RexRun no_repo = Rex({"bootstrap", "--github-branch", "trunk"});
+  EXPECT_EQ(no_repo.exit_code, 2);
+  EXPECT_THAT(no_repo.err, HasSubstr("need --github-repo OWNER/REPO"));
+  RexRun bad_repo = Rex({"bootstrap", "--github-repo", "acme"});
+  EXPECT_EQ(bad_repo.exit_code, 2);
+  EXPECT_THAT(bad_repo.err, HasSubstr("--github-repo \"acme\": use OWNER/REPO"));
+  RexRun wildcard = Rex({"bootstrap", "--github-repo", "acme/backend", "--github-branch", "*"});
+  EXPECT_EQ(wildcard.exit_code, 2);
+  RexRun provider =
+      Rex({"bootstrap", "--github-repo", "acme/backend", "--github-oidc-provider", "maybe"});
+  EXPECT_EQ(provider.exit_code, 2);
+  EXPECT_TRUE(server_.aws().Requests().empty());
+}
+
+TEST_F(CiTest, BootstrapWithoutGithubLeavesTheTemplateAsBefore) {
+  base::Json applied;
+  server_.aws().OnStackApplied([&](const std::string& stack, const auto&, const base::Json& t) {
+    if (stack == "rex-bootstrap") applied = t;
+  });
+  ASSERT_EQ(Rex({"bootstrap"}).exit_code, 0);
+  ASSERT_TRUE(applied.is_object());
+  EXPECT_EQ(applied["Resources"].size(), 2u);  // Bucket, BucketPolicy
+  EXPECT_FALSE(applied["Outputs"].contains("GitHubDeployRoleArn"));
 }
 
 }  // namespace
