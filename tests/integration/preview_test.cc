@@ -53,7 +53,10 @@ TEST(PreviewTest, FreshProjectCreatesEverything) {
   TempDir dir;
   RexRun run = RunRex({"preview"}, {.cwd = dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_TRUE(Contains(run.out, "nothing deployed yet (no .rex/dev/deployed.template.json)"))
+  EXPECT_TRUE(Contains(run.out,
+                       "nothing deployed as far as this folder knows (no "
+                       ".rex/dev/deployed.template.json; not checked with AWS), every resource "
+                       "is created"))
       << run.out;
   EXPECT_TRUE(Contains(run.out, "  +   AWS::EC2::VPC")) << run.out;
   EXPECT_TRUE(LinesStartingWith(run.out, "  ~").empty()) << run.out;
@@ -83,7 +86,10 @@ TEST(PreviewTest, NoChangesAfterADeploy) {
   RecordDeploy(dir);
   RexRun run = RunRex({"preview"}, {.cwd = dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_TRUE(Contains(run.out, "against .rex/dev/deployed.template.json")) << run.out;
+  // Offline, the copy rex up left is the baseline, labelled as a cache.
+  EXPECT_TRUE(Contains(run.out, "against the copy of ")) << run.out;
+  EXPECT_TRUE(Contains(run.out, " UTC in .rex/dev/deployed.template.json, not checked with AWS"))
+      << run.out;
   EXPECT_TRUE(Contains(run.out, "No changes: ")) << run.out;
   EXPECT_TRUE(LinesStartingWith(run.out, "  +").empty()) << run.out;
 
@@ -95,7 +101,8 @@ TEST(PreviewTest, NoChangesAfterADeploy) {
   RexRun json = RunRex({"preview", "--json"}, {.cwd = dir.path()});
   Json plan = ParseOrFail(json.out);
   EXPECT_EQ(plan["hasChanges"], false);
-  EXPECT_EQ(plan["baseline"], kDeployed);
+  EXPECT_EQ(plan["baselineSource"], "cache");
+  EXPECT_TRUE(Contains(plan["baseline"].get<std::string>(), kDeployed)) << plan["baseline"];
 }
 
 TEST(PreviewTest, SecondNatGatewayIsCreatedAndItsRouteUpdated) {
@@ -105,8 +112,7 @@ TEST(PreviewTest, SecondNatGatewayIsCreatedAndItsRouteUpdated) {
   dir.Write("stacks/dev.yaml", "environment: dev\nnatGateways: 2\n");
   RexRun run = RunRex({"preview"}, {.cwd = dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_TRUE(Contains(run.out, "(stacks/dev.yaml) against .rex/dev/deployed.template.json"))
-      << run.out;
+  EXPECT_TRUE(Contains(run.out, "(stacks/dev.yaml) against the copy of ")) << run.out;
   std::vector<std::string> creates = LinesStartingWith(run.out, "  +");
   ASSERT_EQ(creates.size(), 2u) << run.out;
   EXPECT_TRUE(Contains(creates[0], "AWS::EC2::EIP") && Contains(creates[0], "Network/NatEip2"))
