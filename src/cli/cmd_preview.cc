@@ -4,10 +4,13 @@
 //   rex preview [--template FILE] [--offline] [--allow-data-loss] [--format text|markdown]
 //               (+ global --stack, --region, --profile, --endpoint-url, --json, -v)
 //
-// Synthesizes the stack, reads the baseline (by default the last deployed template,
-// .rex/<stack>/deployed.template.json, see engine/state.h; none = nothing deployed, every
-// resource is a create; or FILE with --template), computes engine::ComputePlan with the
-// generated schema registry and prints it (cli/plan_render.h), then the extra sections below.
+// Synthesizes the stack, reads the baseline, computes engine::ComputePlan with the generated
+// schema registry and prints it (cli/plan_render.h), then the extra sections below. The
+// baseline (engine/baseline.h; DESIGN.md "Where the truth lives"): online, the template and
+// parameters CloudFormation holds (GetTemplate, JSON or YAML); offline, the copy rex up left
+// in .rex/<stack>/deployed.template.json, and the headline says "the copy of <date> in .rex/…,
+// not checked with AWS"; with --template FILE, that file. None = nothing deployed, every
+// resource is a create.
 //
 // Online (CloudFormation's view, engine/changeset_plan.h). Tried unless --offline or
 // --template FILE, and only when credentials are configured where reading them needs no
@@ -18,9 +21,9 @@
 // silently, unless --endpoint-url was given: then a one-line note says why it is offline.
 // Online, with the session `rex up` uses (region, profile, --endpoint-url):
 //   1. DescribeStacks. A stack that does not exist (or holds nothing yet) gets no change set
-//      (a CREATE change set would leave an empty stack behind): a note, offline plan. Without
-//      a local baseline, the template deployed in CloudFormation (GetTemplate) is the
-//      baseline of the offline plan.
+//      (a CREATE change set would leave an empty stack behind): a note, offline plan. The
+//      template CloudFormation holds (GetTemplate, Original) is the baseline of the plan,
+//      whatever .rex/ holds.
 //   2. An UPDATE change set "rex-preview-<time>" of the compact template with the same
 //      parameters (NoEcho secrets included), capabilities, tags and S3 upload (templates over
 //      51,200 bytes, bootstrap bucket) as `rex up`; DescribeChangeSet, every page.
@@ -47,8 +50,11 @@
 // engine/plan.h) plus
 //   "stack": s          the config name ("dev")
 //   "stackName": s      the CloudFormation stack name ("rex-backend-dev")
-//   "baseline": s|null  the template compared against (".rex/dev/deployed.template.json", the
+//   "baseline": s|null  the template compared against, as the headline names it ("the
+//                       template CloudFormation holds (UPDATE_COMPLETE)", "the copy of <date>
+//                       in .rex/dev/deployed.template.json, not checked with AWS", the
 //                       --template FILE as given), null when nothing is deployed
+//   "baselineSource": s "cloudformation" | "cache" | "template-file" | "none"
 //   "allowDataLoss": bool
 //   "blocked": bool     true when the exit code is 1 because of data loss
 //   "cloudformation":   where the view came from (added in schema version 1, additive):
@@ -76,6 +82,7 @@
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "cli/synthesize.h"
+#include "engine/baseline.h"
 #include "engine/bootstrap.h"
 #include "engine/changeset_plan.h"
 #include "engine/checks.h"
@@ -228,12 +235,23 @@ struct PreviewFlags {
   std::string format = "text";  // --format text|markdown
 };
 
-// The baseline template and the name to show for it; a null json when nothing is deployed.
+// The baseline template and how to name it; a null json when nothing is deployed.
 struct Baseline {
   std::optional<base::Json> json;
+  // After "against" when json is set (engine::Baseline::Describe, or the --template FILE);
+  // else why nothing is deployed ("nothing deployed (stack X does not exist in R)").
   std::string name;
+  std::string source;  // "cloudformation" | "cache" | "template-file" | "none"
 };
 
+Baseline FromEngine(engine::Baseline b) {
+  static constexpr const char* kSources[] = {"cloudformation", "cache", "none"};
+  std::string name = b.Describe();
+  return Baseline{std::move(b.tmpl), std::move(name), kSources[static_cast<int>(b.source)]};
+}
+
+// The --template FILE, or else the .rex/ copy (labelled as not checked with AWS). The
+// template CloudFormation holds replaces the latter when the preview is online (RunPreview).
 base::Result<Baseline> ReadBaseline(const Context& ctx, const PreviewFlags& flags,
                                     const std::string& stack) {
   if (!flags.template_file.empty()) {
@@ -248,11 +266,11 @@ base::Result<Baseline> ReadBaseline(const Context& ctx, const PreviewFlags& flag
                                    text.error().message());
     }
     REX_ASSIGN_OR_RETURN(base::Json tmpl, engine::ReadTemplate(*text, flags.template_file));
-    return Baseline{std::move(tmpl), flags.template_file};
+    return Baseline{std::move(tmpl), flags.template_file, "template-file"};
   }
   engine::StateStore store(ctx.io.cwd);
-  REX_ASSIGN_OR_RETURN(std::optional<base::Json> deployed, store.ReadDeployedTemplate(stack));
-  return Baseline{std::move(deployed), engine::StateStore::DeployedTemplateRelativePath(stack)};
+  REX_ASSIGN_OR_RETURN(engine::Baseline cached, engine::ReadCachedBaseline(store, stack));
+  return FromEngine(std::move(cached));
 }
 
 std::string EnvValue(const Context& ctx, const char* name) {
@@ -350,16 +368,6 @@ Online OpenOnline(Context& ctx, const SelectedStack& selected, const PreviewFlag
   }
   online.session = std::move(*session);
   return online;
-}
-
-// The deployed template, for a preview without local baseline; nullopt when the stack does
-// not exist or its template cannot be read (the online check then says why).
-std::optional<base::Json> DeployedTemplate(AwsSession& session, const std::string& stack_name) {
-  auto got = session.cfn->GetTemplate(stack_name, "", "Original");
-  if (!got.ok()) return std::nullopt;
-  auto parsed = engine::ReadTemplate(got->template_body, "the template of stack " + stack_name);
-  if (!parsed.ok()) return std::nullopt;
-  return std::move(*parsed);
 }
 
 OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
@@ -472,10 +480,20 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     ctx.PrintError(*online.invalid);
     return ExitCodeFor(*online.invalid);
   }
-  if (online.session && !baseline->json) {
-    if (auto deployed = DeployedTemplate(*online.session, stack_name)) {
-      baseline->json = std::move(*deployed);
-      baseline->name = "the template deployed in CloudFormation";
+  if (online.session) {
+    // What is deployed is what CloudFormation holds; the .rex/ copy only stands in when it
+    // cannot be read, or for a stack deployed as nested stacks (compared resource by resource
+    // with its logical template, which only the copy has).
+    auto deployed =
+        engine::ReadDeployedBaseline(*online.session->cfn, stack_name, online.session->region);
+    if (!deployed.ok()) {
+      ctx.PrintWarning("the template CloudFormation holds could not be read (" +
+                       deployed.error().message() + "); the plan is against " + baseline->name);
+    } else if (deployed->nested) {
+      ctx.PrintNote("stack " + stack_name + " is deployed as nested stacks: the plan is against " +
+                    baseline->name + "; the change set below is CloudFormation's own view");
+    } else {
+      *baseline = FromEngine(std::move(*deployed));
     }
   }
 
@@ -504,6 +522,7 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     out["stack"] = selected->name;
     out["stackName"] = stack_name;
     out["baseline"] = before ? base::Json(baseline->name) : base::Json(nullptr);
+    out["baselineSource"] = baseline->source;
     out["allowDataLoss"] = flags.allow_data_loss;
     out["blocked"] = blocked;
     if (view != nullptr) {
@@ -556,9 +575,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
       ctx.io.out << style.Bold("Preview of " + stack_name) << " (" << config << ") against "
                  << baseline->name << "\n\n";
     } else {
-      ctx.io.out << style.Bold("Preview of " + stack_name) << " (" << config << "): "
-                 << "nothing deployed yet (no " << baseline->name
-                 << "), every resource is created\n\n";
+      ctx.io.out << style.Bold("Preview of " + stack_name) << " (" << config
+                 << "): " << baseline->name << ", every resource is created\n\n";
     }
     ctx.io.out << RenderPlan(plan, style, PlanRenderOptions{.verbose = ctx.global.verbose > 0});
     if (!ctx.global.verbose && plan.summary.metadata_only > 0) {

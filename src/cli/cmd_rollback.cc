@@ -1,16 +1,19 @@
-// `rex rollback N [--yes] [--wait]`: deploy the template recorded in history record N again
-// (engine/rollback.h), through a change set, with the same confirmation, progress and
-// reporting as `rex up`. Record N comes from the bootstrap bucket's shared history when there
-// is one (any machine's or folder's record; a local copy in .rex/ whose content differs from
-// the bucket's is refused, exit 1, nothing deployed), else from .rex/<stack>/history with a
-// note (cli/team.h LoadRecordForRollback). NoEcho parameters take the current config's secrets
-// (history never holds them). The deploy is recorded as operation "rollback" of N.
+// `rex rollback N [--yes] [--wait] [--allow-data-loss]`: deploy the template recorded in history
+// record N again (engine/rollback.h), through a change set, with the same plan (against the
+// template CloudFormation holds), data-loss guard, confirmation, progress and reporting as
+// `rex up` (cli/guarded_deploy.h). Record N comes from the bootstrap bucket's shared history
+// when there is one (any machine's or folder's record; a local copy in .rex/ whose content
+// differs from the bucket's is refused, exit 1, nothing deployed), else from
+// .rex/<stack>/history with a note (cli/team.h LoadRecordForRollback). NoEcho parameters take
+// the current config's secrets (history never holds them). The deploy is recorded as
+// operation "rollback" of N.
 // Exit codes as `rex up`; 2 also when record N does not exist.
 
 #include <memory>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/guarded_deploy.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "cli/team.h"
@@ -25,6 +28,7 @@ struct RollbackFlags {
   int number = 0;
   bool yes = false;
   bool wait = false;
+  bool allow_data_loss = false;
 };
 
 int RunRollback(Context& ctx, const RollbackFlags& flags) {
@@ -64,7 +68,12 @@ int RunRollback(Context& ctx, const RollbackFlags& flags) {
   run.yes = flags.yes;
   run.operation = "rollback";
   run.rollback_of = flags.number;
-  return RunDeploy(ctx, **session, std::move(run));
+  // The plan against what CloudFormation holds comes first, and the data-loss guard with it
+  // (cli/guarded_deploy.h): a record whose template deletes the database stops here.
+  return GuardedDeploy(ctx, **session, std::move(run),
+                       {.title = "Rollback of " + stack_name + " to the template of deploy #" +
+                                 std::to_string(flags.number),
+                        .allow_data_loss = flags.allow_data_loss});
 }
 
 }  // namespace
@@ -80,6 +89,9 @@ Command RollbackCommand() {
                          "deploy without asking (required when stdin is not a terminal)");
             app.add_flag("--wait", flags->wait,
                          "wait for an operation already running on the stack instead of failing");
+            app.add_flag("--allow-data-loss", flags->allow_data_loss,
+                         "roll back even if a stateful resource (database, cache, repository, "
+                         "log group) is replaced or deleted");
             return [flags](Context& ctx) { return RunRollback(ctx, *flags); };
           }};
 }

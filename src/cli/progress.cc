@@ -88,9 +88,27 @@ std::string ResultName(const engine::DeployOutcome& outcome) {
     std::string operator()(const engine::Failed&) const { return "failed"; }
     std::string operator()(const engine::Cancelled&) const { return "cancelled"; }
     std::string operator()(const engine::Declined&) const { return "declined"; }
+    std::string operator()(const engine::Blocked&) const { return "blocked"; }
   };
   return std::visit(Visitor{}, outcome);
 }
+
+}  // namespace
+
+base::Json DataLossJson(const engine::DataLossReport& report) {
+  base::Json out = base::Json::array();
+  for (const engine::DataLossFinding& f : report.findings) {
+    out.push_back({{"logicalId", f.logical_id},
+                   {"type", f.type},
+                   {"path", f.path},
+                   {"cause", engine::DataLossCauseName(f.cause)},
+                   {"detail", f.detail},
+                   {"source", f.from_change_set ? "change-set" : "plan"}});
+  }
+  return out;
+}
+
+namespace {
 
 base::Json OutputsJson(const std::vector<aws::CfnOutput>& outputs) {
   base::Json out = base::Json::object();
@@ -509,6 +527,14 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   } else if (std::holds_alternative<engine::Declined>(*outcome)) {
     write_history();
     ctx.io.err << "not deployed: the change set was deleted and nothing changed\n";
+    code = kExitFailed;
+  } else if (auto* blocked = std::get_if<engine::Blocked>(&*outcome)) {
+    record.failure_reason = "data loss: " + blocked->report.Names();
+    write_history();
+    ctx.PrintError(base::FailedPrecondition(engine::DataLossMessage(
+        blocked->report, "CloudFormation's change set " + blocked->change_set_name +
+                             " says so; it was deleted and nothing was deployed")));
+    json["dataLoss"] = DataLossJson(blocked->report);
     code = kExitFailed;
   }
   if (ctx.global.json) ctx.io.out << base::DumpJson(json);

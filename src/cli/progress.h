@@ -155,6 +155,10 @@ struct DeployRun {
 // included). A lease held by another rex is exit 1 naming its holder. Returns the exit code.
 int RunDeploy(Context& ctx, AwsSession& session, DeployRun run);
 
+// The findings of the data-loss guard for --json documents: [{"logicalId", "type", "path",
+// "cause", "detail", "source": "plan"|"change-set"}].
+base::Json DataLossJson(const engine::DataLossReport& report);
+
 // Prints outputs to stdout: a two-column table (key, value), or a JSON object {key: value}
 // with --json.
 void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs);
