@@ -60,7 +60,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, unsig
     data += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) {
+    Status s = InvalidArgument("cannot write " + path + ": " + ErrnoText());
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  if (::close(fd) != 0) {
     Status s = InvalidArgument("cannot write " + path + ": " + ErrnoText());
     ::unlink(tmp.c_str());
     return s;
@@ -70,7 +76,67 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, unsig
     ::unlink(tmp.c_str());
     return s;
   }
+  // The rename is durable only once the directory entry is on disk.
+  std::string dir_path = dir.empty() ? std::string(".") : dir.string();
+  int dir_fd = ::open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return InvalidArgument("cannot sync folder " + dir_path + ": " + ErrnoText());
+  if (::fsync(dir_fd) != 0 && errno != EINVAL) {
+    Status s = InvalidArgument("cannot sync folder " + dir_path + ": " + ErrnoText());
+    ::close(dir_fd);
+    return s;
+  }
+  ::close(dir_fd);
   return Status::Ok();
+}
+
+Status CheckNoLinks(const std::string& root, const std::string& relative) {
+  std::filesystem::path rel(relative);
+  std::filesystem::path current(root);
+  std::string shown;
+  size_t count = static_cast<size_t>(std::distance(rel.begin(), rel.end()));
+  size_t index = 0;
+  for (const auto& part : rel) {
+    ++index;
+    current /= part;
+    shown = shown.empty() ? part.string() : shown + "/" + part.string();
+    struct stat st {};
+    if (::lstat(current.c_str(), &st) != 0) {
+      if (errno == ENOENT) return Status::Ok();  // created later, by rex
+      return InvalidArgument("cannot inspect " + shown + ": " + ErrnoText());
+    }
+    bool last = index == count;
+    if (S_ISLNK(st.st_mode)) {
+      return InvalidArgument(shown +
+                             " is a symbolic link; rex does not follow links in its own files "
+                             "(remove it; rex recreates it)");
+    }
+    if (!last && !S_ISDIR(st.st_mode)) {
+      return InvalidArgument(shown + " is not a folder; remove it (rex recreates it)");
+    }
+    if (last && !S_ISREG(st.st_mode)) {
+      return InvalidArgument(shown + " is not a regular file; remove it (rex recreates it)");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<int> OpenRegularFileNoFollow(const std::string& path, const std::string& display, int flags,
+                                    unsigned mode) {
+  int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      return InvalidArgument(display +
+                             " is a symbolic link; rex does not follow links in its own files "
+                             "(remove it; rex recreates it)");
+    }
+    return InvalidArgument("open " + display + ": " + ErrnoText());
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgument(display + " is not a regular file; remove it (rex recreates it)");
+  }
+  return fd;
 }
 
 bool PathExists(const std::string& path) {
