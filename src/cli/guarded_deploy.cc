@@ -62,7 +62,10 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
   engine::Plan plan = engine::ComputePlan(before ? *before : base::Json(nullptr), run.template_json,
                                           cfn::FindResourceSchema);
   if (!ctx.global.json) {
-    ctx.io.out << ctx.out.Bold(options.title) << " (against " << baseline->Describe() << ")\n\n"
+    ctx.io.out << ctx.out.Bold(options.title)
+               << (before ? " (against " + baseline->Describe() + ")"
+                          : ": " + baseline->Describe() + ", every resource is created")
+               << "\n\n"
                << ParameterChanges(*baseline, run, ctx.out)
                << RenderPlan(plan, ctx.out, PlanRenderOptions{.verbose = ctx.global.verbose > 0})
                << "\n";

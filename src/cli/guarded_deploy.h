@@ -25,7 +25,8 @@ namespace rex::cli {
 
 struct GuardedDeployOptions {
   // The plan's headline, e.g. "Plan for rex-backend-dev" or "Rollback of rex-backend-dev to
-  // deploy #3"; " (against <baseline>)" follows.
+  // deploy #3"; " (against <baseline>)" follows, or, when nothing is deployed, ": nothing
+  // deployed (stack X does not exist in REGION), every resource is created".
   std::string title = {};
   bool allow_data_loss = false;
 };
