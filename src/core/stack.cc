@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "base/strings.h"
+#include "core/references.h"
 
 namespace rex::core {
 namespace {
@@ -106,6 +107,9 @@ void Error(std::vector<Diagnostic>& out, const std::string& path, const std::str
   out.push_back({Diagnostic::Severity::kError, path, property, std::move(message)});
 }
 
+// The longest string value checked against a schema pattern with std::regex.
+constexpr size_t kMaxPatternCheckedLength = 4096;
+
 void CheckStringConstraints(const std::string& s, const PropertySchema& prop,
                             const std::string& path, const std::string& name,
                             std::vector<Diagnostic>& out) {
@@ -125,7 +129,12 @@ void CheckStringConstraints(const std::string& s, const PropertySchema& prop,
           "value of length " + std::to_string(s.size()) + " is longer than the maximum length " +
               std::to_string(*prop.max_length));
   }
-  if (!prop.pattern.empty()) {
+  if (!prop.pattern.empty() && s.size() > kMaxPatternCheckedLength) {
+    // std::regex recurses once per character: a longer value is refused, not matched.
+    Error(out, path, name,
+          "value of length " + std::to_string(s.size()) +
+              " is too long to check against the pattern " + std::string(prop.pattern));
+  } else if (!prop.pattern.empty()) {
     if (const std::regex* re = CompiledPattern(prop.pattern)) {
       if (!std::regex_search(s, *re)) {
         Error(out, path, name,
@@ -268,21 +277,6 @@ bool IsPseudoParameter(std::string_view name) {
   return kPseudo.count(name) > 0;
 }
 
-// Names a Fn::Sub format string refers to: ${Name} and ${Name.Attribute}; ${!Literal} is
-// an escape.
-std::vector<std::string> SubReferences(const std::string& format) {
-  std::vector<std::string> names;
-  size_t pos = 0;
-  while ((pos = format.find("${", pos)) != std::string::npos) {
-    size_t end = format.find('}', pos + 2);
-    if (end == std::string::npos) break;
-    std::string name = format.substr(pos + 2, end - pos - 2);
-    if (!name.empty() && name[0] != '!') names.push_back(std::move(name));
-    pos = end + 1;
-  }
-  return names;
-}
-
 class Synthesizer {
  public:
   explicit Synthesizer(const Stack& stack) : stack_(stack) {}
@@ -349,70 +343,31 @@ class Synthesizer {
     }
   }
 
-  // Walks a rendered JSON value for Ref, Fn::GetAtt and Fn::Sub, checking each name
-  // resolves, and records resource dependencies of `from`.
+  // Checks every reference in a rendered JSON value (core/references.h: Ref, Fn::GetAtt in
+  // both forms, Fn::Sub names, conditions) resolves, and records resource dependencies of
+  // `from`.
   void ResolveNames(const Construct& where, const std::string& property, const base::Json& j,
-                    const CfnResource* from, const std::set<std::string>& sub_vars = {}) {
-    if (j.is_array()) {
-      for (const auto& item : j) ResolveNames(where, property, item, from, sub_vars);
-      return;
-    }
-    if (!j.is_object()) return;
-    if (j.size() == 1) {
-      const std::string& key = j.begin().key();
-      const base::Json& arg = j.begin().value();
-      if (key == "Ref" && arg.is_string()) {
-        ResolveName(where, property, arg.get<std::string>(), "", from, "Ref");
-        return;
-      }
-      if (key == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() &&
-          arg[1].is_string()) {
-        ResolveName(where, property, arg[0].get<std::string>(), arg[1].get<std::string>(), from,
-                    "Fn::GetAtt");
-        return;
-      }
-      if (key == "Fn::Sub") {
-        std::string format;
-        std::set<std::string> vars;
-        if (arg.is_string()) {
-          format = arg.get<std::string>();
-        } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
-          format = arg[0].get<std::string>();
-          if (arg[1].is_object()) {
-            for (const auto& [name, v] : arg[1].items()) {
-              vars.insert(name);
-              ResolveNames(where, property, v, from);
-            }
+                    const CfnResource* from) {
+    ForEachReference(j, [&](const Reference& ref) {
+      std::string name(ref.name);
+      switch (ref.kind) {
+        case ReferenceKind::kRef:
+        case ReferenceKind::kGetAtt:
+        case ReferenceKind::kSub:
+          ResolveName(where, property, name, std::string(ref.attribute), from,
+                      std::string(ref.function).c_str());
+          return;
+        case ReferenceKind::kCondition:
+          if (!conditions_.count(name)) {
+            Error(where, property,
+                  ref.function == "Fn::If" ? "Fn::If names an undefined condition " + name
+                                           : "refers to an undefined condition " + name);
           }
-        }
-        for (const std::string& name : SubReferences(format)) {
-          if (vars.count(name)) continue;
-          size_t dot = name.find('.');
-          if (dot == std::string::npos) {
-            ResolveName(where, property, name, "", from, "Fn::Sub");
-          } else {
-            ResolveName(where, property, name.substr(0, dot), name.substr(dot + 1), from,
-                        "Fn::Sub");
-          }
-        }
-        return;
+          return;
+        case ReferenceKind::kMapping:
+          return;
       }
-      if (key == "Condition" && arg.is_string()) {
-        if (!conditions_.count(arg.get<std::string>())) {
-          Error(where, property, "refers to an undefined condition " + arg.get<std::string>());
-        }
-        return;
-      }
-      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        if (!conditions_.count(arg[0].get<std::string>())) {
-          Error(where, property,
-                "Fn::If names an undefined condition " + arg[0].get<std::string>());
-        }
-        for (size_t i = 1; i < arg.size(); ++i) ResolveNames(where, property, arg[i], from);
-        return;
-      }
-    }
-    for (const auto& [k, v] : j.items()) ResolveNames(where, property, v, from, sub_vars);
+    });
   }
 
   void ResolveName(const Construct& where, const std::string& property, const std::string& name,

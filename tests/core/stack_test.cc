@@ -273,6 +273,45 @@ TEST(ValidationTest, SubNamingAnUnknownElement) {
             "1 error; no template written");
 }
 
+// Regression: the "Id.Attr" string form of Fn::GetAtt (written through an escape hatch) was
+// not checked, and its dependency was not recorded.
+TEST(ValidationTest, GetAttStringFormIsChecked) {
+  App app;
+  auto& stack = app.Add<Stack>("Rex");
+  stack.Add<Widget>("Alpha", WidgetProps{.name = "a"});
+  stack.Add<Widget>(
+      "B", WidgetProps{.name = "b",
+                       .peers = List<Str>{
+                           Str::Token(Value::FromJson(base::Json{{"Fn::GetAtt", "Alpa.Arn"}})),
+                           Str::Token(Value::FromJson(base::Json{{"Fn::GetAtt", "Alpha.Port"}}))}});
+  EXPECT_EQ(SynthError(stack),
+            "error: Rex/B: Fn::GetAtt to Alpa, which is not in this stack; did you mean Alpha?\n"
+            "error: Rex/B: Test::Widget Alpha has no attribute Port; it has: Arn, "
+            "Endpoint.Address\n2 errors; no template written");
+}
+
+TEST(ValidationTest, GetAttStringFormTakesPartInCycles) {
+  App app;
+  auto& stack = app.Add<Stack>("Rex");
+  auto& a = stack.Add<Widget>(
+      "A", WidgetProps{.name = "a",
+                       .peers = List<Str>{Str::Token(
+                           Value::FromJson(base::Json{{"Fn::GetAtt", "B.Endpoint.Address"}}))}});
+  stack.Add<Widget>("B", WidgetProps{.name = "b", .peers = List<Str>{a.attr_arn()}});
+  EXPECT_EQ(SynthError(stack),
+            "error: Rex/A: dependency cycle: A -> B -> A\n1 error; no template written");
+}
+
+TEST(ValidationTest, SubVariablesAndEscapesAreNotReferences) {
+  App app;
+  auto& stack = app.Add<Stack>("Rex");
+  auto& a = stack.Add<Widget>("A", WidgetProps{.name = "a"});
+  stack.Add<Widget>("B", WidgetProps{.name = "b",
+                                     .peers = List<Str>{Sub("${Local}-${!Literal}-${AWS::Region}",
+                                                            {{"Local", a.attr_arn()}})}});
+  EXPECT_EQ(SynthError(stack), "");
+}
+
 TEST(ValidationTest, DependencyCycle) {
   App app;
   auto& stack = app.Add<Stack>("Rex");
