@@ -4,69 +4,20 @@
 #include <sstream>
 
 #include "base/strings.h"
+#include "core/references.h"
 
 namespace rex::engine {
 namespace {
 
-// Adds the ${Name} and ${Name.Attr} references of a Fn::Sub string, except those bound by
-// the variable map and ${!Literal} escapes.
-void AddSubReferences(std::string_view text, const std::set<std::string>& bound,
-                      std::set<std::string>& out) {
-  size_t pos = 0;
-  while ((pos = text.find("${", pos)) != std::string_view::npos) {
-    size_t end = text.find('}', pos + 2);
-    if (end == std::string_view::npos) return;
-    std::string_view name = text.substr(pos + 2, end - pos - 2);
-    pos = end + 1;
-    if (name.empty() || name[0] == '!') continue;
-    if (size_t dot = name.find('.'); dot != std::string_view::npos) name = name.substr(0, dot);
-    std::string id(name);
-    if (base::StartsWith(id, "AWS::") || bound.count(id) > 0) continue;
-    out.insert(id);
-  }
-}
-
+// The logical ids `value` refers to (core/references.h), pseudo parameters left out.
 void CollectReferences(const base::Json& value, std::set<std::string>& out) {
-  if (value.is_array()) {
-    for (const auto& item : value) CollectReferences(item, out);
-    return;
-  }
-  if (!value.is_object()) return;
-  const auto& object = value.get_ref<const base::Json::object_t&>();
-  if (object.size() == 1) {
-    const auto& [key, arg] = *object.begin();
-    if (key == "Ref" && arg.is_string()) {
-      const std::string& id = arg.get<std::string>();
-      if (!base::StartsWith(id, "AWS::")) out.insert(id);
+  core::ForEachReference(value, [&](const core::Reference& ref) {
+    if (ref.kind != core::ReferenceKind::kRef && ref.kind != core::ReferenceKind::kGetAtt &&
+        ref.kind != core::ReferenceKind::kSub) {
       return;
     }
-    if (key == "Fn::GetAtt") {
-      if (arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        out.insert(arg[0].get<std::string>());
-        for (size_t i = 1; i < arg.size(); ++i) CollectReferences(arg[i], out);
-      } else if (arg.is_string()) {
-        const std::string& text = arg.get<std::string>();
-        out.insert(text.substr(0, text.find('.')));
-      }
-      return;
-    }
-    if (key == "Fn::Sub") {
-      if (arg.is_string()) {
-        AddSubReferences(arg.get<std::string>(), {}, out);
-      } else if (arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        std::set<std::string> bound;
-        if (arg.size() > 1 && arg[1].is_object()) {
-          for (const auto& [name, bound_value] : arg[1].items()) {
-            bound.insert(name);
-            CollectReferences(bound_value, out);
-          }
-        }
-        AddSubReferences(arg[0].get<std::string>(), bound, out);
-      }
-      return;
-    }
-  }
-  for (const auto& [key, item] : object) CollectReferences(item, out);
+    if (!core::IsPseudoParameterName(ref.name)) out.emplace(ref.name);
+  });
 }
 
 std::string DotEscape(std::string_view text) {

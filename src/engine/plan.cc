@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "core/references.h"
+
 namespace rex::engine {
 namespace {
 
@@ -285,56 +287,15 @@ class Differ {
   std::vector<ValueChange>& out_;
 };
 
-// Logical ids that `value` references through Ref, Fn::GetAtt or Fn::Sub, into `out`.
+// Names that `value` references through Ref, Fn::GetAtt or Fn::Sub (core/references.h), into
+// `out`; parameters and pseudo parameters included (they match no resource).
 void CollectReferences(const Json& value, std::set<std::string>& out) {
-  if (value.is_array()) {
-    for (const Json& v : value) CollectReferences(v, out);
-    return;
-  }
-  if (!value.is_object()) return;
-  if (value.size() == 1) {
-    const std::string& key = value.begin().key();
-    const Json& arg = value.begin().value();
-    if (key == "Ref" && arg.is_string()) {
-      out.insert(arg.get<std::string>());
-      return;
+  core::ForEachReference(value, [&](const core::Reference& ref) {
+    if (ref.kind == core::ReferenceKind::kRef || ref.kind == core::ReferenceKind::kGetAtt ||
+        ref.kind == core::ReferenceKind::kSub) {
+      out.emplace(ref.name);
     }
-    if (key == "Fn::GetAtt") {
-      if (arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        out.insert(arg[0].get<std::string>());
-      } else if (arg.is_string()) {
-        const std::string& s = arg.get_ref<const std::string&>();
-        out.insert(s.substr(0, s.find('.')));
-      }
-      return;
-    }
-    if (key == "Fn::Sub") {
-      const Json* text = &arg;
-      std::set<std::string> local;  // variables the Sub defines itself
-      if (arg.is_array() && !arg.empty()) {
-        text = &arg[0];
-        if (arg.size() > 1 && arg[1].is_object()) {
-          for (auto it = arg[1].begin(); it != arg[1].end(); ++it) {
-            local.insert(it.key());
-            CollectReferences(it.value(), out);
-          }
-        }
-      }
-      if (text->is_string()) {
-        const std::string& s = text->get_ref<const std::string&>();
-        for (size_t pos = s.find("${"); pos != std::string::npos; pos = s.find("${", pos + 2)) {
-          size_t end = s.find('}', pos + 2);
-          if (end == std::string::npos) break;
-          std::string name = s.substr(pos + 2, end - pos - 2);
-          if (name.empty() || name[0] == '!') continue;  // "${!Literal}" is not a reference
-          name = name.substr(0, name.find('.'));
-          if (local.count(name) == 0) out.insert(name);
-        }
-      }
-      return;
-    }
-  }
-  for (auto it = value.begin(); it != value.end(); ++it) CollectReferences(it.value(), out);
+  });
 }
 
 // `value` with every Ref and GetAtt target replaced by "*", so resources that differ only in
