@@ -53,14 +53,17 @@ Command SynthCommand() {
               for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
               engine::NestedOptions options{.schemas = cfn::FindResourceSchema};
               if (*unsplit) options.split_above = std::numeric_limits<size_t>::max();
-              auto nested = engine::SplitIntoNestedStacks(synthesized->json, options);
+              size_t resources = synthesized->json.contains("Resources")
+                                     ? synthesized->json["Resources"].size()
+                                     : 0;
+              // The template is handed over: its resources move into the children.
+              auto nested = engine::SplitIntoNestedStacks(std::move(synthesized->json), options);
               if (!nested.has_value()) {
                 ctx.PrintError(nested.error());
                 return ExitCodeFor(nested.error());
               }
+              synthesized->json = std::move(nested->parent);
               if (nested->split()) {
-                size_t resources = synthesized->json["Resources"].size();
-                synthesized->json = std::move(nested->parent);
                 ctx.PrintNote(std::to_string(resources) + " resources, over CloudFormation's " +
                               std::to_string(engine::kMaxResourcesPerStack) +
                               " per stack: split into " + std::to_string(nested->children.size()) +

@@ -7,12 +7,14 @@
 #include <optional>
 #include <queue>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "base/strings.h"
 #include "core/element.h"
+#include "core/references.h"
 
 namespace rex::engine {
 namespace {
@@ -53,6 +55,10 @@ bool IsPseudo(std::string_view name) { return name.rfind("AWS::", 0) == 0; }
 struct Resource {
   std::string id;
   const Json* json = nullptr;
+  Json* owned = nullptr;  // the same, to rewrite in place and move out
+  // Read after the resource has been moved into its child.
+  std::string type;
+  Json condition;                 // its Condition, null when none
   std::vector<std::string> path;  // below the stack
   // Resources it references (Ref, GetAtt, Sub) or depends on, by index; may repeat.
   std::vector<size_t> deps;
@@ -85,111 +91,23 @@ struct Chunk {
   std::set<size_t> depends_on;  // chunks, from cross-stack DependsOn
 };
 
-// The names a Fn::Sub format string refers to, with their positions: ${Name}, ${Name.Attr};
-// ${!Literal} is an escape.
-struct SubName {
-  size_t begin;  // of "${"
-  size_t end;    // one past "}"
-  std::string name;
-};
-
-std::vector<SubName> SubNames(const std::string& format) {
-  std::vector<SubName> out;
-  size_t pos = 0;
-  while ((pos = format.find("${", pos)) != std::string::npos) {
-    size_t end = format.find('}', pos + 2);
-    if (end == std::string::npos) break;
-    std::string name = format.substr(pos + 2, end - pos - 2);
-    if (!name.empty() && name[0] != '!') out.push_back({pos, end + 1, std::move(name)});
-    pos = end + 1;
-  }
-  return out;
-}
-
 // Calls `on(name, attribute)` for every Ref, Fn::GetAtt and Fn::Sub name inside `j`.
-void ForEachReference(const Json& j,
-                      const std::function<void(const std::string&, const std::string&)>& on) {
-  if (j.is_array()) {
-    for (const Json& item : j) ForEachReference(item, on);
-    return;
-  }
-  if (!j.is_object()) return;
-  if (j.size() == 1) {
-    const std::string& key = j.begin().key();
-    const Json& arg = j.begin().value();
-    if (key == "Ref" && arg.is_string()) {
-      on(arg.get_ref<const std::string&>(), "");
-      return;
+template <typename On>
+void ForEachResourceReference(const Json& j, const On& on) {
+  core::ForEachReference(j, [&](const core::Reference& ref) {
+    if (ref.kind == core::ReferenceKind::kRef || ref.kind == core::ReferenceKind::kGetAtt ||
+        ref.kind == core::ReferenceKind::kSub) {
+      on(ref.name, ref.attribute);
     }
-    if (key == "Fn::GetAtt") {
-      if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_string()) {
-        on(arg[0].get_ref<const std::string&>(), arg[1].get_ref<const std::string&>());
-        return;
-      }
-      if (arg.is_string()) {
-        const std::string& s = arg.get_ref<const std::string&>();
-        size_t dot = s.find('.');
-        if (dot != std::string::npos) on(s.substr(0, dot), s.substr(dot + 1));
-        return;
-      }
-    }
-    if (key == "Fn::Sub") {
-      const Json* format = &arg;
-      std::set<std::string> vars;
-      if (arg.is_array() && arg.size() == 2) {
-        format = &arg[0];
-        if (arg[1].is_object()) {
-          for (const auto& [name, v] : arg[1].items()) {
-            vars.insert(name);
-            ForEachReference(v, on);
-          }
-        }
-      }
-      if (format->is_string()) {
-        for (const SubName& n : SubNames(format->get_ref<const std::string&>())) {
-          if (vars.count(n.name)) continue;
-          size_t dot = n.name.find('.');
-          if (dot == std::string::npos) {
-            on(n.name, "");
-          } else {
-            on(n.name.substr(0, dot), n.name.substr(dot + 1));
-          }
-        }
-      }
-      return;
-    }
-  }
-  for (const auto& item : j) ForEachReference(item, on);
-}
-
-// Condition names used inside `j` (Fn::If, {"Condition": name}); Mapping names (FindInMap).
-void CollectConditionsAndMappings(const Json& j, std::set<std::string>& conditions,
-                                  std::set<std::string>& mappings) {
-  if (j.is_array()) {
-    for (const Json& item : j) CollectConditionsAndMappings(item, conditions, mappings);
-    return;
-  }
-  if (!j.is_object()) return;
-  if (j.size() == 1) {
-    const std::string& key = j.begin().key();
-    const Json& arg = j.begin().value();
-    if (key == "Condition" && arg.is_string()) {
-      conditions.insert(arg.get<std::string>());
-      return;
-    }
-    if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
-      conditions.insert(arg[0].get<std::string>());
-    }
-    if (key == "Fn::FindInMap" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
-      mappings.insert(arg[0].get<std::string>());
-    }
-  }
-  for (const auto& item : j) CollectConditionsAndMappings(item, conditions, mappings);
+  });
 }
 
 class Splitter {
  public:
-  Splitter(const Json& tmpl, const NestedOptions& options) : tmpl_(tmpl), options_(options) {}
+  // Takes the template: its resources and outputs are rewritten in place and moved into the
+  // children and the parent, never copied.
+  Splitter(Json tmpl, const NestedOptions& options)
+      : owned_(std::move(tmpl)), tmpl_(owned_), options_(options) {}
 
   base::Result<NestedStacks> Run() {
     if (tmpl_.contains("Transform")) {
@@ -204,10 +122,10 @@ class Splitter {
     OrderUnits();
     REX_RETURN_IF_ERROR(CutIntoChunks());
     NameChunks();
-    std::vector<Json> resources = RewriteResources();
+    RewriteResources();
     Json outputs = RewriteRootOutputs();
     NestedStacks out;
-    REX_RETURN_IF_ERROR(EmitChildren(resources, out));
+    REX_RETURN_IF_ERROR(EmitChildren(out));
     out.parent = EmitParent(std::move(outputs));
     return out;
   }
@@ -215,12 +133,19 @@ class Splitter {
  private:
   // ---- indexing
   void IndexResources() {
-    const Json& resources = tmpl_.at("Resources");
+    Json& resources = owned_.at("Resources");
     resources_.reserve(resources.size());
-    for (const auto& [id, r] : resources.items()) {
+    for (auto& [id, r] : resources.items()) {
       Resource res;
       res.id = id;
       res.json = &r;
+      res.owned = &r;
+      if (r.is_object()) {
+        auto type = r.find("Type");
+        if (type != r.end() && type->is_string()) res.type = type->get<std::string>();
+        auto condition = r.find("Condition");
+        if (condition != r.end()) res.condition = *condition;
+      }
       const Json* meta = r.is_object() && r.contains("Metadata") ? &r["Metadata"] : nullptr;
       if (meta != nullptr && meta->is_object() && meta->contains("rex:path") &&
           (*meta)["rex:path"].is_string()) {
@@ -273,20 +198,20 @@ class Splitter {
 
   void ScanDependencies() {
     for (Resource& r : resources_) {
-      auto on = [&](const std::string& name, const std::string&) {
-        auto it = index_.find(name);
+      auto on = [&](std::string_view name, std::string_view) {
+        auto it = index_.find(std::string(name));
         if (it != index_.end()) r.deps.push_back(it->second);
       };
-      if (r.json->contains("Properties")) ForEachReference((*r.json)["Properties"], on);
+      if (r.json->contains("Properties")) ForEachResourceReference((*r.json)["Properties"], on);
       for (const char* key : {"CreationPolicy", "UpdatePolicy"}) {
-        if (r.json->contains(key)) ForEachReference((*r.json)[key], on);
+        if (r.json->contains(key)) ForEachResourceReference((*r.json)[key], on);
       }
       if (r.json->contains("DependsOn")) {
         const Json& d = (*r.json)["DependsOn"];
-        if (d.is_string()) on(d.get<std::string>(), "");
+        if (d.is_string()) on(d.get_ref<const std::string&>(), "");
         if (d.is_array()) {
           for (const Json& s : d) {
-            if (s.is_string()) on(s.get<std::string>(), "");
+            if (s.is_string()) on(s.get_ref<const std::string&>(), "");
           }
         }
       }
@@ -467,7 +392,7 @@ class Splitter {
   // ---- rewriting references
   bool IsListAttribute(const Resource& r, const std::string& attribute) const {
     if (attribute.empty() || !options_.schemas) return false;
-    const core::ResourceSchema* schema = options_.schemas((*r.json)["Type"].get<std::string>());
+    const core::ResourceSchema* schema = options_.schemas(r.type);
     if (schema == nullptr) return false;
     const core::AttributeSchema* a = schema->FindAttribute(attribute);
     return a != nullptr && a->kind == core::TypeKind::kList;
@@ -521,112 +446,108 @@ class Splitter {
     }
   }
 
-  Json Rewrite(const Json& j, const Scope& scope) {
-    if (j.is_array()) {
-      Json out = Json::array();
-      for (const Json& item : j) out.push_back(Rewrite(item, scope));
-      return out;
-    }
-    if (!j.is_object()) return j;
-    if (j.size() == 1) {
-      const std::string& key = j.begin().key();
-      const Json& arg = j.begin().value();
-      if (key == "Ref" && arg.is_string()) {
-        const std::string& name = arg.get_ref<const std::string&>();
-        if (IsPseudo(name)) return j;
-        size_t c = ChunkOfName(name);
-        if (c == kNone) {
-          NoteRootParameter(scope, name);
-          return j;
+  // A Fn::Sub name to replace once the walk of the value is done.
+  struct SubEdit {
+    Json* node;  // {"Fn::Sub": ...}
+    size_t begin, end;
+    std::string export_name;
+    Json value;  // the parent scope's variable value; null in a chunk
+  };
+
+  // Rewrites the references of `value` in place for `scope` (core/references.h finds them):
+  // a Ref or GetAtt of a resource of another stack becomes the parameter (in a chunk) or the
+  // producer's output (in the parent); Fn::Sub names likewise; root parameters, conditions and
+  // mappings used are noted.
+  void Rewrite(Json& value, const Scope& scope) {
+    std::vector<SubEdit> edits;
+    core::ForEachReference(value, [&](Json& node, const core::Reference& ref) {
+      switch (ref.kind) {
+        case core::ReferenceKind::kRef: {
+          if (IsPseudo(ref.name)) return;
+          std::string name(ref.name);
+          size_t c = ChunkOfName(name);
+          if (c == kNone) {
+            NoteRootParameter(scope, name);
+          } else if (c != scope.chunk) {
+            node = CrossReference(scope, index_.at(name), "");
+          }
+          return;
         }
-        return c == scope.chunk ? j : CrossReference(scope, index_.at(name), "");
-      }
-      if (key == "Fn::GetAtt") {
-        std::string name, attribute;
-        if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_string()) {
-          name = arg[0].get<std::string>();
-          attribute = arg[1].get<std::string>();
-        } else if (arg.is_string() && arg.get<std::string>().find('.') != std::string::npos) {
-          const std::string& s = arg.get_ref<const std::string&>();
-          name = s.substr(0, s.find('.'));
-          attribute = s.substr(s.find('.') + 1);
+        case core::ReferenceKind::kGetAtt: {
+          if (ref.attribute.empty()) return;  // no literal attribute: left as written
+          std::string name(ref.name);
+          size_t c = ChunkOfName(name);
+          if (c == kNone || c == scope.chunk) return;
+          std::string attribute(ref.attribute);
+          node = CrossReference(scope, index_.at(name), attribute);
+          return;
         }
-        size_t c = ChunkOfName(name);
-        if (c == kNone || c == scope.chunk) return j;
-        return CrossReference(scope, index_.at(name), attribute);
+        case core::ReferenceKind::kSub: {
+          std::string name(ref.name);
+          std::string attribute(ref.attribute);
+          if (attribute.empty() && IsPseudo(name)) return;
+          size_t c = ChunkOfName(name);
+          if (c == kNone) {
+            if (attribute.empty()) NoteRootParameter(scope, name);
+            return;
+          }
+          if (c == scope.chunk) return;
+          Json cross = CrossReference(scope, index_.at(name), attribute);
+          const std::string& export_name = ExportName(index_.at(name), attribute);
+          edits.push_back(SubEdit{&node, ref.begin, ref.end, export_name,
+                                  scope.chunk == kNone ? std::move(cross) : Json()});
+          return;
+        }
+        case core::ReferenceKind::kCondition:
+          if (scope.conditions != nullptr) scope.conditions->emplace(ref.name);
+          return;
+        case core::ReferenceKind::kMapping:
+          if (scope.mappings != nullptr) scope.mappings->emplace(ref.name);
+          return;
       }
-      if (key == "Fn::Sub") return RewriteSub(arg, scope);
-      if (key == "Condition" && arg.is_string()) {
-        if (scope.conditions != nullptr) scope.conditions->insert(arg.get<std::string>());
-        return j;
-      }
-      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        if (scope.conditions != nullptr) scope.conditions->insert(arg[0].get<std::string>());
-      }
-      if (key == "Fn::FindInMap" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        if (scope.mappings != nullptr) scope.mappings->insert(arg[0].get<std::string>());
-      }
+    });
+    // The edits of one Fn::Sub are adjacent and in format order; an inner Fn::Sub (in the
+    // variables of an outer one) comes before the outer one.
+    for (size_t i = 0; i < edits.size();) {
+      size_t j = i;
+      while (j < edits.size() && edits[j].node == edits[i].node) ++j;
+      ApplySubEdits(*edits[i].node, std::span<SubEdit>(edits.data() + i, j - i));
+      i = j;
     }
-    Json out = Json::object();
-    for (const auto& [k, v] : j.items()) out[k] = Rewrite(v, scope);
-    return out;
   }
 
-  Json RewriteSub(const Json& arg, const Scope& scope) {
-    const Json* format_json = &arg;
-    Json vars = Json::object();
-    if (arg.is_array() && arg.size() == 2) {
-      format_json = &arg[0];
-      if (arg[1].is_object()) {
-        for (const auto& [name, v] : arg[1].items()) vars[name] = Rewrite(v, scope);
-      }
-    }
-    if (!format_json->is_string()) {
-      return Json::object({{"Fn::Sub", Rewrite(arg, scope)}});
-    }
-    const std::string& format = format_json->get_ref<const std::string&>();
+  void ApplySubEdits(Json& node, std::span<SubEdit> edits) {
+    Json& arg = node.begin().value();
+    bool array = arg.is_array();
+    const std::string& format = (array ? arg[0] : arg).get_ref<const std::string&>();
     std::string rewritten;
     size_t copied = 0;
-    bool changed = false;
-    for (const SubName& n : SubNames(format)) {
-      if (vars.contains(n.name)) continue;
-      size_t dot = n.name.find('.');
-      std::string name = dot == std::string::npos ? n.name : n.name.substr(0, dot);
-      std::string attribute = dot == std::string::npos ? "" : n.name.substr(dot + 1);
-      if (attribute.empty() && IsPseudo(name)) continue;
-      size_t c = ChunkOfName(name);
-      if (c == kNone) {
-        if (attribute.empty()) NoteRootParameter(scope, name);
-        continue;
-      }
-      if (c == scope.chunk) continue;
-      Json value = CrossReference(scope, index_.at(name), attribute);
-      const std::string& export_name = ExportName(index_.at(name), attribute);
-      if (scope.chunk == kNone) vars[export_name] = std::move(value);
-      rewritten += format.substr(copied, n.begin - copied) + "${" + export_name + "}";
-      copied = n.end;
-      changed = true;
+    Json vars = array && arg[1].is_object() ? std::move(arg[1]) : Json::object();
+    for (SubEdit& e : edits) {
+      rewritten.append(format, copied, e.begin - copied);
+      rewritten += "${" + e.export_name + "}";
+      copied = e.end;
+      if (!e.value.is_null()) vars[e.export_name] = std::move(e.value);
     }
-    if (!changed) {
-      if (arg.is_array() && arg.size() == 2) {
-        return Json::object({{"Fn::Sub", Json::array({format, std::move(vars)})}});
-      }
-      return Json::object({{"Fn::Sub", format}});
+    rewritten.append(format, copied);
+    if (vars.empty()) {
+      arg = std::move(rewritten);
+    } else {
+      arg = Json::array({std::move(rewritten), std::move(vars)});
     }
-    rewritten += format.substr(copied);
-    if (vars.empty()) return Json::object({{"Fn::Sub", std::move(rewritten)}});
-    return Json::object({{"Fn::Sub", Json::array({std::move(rewritten), std::move(vars)})}});
   }
 
-  std::vector<Json> RewriteResources() {
-    std::vector<Json> out(resources_.size());
+  void RewriteResources() {
     for (size_t c = 0; c < chunks_.size(); ++c) {
       Chunk& chunk = chunks_[c];
       Scope scope{c, &chunk.root_parameters, &chunk.conditions, &chunk.mappings};
       for (size_t i : chunk.resources) {
-        const Resource& r = resources_[i];
-        Json res = Json::object();
-        for (const auto& [key, value] : r.json->items()) {
+        Json& res = *resources_[i].owned;
+        if (!res.is_object()) continue;
+        auto& object = res.get_ref<Json::object_t&>();
+        for (auto it = object.begin(); it != object.end();) {
+          const std::string& key = it->first;
+          Json& value = it->second;
           if (key == "DependsOn") {
             Json kept = Json::array();
             std::vector<std::string> names;
@@ -642,40 +563,38 @@ class Splitter {
                 chunk.depends_on.insert(other);
               }
             }
-            if (!kept.empty()) res[key] = std::move(kept);
+            if (kept.empty()) {
+              it = object.erase(it);
+              continue;
+            }
+            value = std::move(kept);
           } else if (key == "Condition" && value.is_string()) {
             chunk.conditions.insert(value.get<std::string>());
-            res[key] = value;
-          } else if (key == "Type" || key == "Metadata" || key == "DeletionPolicy" ||
-                     key == "UpdateReplacePolicy") {
-            res[key] = value;
-          } else {
-            res[key] = Rewrite(value, scope);
+          } else if (key != "Type" && key != "Metadata" && key != "DeletionPolicy" &&
+                     key != "UpdateReplacePolicy") {
+            Rewrite(value, scope);
           }
+          ++it;
         }
-        out[i] = std::move(res);
       }
     }
-    return out;
   }
 
   Json RewriteRootOutputs() {
     if (!tmpl_.contains("Outputs")) return nullptr;
     Scope scope{kNone, nullptr, &parent_conditions_, &parent_mappings_};
-    Json out = Json::object();
-    for (const auto& [name, output] : tmpl_["Outputs"].items()) {
-      Json o = Json::object();
-      for (const auto& [key, value] : output.items()) {
+    Json& outputs = owned_["Outputs"];
+    for (auto& [name, output] : outputs.items()) {
+      if (!output.is_object()) continue;
+      for (auto& [key, value] : output.items()) {
         if (key == "Condition" && value.is_string()) {
           parent_conditions_.insert(value.get<std::string>());
-          o[key] = value;
         } else {
-          o[key] = Rewrite(value, scope);
+          Rewrite(value, scope);
         }
       }
-      out[name] = std::move(o);
     }
-    return out;
+    return std::move(outputs);
   }
 
   // Conditions `used` and every condition they name, transitively; adds the parameters they
@@ -690,14 +609,14 @@ class Splitter {
       if (out.contains(name) || !all.contains(name)) continue;
       const Json& expression = all[name];
       out[name] = expression;
-      std::set<std::string> nested, unused_mappings;
-      CollectConditionsAndMappings(expression, nested, unused_mappings);
-      for (const std::string& n : nested) todo.push_back(n);
-      if (parameters != nullptr) {
-        ForEachReference(expression, [&](const std::string& ref, const std::string&) {
-          if (Section("Parameters").contains(ref)) parameters->insert(ref);
-        });
-      }
+      core::ForEachReference(expression, [&](const core::Reference& ref) {
+        if (ref.kind == core::ReferenceKind::kCondition) {
+          todo.emplace_back(ref.name);
+        } else if (parameters != nullptr && ref.kind != core::ReferenceKind::kMapping) {
+          std::string parameter(ref.name);
+          if (Section("Parameters").contains(parameter)) parameters->insert(std::move(parameter));
+        }
+      });
     }
     return out;
   }
@@ -711,7 +630,7 @@ class Splitter {
     return out;
   }
 
-  base::Status EmitChildren(std::vector<Json>& resources, NestedStacks& out) {
+  base::Status EmitChildren(NestedStacks& out) {
     // Outputs are only known once every chunk has been rewritten (consumers create them).
     std::string description = Section("Description").is_string()
                                   ? tmpl_["Description"].get<std::string>()
@@ -741,9 +660,8 @@ class Splitter {
         if (IsListAttribute(r, import.attribute)) {
           value = Json::object({{"Fn::Join", Json::array({",", std::move(value)})}});
         }
-        if (r.json->contains("Condition")) {
-          value = Json::object(
-              {{"Fn::If", Json::array({(*r.json)["Condition"], std::move(value), ""})}});
+        if (!r.condition.is_null()) {
+          value = Json::object({{"Fn::If", Json::array({r.condition, std::move(value), ""})}});
         }
         outputs[name] = Json::object({{"Value", std::move(value)}});
       }
@@ -763,7 +681,7 @@ class Splitter {
       if (!conditions.empty()) child["Conditions"] = std::move(conditions);
       if (!chunk.mappings.empty()) child["Mappings"] = Pick("Mappings", chunk.mappings);
       Json res = Json::object();
-      for (size_t i : chunk.resources) res[resources_[i].id] = std::move(resources[i]);
+      for (size_t i : chunk.resources) res[resources_[i].id] = std::move(*resources_[i].owned);
       child["Resources"] = std::move(res);
       if (!outputs.empty()) child["Outputs"] = std::move(outputs);
 
@@ -826,7 +744,8 @@ class Splitter {
     return parent;
   }
 
-  const Json& tmpl_;
+  Json owned_;
+  const Json& tmpl_;  // owned_, read only (operator[] must not add members)
   const NestedOptions& options_;
   std::vector<Resource> resources_;
   std::unordered_map<std::string, size_t> index_;
@@ -875,16 +794,20 @@ bool NaturalLess(std::string_view a, std::string_view b) {
 
 base::Result<NestedStacks> SplitIntoNestedStacks(const base::Json& tmpl,
                                                  const NestedOptions& options) {
+  return SplitIntoNestedStacks(base::Json(tmpl), options);
+}
+
+base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl, const NestedOptions& options) {
   if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object() ||
       tmpl["Resources"].size() <= options.split_above) {
-    return NestedStacks{tmpl, {}, {}};
+    return NestedStacks{std::move(tmpl), {}, {}};
   }
   if (options.child_max == 0 || options.child_max > options.max_resources ||
       options.child_min > options.child_max) {
     return base::InvalidArgument("nested stack options: need 0 < child_min <= child_max <= " +
                                  std::to_string(options.max_resources));
   }
-  return Splitter(tmpl, options).Run();
+  return Splitter(std::move(tmpl), options).Run();
 }
 
 }  // namespace rex::engine

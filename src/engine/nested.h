@@ -108,6 +108,10 @@ std::string NestedTemplateFileName(std::string_view child);
 // together, more than max_resources children, more than 200 parameters or outputs in a child).
 base::Result<NestedStacks> SplitIntoNestedStacks(const base::Json& tmpl,
                                                  const NestedOptions& options = {});
+// The same, taking the template: its resources are moved into the children rather than copied
+// (the fast path for `rex synth`). `tmpl` is left in an unspecified state.
+base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl,
+                                                 const NestedOptions& options = {});
 
 // "a2" < "a10": compares runs of digits by their value, everything else bytewise.
 bool NaturalLess(std::string_view a, std::string_view b);

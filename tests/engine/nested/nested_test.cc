@@ -392,6 +392,51 @@ TEST(NestedTest, RefusesATransform) {
   EXPECT_THAT(refused.error().message(), HasSubstr("Transform"));
 }
 
+// Every reference form crossing stacks: the "Id.Attr" GetAtt, Fn::Sub names and its variable
+// map, ${!Literal} left alone. The template handed over (moved) splits exactly as a copy does,
+// and the copying overload leaves its input untouched.
+TEST(NestedTest, EveryReferenceFormIsRewrittenInPlace) {
+  Json tmpl = Json::parse(R"({
+    "Resources": {
+      "A1": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A1"}},
+      "A2": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A2"}},
+      "A3": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A3"}},
+      "B1": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/B/B1"},
+             "Properties": {
+               "X": {"Fn::GetAtt": "A1.Arn"},
+               "Y": {"Fn::Sub": ["${A2}-${V}-${!A3}-${AWS::Region}", {"V": {"Ref": "A3"}}]},
+               "Z": {"Fn::Sub": "${A1}"}}}
+    }
+  })");
+  NestedOptions options{.split_above = 2, .child_max = 3, .child_min = 1, .boundary_period = 1};
+  const Json original = tmpl;
+  auto copied = SplitIntoNestedStacks(tmpl, options);
+  ASSERT_TRUE(copied.ok()) << copied.error().ToString();
+  EXPECT_EQ(tmpl, original);
+  auto moved = SplitIntoNestedStacks(Json(tmpl), options);
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(moved->parent, copied->parent);
+  EXPECT_EQ(moved->children, copied->children);
+
+  ASSERT_EQ(moved->children.size(), 2u);
+  const Json& b = moved->children.at("NestedB");
+  EXPECT_EQ(b["Resources"]["B1"]["Properties"], Json::parse(R"({
+    "X": {"Ref": "A1Arn"},
+    "Y": {"Fn::Sub": ["${A2Ref}-${V}-${!A3}-${AWS::Region}", {"V": {"Ref": "A3Ref"}}]},
+    "Z": {"Fn::Sub": "${A1Ref}"}
+  })"));
+  EXPECT_EQ(b["Parameters"], Json::parse(R"({"A1Arn": {"Type": "String"},
+    "A1Ref": {"Type": "String"}, "A2Ref": {"Type": "String"}, "A3Ref": {"Type": "String"}})"));
+  EXPECT_EQ(moved->children.at("NestedA")["Outputs"], Json::parse(R"({
+    "A1Arn": {"Value": {"Fn::GetAtt": ["A1", "Arn"]}},
+    "A1Ref": {"Value": {"Ref": "A1"}},
+    "A2Ref": {"Value": {"Ref": "A2"}},
+    "A3Ref": {"Value": {"Ref": "A3"}}
+  })"));
+  EXPECT_EQ(moved->parent["Resources"]["NestedB"]["Properties"]["Parameters"]["A2Ref"],
+            Json::parse(R"({"Fn::GetAtt": ["NestedA", "Outputs.A2Ref"]})"));
+}
+
 TEST(NestedTest, NaturalOrder) {
   EXPECT_TRUE(NaturalLess("Service2", "Service10"));
   EXPECT_FALSE(NaturalLess("Service10", "Service2"));
