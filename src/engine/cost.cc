@@ -184,6 +184,19 @@ class Estimator {
       auto cluster = Reader::Target(Reader::Prop(resource, "Cluster"));
       ++services_per_cluster_[cluster.value_or("")];
     }
+    // Scalable targets by what their ResourceId references (the first in logical id order
+    // wins), so finding a service's target is a lookup, not a scan of every resource.
+    for (const auto& [id, resource] : reader_.resources()->items()) {
+      if (!resource.is_object() ||
+          Reader::Type(resource) != "AWS::ApplicationAutoScaling::ScalableTarget") {
+        continue;
+      }
+      const base::Json* rid = Reader::Prop(resource, "ResourceId");
+      if (rid == nullptr) continue;
+      for (const std::string& target : ReferencedIds(*rid)) {
+        scalable_targets_.emplace(target, &resource);
+      }
+    }
   }
 
   void Add(const std::string& id, const base::Json& resource, std::string item, std::string basis,
@@ -417,17 +430,9 @@ class Estimator {
 
   // The MinCapacity of a scalable target that scales `service_id`, if any.
   std::optional<double> ScaledMinimum(const std::string& service_id) const {
-    for (const auto& [id, resource] : reader_.resources()->items()) {
-      if (!resource.is_object() ||
-          Reader::Type(resource) != "AWS::ApplicationAutoScaling::ScalableTarget") {
-        continue;
-      }
-      const base::Json* rid = Reader::Prop(resource, "ResourceId");
-      if (rid != nullptr && ReferencedIds(*rid).count(service_id) > 0) {
-        return reader_.Number(Reader::Prop(resource, "MinCapacity"));
-      }
-    }
-    return std::nullopt;
+    auto it = scalable_targets_.find(service_id);
+    if (it == scalable_targets_.end()) return std::nullopt;
+    return reader_.Number(Reader::Prop(*it->second, "MinCapacity"));
   }
 
   void EcsService(const std::string& id, const base::Json& r) {
@@ -643,6 +648,7 @@ class Estimator {
   double hours_ = 730;
   std::set<std::string> service_task_definitions_;
   std::map<std::string, double> services_per_cluster_;
+  std::map<std::string, const base::Json*> scalable_targets_;  // scaled resource id → target
   CostReport report_;
 };
 
