@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,24 @@ TEST(ReferencesTest, MutableWalkReplacesRefsInPlace) {
     "C": {"Fn::Sub": ["${Old}", {"V": {"Ref": "New"}}]}
   })"));
   EXPECT_EQ(subs, (std::vector<std::string>{"Old"}));
+}
+
+TEST(ReferencesTest, ACallbackMayWalkAgain) {
+  Json outer = Json::parse(R"([{"Ref": "A"}, {"Ref": "B"}])");
+  Json inner = Json::parse(R"({"Fn::Sub": "${X}${Y}"})");
+  std::vector<std::string> seen;
+  ForEachReference(outer, [&](const Reference& ref) {
+    seen.emplace_back(ref.name);
+    ForEachReference(inner, [&](const Reference& nested) { seen.emplace_back(nested.name); });
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"A", "X", "Y", "B", "X", "Y"}));
+}
+
+TEST(ReferencesTest, AThrowingCallbackLeavesTheWalkerUsable) {
+  Json value = Json::parse(R"([{"Ref": "A"}, {"Ref": "B"}])");
+  EXPECT_THROW(ForEachReference(value, [](const Reference&) { throw std::runtime_error("x"); }),
+               std::runtime_error);
+  EXPECT_EQ(Visit(value), (Names{"ref Ref A", "ref Ref B"}));
 }
 
 TEST(ReferencesTest, PseudoParameterNames) {
