@@ -1,12 +1,17 @@
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cfn/applicationautoscaling.gen.h"
 #include "cfn/ecs.gen.h"
 #include "cfn/servicediscovery.gen.h"
+#include "constructs/fargate_service.h"
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
@@ -30,14 +35,18 @@ struct ComputeProps {
 
   // --- IAM (Security::AddTaskRoles)
   std::optional<core::Str> execution_role_arn = {};
-  std::optional<core::Str> api_task_role_arn = {};
-  std::optional<core::Str> worker_task_role_arn = {};
-  std::optional<core::Str> supertokens_task_role_arn = {};
   std::optional<core::Str> migration_task_role_arn = {};
 
-  // --- images: ECR repository URIs (RepositoryUri), tagged with services.<name>.imageTag.
-  std::optional<core::Str> api_repository_uri = {};
-  std::optional<core::Str> worker_repository_uri = {};
+  // --- per service, by name (config.services): what the other components made for it.
+  struct ServiceTokens {
+    std::optional<core::Str> task_role_arn = {};     // Security::task_role_arn(name); required
+    std::optional<core::Str> log_group_name = {};    // Monitoring::log_group_name(name); required
+    std::optional<core::Str> repository_uri = {};    // Registry; required when image is ""
+    std::optional<core::Str> target_group_arn = {};  // LoadBalancer; required with a path
+  };
+  std::map<std::string, ServiceTokens> services = {};
+  // The service whose image and size the migration task uses. Default: "api".
+  std::string migration_service = "api";
 
   // --- data tier
   // Secret with the JSON keys username, password, host, port and dbname. Pass the ARN
@@ -55,9 +64,7 @@ struct ComputeProps {
   std::string database_name = "rex_backend";
 
   // --- load balancer
-  std::optional<core::Str> api_target_group_arn = {};
-  std::optional<core::Str> supertokens_target_group_arn = {};
-  // LoadBalancer::listener_rules(): the api and supertokens services DependsOn them.
+  // LoadBalancer::listener_rules(): the services with a path DependsOn them.
   std::vector<const core::CfnResource*> listener_rules = {};
   // Resources every service waits for (DependsOn) because its tasks need them at start and no
   // property references them: pass &Database::writer() (the cluster endpoint answers only
@@ -65,10 +72,7 @@ struct ComputeProps {
   // circuit breaker rolls the stack back). Default: none.
   std::vector<const core::CfnResource*> depends_on = {};
 
-  // --- log groups (Monitoring::*_log_group_name())
-  std::optional<core::Str> api_log_group_name = {};
-  std::optional<core::Str> worker_log_group_name = {};
-  std::optional<core::Str> supertokens_log_group_name = {};
+  // --- log groups of the one-off tasks (Monitoring::*_log_group_name())
   std::optional<core::Str> migration_log_group_name = {};
   std::optional<core::Str> bootstrap_log_group_name = {};
 };
@@ -76,36 +80,31 @@ struct ComputeProps {
 // ECS Fargate compute of ARCHITECTURE.md.
 //
 //   - Cluster "<p>-<e>-cluster" with Container Insights.
-//   - Cloud Map private DNS namespace "<p>-<e>.local" in the VPC; api and supertokens register
-//     A records (TTL 10 s, health from ECS), so the api reaches SuperTokens at
-//     http://supertokens.<p>-<e>.local:3567/auth.
-//   - Task definitions "<p>-<e>-{api,worker,supertokens,migration,bootstrap}": Fargate, awsvpc,
-//     Linux x86_64, Cpu/Memory from services.*, one essential container each, awslogs to its
-//     own log group (stream prefix = service). Secrets reach containers only as `Secrets`
-//     (valueFrom an ARN, JSON keys as "<arn>:<key>::"), never as environment values:
-//       api, worker, migration: env PORT (api only), DB_NAME, REDIS_URL,
-//         SUPERTOKENS_CONNECTION_URI; secrets DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (from the
-//         credentials secret) and SUPERTOKENS_API_KEY. The migration runs migrationCommand.
-//       supertokens: image supertokensImage:imageTag, env BASE_PATH=/auth; secrets API_KEYS
-//         and POSTGRESQL_CONNECTION_URI; a container health check on /auth/hello (bash
-//         /dev/tcp, since the image has no curl). A non-essential init container
-//         "create-database" runs the bootstrap script first and SuperTokens starts only after
-//         it exits 0 (DependsOn SUCCESS), so the database exists on every start, including the
-//         first deploy, before anyone could run the bootstrap task.
-//       bootstrap: postgres:15-alpine from ECR Public, no task role; creates the database
-//         "supertokens" unless it exists ("already exists" from a concurrent run counts as
-//         success); PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the credentials
-//         secret, TLS required.
-//   - Services "<p>-<e>-{api,worker,supertokens}": FARGATE, private subnets, services security
-//     group, no public IP, circuit breaker with rollback, 100%/200% rolling deploys, ECS
-//     managed tags propagated from the service; api and supertokens behind their target
-//     groups (grace 60 s / 120 s) and in Cloud Map, DependsOn the listener rules; every
-//     service DependsOn `depends_on`.
-//   - autoscaling.enabled: a scalable target on the api service (min/max from config, the
-//     Application Auto Scaling service-linked role, so no RoleARN) with target tracking on
-//     ECSServiceAverageCPUUtilization. The api service then has no DesiredCount: ECS starts
-//     one task on create and the scalable target raises it to minCount; later stack updates
-//     leave the count to the scaler instead of resetting it (what CDK does).
+//   - Cloud Map private DNS namespace "<p>-<e>.local" in the VPC; services with `discovery`
+//     register A records (TTL 10 s, health from ECS), so in the presets the api reaches
+//     SuperTokens at http://supertokens.<p>-<e>.local:3567/auth.
+//   - One constructs::FargateService per entry of config.services (construct ids from the
+//     name: "api" -> "Api", so "ComputeApiTaskDefinition", "ComputeApiService", ...):
+//     task definition "<p>-<e>-<name>" (Fargate, awsvpc, Linux x86_64, cpu/memory of the
+//     entry, one essential container named after the service logging to its own group),
+//     service "<p>-<e>-<name>" (private subnets, services security group, circuit breaker).
+//     The container runs `image` (the service's ECR repository when "") tagged imageTag, with
+//     `command`, a port mapping for `port`, `environment` with its ${...} references replaced,
+//     `secrets` from Secrets Manager only (never as environment values; the database keys as
+//     "<arn>:<key>::") and healthCheck.command as a CMD-SHELL check. With `path` the service
+//     sits behind its target group (grace healthCheck.gracePeriod) and DependsOn every
+//     listener rule; with `discovery` it registers in Cloud Map; with bootstrapDatabase a
+//     non-essential init container "create-database" runs the bootstrap script first and the
+//     service's container starts only after it exits 0; with `autoscaling` and
+//     autoscaling.enabled a scalable target (min/max from config, the service-linked role)
+//     tracks ECSServiceAverageCPUUtilization, and the service then has no DesiredCount (ECS
+//     starts one task on create, the scaler raises it; later updates leave the count alone).
+//     Every service DependsOn `depends_on`.
+//   - Task definitions "<p>-<e>-migration" (the migration_service's image and size, its
+//     environment and secrets, command migrationCommand) and "<p>-<e>-bootstrap"
+//     (postgres:15-alpine from ECR Public, no task role; creates the database "supertokens"
+//     unless it exists; PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the credentials
+//     secret, TLS required).
 //
 // Errors (reported at synthesis): a missing config or token, or no private subnets.
 class Compute : public core::Construct {
@@ -117,23 +116,18 @@ class Compute : public core::Construct {
   // Task definition ARNs (Ref), for `rex migrate` and the bootstrap run.
   core::Str migration_task_definition_arn() const { return migration_task_->Ref(); }
   core::Str bootstrap_task_definition_arn() const { return bootstrap_task_->Ref(); }
-  // Service names (Fn::GetAtt Name), e.g. for alarms and `rex redeploy`.
-  core::Str api_service_name() const { return api_service_->attr_name(); }
-  core::Str worker_service_name() const { return worker_service_->attr_name(); }
-  core::Str supertokens_service_name() const { return supertokens_service_->attr_name(); }
+  // Service name (Fn::GetAtt Name) of the service `name`, e.g. for alarms; aborts for a name
+  // that is not in config.services.
+  core::Str service_name(std::string_view name) const;
   // The security group the tasks use (passthrough of the prop, for the ecsSecurityGroup output
   // and run-task).
   core::Str services_security_group_id() const;
   // "<p>-<e>.local".
   const std::string& namespace_name() const { return namespace_name_; }
 
-  // The L1 resources, as escape hatches; scalable_target() is null without autoscaling.
+  // The resources, as escape hatches; null for a name not in config.services.
   cfn::ecs::CfnCluster& cluster() { return *cluster_; }
-  cfn::ecs::CfnService& api_service() { return *api_service_; }
-  cfn::ecs::CfnService& worker_service() { return *worker_service_; }
-  cfn::ecs::CfnService& supertokens_service() { return *supertokens_service_; }
-  cfn::ecs::CfnTaskDefinition& api_task_definition() { return *api_task_; }
-  cfn::applicationautoscaling::CfnScalableTarget* scalable_target() { return scalable_target_; }
+  constructs::FargateService* service(std::string_view name);
 
  private:
   core::Str Require(const std::optional<core::Str>& token, const char* name);
@@ -142,13 +136,9 @@ class Compute : public core::Construct {
   std::string prefix_;
   std::string namespace_name_;
   cfn::ecs::CfnCluster* cluster_ = nullptr;
-  cfn::ecs::CfnTaskDefinition* api_task_ = nullptr;
   cfn::ecs::CfnTaskDefinition* migration_task_ = nullptr;
   cfn::ecs::CfnTaskDefinition* bootstrap_task_ = nullptr;
-  cfn::ecs::CfnService* api_service_ = nullptr;
-  cfn::ecs::CfnService* worker_service_ = nullptr;
-  cfn::ecs::CfnService* supertokens_service_ = nullptr;
-  cfn::applicationautoscaling::CfnScalableTarget* scalable_target_ = nullptr;
+  std::vector<std::pair<std::string, std::unique_ptr<constructs::FargateService>>> services_;
 };
 
 // The shell script of the bootstrap task (run with `sh -c`): creates the database

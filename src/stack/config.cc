@@ -17,6 +17,7 @@
 #include "base/crypto.h"
 #include "base/files.h"
 #include "base/strings.h"
+#include "stack/services_config.h"
 
 namespace rex::stack {
 
@@ -129,23 +130,24 @@ const std::vector<Field>& Fields() {
                 "TLS between the services and Redis."),
       REX_FIELD("redisSnapshotRetentionDays", redis_snapshot_retention_days, "",
                 "Days of automatic snapshots: 1 to 35."),
-      REX_FIELD("services.api.desiredCount", services.api.desired_count, "Compute (ECS Fargate)",
-                "Tasks: 0 to 100."),
-      REX_FIELD("services.api.cpu", services.api.cpu, "",
+      REX_FIELD("services.api.desiredCount", services.at("api").desired_count,
+                "Compute (ECS Fargate)", "Tasks: 0 to 100."),
+      REX_FIELD("services.api.cpu", services.at("api").cpu, "",
                 "CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384."),
-      REX_FIELD("services.api.memory", services.api.memory, "",
+      REX_FIELD("services.api.memory", services.at("api").memory, "",
                 "MiB, a Fargate pairing with cpu (512 CPU: 1024 to 4096)."),
-      REX_FIELD("services.api.imageTag", services.api.image_tag, "",
+      REX_FIELD("services.api.imageTag", services.at("api").image_tag, "",
                 "Tag in the api ECR repository."),
-      REX_FIELD("services.worker.desiredCount", services.worker.desired_count, "", ""),
-      REX_FIELD("services.worker.cpu", services.worker.cpu, "", ""),
-      REX_FIELD("services.worker.memory", services.worker.memory, "", ""),
-      REX_FIELD("services.worker.imageTag", services.worker.image_tag, "",
+      REX_FIELD("services.worker.desiredCount", services.at("worker").desired_count, "", ""),
+      REX_FIELD("services.worker.cpu", services.at("worker").cpu, "", ""),
+      REX_FIELD("services.worker.memory", services.at("worker").memory, "", ""),
+      REX_FIELD("services.worker.imageTag", services.at("worker").image_tag, "",
                 "Tag in the worker ECR repository."),
-      REX_FIELD("services.supertokens.desiredCount", services.supertokens.desired_count, "", ""),
-      REX_FIELD("services.supertokens.cpu", services.supertokens.cpu, "", ""),
-      REX_FIELD("services.supertokens.memory", services.supertokens.memory, "", ""),
-      REX_FIELD("services.supertokens.imageTag", services.supertokens.image_tag, "",
+      REX_FIELD("services.supertokens.desiredCount", services.at("supertokens").desired_count, "",
+                ""),
+      REX_FIELD("services.supertokens.cpu", services.at("supertokens").cpu, "", ""),
+      REX_FIELD("services.supertokens.memory", services.at("supertokens").memory, "", ""),
+      REX_FIELD("services.supertokens.imageTag", services.at("supertokens").image_tag, "",
                 "Tag of supertokensImage."),
       REX_FIELD("autoscaling.enabled", autoscaling.enabled, "",
                 "Target-tracking auto scaling of the api service on CPU."),
@@ -472,7 +474,11 @@ class Loader {
         continue;
       }
       YAML::Node value = it->second;
-      if (const Field* field = FindField(path)) {
+      if (path == "services") {
+        services_config::Problems problems;
+        services_config::Load(value, config_.services, problems);
+        for (const auto& [key, message] : problems) Error(key, message);
+      } else if (const Field* field = FindField(path)) {
         LoadLeaf(*field, value);
       } else if (path == kSuppressKey) {
         LoadSuppressions(value);
@@ -695,19 +701,6 @@ bool InsideBlock(const Ipv4Cidr& cidr, uint32_t base, int prefix) {
   return (cidr.address & mask) == base;
 }
 
-// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
-struct FargateSize {
-  int cpu;
-  int min_memory;
-  int max_memory;
-  int step;
-};
-constexpr FargateSize kFargateSizes[] = {
-    {256, 512, 2048, 0},  // 512, 1024, 2048 only
-    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
-    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
-};
-
 constexpr int kLogRetentionDays[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                                      365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
 
@@ -823,40 +816,10 @@ class Validator {
     IntRange("redisSnapshotRetentionDays", c_.redis_snapshot_retention_days, 1, 35, " days");
   }
 
-  void Service(std::string_view name, const ServiceConfig& s) {
-    std::string prefix = "services." + std::string(name) + ".";
-    IntRange(prefix + "desiredCount", s.desired_count, 0, 100, " tasks");
-    const FargateSize* size = nullptr;
-    for (const FargateSize& f : kFargateSizes) {
-      if (f.cpu == s.cpu) size = &f;
-    }
-    if (size == nullptr) {
-      NotAllowed(prefix + "cpu", std::to_string(s.cpu),
-                 "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
-    } else {
-      bool ok = size->step == 0 ? (s.memory == 512 || s.memory == 1024 || s.memory == 2048)
-                                : (s.memory >= size->min_memory && s.memory <= size->max_memory &&
-                                   (s.memory - size->min_memory) % size->step == 0);
-      if (!ok) {
-        std::string allowed = size->step == 0
-                                  ? "use 512, 1024 or 2048 MiB"
-                                  : "use " + std::to_string(size->min_memory) + " to " +
-                                        std::to_string(size->max_memory) + " MiB in steps of " +
-                                        std::to_string(size->step);
-        Error(prefix + "memory", std::to_string(s.memory) + " is not allowed with cpu " +
-                                     std::to_string(s.cpu) + ": " + allowed);
-      }
-    }
-    if (!Matches(s.image_tag, "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-      NotAllowed(prefix + "imageTag", Quote(s.image_tag),
-                 "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
-    }
-  }
-
   void Compute() {
-    Service("api", c_.services.api);
-    Service("worker", c_.services.worker);
-    Service("supertokens", c_.services.supertokens);
+    services_config::Problems problems;
+    services_config::Validate(c_, problems);
+    for (const auto& [key, message] : problems) Error(key, message);
     const AutoscalingConfig& a = c_.autoscaling;
     IntRange("autoscaling.minCount", a.min_count, 1, 100, " tasks");
     if (a.max_count < a.min_count || a.max_count > 100) {
@@ -864,14 +827,6 @@ class Validator {
                  "use autoscaling.minCount (" + std::to_string(a.min_count) + ") to 100 tasks");
     }
     IntRange("autoscaling.targetCpuPercent", a.target_cpu_percent, 10, 90, " percent");
-    int desired = c_.services.api.desired_count;
-    if (a.enabled && a.min_count <= a.max_count &&
-        (desired < a.min_count || desired > a.max_count)) {
-      Error("services.api.desiredCount",
-            std::to_string(desired) + " is not allowed with autoscaling enabled: use " +
-                std::to_string(a.min_count) + " to " + std::to_string(a.max_count) +
-                " (autoscaling.minCount to autoscaling.maxCount)");
-    }
     if (c_.migration_command.empty()) {
       Error("migrationCommand",
             "an empty command is not allowed: give the program and its arguments, e.g. "
@@ -1130,6 +1085,10 @@ std::string ConfigToYaml(const Config& config) {
       out += indent + "# " + leaf + ": true\n";
     } else {
       out += indent + leaf + ": " + YamlValue(f, config) + "\n";
+    }
+    if (f.key == "services.supertokens.imageTag") {
+      // Services added in the file follow the built-in ones.
+      out += services_config::ExtraEntriesYaml(config.services);
     }
   }
   out += "\n# --- rex check\n";

@@ -49,10 +49,12 @@
 // Thread-safety: every function may be called from any thread; none keeps state apart from
 // the process-wide key cache of base/crypto.h.
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -91,33 +93,105 @@ class Secret {
 // "[secret]" when set, "[not set]" otherwise; never the value.
 std::ostream& operator<<(std::ostream& os, const Secret& secret);
 
-// Size and image of one ECS Fargate service.
+// How a service checks its health.
+struct HealthCheckConfig {
+  // The load balancer's health check path (services with a `path`). Default: "/" for
+  // services with a path. Allowed: "" or a path starting with '/', at most 1024 characters.
+  std::string path = "";
+  // A container health check run by the shell in the container (CMD-SHELL). Default: "" (none).
+  std::string command = "";
+  // Seconds ECS ignores load balancer health checks after a task starts. Default: 60.
+  // Allowed: 0 to 7200.
+  int grace_period = 60;
+
+  bool operator==(const HealthCheckConfig& other) const = default;
+};
+
+// One ECS Fargate service: YAML "services.<name>".
+//
+// Values of `image` and `environment` may hold references, replaced at synthesis:
+//   ${port}              the service's own port
+//   ${dbName}            the application database name
+//   ${redisUrl}          redis:// or rediss:// URL of the cache
+//   ${namespace}         the Cloud Map namespace, "<projectName>-<environment>.local"
+//   ${supertokensImage}  the supertokensImage key
+// `secrets` maps a container variable to an app secret (never an environment value):
+//   db.host, db.port, db.username, db.password, db.dbname (the database credentials),
+//   supertokens.apiKey, supertokens.connectionUri.
 struct ServiceConfig {
-  // Tasks to run. Default: api 2, worker 1, supertokens 1. Allowed: 0 to 100.
-  int desired_count = 1;
-  // Fargate CPU units. Default: 512. Allowed: 256, 512, 1024, 2048, 4096, 8192, 16384.
+  // image: "" (default) runs the ECR repository rex creates, "<projectName>-<environment>-
+  // <name>"; otherwise an image name without tag (external registry). Allowed: "" or an image
+  // name without whitespace or tag, or "${supertokensImage}".
+  std::string image = "";
+  // imageTag. Default: "latest". Allowed: a Docker tag, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+  std::string image_tag = "latest";
+  // command: the container command; a YAML list or a string split at spaces. Default: the
+  // image's own.
+  std::vector<std::string> command = {};
+  // port the container listens on. Default: 0 (none). Allowed: 0, or 1 to 65535; at most one
+  // service per port; needed by `path` and `discovery`.
+  int port = 0;
+  // cpu: Fargate CPU units. Default: 512. Allowed: 256, 512, 1024, 2048, 4096, 8192, 16384.
   int cpu = 512;
-  // Memory in MiB. Default: 1024. Allowed: what Fargate pairs with `cpu` (256: 512, 1024,
+  // memory in MiB. Default: 1024. Allowed: what Fargate pairs with `cpu` (256: 512, 1024,
   // 2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720, in steps of
   // 1024; 8192: 16384-61440 in steps of 4096; 16384: 32768-122880 in steps of 8192).
   int memory = 1024;
-  // Image tag (api and worker: in their ECR repositories; supertokens: of supertokensImage).
-  // Default: "latest". Allowed: a Docker tag, [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
-  std::string image_tag = "latest";
+  // desiredCount: tasks to run. Default: 1. Allowed: 0 to 100.
+  int desired_count = 1;
+  // healthCheck.{path,command,gracePeriod}.
+  HealthCheckConfig health_check = {};
+  // environment: container variables (name -> value, references allowed). Default: none.
+  // Allowed: names of letters, digits and '_' not starting with a digit.
+  std::map<std::string, std::string> environment = {};
+  // secrets: container variable -> app secret name (see above). Default: none.
+  std::map<std::string, std::string> secrets = {};
+  // path: ALB path pattern such as "/api/*" that forwards to the service; listener rule
+  // priorities are 10, 20, 30, ... in services order. Default: "" (not behind the ALB).
+  // Allowed: "" or a pattern starting with '/', at most 128 characters; one service per path.
+  std::string path = "";
+  // discovery: register the tasks in Cloud Map as <name>.<namespace>. Default: false.
+  bool discovery = false;
+  // calledBy: services that call this one through Cloud Map; opens its port between tasks.
+  // Default: none. Allowed: names of other services; needs discovery.
+  std::vector<std::string> called_by = {};
+  // autoscaling: the service scales with autoscaling.* (its desiredCount is then left to
+  // the scaler). Default: false.
+  bool autoscaling = false;
+  // bootstrapDatabase: an init container creates the "supertokens" database before the
+  // service's container starts. Default: false.
+  bool bootstrap_database = false;
 
   bool operator==(const ServiceConfig& other) const = default;
 };
 
-// YAML "services:". Keys "api", "worker", "supertokens".
+// YAML "services:": a map of named services, in file order after the built-in entries
+// (api, worker and supertokens; see BuiltInServices in presets.h). A name is 1 to 20
+// lowercase letters, digits and hyphens, starting with a letter.
 struct ServicesConfig {
-  ServiceConfig api = {.desired_count = 2};
-  ServiceConfig worker = {};
-  ServiceConfig supertokens = {};
+  std::vector<std::pair<std::string, ServiceConfig>> entries;
+
+  // The entry `name`; aborts if there is none (use Find to test).
+  ServiceConfig& at(std::string_view name);
+  const ServiceConfig& at(std::string_view name) const;
+  // The entry `name`, or null.
+  ServiceConfig* Find(std::string_view name);
+  const ServiceConfig* Find(std::string_view name) const;
+  // The entry `name`, appended with defaults if there is none.
+  ServiceConfig& GetOrAdd(std::string_view name);
 
   bool operator==(const ServicesConfig& other) const = default;
 };
 
-// YAML "autoscaling:": target-tracking auto scaling of the api service on CPU.
+// The api, worker and supertokens entries of every preset (definition in presets.cc).
+ServicesConfig BuiltInServices();
+
+// The construct id of a service: its name in CamelCase ("api" -> "Api", "email-sender" ->
+// "EmailSender"), the prefix of the logical ids of its resources.
+std::string ServiceConstructId(std::string_view name);
+
+// YAML "autoscaling:": target-tracking auto scaling on CPU of the services with
+// `autoscaling: true` (the api).
 struct AutoscalingConfig {
   // Default: false (services.api.desiredCount tasks run).
   bool enabled = false;
@@ -202,8 +276,8 @@ struct Config {
   int redis_snapshot_retention_days = 1;
 
   // --- compute (ECS Fargate)
-  ServicesConfig services = {};        // services.{api,worker,supertokens}.*
-  AutoscalingConfig autoscaling = {};  // autoscaling.*
+  ServicesConfig services = BuiltInServices();  // services.<name>.*
+  AutoscalingConfig autoscaling = {};           // autoscaling.*
   // migrationCommand: the command of the migration task (api image). A YAML list, or a string
   // split at spaces. Default: ["./migrate", "up"]. Allowed: not empty.
   std::vector<std::string> migration_command = {"./migrate", "up"};
@@ -290,7 +364,9 @@ base::Result<Config> LoadConfigFile(const std::string& path, const Env& env);
 base::Status ValidateConfig(const Config& config, std::string_view source_name);
 
 // Every key `rex config set` accepts, as dotted paths, in file order ("projectName", ...,
-// "services.api.cpu", ...). checks.suppress is a list and is edited in the file.
+// "services.api.cpu", ...). checks.suppress is a list and is edited in the file, as are the
+// services added to "services:" and the keys of services.* other than desiredCount, cpu,
+// memory and imageTag of the built-in entries.
 std::vector<std::string> ConfigKeys();
 
 // True for dbMasterPassword, supertokensApiKey and githubToken (with or without prefix).

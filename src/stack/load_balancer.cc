@@ -1,5 +1,6 @@
 #include "stack/load_balancer.h"
 
+#include <cstdlib>
 #include <utility>
 
 #include "core/intrinsics.h"
@@ -96,9 +97,12 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
           .type = "application",
       });
 
-  api_tg_ = &AddTargetGroup("ApiTargetGroup", "api", kApiPort, "/api/health");
-  supertokens_tg_ =
-      &AddTargetGroup("SupertokensTargetGroup", "supertokens", kSupertokensPort, "/auth/hello");
+  for (const auto& [name, service] : config.services.entries) {
+    if (service.path.empty()) continue;
+    const std::string health = service.health_check.path.empty() ? "/" : service.health_check.path;
+    target_groups_.emplace_back(name, &AddTargetGroup(ServiceConstructId(name) + "TargetGroup",
+                                                      name, service.port, health));
+  }
 
   if (https) {
     serving_listener_ = &Add<elbv2::CfnListener>(
@@ -155,8 +159,12 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
                      .priority = priority,
                  }));
   };
-  rule("ApiRule", "/api/*", 10, *api_tg_);
-  rule("SupertokensRule", "/auth/*", 20, *supertokens_tg_);
+  // Priorities follow services order: 10, 20, 30, ... (the presets: api 10, supertokens 20).
+  int priority = 0;
+  for (const auto& [name, target_group] : target_groups_) {
+    priority += 10;
+    rule(ServiceConstructId(name) + "Rule", config.services.at(name).path, priority, *target_group);
+  }
 
   if (config.enable_waf) AddWaf();
 
@@ -254,6 +262,25 @@ core::Str LoadBalancer::api_url() const {
   const std::string scheme = config.certificate_arn.empty() ? "http://" : "https://";
   if (!config.domain_name.empty()) return Str(scheme + config.domain_name);
   return core::Join("", {scheme, alb_->attr_dns_name()});
+}
+
+elbv2::CfnTargetGroup* LoadBalancer::target_group(std::string_view name) const {
+  for (const auto& [entry, target_group] : target_groups_) {
+    if (entry == name) return target_group;
+  }
+  return nullptr;
+}
+
+core::Str LoadBalancer::target_group_arn(std::string_view name) const {
+  elbv2::CfnTargetGroup* group = target_group(name);
+  if (group == nullptr) std::abort();  // a programming error: the service has no path
+  return group->Ref();
+}
+
+core::Str LoadBalancer::target_group_full_name(std::string_view name) const {
+  elbv2::CfnTargetGroup* group = target_group(name);
+  if (group == nullptr) std::abort();
+  return group->attr_target_group_full_name();
 }
 
 }  // namespace rex::stack

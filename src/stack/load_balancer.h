@@ -2,6 +2,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cfn/elasticloadbalancingv2.gen.h"
@@ -30,14 +32,16 @@ struct LoadBalancerProps {
 //
 //   - ALB "<p>-<e>-alb" in the public subnets with the ALB security group; invalid header
 //     fields dropped; deletion protection outside the "dev" environment; no access logs.
-//   - Target groups "<p>-<e>-api" (port 8080, health GET /api/health) and
-//     "<p>-<e>-supertokens" (port 3567, health GET /auth/hello): TargetType ip for Fargate,
-//     HTTP, healthy after 2 checks 15 s apart, unhealthy after 3, 30 s deregistration delay.
-//     Names are fixed, so a change that replaces a target group (port, VPC) must rename it.
+//   - One target group per service with a `path` (config.services, construct
+//     "<Name>TargetGroup"): "<p>-<e>-<name>", the service's port, health GET
+//     healthCheck.path ("/" when empty), TargetType ip for Fargate, HTTP, healthy after 2
+//     checks 15 s apart, unhealthy after 3, 30 s deregistration delay. Names are fixed, so a
+//     change that replaces a target group (port, VPC) must rename it.
 //   - With certificateArn: HTTPS listener on 443 (SslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06)
 //     and an HTTP listener that redirects to it (301). Without: an HTTP listener only. The
-//     listener that serves traffic answers a fixed 404 by default and carries the rules
-//     /api/* -> api (priority 10) and /auth/* -> supertokens (priority 20).
+//     listener that serves traffic answers a fixed 404 by default and carries one rule per
+//     service with a path ("<Name>Rule": path -> its target group), priorities 10, 20, 30, ...
+//     in services order (the presets: /api/* -> api 10, /auth/* -> supertokens 20).
 //   - enableWaf: a REGIONAL WAFv2 web ACL (default allow) with a per-IP rate limit of
 //     wafRateLimit requests per 5 minutes (block) and the AWS managed rule groups
 //     AmazonIpReputationList, CommonRuleSet and KnownBadInputsRuleSet, associated with the ALB.
@@ -61,24 +65,18 @@ class LoadBalancer : public core::Construct {
   core::Str load_balancer_arn() const { return alb_->Ref(); }
   // "app/<name>/<id>", the CloudWatch LoadBalancer dimension.
   core::Str load_balancer_full_name() const { return alb_->attr_load_balancer_full_name(); }
-  core::Str api_target_group_arn() const { return api_tg_->Ref(); }
-  core::Str supertokens_target_group_arn() const { return supertokens_tg_->Ref(); }
-  // "targetgroup/<name>/<id>", the CloudWatch TargetGroup dimension.
-  core::Str api_target_group_full_name() const { return api_tg_->attr_target_group_full_name(); }
-  core::Str supertokens_target_group_full_name() const {
-    return supertokens_tg_->attr_target_group_full_name();
-  }
+  // The target group of the service `name` (Ref, and "targetgroup/<name>/<id>" the
+  // CloudWatch TargetGroup dimension); null / aborts for a service without a path.
+  cfn::elasticloadbalancingv2::CfnTargetGroup* target_group(std::string_view name) const;
+  core::Str target_group_arn(std::string_view name) const;
+  core::Str target_group_full_name(std::string_view name) const;
   // The listener that carries the path rules: HTTPS with a certificate, else HTTP.
   cfn::elasticloadbalancingv2::CfnListener& serving_listener() { return *serving_listener_; }
-  // The /api/* and /auth/* rules, for the services' DependsOn.
+  // The path rules, in services order, for the services' DependsOn.
   std::vector<const core::CfnResource*> listener_rules() const { return rules_; }
 
   // The L1 resources, as escape hatches; web_acl() is null without enableWaf.
   cfn::elasticloadbalancingv2::CfnLoadBalancer& load_balancer() { return *alb_; }
-  cfn::elasticloadbalancingv2::CfnTargetGroup& api_target_group() { return *api_tg_; }
-  cfn::elasticloadbalancingv2::CfnTargetGroup& supertokens_target_group() {
-    return *supertokens_tg_;
-  }
   cfn::wafv2::CfnWebACL* web_acl() { return web_acl_; }
 
  private:
@@ -90,8 +88,7 @@ class LoadBalancer : public core::Construct {
   LoadBalancerProps props_;
   std::string prefix_;
   cfn::elasticloadbalancingv2::CfnLoadBalancer* alb_ = nullptr;
-  cfn::elasticloadbalancingv2::CfnTargetGroup* api_tg_ = nullptr;
-  cfn::elasticloadbalancingv2::CfnTargetGroup* supertokens_tg_ = nullptr;
+  std::vector<std::pair<std::string, cfn::elasticloadbalancingv2::CfnTargetGroup*>> target_groups_;
   cfn::elasticloadbalancingv2::CfnListener* serving_listener_ = nullptr;
   std::vector<const core::CfnResource*> rules_;
   cfn::wafv2::CfnWebACL* web_acl_ = nullptr;

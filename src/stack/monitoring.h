@@ -1,7 +1,9 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cfn/cloudwatch.gen.h"
@@ -23,15 +25,14 @@ struct MonitoringProps {
 struct AlarmsProps {
   // ECS cluster name (Compute::cluster_name()). Required.
   std::optional<core::Str> cluster_name = {};
-  // ECS service names (Compute::*_service_name()). Required.
-  std::optional<core::Str> api_service_name = {};
-  std::optional<core::Str> worker_service_name = {};
-  std::optional<core::Str> supertokens_service_name = {};
+  // ECS service names by service (Compute::service_name(name)). Required for every entry
+  // of config.services.
+  std::map<std::string, core::Str> service_names = {};
   // ALB and target group full names (LoadBalancer::*_full_name()), the CloudWatch dimension
   // values "app/<name>/<id>" and "targetgroup/<name>/<id>". Required.
   std::optional<core::Str> load_balancer_full_name = {};
-  std::optional<core::Str> api_target_group_full_name = {};
-  std::optional<core::Str> supertokens_target_group_full_name = {};
+  // By service, for every service with a path (LoadBalancer::target_group_full_name(name)).
+  std::map<std::string, core::Str> target_group_full_names = {};
   // Aurora cluster identifier (Ref of the DBCluster). Required.
   std::optional<core::Str> db_cluster_identifier = {};
   // ElastiCache replication group id (Ref of the ReplicationGroup). Required.
@@ -57,7 +58,8 @@ struct AlarmsProps {
 // execution role and the task definitions, the topic); AddAlarms adds the alarms once
 // Compute, LoadBalancer and the data tier exist.
 //
-// Log groups: /ecs/<p>-<e>-{api,worker,supertokens,migration,bootstrap}, RetentionInDays =
+// Log groups: /ecs/<p>-<e>-<name> for each service of config.services ("<Name>LogGroup"),
+// then /ecs/<p>-<e>-{migration,bootstrap}, RetentionInDays =
 // logRetentionDays, DeletionPolicy and UpdateReplacePolicy Delete (stated explicitly). The
 // bootstrap task (creates the supertokens database) gets its own group so `rex` can stream
 // exactly its output.
@@ -71,12 +73,12 @@ struct AlarmsProps {
 //
 // Alarms (AddAlarms; nothing without enableAlarms), all with the topic as AlarmActions and
 // OKActions and TreatMissingData notBreaching:
-//   - per service (api, worker, supertokens): AWS/ECS CPUUtilization and MemoryUtilization
+//   - per service of config.services: AWS/ECS CPUUtilization and MemoryUtilization
 //     average >= service_utilization_percent for 2 x 5 minutes (ClusterName, ServiceName);
 //   - AWS/ApplicationELB HTTPCode_ELB_5XX_Count and HTTPCode_Target_5XX_Count sum >=
 //     http_5xx_count in 5 minutes (LoadBalancer);
-//   - UnHealthyHostCount maximum >= 1 for 3 x 1 minute, per target group (TargetGroup,
-//     LoadBalancer);
+//   - UnHealthyHostCount maximum >= 1 for 3 x 1 minute, per service with a path
+//     (TargetGroup, LoadBalancer);
 //   - AWS/RDS DatabaseConnections maximum and ACUUtilization average (DBClusterIdentifier);
 //   - AWS/ElastiCache DatabaseMemoryUsagePercentage per node (CacheClusterId). ElastiCache
 //     publishes host and engine metrics per cache cluster (node), not per replication group, so
@@ -94,12 +96,11 @@ class Monitoring : public core::Construct {
   void AddAlarms(AlarmsProps props);
 
   // Log group names (Ref), for the awslogs driver.
-  core::Str api_log_group_name() const { return api_logs_->Ref(); }
-  core::Str worker_log_group_name() const { return worker_logs_->Ref(); }
-  core::Str supertokens_log_group_name() const { return supertokens_logs_->Ref(); }
+  // The log group of the service `name` (aborts for a name not in config.services).
+  core::Str log_group_name(std::string_view name) const;
   core::Str migration_log_group_name() const { return migration_logs_->Ref(); }
   core::Str bootstrap_log_group_name() const { return bootstrap_logs_->Ref(); }
-  // ARNs of all five log groups (Fn::GetAtt Arn, "...:log-group:<name>:*"), for the
+  // ARNs of all log groups, services first (Fn::GetAtt Arn, "...:log-group:<name>:*"), for the
   // execution role.
   std::vector<core::Str> log_group_arns() const;
   // The alarm topic ARN (Ref); empty without enableAlarms.
@@ -120,9 +121,7 @@ class Monitoring : public core::Construct {
   MonitoringProps props_;
   std::string prefix_;
   bool alarms_added_ = false;
-  cfn::logs::CfnLogGroup* api_logs_ = nullptr;
-  cfn::logs::CfnLogGroup* worker_logs_ = nullptr;
-  cfn::logs::CfnLogGroup* supertokens_logs_ = nullptr;
+  std::vector<std::pair<std::string, cfn::logs::CfnLogGroup*>> service_logs_;
   cfn::logs::CfnLogGroup* migration_logs_ = nullptr;
   cfn::logs::CfnLogGroup* bootstrap_logs_ = nullptr;
   cfn::sns::CfnTopic* topic_ = nullptr;

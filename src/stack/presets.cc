@@ -1,9 +1,75 @@
 #include "stack/presets.h"
 
+#include <map>
+#include <string>
+
 #include "base/files.h"
 #include "base/strings.h"
 
 namespace rex::stack {
+
+ServicesConfig BuiltInServices() {
+  // What the api, worker and migration read: the database name, Redis and the SuperTokens
+  // core (through Cloud Map); the database credentials and the SuperTokens API key as secrets.
+  const std::map<std::string, std::string> app_secrets = {
+      {"DB_HOST", "db.host"},
+      {"DB_PASSWORD", "db.password"},
+      {"DB_PORT", "db.port"},
+      {"DB_USER", "db.username"},
+      {"SUPERTOKENS_API_KEY", "supertokens.apiKey"},
+  };
+  auto app_environment = [](bool with_port) {
+    std::map<std::string, std::string> env = {
+        {"DB_NAME", "${dbName}"},
+        {"REDIS_URL", "${redisUrl}"},
+        {"SUPERTOKENS_CONNECTION_URI", "http://supertokens.${namespace}:3567/auth"},
+    };
+    if (with_port) env["PORT"] = "${port}";
+    return env;
+  };
+  ServicesConfig services;
+  services.entries.emplace_back("api", ServiceConfig{
+                                           .port = 8080,
+                                           .desired_count = 2,
+                                           .health_check = {.path = "/api/health"},
+                                           .environment = app_environment(true),
+                                           .secrets = app_secrets,
+                                           .path = "/api/*",
+                                           .discovery = true,
+                                           .autoscaling = true,
+                                       });
+  services.entries.emplace_back("worker", ServiceConfig{
+                                              .environment = app_environment(false),
+                                              .secrets = app_secrets,
+                                          });
+  // SuperTokens serves its API under BASE_PATH, so the ALB rule /auth/* and the health check
+  // /auth/hello reach it unchanged. The image has bash but no curl: the container health check
+  // speaks HTTP over bash's /dev/tcp (SuperTokens' own docker-compose example does the same).
+  // A JVM: it gets 120 s before load balancer health checks count. Its database is created by
+  // an init container before it starts (bootstrapDatabase).
+  services.entries.emplace_back(
+      "supertokens",
+      ServiceConfig{
+          .image = "${supertokensImage}",
+          .port = 3567,
+          .health_check =
+              {
+                  .path = "/auth/hello",
+                  .command = "bash -c 'exec 3<>/dev/tcp/127.0.0.1/3567 && printf \"GET "
+                             "/auth/hello HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: "
+                             "close\\r\\n\\r\\n\" >&3 && grep -q Hello <&3'",
+                  .grace_period = 120,
+              },
+          .environment = {{"BASE_PATH", "/auth"}},
+          .secrets = {{"API_KEYS", "supertokens.apiKey"},
+                      {"POSTGRESQL_CONNECTION_URI", "supertokens.connectionUri"}},
+          .path = "/auth/*",
+          .discovery = true,
+          .called_by = {"api"},
+          .bootstrap_database = true,
+      });
+  return services;
+}
 
 std::string_view PresetName(Preset preset) {
   switch (preset) {
@@ -38,7 +104,7 @@ Config PresetConfig(Preset preset) {
     case Preset::kDev:
       // The cheap one: one NAT, one api task, short retention, nothing kept on destroy.
       c.nat_gateways = 1;
-      c.services.api.desired_count = 1;
+      c.services.at("api").desired_count = 1;
       c.db_min_capacity = 0.5;
       c.db_max_capacity = 2;
       c.backup_retention_days = 7;
@@ -48,7 +114,7 @@ Config PresetConfig(Preset preset) {
     case Preset::kStaging:
       // Shaped like prod where behaviour differs (TLS, protection, alarms), sized like dev.
       c.nat_gateways = 1;
-      c.services.api.desired_count = 2;
+      c.services.at("api").desired_count = 2;
       c.db_min_capacity = 0.5;
       c.db_max_capacity = 4;
       c.backup_retention_days = 7;
@@ -62,9 +128,9 @@ Config PresetConfig(Preset preset) {
     case Preset::kProd:
       // Survives an AZ outage, scales with load, keeps data and logs longer.
       c.nat_gateways = 2;
-      c.services.api.desired_count = 2;
-      c.services.worker.desired_count = 2;
-      c.services.supertokens.desired_count = 2;
+      c.services.at("api").desired_count = 2;
+      c.services.at("worker").desired_count = 2;
+      c.services.at("supertokens").desired_count = 2;
       c.autoscaling = {.enabled = true, .min_count = 2, .max_count = 10, .target_cpu_percent = 60};
       c.db_min_capacity = 1;
       c.db_max_capacity = 16;

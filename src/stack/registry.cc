@@ -30,8 +30,11 @@ Registry::Registry(core::Construct& scope, std::string id, RegistryProps props)
   }
   const std::string prefix = config.project_name + "-" + config.environment;
   const bool is_dev = config.environment == "dev";
-  api_ = &AddRepository("Api", prefix + "-api", props.keep_images, is_dev);
-  worker_ = &AddRepository("Worker", prefix + "-worker", props.keep_images, is_dev);
+  for (const auto& [name, service] : config.services.entries) {
+    if (!service.image.empty()) continue;  // an external image
+    repositories_.emplace_back(name, &AddRepository(ServiceConstructId(name), prefix + "-" + name,
+                                                    props.keep_images, is_dev));
+  }
 }
 
 ecr::CfnRepository& Registry::AddRepository(const std::string& id, const std::string& name,
@@ -55,9 +58,29 @@ ecr::CfnRepository& Registry::AddRepository(const std::string& id, const std::st
   return repository;
 }
 
-core::Str Registry::api_repository_uri() const { return api_->attr_repository_uri(); }
-core::Str Registry::worker_repository_uri() const { return worker_->attr_repository_uri(); }
-core::Str Registry::api_repository_arn() const { return api_->attr_arn(); }
-core::Str Registry::worker_repository_arn() const { return worker_->attr_arn(); }
+ecr::CfnRepository* Registry::repository(std::string_view name) const {
+  for (const auto& [entry, repository] : repositories_) {
+    if (entry == name) return repository;
+  }
+  return nullptr;
+}
+
+core::Str Registry::repository_uri(std::string_view name) const {
+  ecr::CfnRepository* found = repository(name);
+  REX_CHECK(found != nullptr);  // a service that runs an external image has no repository
+  return found->attr_repository_uri();
+}
+
+std::vector<core::Str> Registry::repository_arns() const {
+  std::vector<core::Str> arns;
+  for (const auto& [name, repository] : repositories_) arns.push_back(repository->attr_arn());
+  return arns;
+}
+
+std::vector<std::string> Registry::repository_services() const {
+  std::vector<std::string> names;
+  for (const auto& [name, repository] : repositories_) names.push_back(name);
+  return names;
+}
 
 }  // namespace rex::stack

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cfn/ecr.gen.h"
 #include "core/construct.h"
@@ -18,8 +21,8 @@ struct RegistryProps {
   int keep_images = 10;
 };
 
-// The two ECR repositories of ARCHITECTURE.md, "<p>-<e>-api" (construct "Api") and
-// "<p>-<e>-worker" (construct "Worker"), each with:
+// One ECR repository "<p>-<e>-<name>" (construct "<Name>": "Api", "Worker" in the presets)
+// per service of config.services whose image is "" (the repository rex creates), each with:
 //   - scan on push;
 //   - encryption AES256 stated explicitly (ECR's default, so `rex check` and readers see it);
 //   - tag mutability MUTABLE: the deploy flow of the original README pushes ":latest" again
@@ -35,14 +38,15 @@ class Registry : public core::Construct {
  public:
   Registry(core::Construct& scope, std::string id, RegistryProps props);
 
-  cfn::ecr::CfnRepository& api_repository() { return *api_; }
-  cfn::ecr::CfnRepository& worker_repository() { return *worker_; }
-  // "<account>.dkr.ecr.<region>.amazonaws.com/<name>" (GetAtt RepositoryUri).
-  core::Str api_repository_uri() const;
-  core::Str worker_repository_uri() const;
-  // GetAtt Arn, for IAM policies.
-  core::Str api_repository_arn() const;
-  core::Str worker_repository_arn() const;
+  // The repository of the service `name`; null when the service runs an external image.
+  cfn::ecr::CfnRepository* repository(std::string_view name) const;
+  // "<account>.dkr.ecr.<region>.amazonaws.com/<name>" (GetAtt RepositoryUri); aborts for a
+  // service without a repository.
+  core::Str repository_uri(std::string_view name) const;
+  // GetAtt Arn of every repository, in services order, for IAM policies.
+  std::vector<core::Str> repository_arns() const;
+  // The services that have a repository, in services order.
+  std::vector<std::string> repository_services() const;
 
   // The lifecycle policy text for `keep_images` (compact JSON, one rule).
   static std::string LifecyclePolicyText(int keep_images);
@@ -51,8 +55,7 @@ class Registry : public core::Construct {
   cfn::ecr::CfnRepository& AddRepository(const std::string& id, const std::string& name,
                                          int keep_images, bool is_dev);
 
-  cfn::ecr::CfnRepository* api_ = nullptr;
-  cfn::ecr::CfnRepository* worker_ = nullptr;
+  std::vector<std::pair<std::string, cfn::ecr::CfnRepository*>> repositories_;
 };
 
 }  // namespace rex::stack

@@ -1,5 +1,7 @@
 #include "stack/rex_stack.h"
 
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -49,12 +51,12 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
   secrets_ = &Add<AppSecrets>("Secrets", AppSecretsProps{.config = c});
 
   // The execution role may read exactly the secrets the task definitions inject, pull exactly
-  // the two repositories and write exactly the service log groups. The database's secrets are
+  // the services' repositories and write exactly the service log groups. The database's secrets are
   // named by pattern so the role does not wait for the cluster (the task definitions do).
   std::vector<core::Str> secret_arns = database_->secret_arn_patterns();
   secret_arns.push_back(secrets_->supertokens_api_key_secret_arn());
   security_->AddTaskRoles(TaskRolesProps{
-      .repository_arns = {registry_->api_repository_arn(), registry_->worker_repository_arn()},
+      .repository_arns = registry_->repository_arns(),
       .secret_arns = std::move(secret_arns),
       .log_group_arns = monitoring_->log_group_arns(),
   });
@@ -64,6 +66,20 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
                                         .vpc_id = networking_->vpc_id(),
                                         .public_subnet_ids = networking_->public_subnet_ids(),
                                         .security_group_id = security_->alb_security_group_id()});
+  // What each service's ECS side needs from the other components, by service name.
+  std::map<std::string, ComputeProps::ServiceTokens> service_tokens;
+  for (const auto& [name, service] : c->services.entries) {
+    ComputeProps::ServiceTokens tokens{
+        .task_role_arn = security_->task_role_arn(name),
+        .log_group_name = monitoring_->log_group_name(name),
+    };
+    if (registry_->repository(name) != nullptr)
+      tokens.repository_uri = registry_->repository_uri(name);
+    if (load_balancer_->target_group(name) != nullptr) {
+      tokens.target_group_arn = load_balancer_->target_group_arn(name);
+    }
+    service_tokens.emplace(name, std::move(tokens));
+  }
   compute_ = &Add<Compute>(
       "Compute",
       ComputeProps{
@@ -72,39 +88,35 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
           .private_subnet_ids = networking_->private_subnet_ids(),
           .services_security_group_id = security_->services_security_group_id(),
           .execution_role_arn = security_->execution_role_arn(),
-          .api_task_role_arn = security_->api_task_role_arn(),
-          .worker_task_role_arn = security_->worker_task_role_arn(),
-          .supertokens_task_role_arn = security_->supertokens_task_role_arn(),
           .migration_task_role_arn = security_->migration_task_role_arn(),
-          .api_repository_uri = registry_->api_repository_uri(),
-          .worker_repository_uri = registry_->worker_repository_uri(),
+          .services = std::move(service_tokens),
           .db_credentials_secret_arn = database_->credentials_secret_arn(),
           .supertokens_connection_uri_secret_arn = database_->supertokens_uri_secret_arn(),
           .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
           .redis_url = cache_->redis_url(),
           .database_name = std::string(Database::kDatabaseName),
-          .api_target_group_arn = load_balancer_->api_target_group_arn(),
-          .supertokens_target_group_arn = load_balancer_->supertokens_target_group_arn(),
           .listener_rules = load_balancer_->listener_rules(),
           // The cluster endpoint answers only once the writer instance is up.
           .depends_on = {&database_->writer()},
-          .api_log_group_name = monitoring_->api_log_group_name(),
-          .worker_log_group_name = monitoring_->worker_log_group_name(),
-          .supertokens_log_group_name = monitoring_->supertokens_log_group_name(),
           .migration_log_group_name = monitoring_->migration_log_group_name(),
           .bootstrap_log_group_name = monitoring_->bootstrap_log_group_name(),
       });
   frontend_ = &Add<Frontend>("Frontend", FrontendProps{.config = c,
                                                        .api_url = load_balancer_->api_url(),
                                                        .github_token = secrets_->github_token()});
+  std::map<std::string, core::Str> service_names;
+  std::map<std::string, core::Str> target_group_full_names;
+  for (const auto& [name, service] : c->services.entries) {
+    service_names.emplace(name, compute_->service_name(name));
+    if (load_balancer_->target_group(name) != nullptr) {
+      target_group_full_names.emplace(name, load_balancer_->target_group_full_name(name));
+    }
+  }
   monitoring_->AddAlarms(AlarmsProps{
       .cluster_name = compute_->cluster_name(),
-      .api_service_name = compute_->api_service_name(),
-      .worker_service_name = compute_->worker_service_name(),
-      .supertokens_service_name = compute_->supertokens_service_name(),
+      .service_names = std::move(service_names),
       .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
-      .api_target_group_full_name = load_balancer_->api_target_group_full_name(),
-      .supertokens_target_group_full_name = load_balancer_->supertokens_target_group_full_name(),
+      .target_group_full_names = std::move(target_group_full_names),
       .db_cluster_identifier = database_->cluster_identifier(),
       .redis_replication_group_id = cache_->replication_group_id(),
   });
@@ -130,10 +142,12 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
   if (frontend_->enabled()) {
     AddOutput(*this, "frontendUrl", frontend_->frontend_url(), "URL of the Amplify frontend");
   }
-  AddOutput(*this, "apiRepositoryUrl", registry_->api_repository_uri(),
-            "ECR repository of the api image");
-  AddOutput(*this, "workerRepositoryUrl", registry_->worker_repository_uri(),
-            "ECR repository of the worker image");
+  for (const std::string& name : registry_->repository_services()) {
+    std::string output = ServiceConstructId(name);
+    output[0] = static_cast<char>(output[0] - 'A' + 'a');
+    AddOutput(*this, output + "RepositoryUrl", registry_->repository_uri(name),
+              "ECR repository of the " + name + " image");
+  }
   AddOutput(*this, "vpcId", networking_->vpc_id(), "the VPC id");
 }
 

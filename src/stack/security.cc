@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/check.h"
+#include "base/strings.h"
 #include "core/intrinsics.h"
 
 namespace rex::stack {
@@ -183,15 +184,26 @@ Security::Security(core::Construct& scope, std::string id, SecurityProps props)
                                           });
   };
 
-  egress("AlbToApi", *alb_, *services_, kApiPort, "to api tasks");
-  egress("AlbToSupertokens", *alb_, *services_, kSupertokensPort, "to supertokens tasks");
-  ingress("ServicesFromAlbApi", *services_, *alb_, kApiPort, "api from the load balancer");
-  ingress("ServicesFromAlbSupertokens", *services_, *alb_, kSupertokensPort,
-          "supertokens from the load balancer");
-  ingress("ServicesFromServicesSupertokens", *services_, *services_, kSupertokensPort,
-          "supertokens from the api (Cloud Map)");
-  egress("ServicesToServicesSupertokens", *services_, *services_, kSupertokensPort,
-         "to supertokens (Cloud Map)");
+  // Per service: the ALB reaches services with a path, Cloud Map callers reach services
+  // that name them in calledBy (all tasks share the services group).
+  for (const auto& [name, service] : config.services.entries) {
+    if (service.path.empty() || service.port == 0) continue;
+    egress("AlbTo" + ServiceConstructId(name), *alb_, *services_, service.port,
+           "to " + name + " tasks");
+  }
+  for (const auto& [name, service] : config.services.entries) {
+    if (service.path.empty() || service.port == 0) continue;
+    ingress("ServicesFromAlb" + ServiceConstructId(name), *services_, *alb_, service.port,
+            name + " from the load balancer");
+  }
+  for (const auto& [name, service] : config.services.entries) {
+    if (service.called_by.empty() || service.port == 0) continue;
+    const std::string service_id = ServiceConstructId(name);
+    ingress("ServicesFromServices" + service_id, *services_, *services_, service.port,
+            name + " from the " + base::Join(service.called_by, ", ") + " (Cloud Map)");
+    egress("ServicesToServices" + service_id, *services_, *services_, service.port,
+           "to " + name + " (Cloud Map)");
+  }
   egress("ServicesToDatabase", *services_, *database_, kPostgresPort, "to Aurora PostgreSQL");
   egress("ServicesToCache", *services_, *cache_, kRedisPort, "to Redis");
   ingress("DatabaseFromServices", *database_, *services_, kPostgresPort,
@@ -207,7 +219,7 @@ void Security::AddTaskRoles(TaskRolesProps props) {
     return;
   }
   if (props.repository_arns.empty()) {
-    AddError("repository_arns is empty; pass the api and worker repository ARNs");
+    AddError("repository_arns is empty; pass the ARNs of the services' ECR repositories");
   }
   if (props.secret_arns.empty()) {
     AddError("secret_arns is empty; pass the ARN of every secret the tasks read");
@@ -239,9 +251,9 @@ void Security::AddTaskRoles(TaskRolesProps props) {
                                .policy_name = "task-execution",
                            }},
                        });
-  api_role_ = &AddTaskRole("ApiTaskRole", "api");
-  worker_role_ = &AddTaskRole("WorkerTaskRole", "worker");
-  supertokens_role_ = &AddTaskRole("SupertokensTaskRole", "supertokens");
+  for (const auto& [name, service] : ConfigOrDefault(props_.config).services.entries) {
+    task_roles_.emplace_back(name, &AddTaskRole(ServiceConstructId(name) + "TaskRole", name));
+  }
   migration_role_ = &AddTaskRole("MigrationTaskRole", "migration");
 }
 
@@ -258,17 +270,12 @@ core::Str Security::execution_role_arn() const {
   REX_CHECK(execution_role_ != nullptr);
   return execution_role_->attr_arn();
 }
-core::Str Security::api_task_role_arn() const {
-  REX_CHECK(api_role_ != nullptr);
-  return api_role_->attr_arn();
-}
-core::Str Security::worker_task_role_arn() const {
-  REX_CHECK(worker_role_ != nullptr);
-  return worker_role_->attr_arn();
-}
-core::Str Security::supertokens_task_role_arn() const {
-  REX_CHECK(supertokens_role_ != nullptr);
-  return supertokens_role_->attr_arn();
+core::Str Security::task_role_arn(std::string_view name) const {
+  for (const auto& [entry, role] : task_roles_) {
+    if (entry == name) return role->attr_arn();
+  }
+  REX_CHECK(false);  // before AddTaskRoles, or a service that is not configured
+  return core::Str("");
 }
 core::Str Security::migration_task_role_arn() const {
   REX_CHECK(migration_role_ != nullptr);

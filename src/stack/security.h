@@ -2,6 +2,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cfn/ec2.gen.h"
@@ -13,8 +15,6 @@
 namespace rex::stack {
 
 // Ports the security groups open; the other components use the same numbers.
-inline constexpr int kApiPort = 8080;
-inline constexpr int kSupertokensPort = 3567;
 inline constexpr int kPostgresPort = 5432;
 inline constexpr int kRedisPort = 6379;
 
@@ -28,7 +28,7 @@ struct SecurityProps {
 // What the IAM roles may touch. Every list holds exact ARNs (tokens of the data tier and of
 // Monitoring's log groups); nothing is widened to a wildcard.
 struct TaskRolesProps {
-  // The api and worker ECR repositories (Repository Arn). Required, at least one.
+  // The ECR repositories of the services (Repository Arn). Required, at least one.
   std::vector<core::Str> repository_arns = {};
   // Every Secrets Manager secret a task definition injects: DB credentials, SuperTokens
   // connection URI, SuperTokens API key. Required, at least one.
@@ -42,12 +42,16 @@ struct TaskRolesProps {
 //
 // Security groups (constructor): four groups in the VPC, every rule explicit.
 //   alb          in: 80 (and 443 with a certificate) from 0.0.0.0/0
-//                out: 8080 and 3567 to the services group only
-//   services     in: 8080 and 3567 from the ALB group; 3567 from itself (api -> supertokens
-//                    over Cloud Map)
+//                out: the port of each service with a `path` to the services group only
+//                    ("AlbTo<Name>")
+//   services     in: the port of each service with a `path` from the ALB group
+//                    ("ServicesFromAlb<Name>"); the port of each service with `calledBy`
+//                    from itself ("ServicesFromServices<Name>", Cloud Map callers)
 //                out: 443 to anywhere (ECR, Secrets Manager, CloudWatch Logs and external
 //                    HTTPS APIs through the NAT), 5432 to the database group, 6379 to the
-//                    cache group, 3567 to itself
+//                    cache group, the port of each service with `calledBy` to itself
+//                    ("ServicesToServices<Name>")
+//   (the presets: api 8080 and supertokens 3567 behind the ALB, supertokens called by api)
 //   database     in: 5432 from the services group only; out: nothing
 //   cache        in: 6379 from the services group only; out: nothing
 // Rules that name another group are separate AWS::EC2::SecurityGroupIngress/Egress resources
@@ -57,10 +61,10 @@ struct TaskRolesProps {
 //
 // IAM (AddTaskRoles, called once the data tier and Monitoring's log groups exist): a task
 // execution role that pulls exactly the given repositories, writes exactly the given log
-// groups and reads exactly the given secrets, and one empty task role per service (api,
-// worker, supertokens, migration) that gives each its own identity and nothing else (ECS
-// exec is not enabled, so no ssmmessages permissions). The bootstrap task runs without a task
-// role. Roles are not named (CloudFormation generates names), so deploys need only
+// groups and reads exactly the given secrets, and one empty task role per service of
+// config.services ("<Name>TaskRole") and for the migration, that gives each its own identity and
+// nothing else (ECS exec is not enabled, so no ssmmessages permissions). The bootstrap task runs
+// without a task role. Roles are not named (CloudFormation generates names), so deploys need only
 // CAPABILITY_IAM.
 //
 // Errors (reported at synthesis): a missing config or vpc_id, or an empty list in
@@ -81,9 +85,8 @@ class Security : public core::Construct {
 
   // Role ARNs (Fn::GetAtt Arn). Only after AddTaskRoles; calling one before is a bug (abort).
   core::Str execution_role_arn() const;
-  core::Str api_task_role_arn() const;
-  core::Str worker_task_role_arn() const;
-  core::Str supertokens_task_role_arn() const;
+  // The task role of the service `name` (aborts for a name not in config.services).
+  core::Str task_role_arn(std::string_view name) const;
   core::Str migration_task_role_arn() const;
 
   // The L1 resources, as escape hatches.
@@ -104,9 +107,7 @@ class Security : public core::Construct {
   cfn::ec2::CfnSecurityGroup* database_ = nullptr;
   cfn::ec2::CfnSecurityGroup* cache_ = nullptr;
   cfn::iam::CfnRole* execution_role_ = nullptr;
-  cfn::iam::CfnRole* api_role_ = nullptr;
-  cfn::iam::CfnRole* worker_role_ = nullptr;
-  cfn::iam::CfnRole* supertokens_role_ = nullptr;
+  std::vector<std::pair<std::string, cfn::iam::CfnRole*>> task_roles_;
   cfn::iam::CfnRole* migration_role_ = nullptr;
 };
 

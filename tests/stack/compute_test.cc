@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -67,23 +68,29 @@ ComputeProps Props(const Config& config, std::vector<const core::CfnResource*> r
       .private_subnet_ids = core::List<core::Str>{"subnet-private-1", "subnet-private-2"},
       .services_security_group_id = core::Str("sg-services"),
       .execution_role_arn = core::Str("arn:aws:iam::111122223333:role/execution"),
-      .api_task_role_arn = core::Str("arn:aws:iam::111122223333:role/api"),
-      .worker_task_role_arn = core::Str("arn:aws:iam::111122223333:role/worker"),
-      .supertokens_task_role_arn = core::Str("arn:aws:iam::111122223333:role/supertokens"),
       .migration_task_role_arn = core::Str("arn:aws:iam::111122223333:role/migration"),
-      .api_repository_uri = core::Str(kApiRepo),
-      .worker_repository_uri =
-          core::Str("111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-worker"),
+      .services =
+          {
+              {"api",
+               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/api"),
+                .log_group_name = core::Str("/ecs/rex-backend-dev-api"),
+                .repository_uri = core::Str(kApiRepo),
+                .target_group_arn = core::Str("arn:tg/api")}},
+              {"worker",
+               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/worker"),
+                .log_group_name = core::Str("/ecs/rex-backend-dev-worker"),
+                .repository_uri = core::Str(
+                    "111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-worker")}},
+              {"supertokens",
+               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/supertokens"),
+                .log_group_name = core::Str("/ecs/rex-backend-dev-supertokens"),
+                .target_group_arn = core::Str("arn:tg/supertokens")}},
+          },
       .db_credentials_secret_arn = core::Str(kDbSecret),
       .supertokens_connection_uri_secret_arn = core::Str(kUriSecret),
       .supertokens_api_key_secret_arn = core::Str(kKeySecret),
       .redis_url = core::Str("redis://redis.internal:6379"),
-      .api_target_group_arn = core::Str("arn:tg/api"),
-      .supertokens_target_group_arn = core::Str("arn:tg/supertokens"),
       .listener_rules = std::move(rules),
-      .api_log_group_name = core::Str("/ecs/rex-backend-dev-api"),
-      .worker_log_group_name = core::Str("/ecs/rex-backend-dev-worker"),
-      .supertokens_log_group_name = core::Str("/ecs/rex-backend-dev-supertokens"),
       .migration_log_group_name = core::Str("/ecs/rex-backend-dev-migration"),
       .bootstrap_log_group_name = core::Str("/ecs/rex-backend-dev-bootstrap"),
   };
@@ -180,10 +187,10 @@ TEST(ComputeTest, ApiTaskDefinition) {
 
 TEST(ComputeTest, SizesAndTagsFromConfig) {
   Config config;
-  config.services.api.cpu = 1024;
-  config.services.api.memory = 2048;
-  config.services.api.image_tag = "v1.2.3";
-  config.services.worker.desired_count = 3;
+  config.services.at("api").cpu = 1024;
+  config.services.at("api").memory = 2048;
+  config.services.at("api").image_tag = "v1.2.3";
+  config.services.at("worker").desired_count = 3;
   Json t = Synth(config);
   Json api = PropertiesOf(t, "ComputeApiTaskDefinition");
   EXPECT_EQ(api["Cpu"], "1024");
@@ -487,7 +494,7 @@ base::Result<core::Template> SynthApplicationTier(const Config& config) {
   auto& secrets = stack.Add<AppSecrets>("Secrets", AppSecretsProps{.config = &config});
   auto& monitoring = stack.Add<Monitoring>("Monitoring", MonitoringProps{.config = &config});
   security.AddTaskRoles(TaskRolesProps{
-      .repository_arns = {registry.api_repository_arn(), registry.worker_repository_arn()},
+      .repository_arns = registry.repository_arns(),
       .secret_arns = {database.credentials_secret_arn(), database.supertokens_uri_secret_arn(),
                       secrets.supertokens_api_key_secret_arn()},
       .log_group_arns = monitoring.log_group_arns(),
@@ -497,6 +504,14 @@ base::Result<core::Template> SynthApplicationTier(const Config& config) {
                                         .vpc_id = network.vpc_id(),
                                         .public_subnet_ids = network.public_subnet_ids(),
                                         .security_group_id = security.alb_security_group_id()});
+  std::map<std::string, ComputeProps::ServiceTokens> tokens;
+  for (const auto& [name, service] : config.services.entries) {
+    ComputeProps::ServiceTokens t{.task_role_arn = security.task_role_arn(name),
+                                  .log_group_name = monitoring.log_group_name(name)};
+    if (registry.repository(name) != nullptr) t.repository_uri = registry.repository_uri(name);
+    if (lb.target_group(name) != nullptr) t.target_group_arn = lb.target_group_arn(name);
+    tokens.emplace(name, t);
+  }
   auto& compute = stack.Add<Compute>(
       "Compute", ComputeProps{
                      .config = &config,
@@ -504,34 +519,25 @@ base::Result<core::Template> SynthApplicationTier(const Config& config) {
                      .private_subnet_ids = network.private_subnet_ids(),
                      .services_security_group_id = security.services_security_group_id(),
                      .execution_role_arn = security.execution_role_arn(),
-                     .api_task_role_arn = security.api_task_role_arn(),
-                     .worker_task_role_arn = security.worker_task_role_arn(),
-                     .supertokens_task_role_arn = security.supertokens_task_role_arn(),
                      .migration_task_role_arn = security.migration_task_role_arn(),
-                     .api_repository_uri = registry.api_repository_uri(),
-                     .worker_repository_uri = registry.worker_repository_uri(),
+                     .services = tokens,
                      .db_credentials_secret_arn = database.credentials_secret_arn(),
                      .supertokens_connection_uri_secret_arn = database.supertokens_uri_secret_arn(),
                      .supertokens_api_key_secret_arn = secrets.supertokens_api_key_secret_arn(),
                      .redis_url = cache.redis_url(),
-                     .api_target_group_arn = lb.api_target_group_arn(),
-                     .supertokens_target_group_arn = lb.supertokens_target_group_arn(),
                      .listener_rules = lb.listener_rules(),
                      .depends_on = {&database.writer()},
-                     .api_log_group_name = monitoring.api_log_group_name(),
-                     .worker_log_group_name = monitoring.worker_log_group_name(),
-                     .supertokens_log_group_name = monitoring.supertokens_log_group_name(),
                      .migration_log_group_name = monitoring.migration_log_group_name(),
                      .bootstrap_log_group_name = monitoring.bootstrap_log_group_name(),
                  });
   monitoring.AddAlarms(AlarmsProps{
       .cluster_name = compute.cluster_name(),
-      .api_service_name = compute.api_service_name(),
-      .worker_service_name = compute.worker_service_name(),
-      .supertokens_service_name = compute.supertokens_service_name(),
+      .service_names = {{"api", compute.service_name("api")},
+                        {"worker", compute.service_name("worker")},
+                        {"supertokens", compute.service_name("supertokens")}},
       .load_balancer_full_name = lb.load_balancer_full_name(),
-      .api_target_group_full_name = lb.api_target_group_full_name(),
-      .supertokens_target_group_full_name = lb.supertokens_target_group_full_name(),
+      .target_group_full_names = {{"api", lb.target_group_full_name("api")},
+                                  {"supertokens", lb.target_group_full_name("supertokens")}},
       .db_cluster_identifier = database.cluster_identifier(),
       .redis_replication_group_id = cache.replication_group_id(),
   });

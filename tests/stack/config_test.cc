@@ -53,10 +53,10 @@ TEST(ConfigLoadTest, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(config.db_max_capacity, 2);
   EXPECT_EQ(config.backup_retention_days, 7);
   EXPECT_EQ(config.redis_node_type, "cache.t4g.micro");
-  EXPECT_EQ(config.services.api.desired_count, 2);
-  EXPECT_EQ(config.services.worker.desired_count, 1);
-  EXPECT_EQ(config.services.supertokens.cpu, 512);
-  EXPECT_EQ(config.services.supertokens.memory, 1024);
+  EXPECT_EQ(config.services.at("api").desired_count, 2);
+  EXPECT_EQ(config.services.at("worker").desired_count, 1);
+  EXPECT_EQ(config.services.at("supertokens").cpu, 512);
+  EXPECT_EQ(config.services.at("supertokens").memory, 1024);
   EXPECT_EQ(config.log_retention_days, 7);
   EXPECT_FALSE(config.db_master_password.is_set());
   EXPECT_FALSE(config.db_deletion_protection_enabled());
@@ -104,11 +104,16 @@ checks:
   EXPECT_TRUE(config.enable_flow_logs);
   EXPECT_EQ(config.db_min_capacity, 0);
   EXPECT_EQ(config.db_max_capacity, 8.5);
-  EXPECT_EQ(
-      config.services.api,
-      (ServiceConfig{.desired_count = 3, .cpu = 1024, .memory = 3072, .image_tag = "v1.2.3"}));
-  EXPECT_EQ(config.services.worker,
-            (ServiceConfig{.desired_count = 1, .cpu = 256, .memory = 512, .image_tag = "latest"}));
+  ServiceConfig api = BuiltInServices().at("api");
+  api.desired_count = 3;
+  api.cpu = 1024;
+  api.memory = 3072;
+  api.image_tag = "v1.2.3";
+  EXPECT_EQ(config.services.at("api"), api);
+  ServiceConfig worker = BuiltInServices().at("worker");
+  worker.cpu = 256;
+  worker.memory = 512;
+  EXPECT_EQ(config.services.at("worker"), worker);
   EXPECT_EQ(config.autoscaling,
             (AutoscalingConfig{
                 .enabled = true, .min_count = 3, .max_count = 6, .target_cpu_percent = 70}));
@@ -515,8 +520,8 @@ services:
 domainName: api.example.com
 )");
   Config config = MustLoad(text);
-  EXPECT_EQ(config.services.api.memory, 2048);
-  EXPECT_EQ(config.services.supertokens.desired_count, 2);
+  EXPECT_EQ(config.services.at("api").memory, 2048);
+  EXPECT_EQ(config.services.at("supertokens").desired_count, 2);
 }
 
 TEST(ConfigEditTest, SetIntoAnEmptyFile) {
@@ -552,7 +557,7 @@ TEST(ConfigEditTest, SetRewritesFlowMapsInBlockStyle) {
                                     "services.api.memory", "2048")
                          .value();
   EXPECT_EQ(text, "services:\n  api: {cpu: 512, memory: 2048}\nnatGateways: 1\n");
-  EXPECT_EQ(MustLoad(text).services.api.memory, 2048);
+  EXPECT_EQ(MustLoad(text).services.at("api").memory, 2048);
 }
 
 TEST(ConfigEditTest, SetKeepsThePulumiLayout) {

@@ -20,13 +20,13 @@ using rex::testing::ResourcesOfType;
 AlarmsProps Tokens() {
   return AlarmsProps{
       .cluster_name = core::Str("rex-backend-dev-cluster"),
-      .api_service_name = core::Str("rex-backend-dev-api"),
-      .worker_service_name = core::Str("rex-backend-dev-worker"),
-      .supertokens_service_name = core::Str("rex-backend-dev-supertokens"),
+      .service_names = {{"api", core::Str("rex-backend-dev-api")},
+                        {"worker", core::Str("rex-backend-dev-worker")},
+                        {"supertokens", core::Str("rex-backend-dev-supertokens")}},
       .load_balancer_full_name = core::Str("app/rex-backend-dev-alb/0123456789abcdef"),
-      .api_target_group_full_name = core::Str("targetgroup/rex-backend-dev-api/0123"),
-      .supertokens_target_group_full_name =
-          core::Str("targetgroup/rex-backend-dev-supertokens/4567"),
+      .target_group_full_names = {{"api", core::Str("targetgroup/rex-backend-dev-api/0123")},
+                                  {"supertokens",
+                                   core::Str("targetgroup/rex-backend-dev-supertokens/4567")}},
       .db_cluster_identifier = core::Str("rex-backend-dev-db"),
       .redis_replication_group_id = core::Str("rex-backend-dev-redis"),
   };
@@ -76,7 +76,7 @@ TEST(MonitoringTest, AccessorsReferenceTheLogGroups) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& monitoring = stack.Add<Monitoring>("Monitoring", MonitoringProps{.config = &config});
-  EXPECT_EQ(monitoring.api_log_group_name().value().json(),
+  EXPECT_EQ(monitoring.log_group_name("api").value().json(),
             Json::parse(R"({"Ref": "MonitoringApiLogGroup"})"));
   EXPECT_EQ(monitoring.bootstrap_log_group_name().value().json(),
             Json::parse(R"({"Ref": "MonitoringBootstrapLogGroup"})"));

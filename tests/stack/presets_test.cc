@@ -37,7 +37,11 @@ TEST(PresetsTest, ConfigToYamlRoundTripsOtherConfigs) {
   config.github_branch = "release/2024";
   config.supertokens_image = "supertokens/supertokens-postgresql";
   config.migration_command = {"sh", "-c", "migrate up && echo 'done: yes'"};
-  config.services.worker = {.desired_count = 0, .cpu = 256, .memory = 512, .image_tag = "1.0"};
+  ServiceConfig& worker = config.services.at("worker");
+  worker.desired_count = 0;
+  worker.cpu = 256;
+  worker.memory = 512;
+  worker.image_tag = "1.0";
   config.db_min_capacity = 0;
   config.db_max_capacity = 0.5 + 128;
   config.checks.suppress = {
@@ -53,7 +57,7 @@ TEST(PresetsTest, DevIsTheCheapOne) {
   Config dev = PresetConfig(Preset::kDev);
   EXPECT_EQ(dev.environment, "dev");
   EXPECT_EQ(dev.nat_gateways, 1);
-  EXPECT_EQ(dev.services.api.desired_count, 1);
+  EXPECT_EQ(dev.services.at("api").desired_count, 1);
   EXPECT_FALSE(dev.autoscaling.enabled);
   EXPECT_EQ(dev.log_retention_days, 7);
   EXPECT_FALSE(dev.db_deletion_protection_enabled());
@@ -67,7 +71,7 @@ TEST(PresetsTest, StagingSitsInBetween) {
   Config staging = PresetConfig(Preset::kStaging);
   EXPECT_EQ(staging.environment, "staging");
   EXPECT_EQ(staging.nat_gateways, 1);
-  EXPECT_EQ(staging.services.api.desired_count, 2);
+  EXPECT_EQ(staging.services.at("api").desired_count, 2);
   EXPECT_TRUE(staging.db_deletion_protection_enabled());
   EXPECT_EQ(staging.log_retention_days, 14);
   EXPECT_TRUE(staging.redis_transit_encryption);

@@ -77,16 +77,16 @@ TEST(StackRegistryTest, Accessors) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& registry = stack.Add<Registry>("Registry", RegistryProps{.config = &config});
-  EXPECT_EQ(registry.api_repository_uri().value().json(),
+  EXPECT_EQ(registry.repository_uri("api").value().json(),
             Json::parse(R"({"Fn::GetAtt": ["RegistryApi", "RepositoryUri"]})"));
-  EXPECT_EQ(registry.worker_repository_uri().value().json(),
+  EXPECT_EQ(registry.repository_uri("worker").value().json(),
             Json::parse(R"({"Fn::GetAtt": ["RegistryWorker", "RepositoryUri"]})"));
-  EXPECT_EQ(registry.api_repository_arn().value().json(),
+  EXPECT_EQ(registry.repository_arns()[0].value().json(),
             Json::parse(R"({"Fn::GetAtt": ["RegistryApi", "Arn"]})"));
-  EXPECT_EQ(registry.worker_repository_arn().value().json(),
+  EXPECT_EQ(registry.repository_arns()[1].value().json(),
             Json::parse(R"({"Fn::GetAtt": ["RegistryWorker", "Arn"]})"));
-  EXPECT_EQ(registry.api_repository().logical_id(), "RegistryApi");
-  EXPECT_EQ(registry.worker_repository().logical_id(), "RegistryWorker");
+  EXPECT_EQ(registry.repository("api")->logical_id(), "RegistryApi");
+  EXPECT_EQ(registry.repository("worker")->logical_id(), "RegistryWorker");
 }
 
 TEST(StackRegistryTest, KeepingNoImagesIsAnError) {

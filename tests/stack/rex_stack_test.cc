@@ -141,7 +141,7 @@ TEST(RexStackTest, OriginalOutputsArePresent) {
 
 TEST(RexStackTest, ApiServiceAsTheSeedDescribes) {
   Config config = PresetConfig(Preset::kDev);
-  config.services.api.desired_count = 2;
+  config.services.at("api").desired_count = 2;
   Json t = Synth(config);
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ECS::Service",
                                     Json::parse(R"({"DesiredCount": 2, "LaunchType": "FARGATE",

@@ -1,0 +1,617 @@
+#include "stack/services_config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "base/strings.h"
+
+namespace rex::stack {
+
+// --- ServicesConfig
+
+ServiceConfig* ServicesConfig::Find(std::string_view name) {
+  for (auto& [entry_name, service] : entries) {
+    if (entry_name == name) return &service;
+  }
+  return nullptr;
+}
+
+const ServiceConfig* ServicesConfig::Find(std::string_view name) const {
+  for (const auto& [entry_name, service] : entries) {
+    if (entry_name == name) return &service;
+  }
+  return nullptr;
+}
+
+ServiceConfig& ServicesConfig::at(std::string_view name) {
+  ServiceConfig* service = Find(name);
+  if (service == nullptr) std::abort();  // a programming error: the built-in entry is gone
+  return *service;
+}
+
+const ServiceConfig& ServicesConfig::at(std::string_view name) const {
+  const ServiceConfig* service = Find(name);
+  if (service == nullptr) std::abort();
+  return *service;
+}
+
+ServiceConfig& ServicesConfig::GetOrAdd(std::string_view name) {
+  if (ServiceConfig* service = Find(name)) return *service;
+  entries.emplace_back(std::string(name), ServiceConfig{});
+  return entries.back().second;
+}
+
+std::string ServiceConstructId(std::string_view name) {
+  std::string id;
+  bool upper = true;
+  for (char c : name) {
+    if (c == '-') {
+      upper = true;
+      continue;
+    }
+    id += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    upper = false;
+  }
+  return id;
+}
+
+namespace services_config {
+namespace {
+
+constexpr size_t kMaxNameLength = 20;
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return "nothing";
+  return Quote(node.Scalar());
+}
+
+std::optional<int> ParseInt(std::string_view text) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  int v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> ParseBool(std::string_view text) {
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::vector<std::string> SplitWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// 1 to `max` lowercase letters, digits and hyphens, starting with a letter, not ending with
+// a hyphen.
+bool IsName(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max || !IsLower(s[0]) || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; });
+}
+
+// A container variable name: letters, digits and '_', not starting with a digit.
+bool IsVariableName(std::string_view s) {
+  if (s.empty() || s.size() > 255 || IsDigit(s[0])) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_'; });
+}
+
+bool IsImageTag(std::string_view s) {
+  if (s.empty() || s.size() > 128 || s[0] == '.' || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// An image name without tag or digest: registry host (with an optional port) and path of
+// lowercase components.
+bool IsImageName(std::string_view s) {
+  if (s.empty() || s.size() > 255 || s.front() == '/' || s.back() == '/') return false;
+  size_t colon = s.find(':');
+  if (colon != std::string_view::npos) {
+    // Only a registry port: "host:5000/path".
+    size_t slash = s.find('/', colon);
+    if (slash == std::string_view::npos || slash == colon + 1) return false;
+    for (size_t i = colon + 1; i < slash; ++i) {
+      if (!IsDigit(s[i])) return false;
+    }
+  }
+  for (char c : s) {
+    if (!(IsLower(c) || IsDigit(c) || c == '.' || c == '-' || c == '_' || c == '/' || c == ':')) {
+      return false;
+    }
+  }
+  return s.find("//") == std::string_view::npos;
+}
+
+// An ALB path pattern: '/' first, at most 128 characters of what the ALB accepts.
+bool IsPathPattern(std::string_view s) {
+  if (s.empty() || s[0] != '/' || s.size() > 128) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsLower(c) || IsUpper(c) || IsDigit(c) ||
+           std::string_view("_-.$/~\"'@:+*?&=%").find(c) != std::string_view::npos;
+  });
+}
+
+// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
+struct FargateSize {
+  int cpu;
+  int min_memory;
+  int max_memory;
+  int step;
+};
+constexpr FargateSize kFargateSizes[] = {
+    {256, 512, 2048, 0},  // 512, 1024, 2048 only
+    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
+    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
+};
+
+bool IsBuiltIn(std::string_view name) {
+  for (const auto& [built_in, unused] : BuiltInServices().entries) {
+    if (built_in == name) return true;
+  }
+  return false;
+}
+
+class EntryLoader {
+ public:
+  EntryLoader(std::string prefix, ServiceConfig& service, Problems& problems)
+      : prefix_(std::move(prefix)), s_(service), problems_(problems) {}
+
+  void Load(const YAML::Node& map) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        Error(prefix_, "keys must be plain names");
+        continue;
+      }
+      const std::string name = it->first.Scalar();
+      const YAML::Node value = it->second;
+      const std::string key = prefix_ + "." + name;
+      if (!seen_.insert(name).second) {
+        Error(key, "is set more than once");
+        continue;
+      }
+      if (value.IsNull()) continue;  // "key:" keeps the default
+      if (name == "image") {
+        String(key, value, s_.image);
+      } else if (name == "imageTag") {
+        String(key, value, s_.image_tag);
+      } else if (name == "command") {
+        List(key, value, s_.command);
+      } else if (name == "port") {
+        Int(key, value, s_.port);
+      } else if (name == "cpu") {
+        Int(key, value, s_.cpu);
+      } else if (name == "memory") {
+        Int(key, value, s_.memory);
+      } else if (name == "desiredCount") {
+        Int(key, value, s_.desired_count);
+      } else if (name == "healthCheck") {
+        HealthCheck(key, value);
+      } else if (name == "environment") {
+        StringMap(key, value, s_.environment);
+      } else if (name == "secrets") {
+        StringMap(key, value, s_.secrets);
+      } else if (name == "path") {
+        String(key, value, s_.path);
+      } else if (name == "discovery") {
+        Bool(key, value, s_.discovery);
+      } else if (name == "calledBy") {
+        List(key, value, s_.called_by);
+      } else if (name == "autoscaling") {
+        Bool(key, value, s_.autoscaling);
+      } else if (name == "bootstrapDatabase") {
+        Bool(key, value, s_.bootstrap_database);
+      } else {
+        Unknown(key, name, EntryKeys());
+      }
+    }
+  }
+
+ private:
+  void Error(const std::string& key, std::string message) {
+    problems_.emplace_back(key, std::move(message));
+  }
+
+  void Unknown(const std::string& key, const std::string& name,
+               const std::vector<std::string>& allowed) {
+    std::string hint = base::ClosestMatch(name, allowed);
+    Error(key, "unknown key" + (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?") +
+                   "; allowed: " + base::Join(allowed, ", "));
+  }
+
+  void String(const std::string& key, const YAML::Node& value, std::string& target) {
+    if (!value.IsScalar()) {
+      Error(key, "expected a string, got " + Describe(value));
+      return;
+    }
+    target = value.Scalar();
+  }
+
+  void Int(const std::string& key, const YAML::Node& value, int& target) {
+    std::optional<int> v = value.IsScalar() ? ParseInt(value.Scalar()) : std::nullopt;
+    if (!v) {
+      Error(key, "expected a whole number, got " + Describe(value));
+      return;
+    }
+    target = *v;
+  }
+
+  void Bool(const std::string& key, const YAML::Node& value, bool& target) {
+    std::optional<bool> v = value.IsScalar() ? ParseBool(value.Scalar()) : std::nullopt;
+    if (!v) {
+      Error(key, "expected true or false, got " + Describe(value));
+      return;
+    }
+    target = *v;
+  }
+
+  void List(const std::string& key, const YAML::Node& value, std::vector<std::string>& target) {
+    if (value.IsScalar()) {
+      target = SplitWords(value.Scalar());
+      return;
+    }
+    if (!value.IsSequence()) {
+      Error(key, "expected a list of strings or a string, got " + Describe(value));
+      return;
+    }
+    std::vector<std::string> items;
+    for (const YAML::Node& item : value) {
+      if (!item.IsScalar()) {
+        Error(key, "expected a list of strings, got an item that is " + Describe(item));
+        return;
+      }
+      items.push_back(item.Scalar());
+    }
+    target = std::move(items);
+  }
+
+  // Merged over the defaults: a built-in entry keeps the variables it needs.
+  void StringMap(const std::string& key, const YAML::Node& value,
+                 std::map<std::string, std::string>& target) {
+    if (!value.IsMap()) {
+      Error(key, "expected a map of NAME: value, got " + Describe(value));
+      return;
+    }
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+        Error(key, "expected a map of NAME: value with plain names and values");
+        continue;
+      }
+      target[it->first.Scalar()] = it->second.Scalar();
+    }
+  }
+
+  void HealthCheck(const std::string& key, const YAML::Node& value) {
+    if (!value.IsMap()) {
+      Error(key, "expected a map with path, command and gracePeriod, got " + Describe(value));
+      return;
+    }
+    static const std::vector<std::string> kKeys = {"path", "command", "gracePeriod"};
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string name = it->first.IsScalar() ? it->first.Scalar() : "";
+      const std::string sub = key + "." + name;
+      if (it->second.IsNull()) continue;
+      if (name == "path") {
+        String(sub, it->second, s_.health_check.path);
+      } else if (name == "command") {
+        String(sub, it->second, s_.health_check.command);
+      } else if (name == "gracePeriod") {
+        Int(sub, it->second, s_.health_check.grace_period);
+      } else {
+        Unknown(sub, name, kKeys);
+      }
+    }
+  }
+
+  std::string prefix_;
+  ServiceConfig& s_;
+  Problems& problems_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& EntryKeys() {
+  static const std::vector<std::string> keys = {
+      "image",  "imageTag",     "command",     "port",        "cpu",
+      "memory", "desiredCount", "healthCheck", "environment", "secrets",
+      "path",   "discovery",    "calledBy",    "autoscaling", "bootstrapDatabase"};
+  return keys;
+}
+
+const std::vector<std::string>& AppSecretNames() {
+  static const std::vector<std::string> names = {"db.host",
+                                                 "db.port",
+                                                 "db.username",
+                                                 "db.password",
+                                                 "db.dbname",
+                                                 "supertokens.apiKey",
+                                                 "supertokens.connectionUri"};
+  return names;
+}
+
+const std::vector<std::string>& ReferenceNames() {
+  static const std::vector<std::string> names = {"port", "dbName", "redisUrl", "namespace",
+                                                 "supertokensImage"};
+  return names;
+}
+
+std::string UnknownReference(std::string_view text) {
+  size_t pos = 0;
+  while ((pos = text.find("${", pos)) != std::string_view::npos) {
+    size_t end = text.find('}', pos);
+    if (end == std::string_view::npos) return std::string(text.substr(pos));
+    std::string name(text.substr(pos + 2, end - pos - 2));
+    const auto& known = ReferenceNames();
+    if (std::find(known.begin(), known.end(), name) == known.end()) return "${" + name + "}";
+    pos = end + 1;
+  }
+  return "";
+}
+
+void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) {
+    problems.emplace_back("services", "expected a map of named services, got " + Describe(node));
+    return;
+  }
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      problems.emplace_back("services", "service names must be plain names");
+      continue;
+    }
+    const std::string name = it->first.Scalar();
+    const std::string key = "services." + name;
+    if (!seen.insert(name).second) {
+      problems.emplace_back(key, "is set more than once");
+      continue;
+    }
+    if (!IsName(name, kMaxNameLength)) {
+      problems.emplace_back(key, Quote(name) +
+                                     " is not allowed as a service name: use 1 to 20 lowercase "
+                                     "letters, digits and hyphens, starting with a letter");
+      continue;
+    }
+    const YAML::Node value = it->second;
+    if (value.IsNull()) {
+      services.GetOrAdd(name);
+      continue;
+    }
+    if (!value.IsMap()) {
+      problems.emplace_back(key, "expected a map of service keys (" +
+                                     base::Join(EntryKeys(), ", ") + "), got " + Describe(value));
+      continue;
+    }
+    EntryLoader(key, services.GetOrAdd(name), problems).Load(value);
+  }
+}
+
+void Validate(const Config& config, Problems& problems) {
+  auto error = [&](const std::string& key, std::string message) {
+    problems.emplace_back(key, std::move(message));
+  };
+  auto not_allowed = [&](const std::string& key, const std::string& shown,
+                         const std::string& allowed) {
+    error(key, shown + " is not allowed: " + allowed);
+  };
+  const std::string stem = config.project_name + "-" + config.environment;
+  std::map<int, std::string> ports;          // port -> first service using it
+  std::map<std::string, std::string> paths;  // path -> first service using it
+  std::vector<std::string> names;
+  for (const auto& [name, s] : config.services.entries) names.push_back(name);
+
+  for (const auto& [name, s] : config.services.entries) {
+    const std::string prefix = "services." + name + ".";
+    if (!IsName(name, kMaxNameLength)) {
+      not_allowed("services." + name, Quote(name),
+                  "use 1 to 20 lowercase letters, digits and hyphens, starting with a letter");
+    }
+    if (s.desired_count < 0 || s.desired_count > 100) {
+      not_allowed(prefix + "desiredCount", std::to_string(s.desired_count), "use 0 to 100 tasks");
+    }
+    const FargateSize* size = nullptr;
+    for (const FargateSize& f : kFargateSizes) {
+      if (f.cpu == s.cpu) size = &f;
+    }
+    if (size == nullptr) {
+      not_allowed(prefix + "cpu", std::to_string(s.cpu),
+                  "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
+    } else {
+      bool ok = size->step == 0 ? (s.memory == 512 || s.memory == 1024 || s.memory == 2048)
+                                : (s.memory >= size->min_memory && s.memory <= size->max_memory &&
+                                   (s.memory - size->min_memory) % size->step == 0);
+      if (!ok) {
+        std::string allowed = size->step == 0
+                                  ? "use 512, 1024 or 2048 MiB"
+                                  : "use " + std::to_string(size->min_memory) + " to " +
+                                        std::to_string(size->max_memory) + " MiB in steps of " +
+                                        std::to_string(size->step);
+        error(prefix + "memory", std::to_string(s.memory) + " is not allowed with cpu " +
+                                     std::to_string(s.cpu) + ": " + allowed);
+      }
+    }
+    if (!IsImageTag(s.image_tag)) {
+      not_allowed(prefix + "imageTag", Quote(s.image_tag),
+                  "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
+    }
+    if (!s.image.empty() && s.image != "${supertokensImage}" && !IsImageName(s.image)) {
+      not_allowed(prefix + "image", Quote(s.image),
+                  "use \"\" (the ECR repository rex creates), an image name without tag such "
+                  "as \"public.ecr.aws/nginx/nginx\", or \"${supertokensImage}\"");
+    }
+    for (const std::string& arg : s.command) {
+      if (arg.empty()) {
+        not_allowed(prefix + "command", "an empty argument", "give the program and its arguments");
+        break;
+      }
+    }
+    if (s.port < 0 || s.port > 65535) {
+      not_allowed(prefix + "port", std::to_string(s.port), "use 1 to 65535, or 0 for none");
+    } else if (s.port != 0) {
+      auto [it, inserted] = ports.emplace(s.port, name);
+      if (!inserted) {
+        not_allowed(
+            prefix + "port", std::to_string(s.port),
+            "services." + it->second + " already listens on it; give each service its own port");
+      }
+    }
+    if (!s.path.empty()) {
+      if (!IsPathPattern(s.path)) {
+        not_allowed(prefix + "path", Quote(s.path),
+                    "use an ALB path pattern starting with '/', such as \"/notify/*\", at most "
+                    "128 characters");
+      } else {
+        auto [it, inserted] = paths.emplace(s.path, name);
+        if (!inserted) {
+          not_allowed(prefix + "path", Quote(s.path),
+                      "services." + it->second +
+                          " is already reached on it; give each service its own path");
+        }
+      }
+      if (s.port == 0) {
+        error(prefix + "path", "needs port: the load balancer forwards to the container's port");
+      }
+      std::string target_group = stem + "-" + name;
+      if (target_group.size() > 32) {
+        error(prefix + "path", "the target group name " + Quote(target_group) + " has " +
+                                   std::to_string(target_group.size()) +
+                                   " characters; AWS allows at most 32 (shorten the service name)");
+      }
+    }
+    if (!s.health_check.path.empty() && !IsPathPattern(s.health_check.path)) {
+      not_allowed(prefix + "healthCheck.path", Quote(s.health_check.path),
+                  "use a path starting with '/', such as \"/health\"");
+    }
+    if (s.health_check.grace_period < 0 || s.health_check.grace_period > 7200) {
+      not_allowed(prefix + "healthCheck.gracePeriod", std::to_string(s.health_check.grace_period),
+                  "use 0 to 7200 seconds");
+    }
+    if (s.discovery && s.port == 0) {
+      error(prefix + "discovery", "needs port: Cloud Map callers reach the container's port");
+    }
+    for (const std::string& caller : s.called_by) {
+      if (caller == name || std::find(names.begin(), names.end(), caller) == names.end()) {
+        not_allowed(prefix + "calledBy", Quote(caller),
+                    "name another service: " + base::Join(names, ", "));
+      }
+    }
+    if (!s.called_by.empty() && !s.discovery) {
+      error(prefix + "calledBy", "needs discovery: true (callers find the service in Cloud Map)");
+    }
+    for (const auto& [variable, value] : s.environment) {
+      if (!IsVariableName(variable)) {
+        not_allowed(prefix + "environment." + variable, Quote(variable),
+                    "use a variable name of letters, digits and '_', not starting with a digit");
+      }
+      std::string unknown = UnknownReference(value);
+      if (!unknown.empty()) {
+        not_allowed(prefix + "environment." + variable, "the reference " + unknown,
+                    "use ${" + base::Join(ReferenceNames(), "}, ${") + "}");
+      }
+      if (unknown.empty() && value.find("${port}") != std::string::npos && s.port == 0) {
+        error(prefix + "environment." + variable, "uses ${port} but the service has no port");
+      }
+    }
+    for (const auto& [variable, secret] : s.secrets) {
+      if (!IsVariableName(variable)) {
+        not_allowed(prefix + "secrets." + variable, Quote(variable),
+                    "use a variable name of letters, digits and '_', not starting with a digit");
+      }
+      const auto& known = AppSecretNames();
+      if (std::find(known.begin(), known.end(), secret) == known.end()) {
+        not_allowed(prefix + "secrets." + variable, Quote(secret),
+                    "use an app secret: " + base::Join(known, ", "));
+      }
+      if (s.environment.count(variable) > 0) {
+        error(prefix + "secrets." + variable,
+              "is also in environment; a variable comes from one of them");
+      }
+    }
+    const AutoscalingConfig& a = config.autoscaling;
+    if (s.autoscaling && a.enabled && a.min_count <= a.max_count &&
+        (s.desired_count < a.min_count || s.desired_count > a.max_count)) {
+      error(prefix + "desiredCount",
+            std::to_string(s.desired_count) + " is not allowed with autoscaling enabled: use " +
+                std::to_string(a.min_count) + " to " + std::to_string(a.max_count) +
+                " (autoscaling.minCount to autoscaling.maxCount)");
+    }
+  }
+}
+
+std::string ExtraEntriesYaml(const ServicesConfig& services) {
+  std::string out;
+  for (const auto& [name, s] : services.entries) {
+    if (IsBuiltIn(name)) continue;
+    YAML::Emitter e;
+    e << YAML::BeginMap;
+    e << YAML::Key << name << YAML::Value << YAML::BeginMap;
+    if (!s.image.empty()) e << YAML::Key << "image" << YAML::Value << s.image;
+    e << YAML::Key << "imageTag" << YAML::Value << YAML::DoubleQuoted << s.image_tag;
+    if (!s.command.empty()) e << YAML::Key << "command" << YAML::Value << s.command;
+    if (s.port != 0) e << YAML::Key << "port" << YAML::Value << s.port;
+    e << YAML::Key << "cpu" << YAML::Value << s.cpu;
+    e << YAML::Key << "memory" << YAML::Value << s.memory;
+    e << YAML::Key << "desiredCount" << YAML::Value << s.desired_count;
+    if (s.health_check != HealthCheckConfig{}) {
+      e << YAML::Key << "healthCheck" << YAML::Value << YAML::BeginMap;
+      if (!s.health_check.path.empty())
+        e << YAML::Key << "path" << YAML::Value << s.health_check.path;
+      if (!s.health_check.command.empty()) {
+        e << YAML::Key << "command" << YAML::Value << s.health_check.command;
+      }
+      e << YAML::Key << "gracePeriod" << YAML::Value << s.health_check.grace_period;
+      e << YAML::EndMap;
+    }
+    if (!s.environment.empty()) e << YAML::Key << "environment" << YAML::Value << s.environment;
+    if (!s.secrets.empty()) e << YAML::Key << "secrets" << YAML::Value << s.secrets;
+    if (!s.path.empty()) e << YAML::Key << "path" << YAML::Value << s.path;
+    if (s.discovery) e << YAML::Key << "discovery" << YAML::Value << true;
+    if (!s.called_by.empty()) e << YAML::Key << "calledBy" << YAML::Value << s.called_by;
+    if (s.autoscaling) e << YAML::Key << "autoscaling" << YAML::Value << true;
+    if (s.bootstrap_database) e << YAML::Key << "bootstrapDatabase" << YAML::Value << true;
+    e << YAML::EndMap << YAML::EndMap;
+    for (const std::string& line : base::Split(e.c_str(), '\n')) out += "  " + line + "\n";
+  }
+  return out;
+}
+
+}  // namespace services_config
+}  // namespace rex::stack
