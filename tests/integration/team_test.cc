@@ -294,6 +294,36 @@ TEST_F(TeamTest, UnlockShowsTheLeaseAndBreaksIt) {
   EXPECT_EQ(up.exit_code, 0) << up.err;
 }
 
+TEST_F(TeamTest, NoSecretReachesTheBucketOrTheOutput) {
+  constexpr const char* kDbPassword = "Team-Db-Passw0rd-Never-Shown-5521";
+  ASSERT_EQ(
+      Rex(a_, {"config", "set", "dbMasterPassword", "--secret"}, std::string(kDbPassword) + "\n")
+          .exit_code,
+      0);
+  std::string transcript;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"up", "--yes"}, {"history", "--json"}, {"history"}}) {
+    RexRun run = Rex(a_, args);
+    transcript += run.out + run.err;
+  }
+  auto held = HoldLease();
+  RexRun refused = Rex(a_, {"up", "--yes"});
+  RexRun unlock = Rex(a_, {"unlock", "--yes"});
+  RexRun rollback = Rex(b_, {"rollback", "1", "--yes"});
+  transcript += refused.out + refused.err + unlock.out + unlock.err + rollback.out + rollback.err;
+  ASSERT_EQ(server_.aws().LastParameters(kStackName)["DbMasterPassword"], kDbPassword)
+      << "the secret reaches CloudFormation";
+  EXPECT_THAT(transcript, Not(HasSubstr(kDbPassword)));
+  auto objects = s3_->ListAllObjects(bucket_);
+  ASSERT_TRUE(objects.ok());
+  ASSERT_FALSE(objects->empty());
+  for (const aws::S3Object& o : *objects) {
+    auto object = s3_->GetObject(bucket_, o.key);
+    ASSERT_TRUE(object.ok()) << o.key;
+    EXPECT_THAT(object->body, Not(HasSubstr(kDbPassword))) << o.key;
+  }
+}
+
 // The SuperTokens bootstrap record in the bucket: a second machine does not run the bootstrap
 // task again.
 class TeamBootstrapTest : public TeamTest {
