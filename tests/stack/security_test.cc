@@ -262,8 +262,8 @@ TEST(SecurityTest, MissingInputsAreErrors) {
   auto result = SynthSecurity(options);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message(),
-            "error: Rex/Security: repository_arns is empty; pass the api and worker repository "
-            "ARNs\n"
+            "error: Rex/Security: repository_arns is empty; pass the ARNs of the services' ECR "
+            "repositories\n"
             "error: Rex/Security: secret_arns is empty; pass the ARN of every secret the tasks "
             "read\n"
             "error: Rex/Security: log_group_arns is empty; pass the ARN of every service log "
