@@ -167,7 +167,8 @@ struct ServiceConfig {
 
 // YAML "services:": a map of named services, in file order after the built-in entries
 // (api, worker and supertokens; see BuiltInServices in presets.h). A name is 1 to 20
-// lowercase letters, digits and hyphens, starting with a letter.
+// lowercase letters, digits and hyphens, starting with a letter; a new name one edit away
+// from an existing one ("apu") is refused as a likely typo.
 struct ServicesConfig {
   std::vector<std::pair<std::string, ServiceConfig>> entries;
 

@@ -182,6 +182,22 @@ constexpr FargateSize kFargateSizes[] = {
     {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
 };
 
+// Levenshtein distance, for the typo guard on new service names.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 bool IsBuiltIn(std::string_view name) {
   for (const auto& [built_in, unused] : BuiltInServices().entries) {
     if (built_in == name) return true;
@@ -389,7 +405,7 @@ std::string UnknownReference(std::string_view text) {
 void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) {
   if (node.IsNull()) return;
   if (!node.IsMap()) {
-    problems.emplace_back("services", "expected a map of named services, got " + Describe(node));
+    problems.emplace_back("services", "expected a map, got " + Describe(node));
     return;
   }
   std::set<std::string> seen;
@@ -409,6 +425,17 @@ void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) 
                                      " is not allowed as a service name: use 1 to 20 lowercase "
                                      "letters, digits and hyphens, starting with a letter");
       continue;
+    }
+    if (services.Find(name) == nullptr) {
+      // A typo of an existing name would silently add a service: refuse names one edit away.
+      std::string close;
+      for (const auto& [existing, unused] : services.entries) {
+        if (close.empty() && EditDistance(name, existing) <= 1) close = existing;
+      }
+      if (!close.empty()) {
+        problems.emplace_back(key, "unknown key; did you mean \"services." + close + "\"?");
+        continue;
+      }
     }
     const YAML::Node value = it->second;
     if (value.IsNull()) {

@@ -192,7 +192,9 @@ TEST(ConfigErrorTest, UnknownKeyWithHint) {
   EXPECT_EQ(LoadError("natGateway: 2\n"),
             "stacks/dev.yaml: natGateway: unknown key; did you mean \"natGateways\"?");
   EXPECT_EQ(LoadError("services:\n  api:\n    cpus: 512\n"),
-            "stacks/dev.yaml: services.api.cpus: unknown key; did you mean \"services.api.cpu\"?");
+            "stacks/dev.yaml: services.api.cpus: unknown key; did you mean \"cpu\"?; allowed: "
+            "image, imageTag, command, port, cpu, memory, desiredCount, healthCheck, environment, "
+            "secrets, path, discovery, calledBy, autoscaling, bootstrapDatabase");
   EXPECT_EQ(LoadError("services:\n  apu:\n    cpu: 512\n"),
             "stacks/dev.yaml: services.apu: unknown key; did you mean \"services.api\"?");
   EXPECT_EQ(LoadError("frobnicate: 1\n"), "stacks/dev.yaml: frobnicate: unknown key");
