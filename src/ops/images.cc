@@ -93,10 +93,11 @@ base::Result<PushTarget> ResolvePushTarget(const std::map<std::string, std::stri
 }
 
 std::vector<std::string> ManualPushCommands(const PushTarget& target, const std::string& region) {
-  return {"aws ecr get-login-password --region " + region +
-              " | docker login --username AWS --password-stdin " + target.registry,
-          "docker tag " + target.local_image + " " + target.remote_image,
-          "docker push " + target.remote_image};
+  // Quoted for the shell: --local-image and tags come from the command line.
+  return {"aws ecr get-login-password --region " + ShellQuote(region) +
+              " | docker login --username AWS --password-stdin " + ShellQuote(target.registry),
+          "docker tag " + ShellQuote(target.local_image) + " " + ShellQuote(target.remote_image),
+          "docker push " + ShellQuote(target.remote_image)};
 }
 
 DockerCheck CheckDocker(ProcessRunner& runner, const std::string& docker) {
@@ -123,27 +124,27 @@ base::Result<PushResult> PushImage(aws::EcrClient& ecr, ProcessRunner& runner,
                                    const std::string& docker, const PushTarget& target,
                                    PushObserver& observer) {
   auto inspect =
-      runner.Run({docker, "image", "inspect", "--format", "{{.Id}}", target.local_image}, "");
+      runner.Run({docker, "image", "inspect", "--format", "{{.Id}}", "--", target.local_image}, "");
   if (!inspect.ok()) return std::move(inspect).error().WithContext("inspect " + target.local_image);
   if (inspect->exit_code != 0) {
-    return base::FailedPrecondition("there is no local image " + target.local_image +
-                                    "; build it (e.g. \"docker build -t " + target.local_image +
-                                    " .\") or name another with --local-image");
+    return base::FailedPrecondition(
+        "there is no local image " + target.local_image + "; build it (e.g. \"docker build -t " +
+        ShellQuote(target.local_image) + " .\") or name another with --local-image");
   }
 
   observer.OnStep("log in to " + target.registry);
   REX_ASSIGN_OR_RETURN(aws::EcrAuthorization auth, ecr.GetAuthorizationToken());
   // The password goes to stdin only; the command line holds the user name and registry.
-  REX_RETURN_IF_ERROR(
-      Step(runner, observer,
-           {docker, "login", "--username", auth.username, "--password-stdin", target.registry},
-           auth.password, "docker login to " + target.registry));
+  REX_RETURN_IF_ERROR(Step(
+      runner, observer,
+      {docker, "login", "--username", auth.username, "--password-stdin", "--", target.registry},
+      auth.password, "docker login to " + target.registry));
   observer.OnStep("tag " + target.local_image + " as " + target.remote_image);
   REX_RETURN_IF_ERROR(Step(runner, observer,
-                           {docker, "tag", target.local_image, target.remote_image}, "",
+                           {docker, "tag", "--", target.local_image, target.remote_image}, "",
                            "docker tag " + target.local_image));
   observer.OnStep("push " + target.remote_image);
-  REX_RETURN_IF_ERROR(Step(runner, observer, {docker, "push", target.remote_image}, "",
+  REX_RETURN_IF_ERROR(Step(runner, observer, {docker, "push", "--", target.remote_image}, "",
                            "docker push " + target.remote_image));
   observer.OnStep("verify " + target.repository + ":" + target.tag + " in ECR");
   auto image = ecr.DescribeImage(target.repository, target.tag);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -15,6 +16,22 @@
 namespace rex::ops {
 
 namespace {
+
+bool Allowed(std::string_view name) {
+  static constexpr std::string_view kExact[] = {
+      "PATH",        "HOME",        "USER",     "LOGNAME",   "SHELL",
+      "TERM",        "TZ",          "TMPDIR",   "LANG",      "DBUS_SESSION_BUS_ADDRESS",
+      "HTTP_PROXY",  "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy",
+      "https_proxy", "no_proxy",    "all_proxy"};
+  static constexpr std::string_view kPrefixes[] = {"LC_", "DOCKER_", "XDG_"};
+  for (std::string_view exact : kExact) {
+    if (name == exact) return true;
+  }
+  for (std::string_view prefix : kPrefixes) {
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
 
 bool IsExecutable(const std::string& path) {
   struct stat st;
@@ -55,6 +72,11 @@ class SystemProcessRunner : public ProcessRunner {
     std::vector<std::string> copies = argv;
     for (std::string& a : copies) args.push_back(a.data());
     args.push_back(nullptr);
+    // Built before fork: the child only calls async-signal-safe functions.
+    std::vector<std::string> env_copies = ChildEnvironment(environ);
+    std::vector<char*> envp;
+    for (std::string& e : env_copies) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid < 0) {
       for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) ::close(fd);
@@ -64,7 +86,7 @@ class SystemProcessRunner : public ProcessRunner {
       ::dup2(in_pipe[0], 0);
       ::dup2(out_pipe[1], 1);
       ::dup2(out_pipe[1], 2);
-      ::execv(binary.c_str(), args.data());
+      ::execve(binary.c_str(), args.data(), envp.data());
       _exit(127);
     }
     ::close(in_pipe[0]);
@@ -114,6 +136,36 @@ class SystemProcessRunner : public ProcessRunner {
 
 std::unique_ptr<ProcessRunner> NewSystemProcessRunner(std::string path) {
   return std::make_unique<SystemProcessRunner>(std::move(path));
+}
+
+std::vector<std::string> ChildEnvironment(const char* const* environ) {
+  std::vector<std::string> out;
+  if (environ == nullptr) return out;
+  for (const char* const* entry = environ; *entry != nullptr; ++entry) {
+    std::string_view text(*entry);
+    size_t equals = text.find('=');
+    if (equals == std::string_view::npos || equals == 0) continue;
+    if (Allowed(text.substr(0, equals))) out.emplace_back(text);
+  }
+  return out;
+}
+
+std::string ShellQuote(std::string_view word) {
+  auto safe = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_./:@%+=,-").find(c) != std::string_view::npos;
+  };
+  if (!word.empty() && std::all_of(word.begin(), word.end(), safe)) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += "'";
+  return out;
 }
 
 }  // namespace rex::ops

@@ -38,7 +38,19 @@ class ProcessRunner {
 };
 
 // Real processes (fork/exec with pipes). `path` is the PATH to search (e.g. the environment's
-// PATH); empty: "/usr/local/bin:/usr/bin:/bin".
+// PATH); empty: "/usr/local/bin:/usr/bin:/bin". Children get ChildEnvironment(environ), never
+// rex's whole environment.
 std::unique_ptr<ProcessRunner> NewSystemProcessRunner(std::string path);
+
+// The allow-listed subset of `environ` (NAME=value strings, null-terminated) a child process
+// gets: PATH, HOME, USER, LOGNAME, SHELL, TERM, TZ, TMPDIR, LANG, LC_*, DBUS_SESSION_BUS_ADDRESS,
+// DOCKER_*, XDG_*, and the proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY, each
+// also lower-case). Everything else -- REX_CONFIG_PASSPHRASE, AWS_* credentials, tokens -- is
+// left out, so docker and its credential helpers never see rex's secrets.
+std::vector<std::string> ChildEnvironment(const char* const* environ);
+
+// `word` quoted for a POSIX shell, for commands printed for a person to paste: unchanged when it
+// holds only [A-Za-z0-9_./:@%+=,-] (and is not empty), else in single quotes with each ' as '\''.
+std::string ShellQuote(std::string_view word);
 
 }  // namespace rex::ops

@@ -123,20 +123,39 @@ TEST_F(ImagesTest, WithDockerLogsInTagsPushesAndVerifiesWithThePasswordOnStdinOn
   EXPECT_THAT(run.out, HasSubstr("pushed " + remote + " (sha256:"));
   EXPECT_EQ(log_.Read("log"),
             "ARGV: info --format {{.ServerVersion}}\n"
-            "ARGV: image inspect --format {{.Id}} rex-backend-api:v1.2.0\n"
-            "ARGV: login --username AWS --password-stdin " +
+            "ARGV: image inspect --format {{.Id}} -- rex-backend-api:v1.2.0\n"
+            "ARGV: login --username AWS --password-stdin -- " +
                 ecr_.Registry() +
                 "\n"
                 "STDIN: " +
                 std::string(FakeEcr::kPassword) +
                 "\n"
-                "ARGV: tag rex-backend-api:v1.2.0 " +
+                "ARGV: tag -- rex-backend-api:v1.2.0 " +
                 remote +
                 "\n"
-                "ARGV: push " +
+                "ARGV: push -- " +
                 remote + "\n");
   EXPECT_EQ(ecr_.TokensIssued(), 1);
   EXPECT_THAT(run.err, HasSubstr("Login Succeeded"));
+}
+
+// docker and its credential helpers get an allow-listed environment: the recording script
+// writes everything it sees, and neither REX_CONFIG_PASSPHRASE nor the AWS secret is there.
+TEST_F(ImagesTest, DockerSeesNoPassphraseAndNoAwsSecret) {
+  ecr_.AddImage(std::string(kStackName) + "-api", "v1.2.0");
+  bin_.Write("docker", std::string("#!/bin/sh\nenv >> \"$DOCKER_LOG.env\"\n") +
+                           std::string(kFakeDocker).substr(std::string("#!/bin/sh\n").size()));
+  ::chmod((bin_.path() + "/docker").c_str(), 0755);
+  RexRun run = Rex({"images", "push", "api", "v1.2.0"}, WithFakeDocker());
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  std::string seen = log_.Read("log.env");
+  EXPECT_THAT(seen, HasSubstr("DOCKER_LOG=" + log_.path() + "/log\n"));
+  EXPECT_THAT(seen, HasSubstr("PATH=" + bin_.path()));
+  EXPECT_THAT(seen, Not(HasSubstr("REX_CONFIG_PASSPHRASE")));
+  EXPECT_THAT(seen, Not(HasSubstr("images passphrase")));
+  EXPECT_THAT(seen, Not(HasSubstr("AWS_SECRET_ACCESS_KEY")));
+  EXPECT_THAT(seen, Not(HasSubstr(server_.aws().options().secret_access_key)));
+  EXPECT_THAT(seen, Not(HasSubstr("AWS_ACCESS_KEY_ID")));
 }
 
 TEST_F(ImagesTest, TagMissingFromEcrAfterThePushFails) {

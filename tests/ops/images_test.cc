@@ -138,14 +138,14 @@ TEST_F(PushTest, LoginTagPushVerifyWithThePasswordOnStdinOnly) {
   ASSERT_EQ(runner_.calls.size(), 4u);
   const std::string remote = target_.remote_image;
   EXPECT_EQ(runner_.calls[0].argv,
-            (std::vector<std::string>{"docker", "image", "inspect", "--format", "{{.Id}}",
+            (std::vector<std::string>{"docker", "image", "inspect", "--format", "{{.Id}}", "--",
                                       "rex-backend-api:v1.2.0"}));
   EXPECT_EQ(runner_.calls[1].argv, (std::vector<std::string>{"docker", "login", "--username", "AWS",
-                                                             "--password-stdin", kRegistry}));
+                                                             "--password-stdin", "--", kRegistry}));
   EXPECT_EQ(runner_.calls[1].stdin_data, kPassword);
   EXPECT_EQ(runner_.calls[2].argv,
-            (std::vector<std::string>{"docker", "tag", "rex-backend-api:v1.2.0", remote}));
-  EXPECT_EQ(runner_.calls[3].argv, (std::vector<std::string>{"docker", "push", remote}));
+            (std::vector<std::string>{"docker", "tag", "--", "rex-backend-api:v1.2.0", remote}));
+  EXPECT_EQ(runner_.calls[3].argv, (std::vector<std::string>{"docker", "push", "--", remote}));
   // The password went to exactly one place: login's stdin.
   for (size_t i = 0; i < runner_.calls.size(); ++i) {
     for (const std::string& arg : runner_.calls[i].argv) {
