@@ -15,13 +15,22 @@
 namespace rex::base {
 namespace {
 
-constexpr std::string_view kPrefix = "v1:";
 constexpr size_t kKeySize = 32;
-// scrypt cost for v1. N = 2^15, r = 8 needs 128 * r * N = 32 MiB; maxmem leaves headroom.
-constexpr uint64_t kScryptN = uint64_t{1} << 15;
 constexpr uint64_t kScryptR = 8;
 constexpr uint64_t kScryptP = 1;
-constexpr uint64_t kScryptMaxMem = uint64_t{64} << 20;
+
+// The parameters a version prefix fixes.
+struct Format {
+  int version;
+  std::string_view prefix;
+  uint64_t scrypt_n;
+  uint64_t scrypt_maxmem;  // 128 * r * N plus headroom
+  bool bound;              // associated data = the binding
+};
+
+// v1: N = 2^15 (32 MiB), no associated data. v2: N = 2^17 (128 MiB), bound to stack and key.
+constexpr Format kV1{1, "v1:", uint64_t{1} << 15, uint64_t{64} << 20, false};
+constexpr Format kV2{2, "v2:", uint64_t{1} << 17, uint64_t{256} << 20, true};
 
 using Key = std::array<unsigned char, kKeySize>;
 
@@ -32,13 +41,15 @@ class KeyCache {
     for (auto& [id, key] : keys_) OPENSSL_cleanse(key.data(), key.size());
   }
 
-  // Returns the key for (passphrase, salt), deriving it on a miss. The lock is held during
-  // derivation so two threads never derive the same key twice.
-  bool Get(std::string_view passphrase, std::string_view salt, Key* out) {
+  // Returns the key for (format, passphrase, salt), deriving it on a miss. The lock is held
+  // during derivation so two threads never derive the same key twice.
+  bool Get(const Format& format, std::string_view passphrase, std::string_view salt, Key* out) {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> id{};
-    // The cache is indexed by a digest, not by the passphrase itself.
+    // The cache is indexed by a digest, not by the passphrase itself; the version is part of
+    // it because v1 and v2 derive different keys from the same salt.
     std::string material;
-    material.reserve(salt.size() + passphrase.size());
+    material.reserve(1 + salt.size() + passphrase.size());
+    material.push_back(static_cast<char>(format.version));
     material.append(salt).append(passphrase);
     SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), id.data());
     OPENSSL_cleanse(material.data(), material.size());
@@ -51,8 +62,9 @@ class KeyCache {
     }
     Key key{};
     if (EVP_PBE_scrypt(passphrase.data(), passphrase.size(),
-                       reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), kScryptN,
-                       kScryptR, kScryptP, kScryptMaxMem, key.data(), key.size()) != 1) {
+                       reinterpret_cast<const unsigned char*>(salt.data()), salt.size(),
+                       format.scrypt_n, kScryptR, kScryptP, format.scrypt_maxmem, key.data(),
+                       key.size()) != 1) {
       return false;
     }
     ++derivations_;
@@ -94,6 +106,7 @@ const unsigned char* Bytes(std::string_view s) {
 }
 
 struct Parts {
+  const Format* format = nullptr;
   std::string salt;
   std::string nonce;
   std::string ciphertext;
@@ -101,15 +114,19 @@ struct Parts {
 };
 
 Result<Parts> Parse(std::string_view text) {
-  if (text.substr(0, kPrefix.size()) != kPrefix) {
+  const Format* format = nullptr;
+  for (const Format* f : {&kV1, &kV2}) {
+    if (text.substr(0, f->prefix.size()) == f->prefix) format = f;
+  }
+  if (format == nullptr) {
     size_t colon = text.find(':');
     if (colon != std::string_view::npos && colon > 0 && colon <= 4 && text[0] == 'v') {
       return InvalidArgument("malformed secret: unknown format version \"" +
-                             std::string(text.substr(0, colon)) + "\"; this rex reads v1");
+                             std::string(text.substr(0, colon)) + "\"; this rex reads v1 and v2");
     }
-    return InvalidArgument("malformed secret: expected text starting with \"v1:\"");
+    return InvalidArgument("malformed secret: expected text starting with \"v2:\" (or \"v1:\")");
   }
-  Result<std::string> raw = Base64Decode(text.substr(kPrefix.size()));
+  Result<std::string> raw = Base64Decode(text.substr(format->prefix.size()));
   if (!raw.ok()) return InvalidArgument("malformed secret: " + raw.error().message());
   constexpr size_t kMin = kSecretSaltSize + kSecretNonceSize + kSecretTagSize;
   if (raw->size() < kMin) {
@@ -119,6 +136,7 @@ Result<Parts> Parse(std::string_view text) {
   }
   std::string_view all = *raw;
   Parts parts;
+  parts.format = format;
   parts.salt = all.substr(0, kSecretSaltSize);
   parts.nonce = all.substr(kSecretSaltSize, kSecretNonceSize);
   parts.ciphertext = all.substr(kSecretSaltSize + kSecretNonceSize, all.size() - kMin);
@@ -126,11 +144,9 @@ Result<Parts> Parse(std::string_view text) {
   return parts;
 }
 
-}  // namespace
-
-Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view passphrase,
-                                  std::string_view salt) {
-  if (passphrase.empty()) return InvalidArgument("the passphrase is empty");
+Result<std::string> Encrypt(const Format& format, std::string_view plaintext,
+                            std::string_view passphrase, std::string_view binding,
+                            std::string_view salt) {
   std::string salt_bytes(salt);
   if (salt_bytes.empty()) {
     salt_bytes.resize(kSecretSaltSize);
@@ -146,7 +162,7 @@ Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view p
     return Internal("RAND_bytes failed to produce a nonce");
   }
   KeyGuard key;
-  if (!Cache().Get(passphrase, salt_bytes, &key.key))
+  if (!Cache().Get(format, passphrase, salt_bytes, &key.key))
     return Internal("scrypt key derivation failed");
 
   CipherCtx ctx(EVP_CIPHER_CTX_new());
@@ -154,10 +170,13 @@ Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view p
   std::string ciphertext(plaintext.size(), '\0');
   std::string tag(kSecretTagSize, '\0');
   int len = 0;
+  int aad_len = 0;
   int final_len = 0;
   if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(nonce)) != 1 ||
+      (format.bound && EVP_EncryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(binding),
+                                         static_cast<int>(binding.size())) != 1) ||
       EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()), &len,
                         Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()) + len,
@@ -165,42 +184,78 @@ Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view p
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kSecretTagSize, tag.data()) != 1) {
     return Internal("AES-256-GCM encryption failed");
   }
-  return std::string(kPrefix) + Base64Encode(salt_bytes + nonce + ciphertext + tag);
+  return std::string(format.prefix) + Base64Encode(salt_bytes + nonce + ciphertext + tag);
 }
 
-Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase) {
+}  // namespace
+
+std::string SecretBinding(std::string_view stack, std::string_view key) {
+  return "rex|v2|" + std::string(stack) + "|" + std::string(key);
+}
+
+Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view passphrase,
+                                  std::string_view binding, std::string_view salt) {
+  if (passphrase.size() < kMinPassphraseLength) {
+    return InvalidArgument("the passphrase is " + std::to_string(passphrase.size()) +
+                           " characters long; secrets need one of at least " +
+                           std::to_string(kMinPassphraseLength) + " characters");
+  }
+  return Encrypt(kV2, plaintext, passphrase, binding, salt);
+}
+
+Result<std::string> EncryptSecretV1ForTesting(std::string_view plaintext,
+                                              std::string_view passphrase, std::string_view salt) {
+  if (passphrase.empty()) return InvalidArgument("the passphrase is empty");
+  return Encrypt(kV1, plaintext, passphrase, {}, salt);
+}
+
+Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase,
+                                  std::string_view binding) {
   REX_ASSIGN_OR_RETURN(Parts parts, Parse(text));
   if (passphrase.empty()) return Unauthenticated("wrong passphrase or corrupted value");
+  const Format& format = *parts.format;
   KeyGuard key;
-  if (!Cache().Get(passphrase, parts.salt, &key.key))
+  if (!Cache().Get(format, passphrase, parts.salt, &key.key))
     return Internal("scrypt key derivation failed");
 
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
   std::string plaintext(parts.ciphertext.size(), '\0');
   int len = 0;
+  int aad_len = 0;
   int final_len = 0;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(parts.nonce)) != 1 ||
+      (format.bound && EVP_DecryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(binding),
+                                         static_cast<int>(binding.size())) != 1) ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &len,
                         Bytes(parts.ciphertext), static_cast<int>(parts.ciphertext.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kSecretTagSize, parts.tag.data()) != 1) {
-    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    WipeString(plaintext);
     return Internal("AES-256-GCM decryption failed to start");
   }
   // The tag is checked here; on mismatch nothing decrypted is returned.
   if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + len,
                           &final_len) != 1) {
-    OPENSSL_cleanse(plaintext.data(), plaintext.size());
+    WipeString(plaintext);
     return Unauthenticated("wrong passphrase or corrupted value");
   }
   return plaintext;
 }
 
+bool IsLegacySecret(std::string_view text) {
+  return text.substr(0, kV1.prefix.size()) == kV1.prefix;
+}
+
 Result<std::string> SecretSalt(std::string_view text) {
   REX_ASSIGN_OR_RETURN(Parts parts, Parse(text));
   return parts.salt;
+}
+
+void WipeString(std::string& s) {
+  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
 }
 
 size_t SecretKeyDerivations() { return Cache().derivations(); }

@@ -2,19 +2,30 @@
 
 // Encryption of config secrets (OpenSSL adapter).
 //
-// Stored text format, version 1:
+// Stored text format, version 2 (written by EncryptSecret):
+//
+//     v2:<base64( salt[16] | nonce[12] | ciphertext[n] | tag[16] )>
+//
+// - key   = scrypt(passphrase, salt, N = 2^17, r = 8, p = 1) -> 32 bytes (128 MiB of memory,
+//           about 0.7 s per derivation on a busy 2-core build machine, once per salt; see
+//           CryptoTest.V2DerivationCost);
+// - value = AES-256-GCM(key, nonce, plaintext) with the associated data
+//           "rex|v2|<stack>|<key>" (SecretBinding), 16-byte tag. A value therefore decrypts
+//           only under the stack and key it was written for: swapping two values in a file,
+//           or copying one to another stack file, fails authentication.
+// - passphrases shorter than kMinPassphraseLength are refused when encrypting.
+//
+// Version 1 (read only, DecryptSecret; IsLegacySecret tells it apart):
 //
 //     v1:<base64( salt[16] | nonce[12] | ciphertext[n] | tag[16] )>
 //
-// - key   = scrypt(passphrase, salt, N = 2^15, r = 8, p = 1) -> 32 bytes (32 MiB of memory,
-//           about 90 ms per derivation on a 2-core build machine);
-// - value = AES-256-GCM(key, nonce, plaintext), no additional authenticated data, 16-byte tag.
-// Base64 is the standard padded alphabet. The "v1" prefix fixes every parameter above; a
-// future format with other parameters gets a new prefix, and old values stay readable.
+// with scrypt N = 2^15 and no associated data (not bound to a stack or key). Callers warn
+// when they read one and rewrite it as v2 when they next write the file.
+// Base64 is the standard padded alphabet. The version prefix fixes every parameter above.
 //
 // Thread-safety: every function may be called from any thread. Derived keys are cached per
-// (passphrase, salt) for the life of the process, so decrypting many values that share a salt
-// derives the key once; cached keys are wiped (OPENSSL_cleanse) at exit.
+// (version, passphrase, salt) for the life of the process, so decrypting many values that
+// share a salt derives the key once; cached keys are wiped (OPENSSL_cleanse) at exit.
 
 #include <string>
 #include <string_view>
@@ -26,25 +37,48 @@ namespace rex::base {
 inline constexpr size_t kSecretSaltSize = 16;
 inline constexpr size_t kSecretNonceSize = 12;
 inline constexpr size_t kSecretTagSize = 16;
+// The shortest passphrase EncryptSecret accepts, in bytes.
+inline constexpr size_t kMinPassphraseLength = 12;
 
-// Encrypts `plaintext` under a key derived from `passphrase` and returns the "v1:..." text.
+// The associated data of a v2 value stored under `key` of stack `stack`:
+// "rex|v2|<stack>|<key>".
+std::string SecretBinding(std::string_view stack, std::string_view key);
+
+// Encrypts `plaintext` under a key derived from `passphrase`, bound to `binding` (see
+// SecretBinding), and returns the "v2:..." text.
 // `salt` must be empty (a fresh random salt is drawn) or exactly kSecretSaltSize bytes (reuse the
 // salt of values already in the same file, so loading it derives the key once; the nonce is
-// always fresh, which keeps reuse of the key safe). kInvalidArgument for an empty passphrase or
-// a salt of the wrong size; kInternal if OpenSSL fails.
+// always fresh, which keeps reuse of the key safe). kInvalidArgument for a passphrase shorter
+// than kMinPassphraseLength (the message says how long it must be) or a salt of the wrong size;
+// kInternal if OpenSSL fails.
 Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view passphrase,
-                                  std::string_view salt = {});
+                                  std::string_view binding, std::string_view salt = {});
 
-// Decrypts text made by EncryptSecret.
-// - kInvalidArgument "malformed secret: ..." naming what is wrong when `text` is not v1 text
+// Decrypts v2 text made by EncryptSecret with the same `binding`, or v1 text (whose binding is
+// ignored: v1 has none).
+// - kInvalidArgument "malformed secret: ..." naming what is wrong when `text` is neither
 //   (missing or unknown version prefix, bad base64, too short);
 // - kUnauthenticated "wrong passphrase or corrupted value" when the tag does not verify: a
-//   wrong passphrase or any change to salt, nonce, ciphertext or tag. Never returns garbage.
-Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase);
+//   wrong passphrase, a v2 value read under another binding, or any change to salt, nonce,
+//   ciphertext or tag. Never returns garbage.
+Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase,
+                                  std::string_view binding);
 
-// The salt stored in v1 text (kSecretSaltSize bytes), for EncryptSecret's `salt`. Same
+// True when `text` is in the v1 format (starts with "v1:").
+bool IsLegacySecret(std::string_view text);
+
+// The salt stored in v1 or v2 text (kSecretSaltSize bytes), for EncryptSecret's `salt`. Same
 // kInvalidArgument errors as DecryptSecret for malformed text.
 Result<std::string> SecretSalt(std::string_view text);
+
+// Writes v1 text (scrypt N = 2^15, no associated data). Only for tests of the v1 reader and of
+// the v1 -> v2 migration; rex itself never writes v1.
+Result<std::string> EncryptSecretV1ForTesting(std::string_view plaintext,
+                                              std::string_view passphrase,
+                                              std::string_view salt = {});
+
+// Overwrites the bytes of `s` with zeros (OPENSSL_cleanse, not optimised away) and clears it.
+void WipeString(std::string& s);
 
 // Number of scrypt derivations performed by this process so far (cache misses); for tests.
 size_t SecretKeyDerivations();

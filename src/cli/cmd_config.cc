@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/crypto.h"
 #include "base/files.h"
 #include "base/strings.h"
 #include "cli/command.h"
@@ -22,6 +23,7 @@ stack::Env EnvOf(const Context& ctx) {
     auto passphrase = ctx.io.getenv(stack::kPassphraseEnvVar);
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
+  env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
   return env;
 }
 
@@ -82,7 +84,7 @@ Command ConfigCommand() {
         app.add_option("key", args->key, "a key such as vpcCidr or services.api.cpu")
             ->type_name("KEY");
         app.add_option("value", args->value,
-                       "the new value; for --secret, omit it to read the value from stdin")
+                       "the new value; not with --secret, which reads it from stdin")
             ->type_name("VALUE");
         app.add_flag("--secret", args->secret,
                      "encrypt the value (AES-256-GCM, key from $REX_CONFIG_PASSPHRASE)");
@@ -137,26 +139,35 @@ Command ConfigCommand() {
           }
           // set
           if (args->secret) {
-            std::string plaintext = args->value;
-            if (!args->value_given) {
-              if (ctx.io.in == nullptr) {
-                return Fail(ctx, base::InvalidArgument("no value for " + args->key +
-                                                       ": give it as VALUE or on stdin"));
-              }
-              if (ctx.io.in_is_tty) {
-                ctx.io.err << "value for " << args->key << " (not shown): " << std::flush;
-                EchoOff quiet;
-                std::getline(*ctx.io.in, plaintext);
-                ctx.io.err << "\n";
-              } else {
-                std::getline(*ctx.io.in, plaintext);
-              }
-              if (!plaintext.empty() && plaintext.back() == '\r') plaintext.pop_back();
+            if (args->value_given) {
+              // A secret on the command line ends up in shell history and in ps; never
+              // echo it back.
+              base::WipeString(args->value);
+              return Fail(ctx, base::InvalidArgument(
+                                   "rex config set " + args->key +
+                                   " --secret takes the value on stdin, not on the command "
+                                   "line (shell history, ps); run it without VALUE and type or "
+                                   "pipe the value"));
             }
+            std::string plaintext;
+            if (ctx.io.in == nullptr) {
+              return Fail(
+                  ctx, base::InvalidArgument("no value for " + args->key + ": give it on stdin"));
+            }
+            if (ctx.io.in_is_tty) {
+              ctx.io.err << "value for " << args->key << " (not shown): " << std::flush;
+              EchoOff quiet;
+              std::getline(*ctx.io.in, plaintext);
+              ctx.io.err << "\n";
+            } else {
+              std::getline(*ctx.io.in, plaintext);
+            }
+            if (!plaintext.empty() && plaintext.back() == '\r') plaintext.pop_back();
             if (plaintext.empty()) {
               return Fail(ctx, base::InvalidArgument("the value for " + args->key + " is empty"));
             }
             base::Status set = stack::SetConfigFileSecret(path, args->key, plaintext, EnvOf(ctx));
+            base::WipeString(plaintext);
             if (!set.ok()) return Fail(ctx, set);
             ctx.io.err << "set " << args->key << " in " << relative << " (encrypted)\n";
             return kExitOk;

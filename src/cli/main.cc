@@ -1,3 +1,5 @@
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -6,7 +8,21 @@
 
 #include "cli/cli.h"
 
+namespace {
+
+// rex holds secrets in memory (the config passphrase, decrypted NoEcho values, AWS keys): no
+// core dump may write them to disk, and other processes of the same user may not ptrace or
+// read /proc/<pid>/mem of rex. Best effort: a failure leaves rex running as before.
+void HardenProcess() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit no_core {};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  HardenProcess();
   std::ios::sync_with_stdio(false);
   std::error_code ec;
   rex::cli::Io io{

@@ -43,6 +43,7 @@ base::Result<SelectedStack> SelectStack(const Context& ctx) {
     auto passphrase = ctx.io.getenv(stack::kPassphraseEnvVar);
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
+  env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
   // Errors name the file as the user knows it (relative to the project).
   auto text = base::ReadFile(path.string());
   if (!text.has_value()) return text.error();

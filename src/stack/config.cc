@@ -70,6 +70,19 @@ Env Env::FromProcess() {
 
 namespace {
 
+// The stack a config source belongs to, for binding secrets: the file name's stem
+// ("stacks/dev.yaml" -> "dev").
+std::string StackOfSource(std::string_view source) {
+  size_t slash = source.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? source : source.substr(slash + 1);
+  for (std::string_view ext : {".yaml", ".yml"}) {
+    if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext) {
+      return std::string(name.substr(0, name.size() - ext.size()));
+    }
+  }
+  return std::string(name);
+}
+
 // --- the key table: one row per leaf key, in file order
 
 using StringRef = std::string& (*)(Config&);
@@ -432,12 +445,20 @@ class Loader {
                               " is not set; export the passphrase it was set with");
         continue;
       }
-      Result<std::string> plain = base::DecryptSecret(text, *env_.config_passphrase);
+      Result<std::string> plain = base::DecryptSecret(
+          text, *env_.config_passphrase, base::SecretBinding(StackOfSource(source_), field->key));
       if (plain.ok()) {
         target = Secret(std::move(plain).value());
+        if (base::IsLegacySecret(text) && env_.warn) {
+          env_.warn(std::string(source_) + ": " + std::string(field->key) +
+                    ": stored in the old v1 secret format (not bound to its stack and key); "
+                    "the next \"rex config set ... --secret\" on this file rewrites it as v2");
+        }
       } else if (plain.error().code() == base::Code::kUnauthenticated) {
-        Error(field->key,
-              "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) + " or corrupted value");
+        Error(field->key, "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) +
+                              ", a corrupted value, or a value written for another key or stack "
+                              "(secure values cannot be moved or swapped; " +
+                              SetSecretHint(field->key) + " to set it again)");
       } else {
         Error(field->key,
               plain.error().message() + "; " + SetSecretHint(field->key) + " to set it again");
@@ -598,7 +619,7 @@ class Loader {
     }
     YAML::Node secure = value.IsMap() ? value["secure"] : YAML::Node();
     if (!value.IsMap() || value.size() != 1 || !secure || !secure.IsScalar()) {
-      Error(key, "expected {secure: \"v1:...\"} as written by \"rex config set " +
+      Error(key, "expected {secure: \"v2:...\"} as written by \"rex config set " +
                      std::string(key) + " --secret\"");
       return;
     }
@@ -1450,12 +1471,23 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
                                  " is not set; export a passphrase to encrypt secrets with");
   }
   const std::string& passphrase = *env.config_passphrase;
+  if (passphrase.size() < base::kMinPassphraseLength) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
+                                 std::string(kPassphraseEnvVar) + " is " +
+                                 std::to_string(passphrase.size()) +
+                                 " characters long; secrets need a passphrase of at least " +
+                                 std::to_string(base::kMinPassphraseLength) + " characters");
+  }
   REX_ASSIGN_OR_RETURN(YAML::Node root, Parse(yaml_text, source_name));
-  // One file, one passphrase: the new secret must be readable with the others.
+  const std::string stack = StackOfSource(source_name);
+  // One file, one passphrase: the new secret must be readable with the others. v1 values are
+  // kept decrypted here and rewritten as v2 below.
   std::string salt;
+  std::vector<std::pair<std::string, Secret>> legacy;
   for (const auto& [other_key, text] : SecureValues(root)) {
     if (other_key == name) continue;
-    Result<std::string> plain = base::DecryptSecret(text, passphrase);
+    Result<std::string> plain =
+        base::DecryptSecret(text, passphrase, base::SecretBinding(stack, other_key));
     if (!plain.ok()) {
       if (plain.error().code() == base::Code::kUnauthenticated) {
         return base::InvalidArgument(
@@ -1464,12 +1496,31 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
       }
       continue;  // a malformed value is reported by validation below
     }
-    if (salt.empty()) salt = base::SecretSalt(text).value();
+    if (base::IsLegacySecret(text)) {
+      legacy.emplace_back(other_key, Secret(std::move(plain).value()));
+    } else {
+      base::WipeString(*plain);
+      if (salt.empty()) salt = base::SecretSalt(text).value();
+    }
   }
-  REX_ASSIGN_OR_RETURN(std::string encrypted, base::EncryptSecret(plaintext, passphrase, salt));
+  // No v2 value yet: a fresh salt, then shared by the v1 values rewritten below.
+  REX_ASSIGN_OR_RETURN(
+      std::string encrypted,
+      base::EncryptSecret(plaintext, passphrase, base::SecretBinding(stack, name), salt));
+  if (salt.empty()) salt = base::SecretSalt(encrypted).value();
+  std::string text(yaml_text);
+  for (const auto& [other_key, secret] : legacy) {
+    REX_ASSIGN_OR_RETURN(std::string rewritten,
+                         base::EncryptSecret(secret.Reveal(), passphrase,
+                                             base::SecretBinding(stack, other_key), salt));
+    YAML::Node other(YAML::NodeType::Map);
+    other["secure"] = rewritten;
+    REX_ASSIGN_OR_RETURN(text, ApplyAndValidate(text, source_name, other_key, other,
+                                                /*remove=*/false));
+  }
   YAML::Node node(YAML::NodeType::Map);
   node["secure"] = encrypted;
-  return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
+  return ApplyAndValidate(text, source_name, name, node, /*remove=*/false);
 }
 
 Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,

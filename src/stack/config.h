@@ -14,7 +14,7 @@
 //     natGateways: 1
 //     dbMinCapacity: 0.5
 //     dbMasterPassword:
-//       secure: v1:3q2+7w...          # written by "rex config set dbMasterPassword --secret"
+//       secure: v2:3q2+7w...          # written by "rex config set dbMasterPassword --secret"
 //     services:
 //       api: {desiredCount: 2, cpu: 512, memory: 1024, imageTag: latest}
 //       worker:
@@ -39,8 +39,12 @@
 // set them again with "rex config set KEY --secret".
 //
 // A key with an empty value ("domainName:") keeps its default. Secrets are maps
-// {secure: "v1:..."} (format in base/crypto.h), decrypted at load with the passphrase from
-// REX_CONFIG_PASSPHRASE; a plaintext value for a secret key is refused.
+// {secure: "v2:..."} (format in base/crypto.h), decrypted at load with the passphrase from
+// REX_CONFIG_PASSPHRASE; a plaintext value for a secret key is refused. A v2 value is bound to
+// its stack (the file name's stem: "dev" for stacks/dev.yaml) and key, so values swapped
+// between keys or copied from another stack's file do not decrypt. v1 values (unbound) are
+// still read, with a warning through Env::warn, and every v1 value of a file is rewritten as v2
+// by the next SetConfigSecret on it.
 //
 // Errors: every problem of a file is reported at once, one line each, as
 // "<source>: <key>: <problem>: <what is allowed>"; values of secrets never appear in them.
@@ -49,6 +53,7 @@
 // Thread-safety: every function may be called from any thread; none keeps state apart from
 // the process-wide key cache of base/crypto.h.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -343,6 +348,9 @@ struct Config {
 struct Env {
   // REX_CONFIG_PASSPHRASE; unset or empty means no passphrase.
   std::optional<std::string> config_passphrase = {};
+  // Receives warnings that do not stop the load (a secret still in the v1 format). Unset:
+  // they are dropped.
+  std::function<void(const std::string&)> warn = {};
 
   static Env FromProcess();
 };
@@ -394,10 +402,11 @@ std::string ConfigToYaml(const Config& config);
 base::Result<std::string> SetConfigValue(std::string_view yaml_text, std::string_view source_name,
                                          std::string_view key, std::string_view value);
 
-// Sets a secret key to {secure: "v1:..."} encrypted with env.config_passphrase. Reuses the
-// salt of the secrets already in the file, so loading derives one key. kInvalidArgument if
-// there is no passphrase, or if it does not decrypt the secrets already in the file (one file,
-// one passphrase).
+// Sets a secret key to {secure: "v2:..."} encrypted with env.config_passphrase. Reuses the
+// salt of the v2 secrets already in the file, so loading derives one key; v1 secrets already in
+// the file are re-encrypted as v2 (under the same salt). kInvalidArgument if there is no
+// passphrase, if it is shorter than base::kMinPassphraseLength, or if it does not decrypt the
+// secrets already in the file (one file, one passphrase).
 base::Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view source_name,
                                           std::string_view key, std::string_view plaintext,
                                           const Env& env);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <iostream>
 #include <string>
 
 #include "base/encoding.h"
@@ -10,92 +12,151 @@ namespace rex::base {
 namespace {
 
 constexpr char kWrongPassphrase[] = "wrong passphrase or corrupted value";
+constexpr char kPw[] = "a long enough passphrase";
+const std::string kDbKey = SecretBinding("dev", "dbMasterPassword");
 
-// Decodes v1 text, lets `mutate` change the raw bytes, and encodes it again.
+// Decodes v1/v2 text, lets `mutate` change the raw bytes, and encodes it again.
 template <typename F>
 std::string Tamper(const std::string& text, F mutate) {
   std::string raw = Base64Decode(std::string_view(text).substr(3)).value();
   mutate(raw);
-  return "v1:" + Base64Encode(raw);
+  return text.substr(0, 3) + Base64Encode(raw);
+}
+
+TEST(CryptoTest, BindingNamesStackAndKey) {
+  EXPECT_EQ(SecretBinding("prod", "githubToken"), "rex|v2|prod|githubToken");
 }
 
 TEST(CryptoTest, RoundTripsAndUsesTheDocumentedLayout) {
-  Result<std::string> text = EncryptSecret("hunter2-is-not-a-password", "correct horse");
+  Result<std::string> text = EncryptSecret("hunter2-is-not-a-password", "correct horse", kDbKey);
   ASSERT_TRUE(text.ok()) << text.error().ToString();
-  ASSERT_EQ(text->substr(0, 3), "v1:");
+  ASSERT_EQ(text->substr(0, 3), "v2:");
+  EXPECT_FALSE(IsLegacySecret(*text));
   std::string raw = Base64Decode(std::string_view(*text).substr(3)).value();
   EXPECT_EQ(raw.size(), kSecretSaltSize + kSecretNonceSize + 25 + kSecretTagSize);
   EXPECT_EQ(text->find("hunter2"), std::string::npos);
-  EXPECT_EQ(DecryptSecret(*text, "correct horse").value(), "hunter2-is-not-a-password");
+  EXPECT_EQ(DecryptSecret(*text, "correct horse", kDbKey).value(), "hunter2-is-not-a-password");
 }
 
 TEST(CryptoTest, RoundTripsEmptyAndBinaryPlaintext) {
   std::string binary("\x00\x01\xff\n\"", 5);
-  EXPECT_EQ(DecryptSecret(EncryptSecret("", "p").value(), "p").value(), "");
-  EXPECT_EQ(DecryptSecret(EncryptSecret(binary, "p").value(), "p").value(), binary);
+  EXPECT_EQ(DecryptSecret(EncryptSecret("", kPw, kDbKey).value(), kPw, kDbKey).value(), "");
+  EXPECT_EQ(DecryptSecret(EncryptSecret(binary, kPw, kDbKey).value(), kPw, kDbKey).value(), binary);
 }
 
 TEST(CryptoTest, SamePlaintextEncryptsDifferentlyEachTime) {
-  std::string a = EncryptSecret("same", "p").value();
-  std::string b = EncryptSecret("same", "p").value();
+  std::string a = EncryptSecret("same", kPw, kDbKey).value();
+  std::string b = EncryptSecret("same", kPw, kDbKey, SecretSalt(a).value()).value();
   EXPECT_NE(a, b);
 }
 
 TEST(CryptoTest, WrongPassphraseIsAClearErrorNotGarbage) {
-  std::string text = EncryptSecret("s3cret", "right").value();
-  Result<std::string> out = DecryptSecret(text, "wrong");
+  std::string text = EncryptSecret("s3cret", "the right passphrase", kDbKey).value();
+  Result<std::string> out = DecryptSecret(text, "the wrong passphrase", kDbKey);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code(), Code::kUnauthenticated);
   EXPECT_EQ(out.error().message(), kWrongPassphrase);
-  EXPECT_EQ(DecryptSecret(text, "").error().message(), kWrongPassphrase);
+  EXPECT_EQ(DecryptSecret(text, "", kDbKey).error().message(), kWrongPassphrase);
+}
+
+TEST(CryptoTest, AValueDecryptsOnlyUnderItsOwnStackAndKey) {
+  std::string text = EncryptSecret("s3cret", kPw, kDbKey).value();
+  std::string salt = SecretSalt(text).value();
+  for (const std::string& other :
+       {SecretBinding("dev", "githubToken"), SecretBinding("prod", "dbMasterPassword"),
+        std::string(), std::string("rex|v2|dev|dbMasterPassword ")}) {
+    Result<std::string> out = DecryptSecret(text, kPw, other);
+    ASSERT_FALSE(out.ok()) << other;
+    EXPECT_EQ(out.error().code(), Code::kUnauthenticated) << other;
+  }
+  EXPECT_EQ(DecryptSecret(text, kPw, kDbKey).value(), "s3cret");
 }
 
 TEST(CryptoTest, AnyTamperingIsDetected) {
-  std::string text = EncryptSecret("s3cret value", "pw").value();
+  std::string text = EncryptSecret("s3cret value", kPw, kDbKey).value();
   const size_t ct = kSecretSaltSize + kSecretNonceSize;
   // Salt, nonce, ciphertext and tag: flip one bit in each.
   for (size_t offset : {size_t{0}, kSecretSaltSize, ct, ct + 12 + 3}) {
     std::string bad = Tamper(text, [&](std::string& raw) { raw[offset] ^= 0x01; });
-    Result<std::string> out = DecryptSecret(bad, "pw");
+    Result<std::string> out = DecryptSecret(bad, kPw, kDbKey);
     ASSERT_FALSE(out.ok()) << offset;
     EXPECT_EQ(out.error().code(), Code::kUnauthenticated) << offset;
     EXPECT_EQ(out.error().message(), kWrongPassphrase) << offset;
   }
   // A truncated tag (a byte missing at the end) also fails authentication.
   std::string truncated = Tamper(text, [](std::string& raw) { raw.pop_back(); });
-  EXPECT_EQ(DecryptSecret(truncated, "pw").error().message(), kWrongPassphrase);
+  EXPECT_EQ(DecryptSecret(truncated, kPw, kDbKey).error().message(), kWrongPassphrase);
+  // Relabelling v2 bytes as v1 (to drop the binding) fails too: another key derivation.
+  std::string relabelled = "v1:" + text.substr(3);
+  EXPECT_EQ(DecryptSecret(relabelled, kPw, kDbKey).error().message(), kWrongPassphrase);
 }
 
 TEST(CryptoTest, MalformedTextNamesTheProblem) {
-  EXPECT_EQ(DecryptSecret("AAAA", "pw").error().message(),
-            "malformed secret: expected text starting with \"v1:\"");
-  EXPECT_EQ(DecryptSecret("v2:AAAA", "pw").error().message(),
-            "malformed secret: unknown format version \"v2\"; this rex reads v1");
-  EXPECT_EQ(DecryptSecret("v1:not*base64", "pw").error().message(),
+  EXPECT_EQ(DecryptSecret("AAAA", kPw, kDbKey).error().message(),
+            "malformed secret: expected text starting with \"v2:\" (or \"v1:\")");
+  EXPECT_EQ(DecryptSecret("v3:AAAA", kPw, kDbKey).error().message(),
+            "malformed secret: unknown format version \"v3\"; this rex reads v1 and v2");
+  EXPECT_EQ(DecryptSecret("v2:not*base64", kPw, kDbKey).error().message(),
             "malformed secret: invalid base64: length 10 is not a multiple of 4");
-  EXPECT_EQ(DecryptSecret("v1:AAAA", "pw").error().message(),
+  EXPECT_EQ(DecryptSecret("v1:AAAA", kPw, kDbKey).error().message(),
             "malformed secret: 3 bytes after base64 decoding, at least 44 expected");
-  EXPECT_EQ(DecryptSecret("v1:AAAA", "pw").error().code(), Code::kInvalidArgument);
+  EXPECT_EQ(DecryptSecret("v2:AAAA", kPw, kDbKey).error().code(), Code::kInvalidArgument);
+}
+
+TEST(CryptoTest, V1IsStillReadAndIgnoresTheBinding) {
+  std::string v1 = EncryptSecretV1ForTesting("legacy value", "short").value();
+  EXPECT_TRUE(IsLegacySecret(v1));
+  EXPECT_EQ(v1.substr(0, 3), "v1:");
+  EXPECT_EQ(DecryptSecret(v1, "short", kDbKey).value(), "legacy value");
+  EXPECT_EQ(DecryptSecret(v1, "short", "").value(), "legacy value");
+  EXPECT_EQ(DecryptSecret(v1, "shorT", kDbKey).error().code(), Code::kUnauthenticated);
 }
 
 TEST(CryptoTest, ReusingASaltDerivesTheKeyOnce) {
-  std::string first = EncryptSecret("one", "cache-test-passphrase").value();
+  std::string first = EncryptSecret("one", "cache-test-passphrase", kDbKey).value();
   std::string salt = SecretSalt(first).value();
   ASSERT_EQ(salt.size(), kSecretSaltSize);
   size_t before = SecretKeyDerivations();
-  std::string second = EncryptSecret("two", "cache-test-passphrase", salt).value();
-  EXPECT_EQ(DecryptSecret(first, "cache-test-passphrase").value(), "one");
-  EXPECT_EQ(DecryptSecret(second, "cache-test-passphrase").value(), "two");
+  std::string second = EncryptSecret("two", "cache-test-passphrase", kDbKey, salt).value();
+  EXPECT_EQ(DecryptSecret(first, "cache-test-passphrase", kDbKey).value(), "one");
+  EXPECT_EQ(DecryptSecret(second, "cache-test-passphrase", kDbKey).value(), "two");
   EXPECT_EQ(SecretKeyDerivations(), before);
   EXPECT_EQ(SecretSalt(second).value(), salt);
   // Another passphrase with the same salt is a different key.
-  EXPECT_FALSE(DecryptSecret(second, "other-passphrase").ok());
+  EXPECT_FALSE(DecryptSecret(second, "other-passphrase", kDbKey).ok());
   EXPECT_EQ(SecretKeyDerivations(), before + 1);
+  // v1 with the same salt and passphrase is another key too (N differs): not taken from the cache.
+  std::string v1 = EncryptSecretV1ForTesting("three", "cache-test-passphrase", salt).value();
+  EXPECT_EQ(SecretKeyDerivations(), before + 2);
+  EXPECT_EQ(DecryptSecret(v1, "cache-test-passphrase", kDbKey).value(), "three");
 }
 
 TEST(CryptoTest, RejectsBadArguments) {
-  EXPECT_EQ(EncryptSecret("x", "").error().message(), "the passphrase is empty");
-  EXPECT_EQ(EncryptSecret("x", "pw", "short").error().message(), "salt must be 16 bytes, got 5");
+  EXPECT_EQ(EncryptSecret("x", "", kDbKey).error().message(),
+            "the passphrase is 0 characters long; secrets need one of at least 12 characters");
+  EXPECT_EQ(EncryptSecret("x", "eleven char", kDbKey).error().message(),
+            "the passphrase is 11 characters long; secrets need one of at least 12 characters");
+  EXPECT_TRUE(EncryptSecret("x", "twelve chars", kDbKey).ok());
+  EXPECT_EQ(EncryptSecret("x", kPw, kDbKey, "short").error().message(),
+            "salt must be 16 bytes, got 5");
+}
+
+TEST(CryptoTest, WipeStringZeroesAndClears) {
+  std::string s = "plaintext";
+  WipeString(s);
+  EXPECT_TRUE(s.empty());
+}
+
+// Reports the cost of one v2 derivation (N = 2^17) on this machine; no timed assert.
+TEST(CryptoTest, V2DerivationCost) {
+  size_t before = SecretKeyDerivations();
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(EncryptSecret("x", "derivation cost passphrase", kDbKey).ok());
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  EXPECT_EQ(SecretKeyDerivations(), before + 1);
+  std::cout << "one v2 key derivation (scrypt N=2^17, r=8, p=1): " << ms << " ms\n";
 }
 
 }  // namespace

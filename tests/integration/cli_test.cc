@@ -126,7 +126,7 @@ TEST(CliTest, SecretsAreEncryptedAndNeverPrinted) {
   ASSERT_EQ(set.exit_code, 0) << set.err;
   std::string file = dir.Read("stacks/dev.yaml");
   EXPECT_EQ(file.find(kSecret), std::string::npos);
-  EXPECT_NE(file.find("secure: v1:"), std::string::npos);
+  EXPECT_NE(file.find("secure: v2:"), std::string::npos);
 
   with_passphrase.stdin_text.clear();
   RexRun get = RunRex({"config", "get", "dbMasterPassword"}, with_passphrase);
@@ -154,6 +154,34 @@ TEST(CliTest, SecretsAreEncryptedAndNeverPrinted) {
   RexRun missing = RunRex({"synth"}, {.cwd = dir.path()});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("REX_CONFIG_PASSPHRASE"), std::string::npos) << missing.err;
+}
+
+TEST(CliTest, SecretOnTheCommandLineIsRefusedWithoutEchoingIt) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init"}, {.cwd = dir.path()}).exit_code, 0);
+  std::string before = dir.Read("stacks/dev.yaml");
+  RexRun set = RunRex({"config", "set", "dbMasterPassword", kSecret, "--secret"},
+                      {.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", kPassphrase}}});
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_NE(set.err.find("takes the value on stdin, not on the command line"), std::string::npos)
+      << set.err;
+  EXPECT_EQ(set.err.find(kSecret), std::string::npos);
+  EXPECT_EQ(set.out.find(kSecret), std::string::npos);
+  EXPECT_EQ(dir.Read("stacks/dev.yaml"), before);
+}
+
+TEST(CliTest, ShortPassphraseIsRefusedWithTheMinimum) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init"}, {.cwd = dir.path()}).exit_code, 0);
+  RexOptions options{.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", "hunter2"}}};
+  options.stdin_text = std::string(kSecret) + "\n";
+  RexRun set = RunRex({"config", "set", "dbMasterPassword", "--secret"}, options);
+  EXPECT_EQ(set.exit_code, 2);
+  EXPECT_NE(set.err.find("REX_CONFIG_PASSPHRASE is 7 characters long; secrets need a passphrase "
+                         "of at least 12 characters"),
+            std::string::npos)
+      << set.err;
+  EXPECT_EQ(set.err.find(kSecret), std::string::npos);
 }
 
 TEST(CliTest, BadConfigFileIsExitTwoNamingKeyValueAndAllowed) {

@@ -34,8 +34,11 @@ Config MustLoad(const std::string& yaml, const Env& env = {}) {
   return config.ok() ? config.value() : Config{};
 }
 
-std::string Secure(const std::string& plaintext) {
-  return "{secure: \"" + base::EncryptSecret(plaintext, kPassphrase).value() + "\"}";
+// The {secure: ...} value of `key` in stacks/dev.yaml (v2: bound to stack "dev" and the key).
+std::string Secure(const std::string& key, const std::string& plaintext) {
+  return "{secure: \"" +
+         base::EncryptSecret(plaintext, kPassphrase, base::SecretBinding("dev", key)).value() +
+         "\"}";
 }
 
 // --- loading
@@ -354,7 +357,7 @@ TEST(ConfigErrorTest, PlaintextSecret) {
 }
 
 TEST(ConfigErrorTest, MissingPassphrase) {
-  std::string yaml = "dbMasterPassword: " + Secure("pw-1") + "\n";
+  std::string yaml = "dbMasterPassword: " + Secure("dbMasterPassword", "pw-1") + "\n";
   const std::string expected =
       "stacks/dev.yaml: dbMasterPassword: is encrypted but REX_CONFIG_PASSPHRASE is not set; "
       "export the passphrase it was set with";
@@ -363,15 +366,17 @@ TEST(ConfigErrorTest, MissingPassphrase) {
 }
 
 TEST(ConfigErrorTest, WrongPassphraseOrTamperedSecret) {
-  std::string yaml = "supertokensApiKey: " + Secure("key-1") + "\n";
+  std::string yaml = "supertokensApiKey: " + Secure("supertokensApiKey", "key-1") + "\n";
   EXPECT_EQ(LoadError(yaml, Env{.config_passphrase = "not it"}),
-            "stacks/dev.yaml: supertokensApiKey: cannot decrypt: wrong REX_CONFIG_PASSPHRASE or "
-            "corrupted value");
+            "stacks/dev.yaml: supertokensApiKey: cannot decrypt: wrong REX_CONFIG_PASSPHRASE, a "
+            "corrupted value, or a value written for another key or stack (secure values cannot "
+            "be moved or swapped; run \"rex config set supertokensApiKey --secret\" to set it "
+            "again)");
   EXPECT_EQ(LoadError("githubToken: {secure: \"v1:AAAA\"}\n", WithPassphrase()),
             "stacks/dev.yaml: githubToken: malformed secret: 3 bytes after base64 decoding, at "
             "least 44 expected; run \"rex config set githubToken --secret\" to set it again");
   EXPECT_EQ(LoadError("githubToken: {secret: x}\n", WithPassphrase()),
-            "stacks/dev.yaml: githubToken: expected {secure: \"v1:...\"} as written by \"rex "
+            "stacks/dev.yaml: githubToken: expected {secure: \"v2:...\"} as written by \"rex "
             "config set githubToken --secret\"");
 }
 
@@ -399,9 +404,10 @@ TEST(ConfigErrorTest, ReportsEveryProblemAtOnce) {
 }
 
 TEST(ConfigSecretTest, DecryptsWithThePassphrase) {
-  Config config = MustLoad("dbMasterPassword: " + Secure("db-pass-9") + "\n" +
-                               "rex-backend:supertokensApiKey: " + Secure("st-key-9") + "\n",
-                           WithPassphrase());
+  Config config = MustLoad(
+      "dbMasterPassword: " + Secure("dbMasterPassword", "db-pass-9") + "\n" +
+          "rex-backend:supertokensApiKey: " + Secure("supertokensApiKey", "st-key-9") + "\n",
+      WithPassphrase());
   EXPECT_TRUE(config.db_master_password.is_set());
   EXPECT_EQ(config.db_master_password.Reveal(), "db-pass-9");
   EXPECT_EQ(config.supertokens_api_key.Reveal(), "st-key-9");
@@ -410,9 +416,9 @@ TEST(ConfigSecretTest, DecryptsWithThePassphrase) {
 
 TEST(ConfigSecretTest, NoSecretValueInErrorsOrPrintableForms) {
   const std::string kValues[] = {"db-pass-SENTINEL", "st-key-SENTINEL", "gh-token-SENTINEL"};
-  std::string yaml = "dbMasterPassword: " + Secure(kValues[0]) +
-                     "\nsupertokensApiKey: " + Secure(kValues[1]) +
-                     "\ngithubToken: " + Secure(kValues[2]) + "\n";
+  std::string yaml = "dbMasterPassword: " + Secure("dbMasterPassword", kValues[0]) +
+                     "\nsupertokensApiKey: " + Secure("supertokensApiKey", kValues[1]) +
+                     "\ngithubToken: " + Secure("githubToken", kValues[2]) + "\n";
   Config config = MustLoad(yaml, WithPassphrase());
   ASSERT_EQ(config.github_token.Reveal(), kValues[2]);
 
@@ -593,7 +599,7 @@ TEST(ConfigEditTest, SetSecretEncryptsAndSharesOneSalt) {
       SetConfigSecret(kCommented, kSource, "dbMasterPassword", "first-pw", WithPassphrase())
           .value();
   EXPECT_EQ(text.find("first-pw"), std::string::npos);
-  EXPECT_NE(text.find("dbMasterPassword:\n  secure: v1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("dbMasterPassword:\n  secure: v2:"), std::string::npos) << text;
   text = SetConfigSecret(text, kSource, "rex-backend:supertokensApiKey", "second-key",
                          WithPassphrase())
              .value();
@@ -627,6 +633,79 @@ TEST(ConfigEditTest, SetSecretNeedsTheFilesPassphrase) {
             "to encrypt secrets with");
   EXPECT_EQ(SetConfigSecret(text, kSource, "githubRepo", "x", WithPassphrase()).error().message(),
             "stacks/dev.yaml: githubRepo: is not a secret; set it without --secret");
+}
+
+TEST(ConfigSecretTest, SwappedSecureValuesAreRefused) {
+  std::string text =
+      SetConfigSecret("", kSource, "dbMasterPassword", "db-pw-1", WithPassphrase()).value();
+  text = SetConfigSecret(text, kSource, "supertokensApiKey", "st-key-1", WithPassphrase()).value();
+  YAML::Node doc = YAML::Load(text);
+  std::string db = doc["dbMasterPassword"]["secure"].Scalar();
+  std::string st = doc["supertokensApiKey"]["secure"].Scalar();
+  ASSERT_EQ(MustLoad(text, WithPassphrase()).db_master_password.Reveal(), "db-pw-1");
+
+  // The two values swapped: each is bound to the other key, and neither decrypts.
+  std::string swapped =
+      "dbMasterPassword: {secure: \"" + st + "\"}\nsupertokensApiKey: {secure: \"" + db + "\"}\n";
+  std::string error = LoadError(swapped, WithPassphrase());
+  EXPECT_NE(error.find("stacks/dev.yaml: dbMasterPassword: cannot decrypt"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("stacks/dev.yaml: supertokensApiKey: cannot decrypt"), std::string::npos)
+      << error;
+  EXPECT_EQ(error.find("db-pw-1"), std::string::npos);
+  EXPECT_EQ(error.find("st-key-1"), std::string::npos);
+
+  // The same value copied into another stack's file does not decrypt either.
+  std::string copied = "dbMasterPassword: {secure: \"" + db + "\"}\n";
+  EXPECT_EQ(MustLoad(copied, WithPassphrase()).db_master_password.Reveal(), "db-pw-1");
+  base::Result<Config> prod = LoadConfig(copied, "stacks/prod.yaml", WithPassphrase());
+  ASSERT_FALSE(prod.ok());
+  EXPECT_NE(prod.error().message().find("stacks/prod.yaml: dbMasterPassword: cannot decrypt"),
+            std::string::npos)
+      << prod.error().message();
+}
+
+TEST(ConfigSecretTest, V1IsReadWithAWarningAndRewrittenAsV2OnTheNextSet) {
+  std::string v1_db = base::EncryptSecretV1ForTesting("old-db-pw", kPassphrase).value();
+  std::string v1_gh = base::EncryptSecretV1ForTesting("old-gh-token", kPassphrase).value();
+  std::string text = "# my stack\nnatGateways: 2\ndbMasterPassword: {secure: \"" + v1_db +
+                     "\"}\ngithubToken: {secure: \"" + v1_gh + "\"}\n";
+  std::vector<std::string> warnings;
+  Env env = WithPassphrase();
+  env.warn = [&](const std::string& message) { warnings.push_back(message); };
+  Config config = MustLoad(text, env);
+  EXPECT_EQ(config.db_master_password.Reveal(), "old-db-pw");
+  EXPECT_EQ(config.github_token.Reveal(), "old-gh-token");
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0],
+            "stacks/dev.yaml: dbMasterPassword: stored in the old v1 secret format (not bound to "
+            "its stack and key); the next \"rex config set ... --secret\" on this file rewrites "
+            "it as v2");
+
+  // Setting another secret rewrites both v1 values as v2, under one salt.
+  std::string edited =
+      SetConfigSecret(text, kSource, "supertokensApiKey", "new-st-key", WithPassphrase()).value();
+  EXPECT_EQ(edited.find("v1:"), std::string::npos) << edited;
+  EXPECT_NE(edited.find("# my stack"), std::string::npos) << edited;
+  YAML::Node doc = YAML::Load(edited);
+  std::string salt = base::SecretSalt(doc["supertokensApiKey"]["secure"].Scalar()).value();
+  EXPECT_EQ(base::SecretSalt(doc["dbMasterPassword"]["secure"].Scalar()).value(), salt);
+  EXPECT_EQ(base::SecretSalt(doc["githubToken"]["secure"].Scalar()).value(), salt);
+  warnings.clear();
+  Config migrated = MustLoad(edited, env);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(migrated.db_master_password.Reveal(), "old-db-pw");
+  EXPECT_EQ(migrated.github_token.Reveal(), "old-gh-token");
+  EXPECT_EQ(migrated.supertokens_api_key.Reveal(), "new-st-key");
+  EXPECT_EQ(migrated.nat_gateways, 2);
+}
+
+TEST(ConfigSecretTest, ShortPassphraseIsRefusedWhenEncrypting) {
+  EXPECT_EQ(SetConfigSecret("", kSource, "githubToken", "t", Env{.config_passphrase = "short pw"})
+                .error()
+                .message(),
+            "stacks/dev.yaml: githubToken: REX_CONFIG_PASSPHRASE is 8 characters long; secrets "
+            "need a passphrase of at least 12 characters");
 }
 
 TEST(ConfigEditTest, RemoveDeletesTheKeyAndItsBlock) {
