@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "base/files.h"
 #include "engine/state.h"
 
 namespace rex::engine {
@@ -18,12 +19,15 @@ base::Result<StackLock> StackLock::Acquire(const std::string& root, const std::s
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::filesystem::path dir = std::filesystem::path(root) / std::string(kStateDir) / stack;
   std::string relative = std::string(kStateDir) + "/" + stack + "/lock";
+  // A cloned repository may hold `.rex/dev/lock -> ~/.bashrc` (or a linked .rex/): links are
+  // refused, never followed, and the lock is opened with O_NOFOLLOW.
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root, relative));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return base::InvalidArgument("create " + dir.string() + ": " + ec.message());
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root, relative));
   std::string path = (dir / "lock").string();
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return base::InvalidArgument("open " + relative + ": " + std::strerror(errno));
+  REX_ASSIGN_OR_RETURN(int fd, base::OpenRegularFileNoFollow(path, relative, O_RDWR | O_CREAT));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     std::string holder;

@@ -16,7 +16,9 @@ class StackLock {
  public:
   // Takes the lock of `stack` under `root`/.rex/ without waiting. kFailedPrecondition
   // "another rex (pid N) is working on stack dev in this folder; wait for it to finish" when
-  // held; kInvalidArgument for a bad stack name or a lock file that cannot be opened.
+  // held; kInvalidArgument for a bad stack name or a lock file that cannot be opened, and for a
+  // `.rex`, `.rex/<stack>` or lock that is a symbolic link or not a folder / regular file
+  // (never followed: a cloned `.rex/dev/lock -> ~/.bashrc` leaves ~/.bashrc untouched).
   static base::Result<StackLock> Acquire(const std::string& root, const std::string& stack);
 
   StackLock(StackLock&& other) noexcept;

@@ -33,6 +33,7 @@ base::Result<std::optional<base::Json>> StateStore::ReadDeployedTemplate(
     std::string_view stack) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::string relative = DeployedTemplateRelativePath(stack);
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
   auto text = base::ReadFile(DeployedTemplatePath(stack));
   if (!text.has_value()) {
     if (text.error().code() == base::Code::kNotFound) return std::optional<base::Json>();
@@ -47,6 +48,7 @@ base::Status StateStore::WriteDeployedTemplate(std::string_view stack,
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::string relative = DeployedTemplateRelativePath(stack);
   REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, relative));
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
   return base::WriteFileAtomic(DeployedTemplatePath(stack), base::DumpJson(tmpl));
 }
 

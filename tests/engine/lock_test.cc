@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
+
+#include "base/files.h"
 #include "support/run_rex.h"
 
 namespace rex::engine {
@@ -43,6 +46,48 @@ TEST(StackLockTest, ABadStackNameIsRefused) {
   ASSERT_FALSE(lock.ok());
   EXPECT_EQ(lock.error().code(), base::Code::kInvalidArgument);
   EXPECT_THAT(lock.error().message(), HasSubstr("cannot name a folder under .rex/"));
+}
+
+// A cloned repository holding `.rex/dev/lock -> ~/.bashrc` must not make rex truncate and
+// overwrite ~/.bashrc.
+TEST(StackLockTest, ASymlinkedLockIsRefusedAndItsTargetLeftAlone) {
+  rex::testing::TempDir dir;
+  std::filesystem::path victim = std::filesystem::path(dir.path()) / "bashrc";
+  ASSERT_TRUE(base::WriteFileAtomic(victim.string(), "export PS1='$ '\n").ok());
+  std::filesystem::create_directories(std::filesystem::path(dir.path()) / ".rex" / "dev");
+  std::filesystem::create_symlink(victim,
+                                  std::filesystem::path(dir.path()) / ".rex" / "dev" / "lock");
+
+  auto lock = StackLock::Acquire(dir.path(), "dev");
+  ASSERT_FALSE(lock.ok());
+  EXPECT_EQ(lock.error().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(lock.error().message(),
+            ".rex/dev/lock is a symbolic link; rex does not follow links in its own files "
+            "(remove it; rex recreates it)");
+  EXPECT_EQ(base::ReadFile(victim.string()).value(), "export PS1='$ '\n");
+}
+
+TEST(StackLockTest, ASymlinkedStateFolderIsRefused) {
+  rex::testing::TempDir dir;
+  std::filesystem::path elsewhere = std::filesystem::path(dir.path()) / "elsewhere";
+  std::filesystem::create_directories(elsewhere);
+  std::filesystem::create_directories(std::filesystem::path(dir.path()) / ".rex");
+  std::filesystem::create_directory_symlink(elsewhere,
+                                            std::filesystem::path(dir.path()) / ".rex" / "dev");
+
+  auto lock = StackLock::Acquire(dir.path(), "dev");
+  ASSERT_FALSE(lock.ok());
+  EXPECT_THAT(lock.error().message(), HasSubstr(".rex/dev is a symbolic link"));
+  EXPECT_TRUE(std::filesystem::is_empty(elsewhere));
+}
+
+TEST(StackLockTest, ALockThatIsAFolderIsRefused) {
+  rex::testing::TempDir dir;
+  std::filesystem::create_directories(std::filesystem::path(dir.path()) / ".rex" / "dev" / "lock");
+  auto lock = StackLock::Acquire(dir.path(), "dev");
+  ASSERT_FALSE(lock.ok());
+  EXPECT_EQ(lock.error().message(),
+            ".rex/dev/lock is not a regular file; remove it (rex recreates it)");
 }
 
 }  // namespace
