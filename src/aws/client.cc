@@ -20,6 +20,19 @@ double DefaultRandom() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
+// An error refusing the request's time rather than its signature or credentials.
+bool IsClockSkewError(const AwsError& error) {
+  if (error.code == "RequestTimeTooSkewed" || error.code == "RequestExpired" ||
+      error.code == "RequestInTheFuture") {
+    return true;
+  }
+  if (error.code == "InvalidSignatureException" || error.code == "SignatureDoesNotMatch") {
+    return error.message.find("Signature expired") != std::string::npos ||
+           error.message.find("Signature not yet current") != std::string::npos;
+  }
+  return false;
+}
+
 std::string Tries(int n) { return std::to_string(n) + (n == 1 ? " try" : " tries"); }
 
 base::Status GaveUp(const base::Status& failure, int attempts,
@@ -53,7 +66,9 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
 
   const auto start = clock_.Monotonic();
   int taken = 0;
+  bool skew_corrected = false;
   for (int attempt = 1;; ++attempt) {
+    const auto now = clock_.Now() + std::chrono::milliseconds(skew_ms_.load());
     HttpRequest request;
     request.method = serialized->method;
     request.url = *url;
@@ -71,12 +86,12 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
       if (!credentials.ok()) return std::move(credentials).error().WithContext(what);
       SigningParams signing;
       if (endpoint_.signing_name == "s3") {
-        signing = SigningParams::ForS3(*credentials, endpoint_.signing_region, clock_.Now());
+        signing = SigningParams::ForS3(*credentials, endpoint_.signing_region, now);
       } else {
         signing.credentials = *credentials;
         signing.region = endpoint_.signing_region;
         signing.service = endpoint_.signing_name;
-        signing.time = clock_.Now();
+        signing.time = now;
       }
       auto signed_request = SignRequest(request, signing);
       if (!signed_request.ok()) return std::move(signed_request).error().WithContext(what);
@@ -92,6 +107,20 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
       retryable = timeout || failure.code() == base::Code::kUnavailable;
     } else if (response->status >= 300) {
       AwsError error = ParseError(model_, op, *response);
+      if (!skew_corrected && !options.unsigned_request && IsClockSkewError(error)) {
+        std::optional<double> server;
+        if (auto date = FindHeader(response->headers, "Date")) {
+          auto parsed = ParseHttpDate(*date);
+          if (parsed.ok()) server = *parsed;
+        }
+        if (server.has_value()) {
+          auto local = std::chrono::duration<double>(clock_.Now().time_since_epoch()).count();
+          skew_ms_.store(std::llround((*server - local) * 1000.0));
+          skew_corrected = true;
+          --attempt;  // the resend is not a retry
+          continue;
+        }
+      }
       failure = ErrorToStatus(error);
       retryable = IsRetryableError(error);
     } else {
@@ -109,7 +138,11 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
     if (!quota_.Acquire(timeout, &taken)) {
       return GaveUp(failure, attempt, elapsed, "retry quota exhausted").WithContext(what);
     }
-    clock_.SleepFor(BackoffDelay(attempt, random_(), retry_.max_backoff));
+    if (!SleepUnlessCancelled(clock_, BackoffDelay(attempt, random_(), retry_.max_backoff),
+                              retry_.cancel)) {
+      return base::Cancelled("interrupted while waiting to retry after: " + failure.message())
+          .WithContext(what);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <string_view>
 
@@ -39,6 +41,13 @@ class AwsClient {
   // info; when retries ran out the message ends "; gave up after N tries in Ts", e.g.
   // "create change set: Throttling (HTTP 400, request 7f3c…): Rate exceeded; gave up after
   // 3 tries in 31s". Credential failures are returned as they are, with `what` as context.
+  //
+  // Clock skew, as the AWS SDKs correct it: an answer refusing the request's time
+  // (RequestTimeTooSkewed, RequestExpired, RequestInTheFuture, or InvalidSignatureException /
+  // SignatureDoesNotMatch saying "Signature expired" or "Signature not yet current") that
+  // carries a Date header sets the client's clock offset to (that date - the clock's time), and
+  // the request is signed again and resent once, without counting as a retry. Later calls of
+  // the client sign with the offset from the start.
   // Thread-safe if the transport, clock and credentials provider are.
   base::Result<base::Json> Call(const OperationModel& op, const base::Json& params,
                                 std::string_view what, const CallOptions& options = {});
@@ -46,6 +55,11 @@ class AwsClient {
   const Endpoint& endpoint() const { return endpoint_; }
   const ServiceModel& model() const { return model_; }
   const RetryQuota& quota() const { return quota_; }
+  // The offset added to the clock's time when signing (server time - local time), learnt from a
+  // clock-skew answer; 0 until one came.
+  std::chrono::milliseconds clock_skew() const {
+    return std::chrono::milliseconds(skew_ms_.load());
+  }
 
   // Replaces the jitter source (default: uniform [0, 1) from std::mt19937).
   void set_random(std::function<double()> random) { random_ = std::move(random); }
@@ -64,6 +78,7 @@ class AwsClient {
   RetryQuota quota_;
   std::function<double()> random_;
   SerializeOptions serialize_options_;
+  std::atomic<int64_t> skew_ms_{0};
 };
 
 }  // namespace rex::aws

@@ -105,4 +105,16 @@ base::Result<std::string> ResolveRegion(const RegionSources& sources) {
       "the AWS profile, or set the stack config's region");
 }
 
+std::optional<std::string> PlainHttpWarning(std::string_view endpoint_url) {
+  if (endpoint_url.empty()) return std::nullopt;
+  auto url = ParseUrl(endpoint_url);
+  if (!url.ok() || url->scheme != "http") return std::nullopt;
+  const std::string& host = url->host;
+  bool loopback = host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (loopback) return std::nullopt;
+  return "--endpoint-url " + url->Origin() +
+         " is plain http to a host that is not this machine: requests, NoEcho parameter values "
+         "included, cross the network unencrypted; use https";
+}
+
 }  // namespace rex::aws

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ struct EndpointOptions {
 // kInvalidArgument for an unknown service, a missing or malformed region, or an
 // endpoint_url that is not an http(s) URL.
 base::Result<Endpoint> ResolveEndpoint(std::string_view service, const EndpointOptions& options);
+
+// The warning for an --endpoint-url that sends requests (NoEcho parameter values, signed
+// credentials) in clear over the network: plain http:// to a host other than localhost,
+// 127.0.0.0/8 or [::1]. nullopt for https, loopback, an empty or unparsable URL.
+std::optional<std::string> PlainHttpWarning(std::string_view endpoint_url);
 
 // The region of a command, from what it was given:
 //

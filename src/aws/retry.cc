@@ -27,6 +27,19 @@ std::chrono::milliseconds BackoffDelay(int attempt, double random01,
   return std::min(delay, max_backoff);
 }
 
+bool SleepUnlessCancelled(base::Clock& clock, std::chrono::milliseconds total,
+                          const std::atomic<bool>* cancel) {
+  constexpr std::chrono::milliseconds kSlice(100);
+  std::chrono::milliseconds left = total;
+  while (left.count() > 0) {
+    if (cancel != nullptr && cancel->load()) return false;
+    std::chrono::milliseconds step = cancel == nullptr ? left : std::min(left, kSlice);
+    clock.SleepFor(step);
+    left -= step;
+  }
+  return cancel == nullptr || !cancel->load();
+}
+
 RetryQuota::RetryQuota(const RetryOptions& options)
     : options_(options), available_(options.quota_capacity) {}
 

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 
 #include "aws/env.h"
+#include "base/clock.h"
 #include "base/result.h"
 
 // The AWS CLI's "standard" retry mode: up to 3 attempts, exponential backoff with full
@@ -22,6 +24,9 @@ struct RetryOptions {
   int retry_cost = 5;
   int timeout_retry_cost = 10;
   int no_retry_increment = 1;
+  // When set, a backoff sleep ends as soon as it becomes true (checked every 100 ms) and the
+  // call returns kCancelled: Ctrl-C / SIGTERM never wait out a 20 s backoff. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Defaults with AWS_MAX_ATTEMPTS applied. kInvalidArgument if it is not a positive integer.
@@ -31,6 +36,11 @@ base::Result<RetryOptions> RetryOptionsFromEnvironment(const EnvLookup& env);
 // at most `max_backoff`. `random01` is in [0, 1).
 std::chrono::milliseconds BackoffDelay(int attempt, double random01,
                                        std::chrono::milliseconds max_backoff);
+
+// Sleeps `total` on `clock` in slices of at most 100 ms, stopping early when `cancel` (may be
+// null) becomes true. False when cancelled.
+bool SleepUnlessCancelled(base::Clock& clock, std::chrono::milliseconds total,
+                          const std::atomic<bool>* cancel);
 
 // The retry token bucket shared by every call of one client. Thread-safe.
 class RetryQuota {

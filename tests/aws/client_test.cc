@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "aws/retry.h"
 #include "support/fake_clock.h"
 #include "support/fake_transport.h"
@@ -118,6 +120,103 @@ TEST_F(ClientTest, GivesUpAfterThreeTriesWithMessage) {
                                                     std::chrono::milliseconds(2000)}));
   // Each retry re-signs at the time it is sent.
   EXPECT_EQ(HeaderOf(transport_.requests()[2], "X-Amz-Date"), "20150830T123603Z");
+}
+
+// A FakeClock whose `n`th sleep sets `flag`, as a Ctrl-C or SIGTERM arriving mid-backoff does.
+class InterruptingClock : public FakeClock {
+ public:
+  InterruptingClock(std::atomic<bool>* flag, size_t n) : flag_(flag), n_(n) {}
+  void SleepFor(std::chrono::milliseconds duration) override {
+    FakeClock::SleepFor(duration);
+    if (sleeps().size() == n_) flag_->store(true);
+  }
+
+ private:
+  std::atomic<bool>* flag_;
+  size_t n_;
+};
+
+TEST_F(ClientTest, AnInterruptEndsTheBackoffSleepAtOnce) {
+  std::atomic<bool> cancel{false};
+  InterruptingClock clock(&cancel, 2);
+  random_ = 1.0;  // a 1 s backoff: ten 100 ms slices
+  transport_.Throttle("7f3c1").Respond(200, kOkBody);
+  RetryOptions retry;
+  retry.cancel = &cancel;
+  AwsClient client(
+      CfnModel(),
+      Endpoint{"https://cloudformation.eu-west-1.amazonaws.com", "eu-west-1", "cloudformation"},
+      &credentials_, transport_, clock, retry);
+  client.set_random([this] { return random_; });
+  auto out = client.Call(CreateChangeSet(), Params(), "create change set");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code(), Code::kCancelled);
+  EXPECT_EQ(out.error().message(),
+            "create change set: interrupted while waiting to retry after: Throttling (HTTP 400, "
+            "request 7f3c1): Rate exceeded");
+  // Two slices slept, not the whole second; the retry was never sent.
+  EXPECT_EQ(clock.sleeps(), (std::vector<std::chrono::milliseconds>{
+                                std::chrono::milliseconds(100), std::chrono::milliseconds(100)}));
+  EXPECT_EQ(transport_.request_count(), 1u);
+}
+
+TEST_F(ClientTest, WithoutAnInterruptTheBackoffIsSleptInSlices) {
+  std::atomic<bool> cancel{false};
+  RetryOptions retry;
+  retry.cancel = &cancel;
+  transport_.Throttle().Respond(200, kOkBody);
+  auto client = MakeClient(retry);
+  auto out = client->Call(CreateChangeSet(), Params(), "create change set");
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(clock_.sleeps(),
+            std::vector<std::chrono::milliseconds>(5, std::chrono::milliseconds(100)));  // 0.5 s
+}
+
+const char* kSkewBody =
+    "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>"
+    "Signature expired: 20150830T123600Z is now earlier than 20150830T124100Z (20150830T125600Z "
+    "- 15 min.)</Message></Error><RequestId>r-skew</RequestId></ErrorResponse>";
+
+TEST_F(ClientTest, ClockSkewIsCorrectedFromTheDateHeaderAndResentOnce) {
+  // The server's clock is 20 minutes ahead of ours (12:36:00).
+  transport_.Respond(403, kSkewBody, {{"Date", "Sun, 30 Aug 2015 12:56:00 GMT"}})
+      .Respond(200, kOkBody)
+      .Respond(200, kOkBody);
+  auto client = MakeClient();
+  auto out = client->Call(CreateChangeSet(), Params(), "create change set");
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_EQ(transport_.request_count(), 2u);
+  EXPECT_EQ(HeaderOf(transport_.requests()[0], "X-Amz-Date"), "20150830T123600Z");
+  EXPECT_EQ(HeaderOf(transport_.requests()[1], "X-Amz-Date"), "20150830T125600Z");
+  EXPECT_EQ(client->clock_skew(), std::chrono::minutes(20));
+  EXPECT_TRUE(clock_.sleeps().empty());         // a resend, not a retry: no backoff
+  EXPECT_EQ(client->quota().available(), 500);  // and no retry cost
+  // Later calls sign with the offset from the start.
+  ASSERT_TRUE(client->Call(CreateChangeSet(), Params(), "create change set").ok());
+  EXPECT_EQ(HeaderOf(transport_.requests()[2], "X-Amz-Date"), "20150830T125600Z");
+}
+
+TEST_F(ClientTest, ClockSkewIsCorrectedOnlyOnce) {
+  aws::Headers date = {{"Date", "Sun, 30 Aug 2015 12:56:00 GMT"}};
+  transport_.Respond(403, kSkewBody, date).Respond(403, kSkewBody, date);
+  auto client = MakeClient();
+  auto out = client->Call(CreateChangeSet(), Params(), "create change set");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(transport_.request_count(), 2u);
+  EXPECT_NE(out.error().message().find("Signature expired"), std::string::npos)
+      << out.error().message();
+}
+
+TEST_F(ClientTest, ABadSignatureWithoutSkewIsNotResent) {
+  transport_.Respond(403,
+                     "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The "
+                     "request signature we calculated does not match</Message></Error>"
+                     "</ErrorResponse>",
+                     {{"Date", "Sun, 30 Aug 2015 12:56:00 GMT"}});
+  auto client = MakeClient();
+  EXPECT_FALSE(client->Call(CreateChangeSet(), Params(), "create change set").ok());
+  EXPECT_EQ(transport_.request_count(), 1u);
+  EXPECT_EQ(client->clock_skew(), std::chrono::milliseconds(0));
 }
 
 TEST_F(ClientTest, RetriesConnectionDropsAnd5xx) {
