@@ -52,6 +52,8 @@ class PrintingSink : public ops::LogSink {
       while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
         message.pop_back();
       }
+      // On a terminal, an application's log line cannot inject escape sequences.
+      if (ctx_.io.out_is_tty) message = EscapeControls(message);
       ctx_.io.out << ctx_.out.Dim(ops::FormatLogTime(e.timestamp_ms)) << " "
                   << ops::ShortTaskId(e.log_stream_name) << " " << message << "\n";
     }

@@ -1,5 +1,6 @@
 #include "cli/progress.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -23,25 +24,34 @@ constexpr int kDefaultHttpTimeoutSeconds = 60;
 
 std::atomic<bool> g_interrupted{false};
 struct sigaction g_previous_sigint;
+struct sigaction g_previous_sigterm;
 
-extern "C" void OnInterrupt(int) {
+// SIGINT (Ctrl-C) and SIGTERM (a cancelled CI job, `kill`) alike.
+extern "C" void OnInterrupt(int signal_number) {
   if (g_interrupted.load()) {
-    // A second Ctrl-C: give up on a clean stop.
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
+    // A second signal: give up on a clean stop.
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
     return;
   }
   g_interrupted.store(true);
 }
 
-// Sends every request with the configured total timeout.
+// Sends every request with the configured total timeout, except requests whose caller chose a
+// shorter one than HttpRequest's default (the instance-metadata and container credential
+// endpoints' 1-2 s): those keep it.
 class TimeoutTransport : public aws::HttpTransport {
  public:
   TimeoutTransport(std::unique_ptr<aws::HttpTransport> inner, std::chrono::milliseconds timeout)
       : inner_(std::move(inner)), timeout_(timeout) {}
   base::Result<aws::HttpResponse> Send(const aws::HttpRequest& request) override {
     aws::HttpRequest copy = request;
-    copy.timeout = timeout_;
+    const aws::HttpRequest defaults;
+    if (request.timeout >= defaults.timeout) {
+      copy.timeout = timeout_;
+    } else {
+      copy.timeout = std::min(request.timeout, timeout_);
+    }
     if (copy.connect_timeout > timeout_) copy.connect_timeout = timeout_;
     return inner_->Send(copy);
   }
@@ -50,6 +60,15 @@ class TimeoutTransport : public aws::HttpTransport {
   std::unique_ptr<aws::HttpTransport> inner_;
   std::chrono::milliseconds timeout_;
 };
+
+}  // namespace
+
+std::unique_ptr<aws::HttpTransport> NewTimeoutTransport(std::unique_ptr<aws::HttpTransport> inner,
+                                                        std::chrono::milliseconds timeout) {
+  return std::make_unique<TimeoutTransport>(std::move(inner), timeout);
+}
+
+namespace {
 
 aws::EnvLookup EnvOf(const Context& ctx) {
   auto getenv = ctx.io.getenv;
@@ -145,7 +164,7 @@ std::string ProgressPrinter::Elapsed() const {
 std::string ProgressPrinter::RenderRow(const Row& row) const {
   std::string line = style_.Dim("[" + PadLeft(row.elapsed, 6) + "]") + " " + Pad(row.id, 36) + " " +
                      Pad(style_.Dim(row.type), 34) + " " + StatusColor(style_, row.status);
-  if (!row.reason.empty()) line += "  " + row.reason;
+  if (!row.reason.empty()) line += "  " + EscapeControls(row.reason);
   return line;
 }
 
@@ -236,7 +255,7 @@ void ProgressPrinter::OnResourceEvent(const engine::StackEvent& event) {
 void ProgressPrinter::OnStackStatus(std::string_view status, std::string_view reason) {
   if (terminal_) return;  // the stack's own line in the block shows it
   std::string line = "stack " + StatusColor(style_, std::string(status));
-  if (!reason.empty()) line += "  " + std::string(reason);
+  if (!reason.empty()) line += "  " + EscapeControls(reason);
   io_.err << style_.Dim("[" + PadLeft(Elapsed(), 6) + "]") << " " << line << "\n";
   io_.err.flush();
 }
@@ -302,9 +321,12 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
   session->transport = std::make_unique<TimeoutTransport>(aws::NewCurlTransport(),
                                                           std::chrono::seconds(timeout_seconds));
   REX_ASSIGN_OR_RETURN(aws::RetryOptions retry, aws::RetryOptionsFromEnvironment(env));
+  // Ctrl-C or SIGTERM under a CancelOnInterrupt ends a retry backoff at once.
+  retry.cancel = &g_interrupted;
   session->credentials =
       aws::NewDefaultCredentialsChain(chain, *session->transport, *session->clock);
 
+  if (auto warning = aws::PlainHttpWarning(ctx.global.endpoint_url)) ctx.PrintWarning(*warning);
   aws::EndpointOptions endpoints{.region = session->region,
                                  .endpoint_url = ctx.global.endpoint_url};
   REX_ASSIGN_OR_RETURN(aws::Endpoint cfn, aws::ResolveEndpoint("cloudformation", endpoints));
@@ -350,9 +372,13 @@ CancelOnInterrupt::CancelOnInterrupt() {
   action.sa_handler = &OnInterrupt;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &g_previous_sigint);
+  sigaction(SIGTERM, &action, &g_previous_sigterm);
 }
 
-CancelOnInterrupt::~CancelOnInterrupt() { sigaction(SIGINT, &g_previous_sigint, nullptr); }
+CancelOnInterrupt::~CancelOnInterrupt() {
+  sigaction(SIGINT, &g_previous_sigint, nullptr);
+  sigaction(SIGTERM, &g_previous_sigterm, nullptr);
+}
 
 const std::atomic<bool>* CancelOnInterrupt::flag() const { return &g_interrupted; }
 
@@ -497,7 +523,7 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
                             ? ""
                             : failed->failed_resource + " (" + failed->failed_resource_type + "): ";
     ctx.io.err << ctx.err.BoldRed("error:") << " deploy of " << stack_name << " failed: " << where
-               << failed->first_failure_reason << "\n"
+               << EscapeControls(failed->first_failure_reason) << "\n"
                << "  the stack ended in " << failed->final_status;
     if (failed->final_status == "UPDATE_ROLLBACK_COMPLETE") {
       ctx.io.err << ": rolled back, the previous deployment is in place";

@@ -93,9 +93,18 @@ struct AwsSession {
 // region), credentials (the AWS CLI default chain with --profile), --endpoint-url, retries
 // (AWS_MAX_ATTEMPTS) and the HTTP timeout: REX_HTTP_TIMEOUT seconds for a whole exchange
 // (default 60; the AWS CLI's read timeout). `config` may be null (rex bootstrap without a
-// stack config). kInvalidArgument for bad flags or settings.
+// stack config). kInvalidArgument for bad flags or settings. Warns (aws::PlainHttpWarning) for
+// a plain-http --endpoint-url to another machine. Ctrl-C / SIGTERM under a CancelOnInterrupt
+// end a retry backoff at once.
 base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
                                                          const stack::Config* config);
+
+// The transport OpenAwsSession wraps around curl: every request gets `timeout` as its total
+// timeout (and at most that to connect), except a request whose caller set a timeout shorter
+// than aws::HttpRequest's default (instance metadata, container credentials: 1-2 s), which
+// keeps its own, so REX_HTTP_TIMEOUT never stretches them.
+std::unique_ptr<aws::HttpTransport> NewTimeoutTransport(std::unique_ptr<aws::HttpTransport> inner,
+                                                        std::chrono::milliseconds timeout);
 
 // Poll intervals: the engine defaults, or REX_POLL_INTERVAL_MS (the first interval and the cap
 // at 5 × that) for emulators and tests.
@@ -109,9 +118,10 @@ engine::PollOptions PollOptionsFromEnvironment(const Context& ctx);
 // Only secrets that are set are included. The values are secrets: never print the map.
 std::map<std::string, std::string> ConfigSecrets(const stack::Config& config);
 
-// Ctrl-C while an instance lives sets cancelled() instead of killing rex (a second Ctrl-C
-// does), so the engine stops following and the command can say how to resume. The previous
-// SIGINT disposition is restored by the destructor. One instance at a time.
+// Ctrl-C (SIGINT) or SIGTERM while an instance lives sets cancelled() instead of killing rex (a
+// second signal does), so the engine stops following, deletes a change set it has not executed,
+// releases the deploy lease, and the command can say how to resume. The previous SIGINT and
+// SIGTERM dispositions are restored by the destructor. One instance at a time.
 class CancelOnInterrupt {
  public:
   CancelOnInterrupt();

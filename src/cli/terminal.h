@@ -51,6 +51,12 @@ bool ColorEnabled(const Io& io, bool is_tty, bool no_color_flag);
 // The number of terminal columns `s` takes: ANSI escapes count zero, UTF-8 sequences one.
 size_t DisplayWidth(std::string_view s);
 
+// `s` safe to write to a terminal: every control character (bytes 0x00-0x1f except tab,
+// 0x7f, and the UTF-8 encoded C1 controls U+0080-U+009F) written as \xNN / \u00NN, so text
+// from elsewhere (stack-event reasons, application log lines) cannot move the cursor, retitle
+// the window or hide what precedes it. Other UTF-8 and tabs pass through.
+std::string EscapeControls(std::string_view s);
+
 // A table with aligned columns; cells may hold ANSI colour. Columns are separated by two
 // spaces; the last column is not padded.
 class Table {
