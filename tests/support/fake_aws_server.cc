@@ -107,7 +107,8 @@ bool IsNoEcho(const base::Json& declaration) {
 FakeAws::FakeAws(FakeAwsOptions options) : options_(std::move(options)) {}
 
 std::chrono::system_clock::time_point FakeAws::Now() const {
-  return options_.clock != nullptr ? options_.clock->Now() : std::chrono::system_clock::now();
+  return (options_.clock != nullptr ? options_.clock->Now() : std::chrono::system_clock::now()) +
+         options_.clock_skew;
 }
 
 std::string FakeAws::RequestId() { return FakeRequestId(); }
@@ -281,6 +282,31 @@ std::optional<FakeAnswer> FakeAws::CheckSignature(const aws::HttpRequest& reques
   auto amz_date = aws::FindHeader(request.headers, "X-Amz-Date");
   auto time = amz_date ? ParseAmzDate(*amz_date) : std::nullopt;
   if (!time) return refuse(400, "IncompleteSignature", "missing or malformed X-Amz-Date");
+  if (options_.clock_skew.count() != 0) {
+    const auto now = Now();
+    const auto window = std::chrono::minutes(15);
+    if (*time < now - window || *time > now + window) {
+      bool late = *time < now - window;
+      std::string message = late ? "Signature expired: " + *amz_date + " is now earlier than " +
+                                       aws::FormatAmzDate(now - window) + " (" +
+                                       aws::FormatAmzDate(now) + " - 15 min.)"
+                                 : "Signature not yet current: " + *amz_date +
+                                       " is still later than " + aws::FormatAmzDate(now + window) +
+                                       " (" + aws::FormatAmzDate(now) + " + 15 min.)";
+      bool json = protocol == FakeProtocol::kJson || protocol == FakeProtocol::kRestJson;
+      FakeAnswer answer =
+          s3 ? refuse(403, "RequestTimeTooSkewed",
+                      "The difference between the request time and the current time is too "
+                      "large.")
+             : refuse(json ? 400 : 403,
+                      json ? "InvalidSignatureException" : "SignatureDoesNotMatch", message);
+      answer.response.headers.emplace_back(
+          "Date",
+          aws::FormatHttpDate(static_cast<double>(
+              std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count())));
+      return answer;
+    }
+  }
   if (scope[1] != amz_date->substr(0, 8)) {
     return refuse(403, "SignatureDoesNotMatch",
                   "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "

@@ -73,6 +73,12 @@ struct FakeAwsOptions {
   size_t changes_page_size = 20;
   // Timestamps. Default: base::SystemClock().
   base::Clock* clock = nullptr;
+  // Added to the fake's clock: a server whose time is off. When set (not 0), requests whose
+  // X-Amz-Date is more than 15 minutes from the fake's time are refused as AWS refuses them
+  // (S3: 403 RequestTimeTooSkewed; JSON: 400 InvalidSignatureException "Signature expired";
+  // query: 403 SignatureDoesNotMatch "Signature expired"), with the fake's time in a Date
+  // header. Default: 0 (no check, so scripted clocks need not match rex's).
+  std::chrono::milliseconds clock_skew{0};
 };
 
 // One answer of the fake, before it goes on the wire.

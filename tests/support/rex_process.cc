@@ -70,8 +70,19 @@ bool RexProcess::WaitForOutput(const std::string& text) {
   return true;
 }
 
+bool RexProcess::WaitForError(const std::string& text) {
+  while (run_.err.find(text) == std::string::npos) {
+    if (err_fd_ < 0 || !ReadSome()) return run_.err.find(text) != std::string::npos;
+  }
+  return true;
+}
+
 void RexProcess::Interrupt() {
   if (!reaped_ && pid_ > 0) ::kill(pid_, SIGINT);
+}
+
+void RexProcess::Terminate() {
+  if (!reaped_ && pid_ > 0) ::kill(pid_, SIGTERM);
 }
 
 RexRun RexProcess::Wait() {

@@ -24,8 +24,12 @@ class RexProcess {
   // closes its stdout (false): blocks without a timer, so a test that waits for a line that
   // never comes ends when rex does (or by the test runner's timeout).
   bool WaitForOutput(const std::string& text);
+  // The same for stderr (where progress lines go).
+  bool WaitForError(const std::string& text);
   // Sends SIGINT (Ctrl-C).
   void Interrupt();
+  // Sends SIGTERM (a cancelled CI job).
+  void Terminate();
   // Reads the rest, reaps the child and returns everything it wrote with its exit code.
   RexRun Wait();
 
