@@ -125,7 +125,16 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
       retryable = IsRetryableError(error);
     } else {
       auto parsed = ParseResponse(model_, op, *response);
-      if (!parsed.ok()) return std::move(parsed).error().WithContext(what);
+      if (!parsed.ok()) {
+        // An answer rex cannot read (malformed, too deep, out of range) is the endpoint's
+        // failure, not bad input of the user's: exit 1, naming the request.
+        const base::Status& error = parsed.error();
+        base::Status unreadable =
+            error.code() == base::Code::kInvalidArgument
+                ? base::Status(base::Code::kUnavailable, "unreadable answer: " + error.message())
+                : error;
+        return std::move(unreadable).WithContext(what);
+      }
       quota_.OnSuccess(taken);
       return parsed;
     }

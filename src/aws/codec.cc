@@ -1023,13 +1023,24 @@ OperationModel OperationModelFromBotocore(const ModelJson& operation) {
 base::Result<SerializedRequest> SerializeRequest(const ServiceModel& service,
                                                  const OperationModel& op, const base::Json& params,
                                                  const SerializeOptions& options) {
-  return SerializeImpl(service, op, params, options);
+  try {
+    return SerializeImpl(service, op, params, options);
+  } catch (const base::Json::exception& e) {
+    // A string that is not UTF-8 (from a config value or a template) cannot go into a JSON body.
+    return base::InvalidArgument("the parameters of " + op.name + " cannot be sent (" + e.what() +
+                                 ")");
+  }
 }
 
 base::Result<SerializedRequest> SerializeRequest(const ServiceModel& service,
                                                  const OperationModel& op, const ModelJson& params,
                                                  const SerializeOptions& options) {
-  return SerializeImpl(service, op, params, options);
+  try {
+    return SerializeImpl(service, op, params, options);
+  } catch (const base::Json::exception& e) {
+    return base::InvalidArgument("the parameters of " + op.name + " cannot be sent (" + e.what() +
+                                 ")");
+  }
 }
 
 base::Result<std::string> RequestUrl(std::string_view endpoint, const SerializedRequest& request) {

@@ -83,7 +83,8 @@ struct SerializedRequest {
 };
 
 // Serializes `params` (an object matching the input shape) for `op`. kInvalidArgument if a
-// required URI label or host label is missing or a value has the wrong JSON type.
+// required URI label or host label is missing, a value has the wrong JSON type, or a string
+// is not UTF-8 (a JSON body cannot hold it). Never throws.
 base::Result<SerializedRequest> SerializeRequest(const ServiceModel& service,
                                                  const OperationModel& op, const base::Json& params,
                                                  const SerializeOptions& options = {});

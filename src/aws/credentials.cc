@@ -503,6 +503,11 @@ std::string DescribeCredentials(const Credentials& credentials) {
 }
 
 base::Result<IniFile> ParseIni(std::string_view text, std::string_view file_name) {
+  if (text.size() > kMaxIniBytes) {
+    return base::InvalidArgument(std::string(file_name) + ": is " + std::to_string(text.size()) +
+                                 " bytes; an AWS config or credentials file may have at most " +
+                                 std::to_string(kMaxIniBytes));
+  }
   IniFile out;
   std::string section;
   bool in_section = false;

@@ -70,8 +70,12 @@ std::string DescribeCredentials(const Credentials& credentials);
 // sub-sections such as `s3 =`) are handled; keys are lower-cased.
 using IniFile = std::map<std::string, std::map<std::string, std::string>>;
 
-// kInvalidArgument "<file>:<line>: ..." for a line outside any section or without '='.
-// The message never quotes the line (it may hold a secret).
+// The longest AWS config or credentials file ParseIni reads (1 MiB).
+inline constexpr size_t kMaxIniBytes = size_t{1} << 20;
+
+// kInvalidArgument "<file>:<line>: ..." for a line outside any section or without '=', and
+// "<file>: ..." for text longer than kMaxIniBytes. The message never quotes the line (it may
+// hold a secret).
 base::Result<IniFile> ParseIni(std::string_view text, std::string_view file_name);
 
 struct CredentialChainOptions {

@@ -198,9 +198,19 @@ std::string FormatIso8601(std::chrono::system_clock::time_point time) {
   return buf;
 }
 
+namespace {
+
+// The text of a date for an error message: at most 64 bytes of it (a date is shorter; the
+// rest of a hostile answer is not worth repeating).
+std::string DateForMessage(std::string_view text) {
+  return text.size() <= 64 ? std::string(text) : std::string(text.substr(0, 64)) + "...";
+}
+
+}  // namespace
+
 base::Result<double> ParseIso8601(std::string_view text) {
   auto bad = [&] {
-    return base::InvalidArgument("invalid ISO-8601 timestamp \"" + std::string(text) + "\"");
+    return base::InvalidArgument("invalid ISO-8601 timestamp \"" + DateForMessage(text) + "\"");
   };
   int year, month, day, hour, minute, second;
   if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
@@ -209,6 +219,10 @@ base::Result<double> ParseIso8601(std::string_view text) {
       !ParseInt(text.substr(5, 2), month) || !ParseInt(text.substr(8, 2), day) ||
       !ParseInt(text.substr(11, 2), hour) || !ParseInt(text.substr(14, 2), minute) ||
       !ParseInt(text.substr(17, 2), second)) {
+    return bad();
+  }
+  if (year < kMinDateYear || year > kMaxDateYear || month < 1 || month > 12 || day < 1 ||
+      day > 31 || hour > 23 || minute > 59 || second > 60) {
     return bad();
   }
   size_t i = 19;
@@ -250,7 +264,7 @@ base::Result<double> ParseIso8601(std::string_view text) {
 base::Result<double> ParseHttpDate(std::string_view text) {
   // "Sun, 06 Nov 1994 08:49:37 GMT"
   auto bad = [&] {
-    return base::InvalidArgument("invalid HTTP date \"" + std::string(text) + "\"");
+    return base::InvalidArgument("invalid HTTP date \"" + DateForMessage(text) + "\"");
   };
   size_t comma = text.find(", ");
   if (comma == std::string_view::npos) return bad();
@@ -268,6 +282,10 @@ base::Result<double> ParseHttpDate(std::string_view text) {
     if (mon == kMonths[m]) month = m + 1;
   }
   if (month == 0) return bad();
+  if (year < kMinDateYear || year > kMaxDateYear || day < 1 || day > 31 || hour > 23 ||
+      minute > 59 || second > 60) {
+    return bad();
+  }
   int64_t days = DaysFromCivil(year, month, static_cast<unsigned>(day));
   return static_cast<double>(days * 86400 + hour * 3600 + minute * 60 + second);
 }

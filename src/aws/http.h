@@ -80,11 +80,19 @@ std::string FormatAmzDate(std::chrono::system_clock::time_point time);
 // "YYYY-MM-DDTHH:MM:SSZ" (ISO-8601, UTC, whole seconds).
 std::string FormatIso8601(std::chrono::system_clock::time_point time);
 
+// The years the date parsers accept: every date rex reads (AWS answers, credential expiry,
+// history records) is in this range, and a time_point of system_clock (nanoseconds) can hold
+// every second of it, so callers may convert without overflow.
+inline constexpr int kMinDateYear = 1970;
+inline constexpr int kMaxDateYear = 2200;
+
 // Parses ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|+hh:mm|-hh:mm)" to seconds since the epoch
-// (fraction kept). kInvalidArgument on anything else.
+// (fraction kept). kInvalidArgument on anything else, on fields out of range (month 13, hour
+// 24) and on years outside kMinDateYear..kMaxDateYear; the message quotes at most 64 bytes.
 base::Result<double> ParseIso8601(std::string_view text);
 
-// Parses an RFC 822/1123 date "Sun, 06 Nov 1994 08:49:37 GMT" to epoch seconds.
+// Parses an RFC 822/1123 date "Sun, 06 Nov 1994 08:49:37 GMT" to epoch seconds, with the
+// same checks as ParseIso8601.
 base::Result<double> ParseHttpDate(std::string_view text);
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" for epoch seconds `seconds`.

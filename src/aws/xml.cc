@@ -14,13 +14,21 @@ std::string LocalName(std::string_view qualified) {
 }
 
 struct ParseState {
+  XML_Parser parser = nullptr;
   std::vector<XmlNode*> stack;
   XmlNode root;
   bool has_root = false;
+  bool too_deep = false;
 };
 
 void OnStart(void* user_data, const XML_Char* name, const XML_Char** attrs) {
   auto* state = static_cast<ParseState*>(user_data);
+  if (state->too_deep) return;
+  if (state->stack.size() >= static_cast<size_t>(kMaxXmlDepth)) {
+    state->too_deep = true;
+    XML_StopParser(state->parser, XML_FALSE);
+    return;
+  }
   XmlNode* node;
   if (state->stack.empty()) {
     state->has_root = true;
@@ -36,15 +44,31 @@ void OnStart(void* user_data, const XML_Char* name, const XML_Char** attrs) {
 }
 
 void OnEnd(void* user_data, const XML_Char* /*name*/) {
-  static_cast<ParseState*>(user_data)->stack.pop_back();
+  auto* state = static_cast<ParseState*>(user_data);
+  if (!state->too_deep && !state->stack.empty()) state->stack.pop_back();
 }
 
 void OnText(void* user_data, const XML_Char* text, int len) {
   auto* state = static_cast<ParseState*>(user_data);
+  if (state->too_deep) return;
   if (!state->stack.empty()) state->stack.back()->text.append(text, static_cast<size_t>(len));
 }
 
 }  // namespace
+
+XmlNode::~XmlNode() {
+  // Moves every descendant into one flat list, level by level, so that each node freed here has
+  // no children left and its own destructor does not recurse.
+  if (children.empty()) return;
+  std::vector<XmlNode> pending = std::move(children);
+  children.clear();
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i].children.empty()) continue;
+    std::vector<XmlNode> grandchildren = std::move(pending[i].children);
+    pending[i].children.clear();
+    for (XmlNode& g : grandchildren) pending.push_back(std::move(g));
+  }
+}
 
 const XmlNode* XmlNode::Child(std::string_view child_name) const {
   for (const XmlNode& child : children) {
@@ -54,9 +78,13 @@ const XmlNode* XmlNode::Child(std::string_view child_name) const {
 }
 
 const XmlNode* XmlNode::Find(std::string_view node_name) const {
-  if (name == node_name) return this;
-  for (const XmlNode& child : children) {
-    if (const XmlNode* found = child.Find(node_name)) return found;
+  // Depth-first, in document order, with an explicit stack of nodes still to visit.
+  std::vector<const XmlNode*> todo = {this};
+  while (!todo.empty()) {
+    const XmlNode* node = todo.back();
+    todo.pop_back();
+    if (node->name == node_name) return node;
+    for (auto it = node->children.rbegin(); it != node->children.rend(); ++it) todo.push_back(&*it);
   }
   return nullptr;
 }
@@ -72,7 +100,12 @@ base::Result<XmlNode> ParseXml(std::string_view text) {
   std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(
       XML_ParserCreate(nullptr), &XML_ParserFree);
   if (!parser) return base::Internal("cannot create an XML parser");
+  if (text.size() > kMaxXmlBytes) {
+    return base::InvalidArgument("XML document of " + std::to_string(text.size()) +
+                                 " bytes; at most " + std::to_string(kMaxXmlBytes) + " are read");
+  }
   ParseState state;
+  state.parser = parser.get();
   // The DOM holds pointers into vectors that grow; reserve-free safety comes from only ever
   // appending to the innermost open element, whose parent vector no longer changes.
   XML_SetUserData(parser.get(), &state);
@@ -80,6 +113,11 @@ base::Result<XmlNode> ParseXml(std::string_view text) {
   XML_SetCharacterDataHandler(parser.get(), &OnText);
   if (XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) ==
       XML_STATUS_ERROR) {
+    if (state.too_deep) {
+      return base::InvalidArgument("XML nested deeper than " + std::to_string(kMaxXmlDepth) +
+                                   " elements at line " +
+                                   std::to_string(XML_GetCurrentLineNumber(parser.get())));
+    }
     return base::InvalidArgument("malformed XML at line " +
                                  std::to_string(XML_GetCurrentLineNumber(parser.get())) + ": " +
                                  XML_ErrorString(XML_GetErrorCode(parser.get())));
