@@ -74,7 +74,9 @@ base::Result<std::string> ConfigRegion(const std::filesystem::path& path,
       if (root[key] && root[key].IsScalar()) region = root[key].as<std::string>();
     }
   }
-  if (!std::regex_match(region, std::regex("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}"))) {
+  // The length first: std::regex recurses once per character of the value.
+  if (region.size() > 64 ||
+      !std::regex_match(region, std::regex("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}"))) {
     return base::InvalidArgument(relative + ": region \"" + region +
                                  "\" is not an AWS region name such as \"us-east-1\"");
   }

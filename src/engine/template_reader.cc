@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "engine/template_yaml.h"
 
 namespace rex::engine {
@@ -182,6 +183,12 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
                                  std::to_string(kMaxTemplateBytes) + " bytes");
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+  if (auto bad = base::FindInvalidUtf8(text)) {
+    // CloudFormation reads UTF-8 only, and a key or value that is not would end the process
+    // later, when the plan or the template is written as JSON.
+    return base::InvalidArgument(std::string(what) + ": is not UTF-8 (at byte " +
+                                 std::to_string(*bad) + ")");
+  }
   size_t first = FirstSignificant(text);
   if (first == std::string_view::npos) {
     return base::InvalidArgument(std::string(what) +
@@ -205,6 +212,15 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
     }
   }
   REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, what));
+  // The YAML reader can still produce a string that is not UTF-8 from UTF-8 text (yaml-cpp
+  // turns some control characters into other bytes): writing the document once, here, finds it
+  // (nesting is bounded by now, so the recursive writer is safe).
+  try {
+    (void)tmpl.dump();
+  } catch (const base::Json::exception& e) {
+    return base::InvalidArgument(std::string(what) + ": holds text that is not UTF-8 (" + e.what() +
+                                 ")");
+  }
   return tmpl;
 }
 

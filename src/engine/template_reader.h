@@ -27,7 +27,8 @@ inline constexpr size_t kMaxTemplateBytes = 4 * 1024 * 1024;
 // character other than white space and '#' comment lines is '{' is JSON; anything else is
 // YAML, converted to the same JSON as its JSON twin by ParseYamlTemplate
 // (engine/template_yaml.h: short-form tags to long forms, plain scalars typed as cfn-flip does,
-// errors naming the line). Text longer than kMaxTemplateBytes is refused. Then:
+// errors naming the line). Text longer than kMaxTemplateBytes, and text that is not UTF-8 (with
+// the byte offset), are refused. Then:
 // - the document is an object of at most kMaxTemplateDepth levels;
 // - "Resources", "Parameters", "Outputs", "Conditions", "Mappings", "Rules", when present, are
 //   objects, and every entry of them is an object (Conditions: any JSON value);

@@ -28,14 +28,17 @@ base::Json BootstrapRecordToJson(const BootstrapRecord& record) {
 
 base::Result<BootstrapRecord> BootstrapRecordFromJson(const base::Json& json,
                                                       const std::string& what) {
-  if (!json.is_object() || !json.contains("taskArn") || !json["exitCode"].is_number_integer()) {
+  // find, not operator[]: on a const document a missing key is undefined behaviour there.
+  auto exit_code = json.is_object() ? json.find("exitCode") : json.end();
+  if (!json.is_object() || !json.contains("taskArn") || exit_code == json.end() ||
+      !exit_code->is_number_integer()) {
     return base::InvalidArgument(what + " is not a bootstrap record (taskArn, exitCode)");
   }
   BootstrapRecord record;
   record.time = StringField(json, "time");
   record.stack_name = StringField(json, "stackName");
   record.task_arn = StringField(json, "taskArn");
-  record.exit_code = json["exitCode"].get<int>();
+  record.exit_code = static_cast<int>(exit_code->get<int64_t>());
   record.trigger = StringField(json, "trigger");
   record.stack_id = StringField(json, "stackId");
   record.host = StringField(json, "host");

@@ -17,7 +17,8 @@
 #include "base/crypto.h"
 #include "base/files.h"
 #include "base/strings.h"
-#include "stack/services_config.h"
+#include "base/utf8.h"
+#include "base/yaml_depth.h"
 
 namespace rex::stack {
 
@@ -69,19 +70,6 @@ Env Env::FromProcess() {
 }
 
 namespace {
-
-// The stack a config source belongs to, for binding secrets: the file name's stem
-// ("stacks/dev.yaml" -> "dev").
-std::string StackOfSource(std::string_view source) {
-  size_t slash = source.find_last_of('/');
-  std::string_view name = slash == std::string_view::npos ? source : source.substr(slash + 1);
-  for (std::string_view ext : {".yaml", ".yml"}) {
-    if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext) {
-      return std::string(name.substr(0, name.size() - ext.size()));
-    }
-  }
-  return std::string(name);
-}
 
 // --- the key table: one row per leaf key, in file order
 
@@ -143,24 +131,23 @@ const std::vector<Field>& Fields() {
                 "TLS between the services and Redis."),
       REX_FIELD("redisSnapshotRetentionDays", redis_snapshot_retention_days, "",
                 "Days of automatic snapshots: 1 to 35."),
-      REX_FIELD("services.api.desiredCount", services.at("api").desired_count,
-                "Compute (ECS Fargate)", "Tasks: 0 to 100."),
-      REX_FIELD("services.api.cpu", services.at("api").cpu, "",
+      REX_FIELD("services.api.desiredCount", services.api.desired_count, "Compute (ECS Fargate)",
+                "Tasks: 0 to 100."),
+      REX_FIELD("services.api.cpu", services.api.cpu, "",
                 "CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384."),
-      REX_FIELD("services.api.memory", services.at("api").memory, "",
+      REX_FIELD("services.api.memory", services.api.memory, "",
                 "MiB, a Fargate pairing with cpu (512 CPU: 1024 to 4096)."),
-      REX_FIELD("services.api.imageTag", services.at("api").image_tag, "",
+      REX_FIELD("services.api.imageTag", services.api.image_tag, "",
                 "Tag in the api ECR repository."),
-      REX_FIELD("services.worker.desiredCount", services.at("worker").desired_count, "", ""),
-      REX_FIELD("services.worker.cpu", services.at("worker").cpu, "", ""),
-      REX_FIELD("services.worker.memory", services.at("worker").memory, "", ""),
-      REX_FIELD("services.worker.imageTag", services.at("worker").image_tag, "",
+      REX_FIELD("services.worker.desiredCount", services.worker.desired_count, "", ""),
+      REX_FIELD("services.worker.cpu", services.worker.cpu, "", ""),
+      REX_FIELD("services.worker.memory", services.worker.memory, "", ""),
+      REX_FIELD("services.worker.imageTag", services.worker.image_tag, "",
                 "Tag in the worker ECR repository."),
-      REX_FIELD("services.supertokens.desiredCount", services.at("supertokens").desired_count, "",
-                ""),
-      REX_FIELD("services.supertokens.cpu", services.at("supertokens").cpu, "", ""),
-      REX_FIELD("services.supertokens.memory", services.at("supertokens").memory, "", ""),
-      REX_FIELD("services.supertokens.imageTag", services.at("supertokens").image_tag, "",
+      REX_FIELD("services.supertokens.desiredCount", services.supertokens.desired_count, "", ""),
+      REX_FIELD("services.supertokens.cpu", services.supertokens.cpu, "", ""),
+      REX_FIELD("services.supertokens.memory", services.supertokens.memory, "", ""),
+      REX_FIELD("services.supertokens.imageTag", services.supertokens.image_tag, "",
                 "Tag of supertokensImage."),
       REX_FIELD("autoscaling.enabled", autoscaling.enabled, "",
                 "Target-tracking auto scaling of the api service on CPU."),
@@ -380,6 +367,38 @@ std::string SetSecretHint(std::string_view key) {
   return "run \"rex config set " + std::string(key) + " --secret\"";
 }
 
+// The size and nesting a stack config file may have: yaml-cpp's parser recurses once per
+// level, so the nesting is measured on the text (base::ScanYamlDepth) before yaml-cpp sees it.
+// The text must be UTF-8 too (its values end up in JSON, whose writer throws on other bytes).
+constexpr size_t kMaxConfigBytes = size_t{1} << 20;
+constexpr int kMaxConfigDepth = 64;
+
+// Why `text` is refused before parsing ("<source>: ..."), or nothing.
+std::optional<std::string> CheckYamlBounds(std::string_view text, std::string_view source) {
+  if (text.size() > kMaxConfigBytes) {
+    return std::string(source) + ": is " + std::to_string(text.size()) +
+           " bytes; a stack config file may have at most " + std::to_string(kMaxConfigBytes);
+  }
+  if (auto bad = base::FindInvalidUtf8(text)) {
+    return std::string(source) + ": is not UTF-8 (at byte " + std::to_string(*bad) + ")";
+  }
+  int line = 0;
+  if (base::ScanYamlDepth(text, kMaxConfigDepth, &line) > kMaxConfigDepth) {
+    return std::string(source) + ":" + std::to_string(line) + ": nested deeper than " +
+           std::to_string(kMaxConfigDepth) + " levels; a stack config file is a map of keys";
+  }
+  return std::nullopt;
+}
+
+// "v<digits>:..." as `rex config set --secret` writes it (any version, so a newer rex's value
+// is recognised as rex's). Checked by hand: the value may be any length.
+bool LooksLikeRexSecret(std::string_view text) {
+  if (text.size() < 3 || text[0] != 'v') return false;
+  size_t i = 1;
+  while (i < text.size() && i <= 10 && text[i] >= '0' && text[i] <= '9') ++i;
+  return i > 1 && i < text.size() && text[i] == ':';
+}
+
 class Loader {
  public:
   Loader(std::string_view source, const Env& env, bool decrypt)
@@ -387,6 +406,10 @@ class Loader {
 
   // Fills config_ from the document; problems go to errors_.
   void Load(std::string_view text) {
+    if (auto refused = CheckYamlBounds(text, source_)) {
+      errors_.push_back(*refused);
+      return;
+    }
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text));
@@ -445,20 +468,12 @@ class Loader {
                               " is not set; export the passphrase it was set with");
         continue;
       }
-      Result<std::string> plain = base::DecryptSecret(
-          text, *env_.config_passphrase, base::SecretBinding(StackOfSource(source_), field->key));
+      Result<std::string> plain = base::DecryptSecret(text, *env_.config_passphrase);
       if (plain.ok()) {
         target = Secret(std::move(plain).value());
-        if (base::IsLegacySecret(text) && env_.warn) {
-          env_.warn(std::string(source_) + ": " + std::string(field->key) +
-                    ": stored in the old v1 secret format (not bound to its stack and key); "
-                    "the next \"rex config set ... --secret\" on this file rewrites it as v2");
-        }
       } else if (plain.error().code() == base::Code::kUnauthenticated) {
-        Error(field->key, "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) +
-                              ", a corrupted value, or a value written for another key or stack "
-                              "(secure values cannot be moved or swapped; " +
-                              SetSecretHint(field->key) + " to set it again)");
+        Error(field->key,
+              "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) + " or corrupted value");
       } else {
         Error(field->key,
               plain.error().message() + "; " + SetSecretHint(field->key) + " to set it again");
@@ -495,11 +510,7 @@ class Loader {
         continue;
       }
       YAML::Node value = it->second;
-      if (path == "services") {
-        services_config::Problems problems;
-        services_config::Load(value, config_.services, problems);
-        for (const auto& [key, message] : problems) Error(key, message);
-      } else if (const Field* field = FindField(path)) {
+      if (const Field* field = FindField(path)) {
         LoadLeaf(*field, value);
       } else if (path == kSuppressKey) {
         LoadSuppressions(value);
@@ -619,12 +630,12 @@ class Loader {
     }
     YAML::Node secure = value.IsMap() ? value["secure"] : YAML::Node();
     if (!value.IsMap() || value.size() != 1 || !secure || !secure.IsScalar()) {
-      Error(key, "expected {secure: \"v2:...\"} as written by \"rex config set " +
+      Error(key, "expected {secure: \"v1:...\"} as written by \"rex config set " +
                      std::string(key) + " --secret\"");
       return;
     }
     const std::string& text = secure.Scalar();
-    if (!base::StartsWith(text, "v1:") && !std::regex_match(text, std::regex("v[0-9]+:.*"))) {
+    if (!LooksLikeRexSecret(text)) {
       Error(key, "the value was not encrypted by rex (Pulumi's secure values cannot be read); " +
                      SetSecretHint(key) + " to set it again");
       return;
@@ -684,7 +695,12 @@ class Loader {
 
 // --- validation
 
+// The longest value Matches hands to std::regex, whose matcher recurses once per character:
+// every pattern below describes a value far shorter, and a longer one does not match.
+constexpr size_t kMaxMatchedLength = 512;
+
 bool Matches(const std::string& text, const char* pattern) {
+  if (text.size() > kMaxMatchedLength) return false;
   return std::regex_match(text, std::regex(pattern));
 }
 
@@ -696,6 +712,7 @@ struct Ipv4Cidr {
 std::optional<Ipv4Cidr> ParseCidr(std::string_view text) {
   std::smatch m;
   std::string s(text);
+  if (s.size() > 18) return std::nullopt;  // "255.255.255.255/32"; std::regex recurses per char
   if (!std::regex_match(s, m,
                         std::regex(R"((\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d{1,2}))"))) {
     return std::nullopt;
@@ -721,6 +738,19 @@ bool InsideBlock(const Ipv4Cidr& cidr, uint32_t base, int prefix) {
   uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
   return (cidr.address & mask) == base;
 }
+
+// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
+struct FargateSize {
+  int cpu;
+  int min_memory;
+  int max_memory;
+  int step;
+};
+constexpr FargateSize kFargateSizes[] = {
+    {256, 512, 2048, 0},  // 512, 1024, 2048 only
+    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
+    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
+};
 
 constexpr int kLogRetentionDays[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                                      365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
@@ -837,10 +867,40 @@ class Validator {
     IntRange("redisSnapshotRetentionDays", c_.redis_snapshot_retention_days, 1, 35, " days");
   }
 
+  void Service(std::string_view name, const ServiceConfig& s) {
+    std::string prefix = "services." + std::string(name) + ".";
+    IntRange(prefix + "desiredCount", s.desired_count, 0, 100, " tasks");
+    const FargateSize* size = nullptr;
+    for (const FargateSize& f : kFargateSizes) {
+      if (f.cpu == s.cpu) size = &f;
+    }
+    if (size == nullptr) {
+      NotAllowed(prefix + "cpu", std::to_string(s.cpu),
+                 "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
+    } else {
+      bool ok = size->step == 0 ? (s.memory == 512 || s.memory == 1024 || s.memory == 2048)
+                                : (s.memory >= size->min_memory && s.memory <= size->max_memory &&
+                                   (s.memory - size->min_memory) % size->step == 0);
+      if (!ok) {
+        std::string allowed = size->step == 0
+                                  ? "use 512, 1024 or 2048 MiB"
+                                  : "use " + std::to_string(size->min_memory) + " to " +
+                                        std::to_string(size->max_memory) + " MiB in steps of " +
+                                        std::to_string(size->step);
+        Error(prefix + "memory", std::to_string(s.memory) + " is not allowed with cpu " +
+                                     std::to_string(s.cpu) + ": " + allowed);
+      }
+    }
+    if (!Matches(s.image_tag, "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+      NotAllowed(prefix + "imageTag", Quote(s.image_tag),
+                 "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
+    }
+  }
+
   void Compute() {
-    services_config::Problems problems;
-    services_config::Validate(c_, problems);
-    for (const auto& [key, message] : problems) Error(key, message);
+    Service("api", c_.services.api);
+    Service("worker", c_.services.worker);
+    Service("supertokens", c_.services.supertokens);
     const AutoscalingConfig& a = c_.autoscaling;
     IntRange("autoscaling.minCount", a.min_count, 1, 100, " tasks");
     if (a.max_count < a.min_count || a.max_count > 100) {
@@ -848,6 +908,14 @@ class Validator {
                  "use autoscaling.minCount (" + std::to_string(a.min_count) + ") to 100 tasks");
     }
     IntRange("autoscaling.targetCpuPercent", a.target_cpu_percent, 10, 90, " percent");
+    int desired = c_.services.api.desired_count;
+    if (a.enabled && a.min_count <= a.max_count &&
+        (desired < a.min_count || desired > a.max_count)) {
+      Error("services.api.desiredCount",
+            std::to_string(desired) + " is not allowed with autoscaling enabled: use " +
+                std::to_string(a.min_count) + " to " + std::to_string(a.max_count) +
+                " (autoscaling.minCount to autoscaling.maxCount)");
+    }
     if (c_.migration_command.empty()) {
       Error("migrationCommand",
             "an empty command is not allowed: give the program and its arguments, e.g. "
@@ -917,7 +985,8 @@ class Validator {
     }
     if (!c_.certificate_arn.empty()) {
       std::smatch m;
-      if (!std::regex_match(c_.certificate_arn, m,
+      if (c_.certificate_arn.size() > kMaxMatchedLength ||
+          !std::regex_match(c_.certificate_arn, m,
                             std::regex("arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):[0-9]{12}:"
                                        "certificate/[A-Za-z0-9-]+"))) {
         NotAllowed("certificateArn", Quote(c_.certificate_arn),
@@ -1107,10 +1176,6 @@ std::string ConfigToYaml(const Config& config) {
     } else {
       out += indent + leaf + ": " + YamlValue(f, config) + "\n";
     }
-    if (f.key == "services.supertokens.imageTag") {
-      // Services added in the file follow the built-in ones.
-      out += services_config::ExtraEntriesYaml(config.services);
-    }
   }
   out += "\n# --- rex check\n";
   out += "# Accepted findings: {rule, resource (optional), reason (required)}.\n";
@@ -1265,6 +1330,7 @@ std::string JoinLines(const std::vector<std::string>& lines) {
 }
 
 Result<YAML::Node> Parse(std::string_view text, std::string_view source) {
+  if (auto refused = CheckYamlBounds(text, source)) return base::InvalidArgument(*refused);
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
@@ -1471,23 +1537,12 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
                                  " is not set; export a passphrase to encrypt secrets with");
   }
   const std::string& passphrase = *env.config_passphrase;
-  if (passphrase.size() < base::kMinPassphraseLength) {
-    return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
-                                 std::string(kPassphraseEnvVar) + " is " +
-                                 std::to_string(passphrase.size()) +
-                                 " characters long; secrets need a passphrase of at least " +
-                                 std::to_string(base::kMinPassphraseLength) + " characters");
-  }
   REX_ASSIGN_OR_RETURN(YAML::Node root, Parse(yaml_text, source_name));
-  const std::string stack = StackOfSource(source_name);
-  // One file, one passphrase: the new secret must be readable with the others. v1 values are
-  // kept decrypted here and rewritten as v2 below.
+  // One file, one passphrase: the new secret must be readable with the others.
   std::string salt;
-  std::vector<std::pair<std::string, Secret>> legacy;
   for (const auto& [other_key, text] : SecureValues(root)) {
     if (other_key == name) continue;
-    Result<std::string> plain =
-        base::DecryptSecret(text, passphrase, base::SecretBinding(stack, other_key));
+    Result<std::string> plain = base::DecryptSecret(text, passphrase);
     if (!plain.ok()) {
       if (plain.error().code() == base::Code::kUnauthenticated) {
         return base::InvalidArgument(
@@ -1496,31 +1551,12 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
       }
       continue;  // a malformed value is reported by validation below
     }
-    if (base::IsLegacySecret(text)) {
-      legacy.emplace_back(other_key, Secret(std::move(plain).value()));
-    } else {
-      base::WipeString(*plain);
-      if (salt.empty()) salt = base::SecretSalt(text).value();
-    }
+    if (salt.empty()) salt = base::SecretSalt(text).value();
   }
-  // No v2 value yet: a fresh salt, then shared by the v1 values rewritten below.
-  REX_ASSIGN_OR_RETURN(
-      std::string encrypted,
-      base::EncryptSecret(plaintext, passphrase, base::SecretBinding(stack, name), salt));
-  if (salt.empty()) salt = base::SecretSalt(encrypted).value();
-  std::string text(yaml_text);
-  for (const auto& [other_key, secret] : legacy) {
-    REX_ASSIGN_OR_RETURN(std::string rewritten,
-                         base::EncryptSecret(secret.Reveal(), passphrase,
-                                             base::SecretBinding(stack, other_key), salt));
-    YAML::Node other(YAML::NodeType::Map);
-    other["secure"] = rewritten;
-    REX_ASSIGN_OR_RETURN(text, ApplyAndValidate(text, source_name, other_key, other,
-                                                /*remove=*/false));
-  }
+  REX_ASSIGN_OR_RETURN(std::string encrypted, base::EncryptSecret(plaintext, passphrase, salt));
   YAML::Node node(YAML::NodeType::Map);
   node["secure"] = encrypted;
-  return ApplyAndValidate(text, source_name, name, node, /*remove=*/false);
+  return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
 }
 
 Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,

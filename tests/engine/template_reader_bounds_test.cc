@@ -1,0 +1,70 @@
+// The template reader against text that is not UTF-8 (found by fuzz/plan_fuzzer: a YAML
+// baseline with 0xFF bytes in a key was accepted, and ComputePlan's path text then ended the
+// process with nlohmann's type_error 316). Now it is refused with the byte offset, JSON or YAML,
+// and so is a YAML document whose strings yaml-cpp turned into other bytes.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "engine/plan.h"
+#include "engine/template_reader.h"
+
+namespace rex::engine {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+TEST(TemplateReaderBoundsTest, AYamlKeyThatIsNotUtf8IsRefused) {
+  std::string text =
+      "AWSTemplateFormatVersion: 2010-09-09\n"
+      "Resources:\n"
+      "  Bucket:\n"
+      "    Type: AWS::S3::Bucket\n"
+      "    Properties:\n"
+      "      Tags\xff\xff: x\n";
+  auto tmpl = ReadTemplate(text, "deployed.template.yaml");
+  ASSERT_FALSE(tmpl.ok());
+  EXPECT_EQ(tmpl.error().code(), base::Code::kInvalidArgument);
+  EXPECT_THAT(tmpl.error().message(),
+              AllOf(HasSubstr("deployed.template.yaml"), HasSubstr("not UTF-8"),
+                    HasSubstr("at byte " + std::to_string(text.find('\xff')))));
+}
+
+TEST(TemplateReaderBoundsTest, AJsonValueThatIsNotUtf8IsRefused) {
+  auto tmpl =
+      ReadTemplate("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\xc3\"}}}", "t.json");
+  ASSERT_FALSE(tmpl.ok());
+  EXPECT_THAT(tmpl.error().message(), HasSubstr("not UTF-8"));
+}
+
+TEST(TemplateReaderBoundsTest, YamlControlCharactersThatBecomeOtherBytesAreRefused) {
+  // The fuzzer's second input: UTF-8 text, but yaml-cpp's key is not UTF-8 any more.
+  const std::string text("6xr\x01\x00Ne\t\t\r\t\t\t:A\"WS::SQS::Queue:", 31);
+  auto tmpl = ReadTemplate(text, "deployed.template.yaml");
+  ASSERT_FALSE(tmpl.ok());
+  EXPECT_EQ(tmpl.error().code(), base::Code::kInvalidArgument);
+  EXPECT_THAT(tmpl.error().message(), HasSubstr("deployed.template.yaml"));
+}
+
+TEST(TemplateReaderBoundsTest, UnicodeTemplatesStillPlan) {
+  const char* text =
+      "Resources:\n"
+      "  Bucket:\n"
+      "    Type: AWS::S3::Bucket\n"
+      "    Metadata:\n"
+      "      Note: caf\xc3\xa9 \xe2\x82\xac\n";
+  auto before = ReadTemplate(text, "before.yaml");
+  ASSERT_TRUE(before.ok()) << before.error().message();
+  auto after =
+      ReadTemplate("{\"Resources\": {\"Bucket\": {\"Type\": \"AWS::S3::Bucket\"}}}", "after.json");
+  ASSERT_TRUE(after.ok()) << after.error().message();
+  Plan plan = ComputePlan(*before, *after, nullptr);
+  EXPECT_TRUE(plan.HasChanges());
+  EXPECT_FALSE(PlanToJson(plan).dump().empty());
+}
+
+}  // namespace
+}  // namespace rex::engine
