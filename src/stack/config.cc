@@ -19,6 +19,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "base/yaml_depth.h"
+#include "stack/services_config.h"
 
 namespace rex::stack {
 
@@ -70,6 +71,19 @@ Env Env::FromProcess() {
 }
 
 namespace {
+
+// The stack a config source belongs to, for binding secrets: the file name's stem
+// ("stacks/dev.yaml" -> "dev").
+std::string StackOfSource(std::string_view source) {
+  size_t slash = source.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? source : source.substr(slash + 1);
+  for (std::string_view ext : {".yaml", ".yml"}) {
+    if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext) {
+      return std::string(name.substr(0, name.size() - ext.size()));
+    }
+  }
+  return std::string(name);
+}
 
 // --- the key table: one row per leaf key, in file order
 
@@ -131,23 +145,24 @@ const std::vector<Field>& Fields() {
                 "TLS between the services and Redis."),
       REX_FIELD("redisSnapshotRetentionDays", redis_snapshot_retention_days, "",
                 "Days of automatic snapshots: 1 to 35."),
-      REX_FIELD("services.api.desiredCount", services.api.desired_count, "Compute (ECS Fargate)",
-                "Tasks: 0 to 100."),
-      REX_FIELD("services.api.cpu", services.api.cpu, "",
+      REX_FIELD("services.api.desiredCount", services.at("api").desired_count,
+                "Compute (ECS Fargate)", "Tasks: 0 to 100."),
+      REX_FIELD("services.api.cpu", services.at("api").cpu, "",
                 "CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384."),
-      REX_FIELD("services.api.memory", services.api.memory, "",
+      REX_FIELD("services.api.memory", services.at("api").memory, "",
                 "MiB, a Fargate pairing with cpu (512 CPU: 1024 to 4096)."),
-      REX_FIELD("services.api.imageTag", services.api.image_tag, "",
+      REX_FIELD("services.api.imageTag", services.at("api").image_tag, "",
                 "Tag in the api ECR repository."),
-      REX_FIELD("services.worker.desiredCount", services.worker.desired_count, "", ""),
-      REX_FIELD("services.worker.cpu", services.worker.cpu, "", ""),
-      REX_FIELD("services.worker.memory", services.worker.memory, "", ""),
-      REX_FIELD("services.worker.imageTag", services.worker.image_tag, "",
+      REX_FIELD("services.worker.desiredCount", services.at("worker").desired_count, "", ""),
+      REX_FIELD("services.worker.cpu", services.at("worker").cpu, "", ""),
+      REX_FIELD("services.worker.memory", services.at("worker").memory, "", ""),
+      REX_FIELD("services.worker.imageTag", services.at("worker").image_tag, "",
                 "Tag in the worker ECR repository."),
-      REX_FIELD("services.supertokens.desiredCount", services.supertokens.desired_count, "", ""),
-      REX_FIELD("services.supertokens.cpu", services.supertokens.cpu, "", ""),
-      REX_FIELD("services.supertokens.memory", services.supertokens.memory, "", ""),
-      REX_FIELD("services.supertokens.imageTag", services.supertokens.image_tag, "",
+      REX_FIELD("services.supertokens.desiredCount", services.at("supertokens").desired_count, "",
+                ""),
+      REX_FIELD("services.supertokens.cpu", services.at("supertokens").cpu, "", ""),
+      REX_FIELD("services.supertokens.memory", services.at("supertokens").memory, "", ""),
+      REX_FIELD("services.supertokens.imageTag", services.at("supertokens").image_tag, "",
                 "Tag of supertokensImage."),
       REX_FIELD("autoscaling.enabled", autoscaling.enabled, "",
                 "Target-tracking auto scaling of the api service on CPU."),
@@ -468,12 +483,20 @@ class Loader {
                               " is not set; export the passphrase it was set with");
         continue;
       }
-      Result<std::string> plain = base::DecryptSecret(text, *env_.config_passphrase);
+      Result<std::string> plain = base::DecryptSecret(
+          text, *env_.config_passphrase, base::SecretBinding(StackOfSource(source_), field->key));
       if (plain.ok()) {
         target = Secret(std::move(plain).value());
+        if (base::IsLegacySecret(text) && env_.warn) {
+          env_.warn(std::string(source_) + ": " + std::string(field->key) +
+                    ": stored in the old v1 secret format (not bound to its stack and key); "
+                    "the next \"rex config set ... --secret\" on this file rewrites it as v2");
+        }
       } else if (plain.error().code() == base::Code::kUnauthenticated) {
-        Error(field->key,
-              "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) + " or corrupted value");
+        Error(field->key, "cannot decrypt: wrong " + std::string(kPassphraseEnvVar) +
+                              ", a corrupted value, or a value written for another key or stack "
+                              "(secure values cannot be moved or swapped; " +
+                              SetSecretHint(field->key) + " to set it again)");
       } else {
         Error(field->key,
               plain.error().message() + "; " + SetSecretHint(field->key) + " to set it again");
@@ -510,7 +533,11 @@ class Loader {
         continue;
       }
       YAML::Node value = it->second;
-      if (const Field* field = FindField(path)) {
+      if (path == "services") {
+        services_config::Problems problems;
+        services_config::Load(value, config_.services, problems);
+        for (const auto& [key, message] : problems) Error(key, message);
+      } else if (const Field* field = FindField(path)) {
         LoadLeaf(*field, value);
       } else if (path == kSuppressKey) {
         LoadSuppressions(value);
@@ -630,7 +657,7 @@ class Loader {
     }
     YAML::Node secure = value.IsMap() ? value["secure"] : YAML::Node();
     if (!value.IsMap() || value.size() != 1 || !secure || !secure.IsScalar()) {
-      Error(key, "expected {secure: \"v1:...\"} as written by \"rex config set " +
+      Error(key, "expected {secure: \"v2:...\"} as written by \"rex config set " +
                      std::string(key) + " --secret\"");
       return;
     }
@@ -738,19 +765,6 @@ bool InsideBlock(const Ipv4Cidr& cidr, uint32_t base, int prefix) {
   uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
   return (cidr.address & mask) == base;
 }
-
-// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
-struct FargateSize {
-  int cpu;
-  int min_memory;
-  int max_memory;
-  int step;
-};
-constexpr FargateSize kFargateSizes[] = {
-    {256, 512, 2048, 0},  // 512, 1024, 2048 only
-    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
-    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
-};
 
 constexpr int kLogRetentionDays[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                                      365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
@@ -867,40 +881,10 @@ class Validator {
     IntRange("redisSnapshotRetentionDays", c_.redis_snapshot_retention_days, 1, 35, " days");
   }
 
-  void Service(std::string_view name, const ServiceConfig& s) {
-    std::string prefix = "services." + std::string(name) + ".";
-    IntRange(prefix + "desiredCount", s.desired_count, 0, 100, " tasks");
-    const FargateSize* size = nullptr;
-    for (const FargateSize& f : kFargateSizes) {
-      if (f.cpu == s.cpu) size = &f;
-    }
-    if (size == nullptr) {
-      NotAllowed(prefix + "cpu", std::to_string(s.cpu),
-                 "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
-    } else {
-      bool ok = size->step == 0 ? (s.memory == 512 || s.memory == 1024 || s.memory == 2048)
-                                : (s.memory >= size->min_memory && s.memory <= size->max_memory &&
-                                   (s.memory - size->min_memory) % size->step == 0);
-      if (!ok) {
-        std::string allowed = size->step == 0
-                                  ? "use 512, 1024 or 2048 MiB"
-                                  : "use " + std::to_string(size->min_memory) + " to " +
-                                        std::to_string(size->max_memory) + " MiB in steps of " +
-                                        std::to_string(size->step);
-        Error(prefix + "memory", std::to_string(s.memory) + " is not allowed with cpu " +
-                                     std::to_string(s.cpu) + ": " + allowed);
-      }
-    }
-    if (!Matches(s.image_tag, "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-      NotAllowed(prefix + "imageTag", Quote(s.image_tag),
-                 "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
-    }
-  }
-
   void Compute() {
-    Service("api", c_.services.api);
-    Service("worker", c_.services.worker);
-    Service("supertokens", c_.services.supertokens);
+    services_config::Problems problems;
+    services_config::Validate(c_, problems);
+    for (const auto& [key, message] : problems) Error(key, message);
     const AutoscalingConfig& a = c_.autoscaling;
     IntRange("autoscaling.minCount", a.min_count, 1, 100, " tasks");
     if (a.max_count < a.min_count || a.max_count > 100) {
@@ -908,14 +892,6 @@ class Validator {
                  "use autoscaling.minCount (" + std::to_string(a.min_count) + ") to 100 tasks");
     }
     IntRange("autoscaling.targetCpuPercent", a.target_cpu_percent, 10, 90, " percent");
-    int desired = c_.services.api.desired_count;
-    if (a.enabled && a.min_count <= a.max_count &&
-        (desired < a.min_count || desired > a.max_count)) {
-      Error("services.api.desiredCount",
-            std::to_string(desired) + " is not allowed with autoscaling enabled: use " +
-                std::to_string(a.min_count) + " to " + std::to_string(a.max_count) +
-                " (autoscaling.minCount to autoscaling.maxCount)");
-    }
     if (c_.migration_command.empty()) {
       Error("migrationCommand",
             "an empty command is not allowed: give the program and its arguments, e.g. "
@@ -1175,6 +1151,10 @@ std::string ConfigToYaml(const Config& config) {
       out += indent + "# " + leaf + ": true\n";
     } else {
       out += indent + leaf + ": " + YamlValue(f, config) + "\n";
+    }
+    if (f.key == "services.supertokens.imageTag") {
+      // Services added in the file follow the built-in ones.
+      out += services_config::ExtraEntriesYaml(config.services);
     }
   }
   out += "\n# --- rex check\n";
@@ -1537,12 +1517,23 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
                                  " is not set; export a passphrase to encrypt secrets with");
   }
   const std::string& passphrase = *env.config_passphrase;
+  if (passphrase.size() < base::kMinPassphraseLength) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
+                                 std::string(kPassphraseEnvVar) + " is " +
+                                 std::to_string(passphrase.size()) +
+                                 " characters long; secrets need a passphrase of at least " +
+                                 std::to_string(base::kMinPassphraseLength) + " characters");
+  }
   REX_ASSIGN_OR_RETURN(YAML::Node root, Parse(yaml_text, source_name));
-  // One file, one passphrase: the new secret must be readable with the others.
+  const std::string stack = StackOfSource(source_name);
+  // One file, one passphrase: the new secret must be readable with the others. v1 values are
+  // kept decrypted here and rewritten as v2 below.
   std::string salt;
+  std::vector<std::pair<std::string, Secret>> legacy;
   for (const auto& [other_key, text] : SecureValues(root)) {
     if (other_key == name) continue;
-    Result<std::string> plain = base::DecryptSecret(text, passphrase);
+    Result<std::string> plain =
+        base::DecryptSecret(text, passphrase, base::SecretBinding(stack, other_key));
     if (!plain.ok()) {
       if (plain.error().code() == base::Code::kUnauthenticated) {
         return base::InvalidArgument(
@@ -1551,12 +1542,31 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
       }
       continue;  // a malformed value is reported by validation below
     }
-    if (salt.empty()) salt = base::SecretSalt(text).value();
+    if (base::IsLegacySecret(text)) {
+      legacy.emplace_back(other_key, Secret(std::move(plain).value()));
+    } else {
+      base::WipeString(*plain);
+      if (salt.empty()) salt = base::SecretSalt(text).value();
+    }
   }
-  REX_ASSIGN_OR_RETURN(std::string encrypted, base::EncryptSecret(plaintext, passphrase, salt));
+  // No v2 value yet: a fresh salt, then shared by the v1 values rewritten below.
+  REX_ASSIGN_OR_RETURN(
+      std::string encrypted,
+      base::EncryptSecret(plaintext, passphrase, base::SecretBinding(stack, name), salt));
+  if (salt.empty()) salt = base::SecretSalt(encrypted).value();
+  std::string text(yaml_text);
+  for (const auto& [other_key, secret] : legacy) {
+    REX_ASSIGN_OR_RETURN(std::string rewritten,
+                         base::EncryptSecret(secret.Reveal(), passphrase,
+                                             base::SecretBinding(stack, other_key), salt));
+    YAML::Node other(YAML::NodeType::Map);
+    other["secure"] = rewritten;
+    REX_ASSIGN_OR_RETURN(text, ApplyAndValidate(text, source_name, other_key, other,
+                                                /*remove=*/false));
+  }
   YAML::Node node(YAML::NodeType::Map);
   node["secure"] = encrypted;
-  return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
+  return ApplyAndValidate(text, source_name, name, node, /*remove=*/false);
 }
 
 Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,
