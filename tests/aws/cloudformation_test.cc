@@ -122,8 +122,8 @@ TEST_F(CloudFormationTest, DescribeStacksDecodesOutputs) {
 }
 
 TEST_F(CloudFormationTest, MissingStackIsNotFound) {
-  auto body = base::ReadFile(std::string(REX_SHARED_DIR) +
-                             "/testdata/aws-responses/cloudformation-error-validation.xml");
+  auto body = base::ReadFile(std::string(REX_FIXTURES_DIR) +
+                             "/aws-responses/cloudformation-error-validation.xml");
   ASSERT_TRUE(body.ok());
   transport_.Respond(400, *body);
   auto stacks = cfn_.DescribeStacks("foobar");
@@ -135,8 +135,8 @@ TEST_F(CloudFormationTest, MissingStackIsNotFound) {
 }
 
 TEST_F(CloudFormationTest, EmptyStackListFromSample) {
-  auto body = base::ReadFile(std::string(REX_SHARED_DIR) +
-                             "/testdata/aws-responses/cloudformation-describe-stacks-empty.xml");
+  auto body = base::ReadFile(std::string(REX_FIXTURES_DIR) +
+                             "/aws-responses/cloudformation-describe-stacks-empty.xml");
   ASSERT_TRUE(body.ok());
   transport_.Respond(200, *body);
   auto stacks = cfn_.DescribeStacks();

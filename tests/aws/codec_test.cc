@@ -1,5 +1,5 @@
 // Codec behaviour beyond the botocore suites: the example wire responses in
-// shared/testdata/aws-responses/ and the AWS error → Status mapping.
+// tests/fixtures/aws-responses/ and the AWS error → Status mapping.
 #include "aws/codec.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@ namespace {
 using base::Code;
 using base::Json;
 
-const std::string kResponses = std::string(REX_SHARED_DIR) + "/testdata/aws-responses";
+const std::string kResponses = std::string(REX_FIXTURES_DIR) + "/aws-responses";
 
 std::string Read(const std::string& name) {
   auto text = base::ReadFile(kResponses + "/" + name);

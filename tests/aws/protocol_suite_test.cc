@@ -1,6 +1,5 @@
-// Conformance: botocore's protocol test suites (shared/testdata/aws-protocols/) for the
-// query, JSON 1.1 and REST-XML codecs, and the REST-JSON suite of the same botocore commit
-// (tests/fixtures/aws-protocols/, since the shared folder has none). Every case runs unless it is
+// Conformance: botocore's protocol test suites (tests/fixtures/aws-protocols/, vendored with
+// their origin and licence) for the query, JSON 1.1, REST-XML and REST-JSON codecs. Every case runs unless it is
 // listed in kSkipped with the reason; the final test checks the pass/skip counts so the skip list
 // only shrinks.
 #include <gtest/gtest.h>
@@ -21,8 +20,7 @@ namespace {
 
 using base::Json;
 
-const std::string kSuiteDir = std::string(REX_SHARED_DIR) + "/testdata/aws-protocols";
-const std::string kRestJsonSuiteDir = std::string(REX_SOURCE_DIR) + "/tests/fixtures/aws-protocols";
+const std::string kSuiteDir = std::string(REX_FIXTURES_DIR) + "/aws-protocols";
 
 // Cases rex's codecs deliberately do not support, with the reason.
 const std::map<std::string, std::string>& Skipped() {
@@ -105,7 +103,7 @@ std::map<std::string, Counts>& Tally() {
 }
 
 ModelJson LoadSuite(const std::string& kind, const std::string& protocol) {
-  std::string path = (protocol == "rest-json" ? kRestJsonSuiteDir : kSuiteDir) + "/" + kind + "/" +
+  std::string path = kSuiteDir + "/" + kind + "/" +
                      protocol + ".json";
   auto text = base::ReadFile(path);
   EXPECT_TRUE(text.ok()) << path;

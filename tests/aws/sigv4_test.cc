@@ -1,4 +1,4 @@
-// Runs every case of the AWS SigV4 test suite in shared/testdata/sigv4/ (see the README
+// Runs every case of the AWS SigV4 test suite in tests/fixtures/sigv4/ (see the README
 // there) and checks each intermediate: canonical request, string to sign, signature and the
 // signed request, for header signing and query (presigned URL) signing.
 #include "aws/sigv4.h"
@@ -19,7 +19,7 @@
 namespace rex::aws {
 namespace {
 
-const std::string kSuiteDir = std::string(REX_SHARED_DIR) + "/testdata/sigv4";
+const std::string kSuiteDir = std::string(REX_FIXTURES_DIR) + "/sigv4";
 
 std::string ReadOrDie(const std::string& path) {
   auto text = base::ReadFile(path);
