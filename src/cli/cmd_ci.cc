@@ -57,9 +57,9 @@ struct StackRegion {
   std::string region;
 };
 
-// The region a stack config file names: its `region` (or Pulumi's `aws:region`), else the
-// config default us-east-1 (stack/config.h). Read without decrypting anything, so CI setup
-// needs no passphrase.
+// The region a stack config file names: its `region` (or `aws:region`, `rex-backend:region`,
+// also under a Pulumi file's `config:`), else the config default us-east-1 (stack/config.h). Read
+// without decrypting anything, so CI setup needs no passphrase.
 base::Result<std::string> ConfigRegion(const std::filesystem::path& path,
                                        const std::string& relative) {
   YAML::Node root;
@@ -69,9 +69,17 @@ base::Result<std::string> ConfigRegion(const std::filesystem::path& path,
     return base::InvalidArgument(relative + ": not valid YAML (" + e.msg + ")");
   }
   std::string region = "us-east-1";
-  if (root.IsMap()) {
-    for (const char* key : {"region", "aws:region"}) {
-      if (root[key] && root[key].IsScalar()) region = root[key].as<std::string>();
+  const YAML::Node& const_root = root;  // const operator[] never inserts
+  // A pasted Pulumi.<stack>.yaml keeps its keys under "config:".
+  YAML::Node keys = const_root.IsMap() && const_root["config"] && const_root["config"].IsMap()
+                        ? const_root["config"]
+                        : root;
+  if (keys.IsMap()) {
+    const YAML::Node& const_keys = keys;
+    for (const char* key : {"region", "aws:region", "rex-backend:region"}) {
+      if (const_keys[key] && const_keys[key].IsScalar()) {
+        region = const_keys[key].as<std::string>();
+      }
     }
   }
   // The length first: std::regex recurses once per character of the value.

@@ -263,6 +263,25 @@ TEST_F(CiTest, CiGithubRefusesToOverwriteWithoutForce) {
   EXPECT_EQ(Rex({"--stack", "nope", "ci", "github", "--force"}).exit_code, 2);
 }
 
+TEST_F(CiTest, CiGithubReadsEachConfigsRegionWithoutDecryptingIt) {
+  ASSERT_EQ(Rex({"init", "dev"}).exit_code, 0);
+  // A pasted Pulumi file: keys under config:, the region as aws:region.
+  dir_.Write("stacks/eu.yaml",
+             "config:\n  aws:region: eu-central-1\n  rex-backend:environment: eu\n");
+  RexRun run = Rex({"ci", "github"}, {{"REX_CONFIG_PASSPHRASE", ""}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  YAML::Node matrix = YAML::Load(
+      dir_.Read(".github/workflows/rex.yml"))["jobs"]["preview"]["strategy"]["matrix"]["include"];
+  ASSERT_EQ(matrix.size(), 2u);
+  EXPECT_EQ(matrix[1]["stack"].as<std::string>(), "eu");
+  EXPECT_EQ(matrix[1]["region"].as<std::string>(), "eu-central-1");
+
+  dir_.Write("stacks/bad.yaml", "region: Mars-1\n");
+  RexRun bad = Rex({"ci", "github", "--force"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("stacks/bad.yaml: region \"Mars-1\" is not an AWS region name"));
+}
+
 // ---------------------------------------------------------------- rex bootstrap --github-repo
 
 TEST_F(CiTest, BootstrapWithAGithubRepoAddsTheProviderAndRolesAndPrintsTheNextStep) {
