@@ -33,7 +33,9 @@ base::Result<std::optional<base::Json>> StateStore::ReadDeployedTemplate(
     std::string_view stack) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::string relative = DeployedTemplateRelativePath(stack);
-  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
+  if (base::Status links = base::CheckNoLinks(root_, relative); !links.ok()) {
+    return base::InvalidArgument(relative + ": " + links.message());
+  }
   auto text = base::ReadFile(DeployedTemplatePath(stack));
   if (!text.has_value()) {
     if (text.error().code() == base::Code::kNotFound) return std::optional<base::Json>();
@@ -48,7 +50,9 @@ base::Status StateStore::WriteDeployedTemplate(std::string_view stack,
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::string relative = DeployedTemplateRelativePath(stack);
   REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, relative));
-  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
+  if (base::Status links = base::CheckNoLinks(root_, relative); !links.ok()) {
+    return base::InvalidArgument(relative + ": " + links.message());
+  }
   return base::WriteFileAtomic(DeployedTemplatePath(stack), base::DumpJson(tmpl));
 }
 

@@ -623,7 +623,8 @@ TEST(ConfigEditTest, SetSecretEncryptsAndSharesOneSalt) {
 TEST(ConfigEditTest, SetSecretNeedsTheFilesPassphrase) {
   std::string text =
       SetConfigSecret("", kSource, "dbMasterPassword", "pw", WithPassphrase()).value();
-  EXPECT_EQ(SetConfigSecret(text, kSource, "githubToken", "t", Env{.config_passphrase = "other"})
+  EXPECT_EQ(SetConfigSecret(text, kSource, "githubToken", "t",
+                            Env{.config_passphrase = "another passphrase"})
                 .error()
                 .message(),
             "stacks/dev.yaml: githubToken: REX_CONFIG_PASSPHRASE does not decrypt "
