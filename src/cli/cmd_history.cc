@@ -2,8 +2,9 @@
 // AWS credentials: the bucket's shared history (every machine's and folder's records,
 // s3://<bucket>/history/<stack name>/, cli/team.h ListHistory), and records missing from
 // .rex/<stack>/history are cached there. Otherwise the local copy only, and stderr says so:
-// "note: local copy only: <why>". --json prints an array of the records without their
-// templates (stdout stays that array in both cases).
+// "note: local copy only: <why>". The table names who ran each deploy (user@host, "By").
+// --json prints an array of the records without their templates (stdout stays that array in
+// both cases).
 // Exit codes: 0 ok (also with no history); 2 unreadable history records.
 
 #include <memory>
@@ -44,13 +45,15 @@ int RunHistory(Context& ctx) {
                << "\n";
     return kExitOk;
   }
-  Table table({"#", "Started (UTC)", "Took", "Operation", "Result", "Stack status", "Detail"});
+  Table table(
+      {"#", "Started (UTC)", "Took", "Operation", "Result", "Stack status", "By", "Detail"});
   for (const engine::HistoryRecord& r : *records) {
     std::string detail = r.failure_reason;
     if (!r.failed_resource.empty()) detail = r.failed_resource + ": " + detail;
     if (r.rollback_of)
       detail = "to #" + std::to_string(*r.rollback_of) + (detail.empty() ? "" : "; " + detail);
     if (detail.empty()) detail = r.change_set_name;
+    std::string by = r.user.empty() && r.host.empty() ? "" : r.user + "@" + r.host;
     std::string result = r.result;
     if (result == "deployed" || result == "destroyed" || result == "no-changes") {
       result = ctx.out.Green(result);
@@ -60,7 +63,7 @@ int RunHistory(Context& ctx) {
     table.AddRow({std::to_string(r.number), aws::FormatIso8601(r.start_time),
                   FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(
                       r.end_time - r.start_time)),
-                  r.operation, result, r.final_status, detail});
+                  r.operation, result, r.final_status, by, detail});
   }
   table.AlignRight(0);
   ctx.io.out << table.Render(ctx.out);

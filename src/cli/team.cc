@@ -102,6 +102,11 @@ base::Result<std::unique_ptr<LeaseHold>> TakeDeployLease(Context& ctx, AwsSessio
 void RecordHistory(Context& ctx, aws::S3Client* s3, const std::string& bucket,
                    const std::string& config_name, engine::HistoryRecord& record) {
   engine::HistoryStore local(ctx.io.cwd, config_name);
+  if (record.host.empty() && record.user.empty()) {
+    engine::LeaseInfo self = engine::ThisProcess(record.stack_name, "");
+    record.host = self.host;
+    record.user = self.user;
+  }
   if (s3 != nullptr && !bucket.empty()) {
     engine::BucketHistory shared(*s3, bucket, record.stack_name);
     auto number = shared.Append(record);

@@ -59,7 +59,8 @@ base::Result<std::unique_ptr<LeaseHold>> TakeDeployLease(Context& ctx, AwsSessio
                                                          const std::string& command, bool wait,
                                                          const std::atomic<bool>* cancel);
 
-// Records `record` of stack config `config_name`: with a bucket, in the bucket (the number is
+// Records `record` of stack config `config_name` (with this machine's host and user when the
+// record names none): with a bucket, in the bucket (the number is
 // allocated there, engine::BucketHistory::Append) and then in the local cache under that
 // number; without one (or when the bucket write fails, with a warning), locally only
 // (engine::HistoryStore::Append). Failures are warnings: the deploy itself is done.

@@ -66,6 +66,8 @@ base::Json HistoryRecordToJson(const HistoryRecord& r) {
                   {"endTime", Iso(r.end_time)},
                   {"rexVersion", r.rex_version}};
   if (r.rollback_of) j["rollbackOf"] = *r.rollback_of;
+  if (!r.host.empty()) j["host"] = r.host;
+  if (!r.user.empty()) j["user"] = r.user;
   return j;
 }
 
@@ -99,6 +101,8 @@ base::Result<HistoryRecord> HistoryRecordFromJson(const base::Json& j, std::stri
   r.start_time = ParseTime(j, "startTime").value_or(std::chrono::system_clock::time_point{});
   r.end_time = ParseTime(j, "endTime").value_or(std::chrono::system_clock::time_point{});
   r.rex_version = StringField(j, "rexVersion");
+  r.host = StringField(j, "host");
+  r.user = StringField(j, "user");
   auto rollback_of = j.find("rollbackOf");
   if (rollback_of != j.end() && rollback_of->is_number_integer()) {
     r.rollback_of = rollback_of->get<int>();

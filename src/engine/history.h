@@ -27,7 +27,8 @@
 //    "destroy"|"bootstrap", "result": "deployed"|"no-changes"|"failed"|"cancelled"|"declined"|
 //    "error", "finalStatus": s, "failureReason": s, "failedResource": s, "changeSetName": s,
 //    "changeSetId": s, "parameters": {key: value}, "template": {...} | null, "startTime":
-//    ISO-8601, "endTime": ISO-8601, "rexVersion": s, "rollbackOf": n (rollback only)}
+//    ISO-8601, "endTime": ISO-8601, "rexVersion": s, "rollbackOf": n (rollback only),
+//    "host": s, "user": s (who ran it; absent in older records)}
 
 #include <chrono>
 #include <map>
@@ -62,6 +63,9 @@ struct HistoryRecord {
   std::chrono::system_clock::time_point end_time = {};
   std::string rex_version = std::string(kRexVersion);
   std::optional<int> rollback_of = {};
+  // Where rex ran (the machine and user; the CLI fills them in). Empty in older records.
+  std::string host = {};
+  std::string user = {};
 };
 
 base::Json HistoryRecordToJson(const HistoryRecord& record);

@@ -99,9 +99,13 @@ TEST(HistoryRecordTest, JsonRoundTrip) {
   r.number = 3;
   r.operation = "rollback";
   r.rollback_of = 1;
+  r.host = "ci-runner-7";
+  r.user = "alice";
   auto back = HistoryRecordFromJson(HistoryRecordToJson(r), "x");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(HistoryRecordToJson(*back), HistoryRecordToJson(r));
+  EXPECT_EQ(back->user, "alice");
+  EXPECT_EQ(back->host, "ci-runner-7");
   EXPECT_EQ(HistoryFileName(12), "0012.json");
 }
 

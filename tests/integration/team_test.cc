@@ -151,9 +151,14 @@ TEST_F(TeamTest, HistoryNumbersNeverCollideAndBothFoldersListAndRollBackEveryRec
   EXPECT_EQ(Numbers(history_a), (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(Numbers(history_b), (std::vector<int>{1, 2, 3}));
   EXPECT_THAT(history_a.err + history_b.err, Not(HasSubstr("local copy only")));
+  // Each record names where it was made.
+  auto records = base::ParseJson(history_a.out, "stdout");
+  ASSERT_TRUE(records.ok());
+  for (const base::Json& r : *records) EXPECT_FALSE(r.value("host", "").empty()) << r.dump();
   RexRun table = Rex(b_, {"history"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
-  EXPECT_THAT(table.out, AllOf(HasSubstr("CREATE_COMPLETE"), HasSubstr("UPDATE_COMPLETE")));
+  EXPECT_THAT(table.out, AllOf(HasSubstr("CREATE_COMPLETE"), HasSubstr("UPDATE_COMPLETE"),
+                               HasSubstr("By"), HasSubstr("@")));
 
   // B rolls back to A's first deploy, which B never made.
   RexRun rollback = Rex(b_, {"rollback", "1", "--yes"});
@@ -306,13 +311,13 @@ TEST_F(TeamTest, NoSecretReachesTheBucketOrTheOutput) {
     RexRun run = Rex(a_, args);
     transcript += run.out + run.err;
   }
+  ASSERT_EQ(server_.aws().LastParameters(kStackName)["DbMasterPassword"], kDbPassword)
+      << "the secret reaches CloudFormation";
   auto held = HoldLease();
   RexRun refused = Rex(a_, {"up", "--yes"});
   RexRun unlock = Rex(a_, {"unlock", "--yes"});
   RexRun rollback = Rex(b_, {"rollback", "1", "--yes"});
   transcript += refused.out + refused.err + unlock.out + unlock.err + rollback.out + rollback.err;
-  ASSERT_EQ(server_.aws().LastParameters(kStackName)["DbMasterPassword"], kDbPassword)
-      << "the secret reaches CloudFormation";
   EXPECT_THAT(transcript, Not(HasSubstr(kDbPassword)));
   auto objects = s3_->ListAllObjects(bucket_);
   ASSERT_TRUE(objects.ok());
