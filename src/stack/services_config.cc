@@ -537,7 +537,8 @@ void Validate(const Config& config, Problems& problems) {
         error(prefix + "path", "needs port: the load balancer forwards to the container's port");
       }
       std::string target_group = stem + "-" + name;
-      if (target_group.size() > 32) {
+      // A stem over 20 characters is reported on projectName already.
+      if (target_group.size() > 32 && stem.size() <= 20) {
         error(prefix + "path", "the target group name " + Quote(target_group) + " has " +
                                    std::to_string(target_group.size()) +
                                    " characters; AWS allows at most 32 (shorten the service name)");
