@@ -237,6 +237,14 @@ std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, FakeProt
         }
         return QueryError(403, "ExpiredToken",
                           "The security token included in the request is expired");
+      case FaultKind::kAnswer: {
+        FakeAnswer a;
+        a.response.status = fault.status;
+        a.response.headers = {{"Content-Type", json ? "application/x-amz-json-1.1" : "text/xml"},
+                              {"x-amzn-RequestId", FakeRequestId()}};
+        a.response.body = fault.body;
+        return a;
+      }
     }
   }
   return std::nullopt;

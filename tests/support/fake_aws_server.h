@@ -49,6 +49,7 @@ enum class FaultKind {
   kSlow,                // answers after `delay` (in process: kDeadlineExceeded)
   kExpiredToken,        // HTTP 403 ExpiredToken "The security token included in the request is
                         // expired"
+  kAnswer,              // HTTP `status` with `body` as given (hostile or malformed answers)
 };
 
 struct Fault {
@@ -58,6 +59,8 @@ struct Fault {
   std::string action = {};
   int count = 1;                          // how many matching requests get it
   std::chrono::milliseconds delay{5000};  // for kSlow
+  int status = 200;                       // for kAnswer
+  std::string body = {};                  // for kAnswer
 };
 
 struct FakeAwsOptions {
