@@ -1,6 +1,11 @@
 #include <curl/curl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <strings.h>
 
+#include <cstdio>
 #include <mutex>
 
 #include "aws/transport.h"
@@ -38,6 +43,22 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// Loads every certificate of the PEM file `data` (a std::string path) into the TLS context's
+// store, next to the ones already there.
+CURLcode AddCaBundle(CURL*, void* ssl_ctx, void* data) {
+  const std::string& path = *static_cast<const std::string*>(data);
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "r"), &BIO_free);
+  if (!bio || store == nullptr) return CURLE_SSL_CACERT_BADFILE;
+  int added = 0;
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    if (X509_STORE_add_cert(store, cert) == 1) ++added;
+    X509_free(cert);
+  }
+  ERR_clear_error();  // the end of the file leaves a "no start line" entry behind
+  return added > 0 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+}
+
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
@@ -63,10 +84,19 @@ class CurlTransport : public HttpTransport {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (!options_.ca_bundle.empty())
-      curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    if (!options_.ca_bundle.empty()) {
+      // Added to the store curl has already loaded (the system's), not replacing it.
+      curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &AddCaBundle);
+      curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &options_.ca_bundle);
+    }
     bool link_local = url.host.rfind("169.254.", 0) == 0 || url.host.rfind("[fd00:ec2", 0) == 0;
-    if (!options_.use_environment_proxy || link_local) curl_easy_setopt(h, CURLOPT_PROXY, "");
+    const std::string& proxy =
+        url.scheme == "https" ? options_.proxy.https_proxy : options_.proxy.http_proxy;
+    // Always set explicitly: curl would otherwise read the environment on its own.
+    curl_easy_setopt(h, CURLOPT_PROXY, link_local ? "" : proxy.c_str());
+    if (!link_local && !proxy.empty() && !options_.proxy.no_proxy.empty()) {
+      curl_easy_setopt(h, CURLOPT_NOPROXY, options_.proxy.no_proxy.c_str());
+    }
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(request.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
@@ -125,6 +155,35 @@ class CurlTransport : public HttpTransport {
 };
 
 }  // namespace
+
+ProxySettings ProxySettingsFromEnvironment(const EnvLookup& env) {
+  auto first = [&env](const char* upper, const char* lower) {
+    for (const char* name : {upper, lower}) {
+      auto value = env ? env(name) : std::nullopt;
+      if (value && !value->empty()) return *value;
+    }
+    return std::string();
+  };
+  return ProxySettings{.http_proxy = first("HTTP_PROXY", "http_proxy"),
+                       .https_proxy = first("HTTPS_PROXY", "https_proxy"),
+                       .no_proxy = first("NO_PROXY", "no_proxy")};
+}
+
+base::Status CheckCaBundle(const std::string& path) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(path.c_str(), "r"), &BIO_free);
+  if (!bio) {
+    return base::InvalidArgument("AWS_CA_BUNDLE " + path +
+                                 ": cannot be read (a PEM file of CA certificates is expected)");
+  }
+  X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+  ERR_clear_error();
+  if (cert == nullptr) {
+    return base::InvalidArgument("AWS_CA_BUNDLE " + path +
+                                 ": holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")");
+  }
+  X509_free(cert);
+  return base::Status::Ok();
+}
 
 std::unique_ptr<HttpTransport> NewCurlTransport(CurlTransportOptions options) {
   return std::make_unique<CurlTransport>(std::move(options));

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "aws/env.h"
 #include "aws/http.h"
 #include "base/result.h"
 
@@ -22,12 +23,30 @@ class HttpTransport {
   virtual base::Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
+// Proxies as the AWS CLI honours them. Empty fields: no proxy.
+struct ProxySettings {
+  std::string http_proxy = {};   // for http:// URLs (HTTP_PROXY / http_proxy)
+  std::string https_proxy = {};  // for https:// URLs, through CONNECT (HTTPS_PROXY / https_proxy)
+  // Hosts never proxied (NO_PROXY / no_proxy): comma-separated names, domain suffixes
+  // (".example.com" or "example.com" match subdomains too), IP addresses, or "*" for all.
+  std::string no_proxy = {};
+};
+
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY from `env`, upper case first, then lower case (as the
+// AWS CLI reads them).
+ProxySettings ProxySettingsFromEnvironment(const EnvLookup& env);
+
+// OK when `path` (AWS_CA_BUNDLE) is a readable PEM file holding at least one certificate;
+// kInvalidArgument naming the file and what is wrong otherwise.
+base::Status CheckCaBundle(const std::string& path);
+
 struct CurlTransportOptions {
-  // Use the proxies named by the http_proxy/https_proxy/no_proxy environment variables.
-  // Default: false, so no environment setting silently reroutes signed AWS traffic. The
-  // metadata endpoints (169.254.x.x) are never proxied.
-  bool use_environment_proxy = false;
-  // Extra CA bundle (PEM file) to trust in addition to the system store. Default: none.
+  // Default: none, so nothing reroutes signed AWS traffic unless the caller passes the
+  // environment's settings (ProxySettingsFromEnvironment). The instance-metadata endpoints
+  // (169.254.x.x, fd00:ec2::) are never proxied.
+  ProxySettings proxy = {};
+  // Extra CA bundle (PEM file, AWS_CA_BUNDLE) trusted in addition to the system store, not
+  // instead of it. Default: none.
   std::string ca_bundle = {};
 };
 

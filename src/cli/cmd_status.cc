@@ -239,7 +239,10 @@ int RunStatus(Context& ctx) {
 
   // The health endpoints get a transport of their own: the session's applies REX_HTTP_TIMEOUT
   // to every request, and these have their own, shorter limit.
-  std::unique_ptr<aws::HttpTransport> probe = aws::NewCurlTransport();
+  // The health endpoints are reached as AWS is: through the environment's proxies.
+  auto transport_options = TransportOptionsFromEnvironment(ctx);
+  std::unique_ptr<aws::HttpTransport> probe = aws::NewCurlTransport(
+      transport_options.ok() ? *transport_options : aws::CurlTransportOptions{});
   ops::StatusClients clients{.cfn = s.cfn.get(),
                              .ecs = (*ops)->ecs.get(),
                              .elbv2 = extra->elbv2.get(),

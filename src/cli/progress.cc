@@ -318,7 +318,9 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
     }
     timeout_seconds = static_cast<int>(value);
   }
-  session->transport = std::make_unique<TimeoutTransport>(aws::NewCurlTransport(),
+  REX_ASSIGN_OR_RETURN(aws::CurlTransportOptions transport_options,
+                       TransportOptionsFromEnvironment(ctx));
+  session->transport = std::make_unique<TimeoutTransport>(aws::NewCurlTransport(transport_options),
                                                           std::chrono::seconds(timeout_seconds));
   REX_ASSIGN_OR_RETURN(aws::RetryOptions retry, aws::RetryOptionsFromEnvironment(env));
   // Ctrl-C or SIGTERM under a CancelOnInterrupt ends a retry backoff at once.
@@ -339,6 +341,18 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
   session->ecr = std::make_unique<aws::EcrClient>(ecr, session->credentials.get(),
                                                   *session->transport, *session->clock, retry);
   return session;
+}
+
+base::Result<aws::CurlTransportOptions> TransportOptionsFromEnvironment(const Context& ctx) {
+  aws::CurlTransportOptions options{.proxy = aws::ProxySettingsFromEnvironment(EnvOf(ctx))};
+  std::string ca_bundle = Env(ctx, "AWS_CA_BUNDLE");
+  if (!ca_bundle.empty()) {
+    std::filesystem::path path(ca_bundle);
+    if (path.is_relative()) path = std::filesystem::path(ctx.io.cwd) / path;
+    REX_RETURN_IF_ERROR(aws::CheckCaBundle(path.string()));
+    options.ca_bundle = path.string();
+  }
+  return options;
 }
 
 engine::PollOptions PollOptionsFromEnvironment(const Context& ctx) {

@@ -106,6 +106,12 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
 std::unique_ptr<aws::HttpTransport> NewTimeoutTransport(std::unique_ptr<aws::HttpTransport> inner,
                                                         std::chrono::milliseconds timeout);
 
+// How rex reaches the network, as the AWS CLI does: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (upper
+// or lower case) and AWS_CA_BUNDLE (a PEM file trusted in addition to the system store;
+// relative to the working folder). kInvalidArgument naming AWS_CA_BUNDLE when it cannot be
+// used.
+base::Result<aws::CurlTransportOptions> TransportOptionsFromEnvironment(const Context& ctx);
+
 // Poll intervals: the engine defaults, or REX_POLL_INTERVAL_MS (the first interval and the cap
 // at 5 × that) for emulators and tests.
 engine::PollOptions PollOptionsFromEnvironment(const Context& ctx);

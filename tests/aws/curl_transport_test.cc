@@ -2,9 +2,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "aws/transport.h"
+#include "support/test_proxy.h"
 
 namespace rex::aws {
 namespace {
@@ -86,6 +89,60 @@ TEST_F(CurlTransportTest, RefusedConnectionIsUnavailable) {
   EXPECT_EQ(response.error().code(), base::Code::kUnavailable);
   EXPECT_EQ(response.error().message().rfind("POST " + url + ": ", 0), 0u)
       << response.error().message();
+}
+
+TEST_F(CurlTransportTest, HttpGoesThroughTheProxyUnlessNoProxyNamesTheHost) {
+  rex::testing::TestProxy proxy;
+  auto proxied = NewCurlTransport({.proxy = {.http_proxy = proxy.url()}});
+  auto response = proxied->Send(HttpRequest{.method = "POST", .url = Url("/echo"), .body = "x"});
+  ASSERT_TRUE(response.ok()) << response.error().ToString();
+  EXPECT_EQ(response->status, 201);
+  EXPECT_EQ(proxy.Seen(), (std::vector<std::string>{"POST 127.0.0.1:" + std::to_string(port_)}));
+
+  auto bypassed =
+      NewCurlTransport({.proxy = {.http_proxy = proxy.url(), .no_proxy = "example.com,127.0.0.1"}});
+  ASSERT_TRUE(bypassed->Send(HttpRequest{.method = "POST", .url = Url("/echo")}).ok());
+  EXPECT_EQ(proxy.Seen().size(), 1u);  // nothing more went through the proxy
+}
+
+TEST_F(CurlTransportTest, HttpsGoesThroughAConnectTunnel) {
+  rex::testing::TestProxy proxy;
+  auto proxied = NewCurlTransport({.proxy = {.https_proxy = proxy.url()}});
+  // The origin behind the tunnel speaks plain HTTP, so TLS fails; the proxy saw the CONNECT.
+  std::string url = "https://127.0.0.1:" + std::to_string(port_) + "/echo";
+  HttpRequest request{.method = "POST", .url = url};
+  request.timeout = std::chrono::milliseconds(3000);
+  EXPECT_FALSE(proxied->Send(request).ok());
+  EXPECT_EQ(proxy.Seen(), (std::vector<std::string>{"CONNECT 127.0.0.1:" + std::to_string(port_)}));
+}
+
+TEST(ProxySettings, FromTheEnvironmentUpperCaseFirst) {
+  ProxySettings p =
+      ProxySettingsFromEnvironment(MapEnvironment({{"HTTPS_PROXY", "http://proxy:3128"},
+                                                   {"https_proxy", "http://other:1"},
+                                                   {"http_proxy", "http://plain:8080"},
+                                                   {"no_proxy", "169.254.169.254,.internal"}}));
+  EXPECT_EQ(p.https_proxy, "http://proxy:3128");
+  EXPECT_EQ(p.http_proxy, "http://plain:8080");
+  EXPECT_EQ(p.no_proxy, "169.254.169.254,.internal");
+  EXPECT_EQ(ProxySettingsFromEnvironment(MapEnvironment({})).https_proxy, "");
+}
+
+TEST(CaBundle, MustBeAReadablePemFile) {
+  base::Status missing = CheckCaBundle("/nonexistent/ca.pem");
+  EXPECT_EQ(missing.code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(missing.message(),
+            "AWS_CA_BUNDLE /nonexistent/ca.pem: cannot be read (a PEM file of CA certificates "
+            "is expected)");
+  std::string junk = std::filesystem::temp_directory_path() / "rex-not-a-bundle.pem";
+  std::ofstream(junk) << "not a certificate\n";
+  EXPECT_EQ(
+      CheckCaBundle(junk).message(),
+      "AWS_CA_BUNDLE " + junk + ": holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")");
+  std::filesystem::remove(junk);
+  const char* system = "/etc/ssl/certs/ca-certificates.crt";
+  if (!std::filesystem::exists(system)) GTEST_SKIP() << "no " << system << " to read";
+  EXPECT_TRUE(CheckCaBundle(system).ok());
 }
 
 TEST(CurlTransport, RejectsOtherSchemes) {
