@@ -6,28 +6,12 @@
 
 #include "aws/http.h"
 #include "base/files.h"
+#include "engine/record_fields.h"
 #include "engine/state.h"
 
 namespace rex::engine {
 
 namespace {
-
-std::string Iso(std::chrono::system_clock::time_point t) { return aws::FormatIso8601(t); }
-
-std::optional<std::chrono::system_clock::time_point> ParseTime(const base::Json& j,
-                                                               const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  auto seconds = aws::ParseIso8601(it->get<std::string>());
-  if (!seconds.ok()) return std::nullopt;
-  return std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000)));
-}
-
-std::string StringField(const base::Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // The number of a history file name "0012.json", or -1.
 int NumberOf(const std::string& file_name) {
@@ -62,8 +46,8 @@ base::Json HistoryRecordToJson(const HistoryRecord& r) {
                   {"changeSetId", r.change_set_id},
                   {"parameters", r.parameters},
                   {"template", r.template_json},
-                  {"startTime", Iso(r.start_time)},
-                  {"endTime", Iso(r.end_time)},
+                  {"startTime", IsoTime(r.start_time)},
+                  {"endTime", IsoTime(r.end_time)},
                   {"rexVersion", r.rex_version}};
   if (r.rollback_of) j["rollbackOf"] = *r.rollback_of;
   if (!r.host.empty()) j["host"] = r.host;
@@ -98,8 +82,8 @@ base::Result<HistoryRecord> HistoryRecordFromJson(const base::Json& j, std::stri
   }
   auto tmpl = j.find("template");
   if (tmpl != j.end()) r.template_json = *tmpl;
-  r.start_time = ParseTime(j, "startTime").value_or(std::chrono::system_clock::time_point{});
-  r.end_time = ParseTime(j, "endTime").value_or(std::chrono::system_clock::time_point{});
+  r.start_time = TimeField(j, "startTime").value_or(std::chrono::system_clock::time_point{});
+  r.end_time = TimeField(j, "endTime").value_or(std::chrono::system_clock::time_point{});
   r.rex_version = StringField(j, "rexVersion");
   r.host = StringField(j, "host");
   r.user = StringField(j, "user");

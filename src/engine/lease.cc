@@ -8,27 +8,11 @@
 #include <random>
 
 #include "aws/http.h"
+#include "engine/record_fields.h"
 
 namespace rex::engine {
 
 namespace {
-
-std::string Iso(std::chrono::system_clock::time_point t) { return aws::FormatIso8601(t); }
-
-std::optional<std::chrono::system_clock::time_point> ParseTime(const base::Json& j,
-                                                               const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  auto seconds = aws::ParseIso8601(it->get<std::string>());
-  if (!seconds.ok()) return std::nullopt;
-  return std::chrono::system_clock::time_point(
-      std::chrono::milliseconds(static_cast<int64_t>(*seconds * 1000)));
-}
-
-std::string StringField(const base::Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string RandomId() {
   std::random_device device;
@@ -67,8 +51,8 @@ base::Json LeaseToJson(const LeaseInfo& info) {
           {"user", info.user},
           {"pid", info.pid},
           {"command", info.command},
-          {"acquired", Iso(info.acquired)},
-          {"expires", Iso(info.expires)}};
+          {"acquired", IsoTime(info.acquired)},
+          {"expires", IsoTime(info.expires)}};
 }
 
 base::Result<LeaseInfo> LeaseFromJson(const base::Json& j, std::string_view what) {
@@ -84,8 +68,8 @@ base::Result<LeaseInfo> LeaseFromJson(const base::Json& j, std::string_view what
   auto pid = j.find("pid");
   if (pid != j.end() && pid->is_number_integer()) info.pid = pid->get<int>();
   info.command = StringField(j, "command");
-  auto acquired = ParseTime(j, "acquired");
-  auto expires = ParseTime(j, "expires");
+  auto acquired = TimeField(j, "acquired");
+  auto expires = TimeField(j, "expires");
   if (info.holder.empty() || !expires) return bad("holder and expires are required");
   info.acquired = acquired.value_or(std::chrono::system_clock::time_point{});
   info.expires = *expires;
@@ -99,8 +83,8 @@ std::string DescribeLease(const LeaseInfo& info, std::chrono::system_clock::time
                     (info.host.empty() ? "unknown host" : info.host);
   std::string out = who + " (pid " + std::to_string(info.pid) + ") running \"" +
                     (info.command.empty() ? "rex" : info.command) + "\" since " +
-                    Iso(info.acquired) + ", lease " +
-                    (info.expires <= now ? "expired at " : "expires ") + Iso(info.expires);
+                    IsoTime(info.acquired) + ", lease " +
+                    (info.expires <= now ? "expired at " : "expires ") + IsoTime(info.expires);
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "base/yaml_depth.h"
+#include "stack/config_text.h"
 #include "stack/services_config.h"
 
 namespace rex::stack {
@@ -335,44 +336,10 @@ std::string Describe(const YAML::Node& node) {
 
 // --- scalar parsing: by text, so that Pulumi's quoted "2" and "true" are accepted
 
-std::optional<int> ParseInt(std::string_view text) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  int v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseNumber(std::string_view text) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-std::optional<bool> ParseBool(std::string_view text) {
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  return std::nullopt;
-}
-
-std::vector<std::string> SplitWords(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (!word.empty()) words.push_back(std::move(word));
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) words.push_back(std::move(word));
-  return words;
-}
+using config_text::ParseBool;
+using config_text::ParseInt;
+using config_text::ParseNumber;
+using config_text::SplitWords;
 
 // --- loading
 

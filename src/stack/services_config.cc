@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "stack/config_text.h"
 
 namespace rex::stack {
 
@@ -84,34 +85,9 @@ std::string Describe(const YAML::Node& node) {
   return Quote(node.Scalar());
 }
 
-std::optional<int> ParseInt(std::string_view text) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  int v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<bool> ParseBool(std::string_view text) {
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  return std::nullopt;
-}
-
-std::vector<std::string> SplitWords(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (!word.empty()) words.push_back(std::move(word));
-      word.clear();
-    } else {
-      word += c;
-    }
-  }
-  if (!word.empty()) words.push_back(std::move(word));
-  return words;
-}
+using config_text::ParseBool;
+using config_text::ParseInt;
+using config_text::SplitWords;
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

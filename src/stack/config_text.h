@@ -1,0 +1,23 @@
+#pragma once
+
+// Scalars of the stack config read by their text, so that Pulumi's quoted "2" and "true" are
+// accepted where a number or a boolean is expected (stack/config.h). Shared by the config
+// loader and the services table (stack/services_config.h). Pure functions, no state.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rex::stack::config_text {
+
+// A whole decimal int ("+" allowed); nullopt for anything else, empty or out of range.
+std::optional<int> ParseInt(std::string_view text);
+// A whole finite decimal number ("+" allowed); nullopt otherwise.
+std::optional<double> ParseNumber(std::string_view text);
+// true/True/TRUE, false/False/FALSE; nullopt otherwise.
+std::optional<bool> ParseBool(std::string_view text);
+// Split at spaces, tabs and newlines; empty words dropped.
+std::vector<std::string> SplitWords(std::string_view text);
+
+}  // namespace rex::stack::config_text
