@@ -116,6 +116,8 @@ base::Result<int> HistoryStore::Append(HistoryRecord& record) const {
   }
   record.number = highest + 1;
   record.stack = stack_;
+  REX_RETURN_IF_ERROR(
+      base::CheckNoLinks(root_, RelativeDir() + "/" + HistoryFileName(record.number)));
   std::string path = (std::filesystem::path(Dir()) / HistoryFileName(record.number)).string();
   base::Status written = base::WriteFileAtomic(path, base::DumpJson(HistoryRecordToJson(record)));
   if (!written.ok()) {
@@ -146,6 +148,7 @@ base::Result<std::vector<HistoryRecord>> HistoryStore::List() const {
 base::Result<HistoryRecord> HistoryStore::Load(int number) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack_));
   std::string relative = RelativeDir() + "/" + HistoryFileName(number);
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
   auto text = base::ReadFile((std::filesystem::path(root_) / relative).string());
   if (!text.ok()) {
     if (text.error().code() == base::Code::kNotFound) {
@@ -165,6 +168,8 @@ std::string HistoryRecordText(const HistoryRecord& record) {
 base::Status HistoryStore::WriteCache(HistoryRecord record) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack_));
   record.stack = stack_;
+  REX_RETURN_IF_ERROR(
+      base::CheckNoLinks(root_, RelativeDir() + "/" + HistoryFileName(record.number)));
   std::string path = (std::filesystem::path(Dir()) / HistoryFileName(record.number)).string();
   base::Status written = base::WriteFileAtomic(path, HistoryRecordText(record));
   if (!written.ok()) {
@@ -176,6 +181,7 @@ base::Status HistoryStore::WriteCache(HistoryRecord record) const {
 base::Result<std::optional<std::string>> HistoryStore::ReadText(int number) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack_));
   std::string relative = RelativeDir() + "/" + HistoryFileName(number);
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(root_, relative));
   auto text = base::ReadFile((std::filesystem::path(root_) / relative).string());
   if (!text.ok()) {
     if (text.error().code() == base::Code::kNotFound) return std::optional<std::string>();

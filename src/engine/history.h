@@ -75,6 +75,8 @@ base::Result<HistoryRecord> HistoryRecordFromJson(const base::Json& json, std::s
 // "0007" for 7.
 std::string HistoryFileName(int number);
 
+// Files under .rex/ are rex's own: a symbolic link anywhere on the path of a record is refused
+// (kInvalidArgument naming it), never followed, for reads and writes alike (base::CheckNoLinks).
 class HistoryStore {
  public:
   // `root` is the project folder; `stack` the stack config name.

@@ -52,6 +52,7 @@ std::string BootstrapRecordPath(const std::string& cwd, const std::string& stack
 
 base::Status WriteBootstrapRecord(const std::string& cwd, const std::string& stack,
                                   const BootstrapRecord& record) {
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(cwd, ".rex/" + stack + "/bootstrap.json"));
   return base::WriteFileAtomic(BootstrapRecordPath(cwd, stack),
                                base::DumpJson(BootstrapRecordToJson(record)));
 }
@@ -59,6 +60,7 @@ base::Status WriteBootstrapRecord(const std::string& cwd, const std::string& sta
 base::Result<std::optional<BootstrapRecord>> ReadBootstrapRecord(const std::string& cwd,
                                                                  const std::string& stack) {
   const std::string path = BootstrapRecordPath(cwd, stack);
+  REX_RETURN_IF_ERROR(base::CheckNoLinks(cwd, ".rex/" + stack + "/bootstrap.json"));
   auto text = base::ReadFile(path);
   if (!text.ok()) {
     if (text.error().code() == base::Code::kNotFound) return std::optional<BootstrapRecord>();

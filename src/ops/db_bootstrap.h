@@ -45,7 +45,8 @@ base::Result<BootstrapRecord> BootstrapRecordFromJson(const base::Json& json,
 // "<cwd>/.rex/<stack>/bootstrap.json" (`stack` is the config name, e.g. "dev").
 std::string BootstrapRecordPath(const std::string& cwd, const std::string& stack);
 
-// Writes the record atomically (base::WriteFileAtomic). Errors: as the write.
+// Writes the record atomically (base::WriteFileAtomic). A symbolic link on the path under
+// .rex/ is refused, never followed (base::CheckNoLinks; also when reading). Errors: as the write.
 base::Status WriteBootstrapRecord(const std::string& cwd, const std::string& stack,
                                   const BootstrapRecord& record);
 

@@ -87,6 +87,27 @@ TEST(HistoryStoreTest, ACorruptRecordIsAnErrorNamingTheFile) {
   EXPECT_EQ(list.error().message(), ".rex/dev/history/0001.json: number: missing");
 }
 
+TEST(HistoryStoreTest, ASymlinkedRecordIsNeitherReadNorWrittenThrough) {
+  // A cloned checkout holding .rex/dev/history/0001.json -> some other file of the user's.
+  rex::testing::TempDir dir;
+  std::filesystem::path victim = std::filesystem::path(dir.path()) / "private.txt";
+  ASSERT_TRUE(base::WriteFileAtomic(victim.string(), "{\"not\": \"yours\"}").ok());
+  std::filesystem::path history = std::filesystem::path(dir.path()) / ".rex" / "dev" / "history";
+  std::filesystem::create_directories(history);
+  std::filesystem::create_symlink(victim, history / "0001.json");
+  HistoryStore store(dir.path(), "dev");
+  auto loaded = store.Load(1);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().message(),
+            ".rex/dev/history/0001.json is a symbolic link; rex does not follow links in its own "
+            "files (remove it; rex recreates it)");
+  EXPECT_FALSE(store.ReadText(1).ok());
+  HistoryRecord record;
+  record.number = 1;
+  EXPECT_FALSE(store.WriteCache(record).ok());
+  EXPECT_EQ(base::ReadFile(victim.string()).value(), "{\"not\": \"yours\"}");
+}
+
 TEST(HistoryStoreTest, ABadStackNameIsRefused) {
   rex::testing::TempDir dir;
   HistoryStore store(dir.path(), "../x");

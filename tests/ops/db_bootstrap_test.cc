@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "aws/credentials.h"
+#include "base/files.h"
 #include "support/fake_aws_server.h"
 #include "support/fake_clock.h"
 #include "support/fake_transport.h"
@@ -41,6 +44,22 @@ class BucketBootstrapRecordTest : public ::testing::Test {
   aws::S3Client s3_{
       {"https://s3.us-east-1.amazonaws.com", "us-east-1", "s3"}, &credentials_, transport_, clock_};
 };
+
+TEST(LocalBootstrapRecordTest, ASymlinkedRecordIsNeitherReadNorWrittenThrough) {
+  rex::testing::TempDir dir;
+  std::filesystem::path victim = std::filesystem::path(dir.path()) / "private.txt";
+  ASSERT_TRUE(base::WriteFileAtomic(victim.string(), "secret text").ok());
+  std::filesystem::create_directories(std::filesystem::path(dir.path()) / ".rex" / "dev");
+  std::filesystem::create_symlink(victim,
+                                  std::filesystem::path(dir.path()) / ".rex/dev/bootstrap.json");
+  auto read = ReadBootstrapRecord(dir.path(), "dev");
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code(), base::Code::kInvalidArgument);
+  EXPECT_THAT(read.error().message(),
+              ::testing::HasSubstr(".rex/dev/bootstrap.json is a symbolic link"));
+  EXPECT_FALSE(WriteBootstrapRecord(dir.path(), "dev", BootstrapRecord{}).ok());
+  EXPECT_EQ(base::ReadFile(victim.string()).value(), "secret text");
+}
 
 TEST_F(BucketBootstrapRecordTest, CreatedOnceThenReplacedOnlyWithTheETagRead) {
   auto none = ReadBucketBootstrapRecord(s3_, "b", "rex-backend-dev");
