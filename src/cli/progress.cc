@@ -1,6 +1,10 @@
 #include "cli/progress.h"
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -400,6 +404,20 @@ std::optional<std::string> Ask(Context& ctx, const std::string& prompt) {
   ctx.io.err << prompt;
   ctx.io.err.flush();
   if (ctx.io.in == nullptr) return std::nullopt;
+  if (ctx.io.in == &std::cin && std::cin.rdbuf()->in_avail() <= 0) {
+    // Wait for the answer in slices, so that Ctrl-C or SIGTERM under a CancelOnInterrupt
+    // ends the question (no answer: the caller declines) instead of a blocked read.
+    while (true) {
+      pollfd fd{STDIN_FILENO, POLLIN, 0};
+      int ready = ::poll(&fd, 1, 200);
+      if (g_interrupted.load()) {
+        ctx.io.err << "\n";
+        return std::nullopt;
+      }
+      if (ready > 0) break;
+      if (ready < 0 && errno != EINTR) break;
+    }
+  }
   std::string line;
   if (!std::getline(*ctx.io.in, line)) return std::nullopt;
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -458,8 +476,8 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   // The deploy lease in the bucket (cli/team.h): held until RunDeploy returns.
   std::string lease_command = "rex " + run.operation;
   if (run.rollback_of) lease_command += " " + std::to_string(*run.rollback_of);
-  auto lease = TakeDeployLease(ctx, session, run.request.template_bucket, stack_name,
-                               lease_command, run.request.wait_if_busy, interrupt.flag());
+  auto lease = TakeDeployLease(ctx, session, run.request.template_bucket, stack_name, lease_command,
+                               run.request.wait_if_busy, interrupt.flag());
   if (!lease.ok()) {
     ctx.PrintError(lease.error());
     PrintCredentialsHint(ctx, lease.error());

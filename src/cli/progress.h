@@ -137,7 +137,9 @@ class CancelOnInterrupt {
   const std::atomic<bool>* flag() const;
 };
 
-// Reads one line from io.in after printing `prompt` to io.err; nullopt at end of input.
+// Reads one line from io.in after printing `prompt` to io.err; nullopt at end of input, and
+// (reading the process's stdin) when Ctrl-C or SIGTERM arrives under a CancelOnInterrupt while
+// it waits.
 std::optional<std::string> Ask(Context& ctx, const std::string& prompt);
 
 // kInvalidArgument "<command> needs --yes when stdin is not a terminal (nothing was changed)"
