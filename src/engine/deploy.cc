@@ -301,12 +301,14 @@ namespace {
 base::Result<DataLossReport> GuardChanges(DeployClients& clients, const DeployRequest& request,
                                           bool stack_exists, const aws::ChangeSet& change_set) {
   SchemaLookup schemas = request.schemas ? request.schemas : SchemaLookup(cfn::FindResourceSchema);
-  DataLossReport loss = GuardChangeSet(change_set.changes, request.deployed_template, nullptr, schemas);
+  DataLossReport loss =
+      GuardChangeSet(change_set.changes, request.deployed_template, nullptr, schemas);
   if (loss.empty()) return loss;
   std::optional<base::Json> deployed;
   const base::Json* before = request.deployed_template;
-  bool removes = std::any_of(loss.findings.begin(), loss.findings.end(),
-                             [](const DataLossFinding& f) { return f.cause == DataLossCause::kDeleted; });
+  bool removes =
+      std::any_of(loss.findings.begin(), loss.findings.end(),
+                  [](const DataLossFinding& f) { return f.cause == DataLossCause::kDeleted; });
   if (before == nullptr && stack_exists && removes) {
     auto got = clients.cfn.GetTemplate(request.stack_name, "", "Original");
     if (got.ok()) {

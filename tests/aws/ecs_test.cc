@@ -27,8 +27,8 @@ class EcsTest : public ::testing::Test {
 };
 
 TEST_F(EcsTest, DescribeTasksSample) {
-  auto body = base::ReadFile(std::string(REX_FIXTURES_DIR) +
-                             "/aws-responses/ecs-describe-tasks.json");
+  auto body =
+      base::ReadFile(std::string(REX_FIXTURES_DIR) + "/aws-responses/ecs-describe-tasks.json");
   ASSERT_TRUE(body.ok());
   transport_.Respond(200, *body, {{"Content-Type", "application/x-amz-json-1.1"}});
   auto tasks = ecs_.DescribeTasks("default", {"c5cba4eb-5dad-405e-96db-71ef8eefe6a8"});

@@ -1,7 +1,7 @@
 // Conformance: botocore's protocol test suites (tests/fixtures/aws-protocols/, vendored with
-// their origin and licence) for the query, JSON 1.1, REST-XML and REST-JSON codecs. Every case runs unless it is
-// listed in kSkipped with the reason; the final test checks the pass/skip counts so the skip list
-// only shrinks.
+// their origin and licence) for the query, JSON 1.1, REST-XML and REST-JSON codecs. Every case runs
+// unless it is listed in kSkipped with the reason; the final test checks the pass/skip counts so
+// the skip list only shrinks.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,8 +103,7 @@ std::map<std::string, Counts>& Tally() {
 }
 
 ModelJson LoadSuite(const std::string& kind, const std::string& protocol) {
-  std::string path = kSuiteDir + "/" + kind + "/" +
-                     protocol + ".json";
+  std::string path = kSuiteDir + "/" + kind + "/" + protocol + ".json";
   auto text = base::ReadFile(path);
   EXPECT_TRUE(text.ok()) << path;
   auto json = ParseModelJson(text.ok() ? *text : "[]", path);

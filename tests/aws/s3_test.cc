@@ -47,8 +47,8 @@ TEST_F(S3Test, CreateBucketOutsideUsEast1SendsLocationConstraint) {
 }
 
 TEST_F(S3Test, CreateBucketErrorFromSample) {
-  auto body = base::ReadFile(std::string(REX_FIXTURES_DIR) +
-                             "/aws-responses/s3-error-create-bucket.xml");
+  auto body =
+      base::ReadFile(std::string(REX_FIXTURES_DIR) + "/aws-responses/s3-error-create-bucket.xml");
   ASSERT_TRUE(body.ok());
   transport_.Respond(409, *body);
   base::Status status = Client("us-west-2")->CreateBucket("garnaat-pdx");

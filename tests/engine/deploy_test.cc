@@ -388,9 +388,10 @@ TEST(BackoffTest, GrowsToTheMaximumAndStopsOnCancel) {
 // A bucket (stateful) whose name change makes CloudFormation replace it.
 base::Json BucketTemplate(const std::string& bucket_name, const std::string& deletion_policy = "") {
   base::Json t = {{"Resources",
-                   {{"Data", {{"Type", "AWS::S3::Bucket"},
-                              {"Properties", {{"BucketName", bucket_name}}},
-                              {"Metadata", {{"rex:path", "Rex/Storage/Data"}}}}},
+                   {{"Data",
+                     {{"Type", "AWS::S3::Bucket"},
+                      {"Properties", {{"BucketName", bucket_name}}},
+                      {"Metadata", {{"rex:path", "Rex/Storage/Data"}}}}},
                     {"Topic", {{"Type", "AWS::SNS::Topic"}}}}}};
   if (!deletion_policy.empty()) t["Resources"]["Data"]["DeletionPolicy"] = deletion_policy;
   return t;
@@ -426,7 +427,8 @@ TEST(DeployGuardTest, AllowDataLossExecutesItWithANote) {
   auto outcome = h.Run(request);
   ASSERT_TRUE(outcome.ok()) << outcome.error().ToString();
   EXPECT_TRUE(std::holds_alternative<Deployed>(*outcome));
-  EXPECT_THAT(h.observer.lines(), Contains("note: data loss allowed by --allow-data-loss: Storage/Data"));
+  EXPECT_THAT(h.observer.lines(),
+              Contains("note: data loss allowed by --allow-data-loss: Storage/Data"));
 }
 
 TEST(DeployGuardTest, RemovingAStatefulResourceReadsItsDeletionPolicyFromCloudFormation) {
@@ -451,12 +453,13 @@ TEST(DeployGuardTest, RemovingAStatefulResourceReadsItsDeletionPolicyFromCloudFo
 }
 
 TEST(ParametersTest, NoEchoParametersTakeTheSecretOfExactlyTheirName) {
-  base::Json t = {{"Parameters",
-                   {{"DbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}},
-                    {"DbMasterPasswordCopy", {{"Type", "String"}, {"NoEcho", true}, {"Default", "x"}}},
-                    {"GithubToken", {{"Type", "String"}, {"NoEcho", "true"}, {"Default", ""}}},
-                    {"Size", {{"Type", "Number"}, {"Default", 2}}}}},
-                  {"Resources", base::Json::object()}};
+  base::Json t = {
+      {"Parameters",
+       {{"DbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}},
+        {"DbMasterPasswordCopy", {{"Type", "String"}, {"NoEcho", true}, {"Default", "x"}}},
+        {"GithubToken", {{"Type", "String"}, {"NoEcho", "true"}, {"Default", ""}}},
+        {"Size", {{"Type", "Number"}, {"Default", 2}}}}},
+      {"Resources", base::Json::object()}};
   auto params = ParametersForTemplate(t, {{"DbMasterPassword", "pw-1"}, {"Db", "short"}});
   ASSERT_TRUE(params.ok()) << params.error().ToString();
   // DbMasterPasswordCopy, GithubToken and Size keep their defaults: names are matched exactly.
@@ -465,8 +468,8 @@ TEST(ParametersTest, NoEchoParametersTakeTheSecretOfExactlyTheirName) {
   EXPECT_EQ((*params)[0].value, "pw-1");
   EXPECT_TRUE((*params)[0].no_echo);
   EXPECT_EQ(RedactedParameters(*params).at("DbMasterPassword"), "****");
-  EXPECT_EQ(NoEchoParameterIds(t), (std::vector<std::string>{"DbMasterPassword",
-                                                             "DbMasterPasswordCopy", "GithubToken"}));
+  EXPECT_EQ(NoEchoParameterIds(t),
+            (std::vector<std::string>{"DbMasterPassword", "DbMasterPasswordCopy", "GithubToken"}));
 }
 
 TEST(ParametersTest, ACraftedParameterNameGetsNoSecret) {
@@ -481,8 +484,7 @@ TEST(ParametersTest, ACraftedParameterNameGetsNoSecret) {
 
 TEST(ParametersTest, ASecretAnOutputWouldShowIsNotSent) {
   for (const base::Json& value :
-       {base::Json{{"Ref", "DbMasterPassword"}},
-        base::Json{{"Fn::Sub", "pw=${DbMasterPassword}"}},
+       {base::Json{{"Ref", "DbMasterPassword"}}, base::Json{{"Fn::Sub", "pw=${DbMasterPassword}"}},
         base::Json{{"Fn::Join", {"", {"a", {{"Fn::Sub", {"${DbMasterPassword}", {}}}}}}}}}) {
     base::Json t = {{"Parameters", {{"DbMasterPassword", {{"Type", "String"}, {"NoEcho", true}}}}},
                     {"Outputs", {{"Leak", {{"Value", value}}}}}};

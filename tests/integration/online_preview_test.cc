@@ -172,7 +172,8 @@ TEST_F(OnlinePreviewTest, AConditionalReplacementFromCloudFormation) {
   RexRun preview = Rex({"preview", "--allow-data-loss"});
   EXPECT_EQ(preview.exit_code, 0) << preview.err;
   EXPECT_THAT(preview.err, HasSubstr("data loss allowed by --allow-data-loss"));
-  EXPECT_THAT(preview.out, HasSubstr("against the template CloudFormation holds (CREATE_COMPLETE)"));
+  EXPECT_THAT(preview.out,
+              HasSubstr("against the template CloudFormation holds (CREATE_COMPLETE)"));
   EXPECT_THAT(preview.out,
               AllOf(HasSubstr("CloudFormation change set confirms the plan"),
                     HasSubstr("Replacement: Conditional"),
