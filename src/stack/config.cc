@@ -256,28 +256,7 @@ std::string JoinPath(std::string_view prefix, std::string_view name) {
 
 // --- formatting of values in messages and listings
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
+using config_text::Quote;
 
 std::string FormatNumber(double v) {
   if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
@@ -326,13 +305,7 @@ std::string FormatField(const Field& f, const Config& config, bool quote_strings
       f.ref);
 }
 
-// How a YAML node is shown when its type is wrong. Only called for non-secret keys.
-std::string Describe(const YAML::Node& node) {
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.IsNull()) return "nothing";
-  return Quote(node.Scalar());
-}
+using config_text::Describe;
 
 // --- scalar parsing: by text, so that Pulumi's quoted "2" and "true" are accepted
 

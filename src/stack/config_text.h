@@ -1,8 +1,11 @@
 #pragma once
 
-// Scalars of the stack config read by their text, so that Pulumi's quoted "2" and "true" are
-// accepted where a number or a boolean is expected (stack/config.h). Shared by the config
-// loader and the services table (stack/services_config.h). Pure functions, no state.
+// Scalars of the stack config read by their text, and how values are shown in messages, so that
+// Pulumi's quoted "2" and "true" are accepted where a number or a boolean is expected
+// (stack/config.h). Shared by the config loader and the services table (stack/services_config.h).
+// Pure functions, no state.
+
+#include <yaml-cpp/yaml.h>
 
 #include <optional>
 #include <string>
@@ -19,5 +22,11 @@ std::optional<double> ParseNumber(std::string_view text);
 std::optional<bool> ParseBool(std::string_view text);
 // Split at spaces, tabs and newlines; empty words dropped.
 std::vector<std::string> SplitWords(std::string_view text);
+
+// `s` in double quotes for messages: '"', '\\', newline and tab escaped.
+std::string Quote(std::string_view s);
+// How a YAML node of the wrong type is named in a message: "a map", "a list", "nothing", or
+// its scalar quoted. Only for non-secret keys.
+std::string Describe(const YAML::Node& node);
 
 }  // namespace rex::stack::config_text

@@ -65,28 +65,10 @@ namespace {
 
 constexpr size_t kMaxNameLength = 20;
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Describe(const YAML::Node& node) {
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.IsNull()) return "nothing";
-  return Quote(node.Scalar());
-}
-
+using config_text::Describe;
 using config_text::ParseBool;
 using config_text::ParseInt;
+using config_text::Quote;
 using config_text::SplitWords;
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
@@ -157,22 +139,6 @@ constexpr FargateSize kFargateSizes[] = {
     {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
     {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
 };
-
-// Levenshtein distance, for the typo guard on new service names.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 bool IsBuiltIn(std::string_view name) {
   for (const auto& [built_in, unused] : BuiltInServices().entries) {
@@ -406,7 +372,7 @@ void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) 
       // A typo of an existing name would silently add a service: refuse names one edit away.
       std::string close;
       for (const auto& [existing, unused] : services.entries) {
-        if (close.empty() && EditDistance(name, existing) <= 1) close = existing;
+        if (close.empty() && base::EditDistance(name, existing) <= 1) close = existing;
       }
       if (!close.empty()) {
         problems.emplace_back(key, "unknown key; did you mean \"services." + close + "\"?");
