@@ -89,12 +89,11 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
   }
 
   run.request.allow_data_loss = options.allow_data_loss;
-  // The change-set guard reads DeletionPolicy from what CloudFormation holds; the .rex/ copy
-  // of a nested stack is not that, so the engine reads it itself then.
-  std::optional<base::Json> deployed;
-  if (baseline->source == engine::Baseline::Source::kCloudFormation && before != nullptr) {
-    deployed = *before;
-    run.request.deployed_template = &*deployed;
+  // The change-set guard reads DeletionPolicy from what CloudFormation holds (`baseline`
+  // outlives the deploy); the .rex/ copy of a nested stack is not that, so the engine reads it
+  // itself then.
+  if (baseline->source == engine::Baseline::Source::kCloudFormation) {
+    run.request.deployed_template = before;
   }
   return RunDeploy(ctx, session, std::move(run));
 }

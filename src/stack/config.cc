@@ -528,15 +528,13 @@ class Loader {
         return;
       }
       if (value.IsSequence()) {
-        std::vector<std::string> items;
-        for (const YAML::Node& item : value) {
-          if (!item.IsScalar()) {
-            Error(key, "expected a list of strings, got an item that is " + Describe(item));
-            return;
-          }
-          items.push_back(item.Scalar());
+        std::string problem;
+        auto items = config_text::ScalarItems(value, &problem);
+        if (!items) {
+          Error(key, problem);
+          return;
         }
-        list = std::move(items);
+        list = std::move(*items);
         return;
       }
       Error(key, "expected a list of strings or a string, got " + Describe(value));

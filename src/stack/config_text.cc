@@ -75,4 +75,17 @@ std::string Describe(const YAML::Node& node) {
   return Quote(node.Scalar());
 }
 
+std::optional<std::vector<std::string>> ScalarItems(const YAML::Node& sequence,
+                                                    std::string* problem) {
+  std::vector<std::string> items;
+  for (const YAML::Node& item : sequence) {
+    if (!item.IsScalar()) {
+      *problem = "expected a list of strings, got an item that is " + Describe(item);
+      return std::nullopt;
+    }
+    items.push_back(item.Scalar());
+  }
+  return items;
+}
+
 }  // namespace rex::stack::config_text

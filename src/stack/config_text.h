@@ -25,6 +25,11 @@ std::vector<std::string> SplitWords(std::string_view text);
 
 // `s` in double quotes for messages: '"', '\\', newline and tab escaped.
 std::string Quote(std::string_view s);
+// The items of a YAML sequence of scalars. nullopt when an item is not a scalar, with
+// `*problem` set to "expected a list of strings, got an item that is <Describe(item)>".
+std::optional<std::vector<std::string>> ScalarItems(const YAML::Node& sequence,
+                                                    std::string* problem);
+
 // How a YAML node of the wrong type is named in a message: "a map", "a list", "nothing", or
 // its scalar quoted. Only for non-secret keys.
 std::string Describe(const YAML::Node& node);

@@ -249,15 +249,13 @@ class EntryLoader {
       Error(key, "expected a list of strings or a string, got " + Describe(value));
       return;
     }
-    std::vector<std::string> items;
-    for (const YAML::Node& item : value) {
-      if (!item.IsScalar()) {
-        Error(key, "expected a list of strings, got an item that is " + Describe(item));
-        return;
-      }
-      items.push_back(item.Scalar());
+    std::string problem;
+    auto items = config_text::ScalarItems(value, &problem);
+    if (!items) {
+      Error(key, problem);
+      return;
     }
-    target = std::move(items);
+    target = std::move(*items);
   }
 
   // Merged over the defaults: a built-in entry keeps the variables it needs.
