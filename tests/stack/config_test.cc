@@ -225,6 +225,12 @@ TEST(ConfigErrorTest, WrongType) {
   EXPECT_EQ(LoadError("services: 3\n"), "stacks/dev.yaml: services: expected a map, got \"3\"");
   EXPECT_EQ(LoadError("migrationCommand: {a: b}\n"),
             "stacks/dev.yaml: migrationCommand: expected a list of strings or a string, got a map");
+  EXPECT_EQ(LoadError("migrationCommand: [migrate, {a: b}]\n"),
+            "stacks/dev.yaml: migrationCommand: expected a list of strings, got an item that is "
+            "a map");
+  EXPECT_EQ(LoadError("services:\n  api:\n    command: [serve, {a: b}]\n"),
+            "stacks/dev.yaml: services.api.command: expected a list of strings, got an item "
+            "that is a map");
   EXPECT_EQ(LoadError("- a\n- b\n"), "stacks/dev.yaml: expected a map of config keys, got a list");
 }
 
