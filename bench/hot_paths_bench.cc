@@ -15,9 +15,9 @@
 #include "cfn/registry.gen.h"
 #include "core/intrinsics.h"
 #include "core/stack.h"
-#include "engine/nested.h"
-#include "engine/plan.h"
 #include "stack/synthetic.h"
+#include "template/nested.h"
+#include "template/plan.h"
 
 namespace rex {
 namespace {
@@ -88,7 +88,7 @@ void BM_ComputePlan(benchmark::State& state) {
   }
   size_t changed = 0;
   for (auto _ : state) {
-    engine::Plan plan = engine::ComputePlan(before, after, cfn::FindResourceSchema);
+    tmpl::Plan plan = tmpl::ComputePlan(before, after, cfn::FindResourceSchema);
     changed = plan.summary.update + plan.summary.replace + plan.summary.may_replace;
     benchmark::DoNotOptimize(plan);
   }
@@ -122,10 +122,10 @@ BENCHMARK(BM_SignRequest)->Arg(256)->Arg(51200)->Unit(benchmark::kMicrosecond);
 // Splitting a big template into nested stacks.
 void BM_NestedSplit(benchmark::State& state) {
   base::Json tmpl = SyntheticTemplate(static_cast<int>(state.range(0)));
-  engine::NestedOptions options{.schemas = cfn::FindResourceSchema};
+  tmpl::NestedOptions options{.schemas = cfn::FindResourceSchema};
   size_t children = 0;
   for (auto _ : state) {
-    auto split = engine::SplitIntoNestedStacks(tmpl, options);
+    auto split = tmpl::SplitIntoNestedStacks(tmpl, options);
     children = split->children.size();
     benchmark::DoNotOptimize(split);
   }

@@ -56,11 +56,11 @@ size_t Visit(Walk& walk, size_t start) {
 
 }  // namespace
 
-base::Result<std::vector<std::string>> LongestChain(const engine::ResourceGraph& graph) {
+base::Result<std::vector<std::string>> LongestChain(const tmpl::ResourceGraph& graph) {
   // Index nodes by logical id order, so every tie is broken by the smaller id.
   std::vector<std::string> ids;
   ids.reserve(graph.nodes.size());
-  for (const engine::GraphNode& node : graph.nodes) ids.push_back(node.logical_id);
+  for (const tmpl::GraphNode& node : graph.nodes) ids.push_back(node.logical_id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::map<std::string_view, size_t> index;
@@ -71,7 +71,7 @@ base::Result<std::vector<std::string>> LongestChain(const engine::ResourceGraph&
   walk.mark.assign(ids.size(), Mark::kUnvisited);
   walk.depth.assign(ids.size(), 0);
   walk.next.assign(ids.size(), kNone);
-  for (const engine::GraphEdge& edge : graph.edges) {
+  for (const tmpl::GraphEdge& edge : graph.edges) {
     auto from = index.find(edge.from);
     auto to = index.find(edge.to);
     if (from == index.end() || to == index.end()) continue;  // an edge to an unknown node
@@ -104,7 +104,7 @@ base::Result<TemplateStats> ComputeStats(std::string_view text, std::string_view
   if (!tmpl.is_object()) {
     return base::InvalidArgument(std::string(what) + ": a template is a JSON object");
   }
-  engine::ResourceGraph graph = engine::BuildGraph(tmpl);
+  tmpl::ResourceGraph graph = tmpl::BuildGraph(tmpl);
   auto chain = LongestChain(graph);
   if (!chain.ok()) return chain.error().WithContext(what);
 
@@ -116,7 +116,7 @@ base::Result<TemplateStats> ComputeStats(std::string_view text, std::string_view
   for (const std::string& id : stats.chain) {
     auto node = std::lower_bound(
         graph.nodes.begin(), graph.nodes.end(), id,
-        [](const engine::GraphNode& n, const std::string& key) { return n.logical_id < key; });
+        [](const tmpl::GraphNode& n, const std::string& key) { return n.logical_id < key; });
     stats.chain_types.push_back(node != graph.nodes.end() && node->logical_id == id ? node->type
                                                                                     : "");
   }

@@ -6,7 +6,7 @@
 // exists, so the longest chain bounds how much of a deploy can run in parallel: a stack
 // whose longest chain has N resources needs at least N rounds of creation, however wide.
 //
-// The edges come from engine::BuildGraph, the graph `rex graph` draws, so rex's and CDK's
+// The edges come from tmpl::BuildGraph, the graph `rex graph` draws, so rex's and CDK's
 // templates are measured by the same rules.
 
 #include <cstddef>
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "engine/graph.h"
+#include "template/graph.h"
 
 namespace rex::bench {
 
@@ -24,7 +24,7 @@ namespace rex::bench {
 // among equally long chains it takes, from the end backwards, the smallest logical id at
 // each step. Empty for a graph without nodes. An error naming a resource on the cycle if
 // the graph has one (CloudFormation would reject such a template).
-base::Result<std::vector<std::string>> LongestChain(const engine::ResourceGraph& graph);
+base::Result<std::vector<std::string>> LongestChain(const tmpl::ResourceGraph& graph);
 
 struct TemplateStats {
   size_t bytes = 0;                      // size of the template text as given

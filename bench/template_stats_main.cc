@@ -23,7 +23,7 @@ std::string ChainText(const rex::bench::TemplateStats& stats, std::string_view s
     if (i > 0) out += separator;
     out += stats.chain[i];
     if (!stats.chain_types[i].empty()) {
-      out += " (" + rex::engine::ShortType(stats.chain_types[i]) + ")";
+      out += " (" + rex::tmpl::ShortType(stats.chain_types[i]) + ")";
     }
   }
   return out;

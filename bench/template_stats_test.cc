@@ -12,17 +12,17 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-engine::ResourceGraph Graph(std::vector<std::string> nodes,
-                            std::vector<std::pair<std::string, std::string>> edges) {
-  engine::ResourceGraph graph;
+tmpl::ResourceGraph Graph(std::vector<std::string> nodes,
+                          std::vector<std::pair<std::string, std::string>> edges) {
+  tmpl::ResourceGraph graph;
   for (auto& id : nodes) {
-    engine::GraphNode node;
+    tmpl::GraphNode node;
     node.logical_id = id;
     node.type = "AWS::X::Y";
     graph.nodes.push_back(std::move(node));
   }
   for (auto& [from, to] : edges) {
-    engine::GraphEdge edge;
+    tmpl::GraphEdge edge;
     edge.from = from;
     edge.to = to;
     graph.edges.push_back(std::move(edge));
@@ -30,7 +30,7 @@ engine::ResourceGraph Graph(std::vector<std::string> nodes,
   return graph;
 }
 
-std::vector<std::string> Chain(const engine::ResourceGraph& graph) {
+std::vector<std::string> Chain(const tmpl::ResourceGraph& graph) {
   auto chain = LongestChain(graph);
   EXPECT_TRUE(chain.ok()) << chain.error().ToString();
   return chain.ok() ? *chain : std::vector<std::string>{};

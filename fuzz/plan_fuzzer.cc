@@ -1,4 +1,4 @@
-// libFuzzer target: engine::ComputePlan against a hostile baseline. The baseline is what
+// libFuzzer target: tmpl::ComputePlan against a hostile baseline. The baseline is what
 // `rex preview` reads from CloudFormation or .rex/<stack>/deployed.template.json, so it goes
 // through the template reader first (as rex does); the new template is a fixed one with a
 // stateful database, a bucket and parameters, and a small schema table marks replacing
@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "core/schema.h"
-#include "engine/plan.h"
-#include "engine/template_reader.h"
+#include "template/plan.h"
+#include "template/template_reader.h"
 
 namespace {
 
@@ -51,13 +51,13 @@ const rex::core::ResourceSchema* Schema(std::string_view type) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const rex::base::Json after = *rex::engine::ReadTemplate(kAfter, "after.json");
+  static const rex::base::Json after = *rex::tmpl::ReadTemplate(kAfter, "after.json");
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto before = rex::engine::ReadTemplate(text, "deployed.template.json");
+  auto before = rex::tmpl::ReadTemplate(text, "deployed.template.json");
   if (!before.has_value()) return 0;
-  rex::engine::Plan plan = rex::engine::ComputePlan(*before, after, &Schema);
-  (void)rex::engine::PlanToJson(plan);
-  rex::engine::Plan back = rex::engine::ComputePlan(after, *before, &Schema);
+  rex::tmpl::Plan plan = rex::tmpl::ComputePlan(*before, after, &Schema);
+  (void)rex::tmpl::PlanToJson(plan);
+  rex::tmpl::Plan back = rex::tmpl::ComputePlan(after, *before, &Schema);
   (void)back.HasChanges();
   return 0;
 }

@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto tmpl = rex::engine::ReadTemplate(text, "fuzz.template");
+  auto tmpl = rex::tmpl::ReadTemplate(text, "fuzz.template");
   (void)tmpl;
   return 0;
 }

@@ -1,4 +1,4 @@
-// rex check: the policy rules of engine/checks.h on the selected stack's template.
+// rex check: the policy rules of template/checks.h on the selected stack's template.
 // Exit 0 when no unsuppressed error remains, 1 otherwise, 2 for bad config. Suppressions
 // come from the stack config's checks.suppress; suppressed findings are listed with their
 // reason, and suppressions that match nothing are warned about so they do not go stale.
@@ -9,26 +9,26 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "cli/stack_select.h"
-#include "engine/checks.h"
 #include "stack/rex_stack.h"
+#include "template/checks.h"
 
 namespace rex::cli {
 namespace {
 
-std::string Where(const engine::Finding& f) {
+std::string Where(const tmpl::Finding& f) {
   if (f.path.empty()) return f.logical_id;
   size_t slash = f.path.find('/');
   std::string below = slash == std::string::npos ? f.path : f.path.substr(slash + 1);
   return below + " (" + f.logical_id + ")";
 }
 
-std::string SeverityLabel(const Style& style, engine::Severity severity) {
+std::string SeverityLabel(const Style& style, tmpl::Severity severity) {
   switch (severity) {
-    case engine::Severity::kError:
+    case tmpl::Severity::kError:
       return style.BoldRed("error");
-    case engine::Severity::kWarning:
+    case tmpl::Severity::kWarning:
       return style.Yellow("warning");
-    case engine::Severity::kInfo:
+    case tmpl::Severity::kInfo:
       return style.Cyan("info");
   }
   return "error";
@@ -40,12 +40,12 @@ std::string Plural(int n, const std::string& word) {
 
 }  // namespace
 
-engine::CheckOptions CheckOptionsFor(const stack::Config& config) {
-  engine::CheckOptions options;
+tmpl::CheckOptions CheckOptionsFor(const stack::Config& config) {
+  tmpl::CheckOptions options;
   options.environment = config.environment;
   for (const stack::CheckSuppression& s : config.checks.suppress) {
     options.suppressions.push_back(
-        engine::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
+        tmpl::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
   }
   return options;
 }
@@ -60,9 +60,9 @@ Command CheckCommand() {
           if (*list) {
             if (ctx.global.json) {
               base::Json rules = base::Json::array();
-              for (const engine::RuleInfo& r : engine::Rules()) {
+              for (const tmpl::RuleInfo& r : tmpl::Rules()) {
                 rules.push_back({{"id", r.id},
-                                 {"severity", std::string(engine::SeverityName(r.severity))},
+                                 {"severity", std::string(tmpl::SeverityName(r.severity))},
                                  {"title", r.title},
                                  {"why", r.why},
                                  {"fix", r.fix}});
@@ -71,7 +71,7 @@ Command CheckCommand() {
               return kExitOk;
             }
             Table table({"RULE", "SEVERITY", "REQUIRES"});
-            for (const engine::RuleInfo& r : engine::Rules()) {
+            for (const tmpl::RuleInfo& r : tmpl::Rules()) {
               table.AddRow({r.id, SeverityLabel(ctx.out, r.severity), r.title});
             }
             ctx.io.out << table.Render(ctx.out);
@@ -88,14 +88,14 @@ Command CheckCommand() {
             return ExitCodeFor(synthesized.error());
           }
           for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
-          engine::CheckOptions options = CheckOptionsFor(selected->config);
-          std::vector<engine::Finding> findings = engine::RunChecks(synthesized->json, options);
-          for (const std::string& unused : engine::UnusedSuppressions(findings, options)) {
+          tmpl::CheckOptions options = CheckOptionsFor(selected->config);
+          std::vector<tmpl::Finding> findings = tmpl::RunChecks(synthesized->json, options);
+          for (const std::string& unused : tmpl::UnusedSuppressions(findings, options)) {
             ctx.PrintWarning(unused);
           }
-          bool failed = engine::HasUnsuppressedErrors(findings);
+          bool failed = tmpl::HasUnsuppressedErrors(findings);
           if (ctx.global.json) {
-            base::Json json = engine::FindingsToJson(findings);
+            base::Json json = tmpl::FindingsToJson(findings);
             json["stack"] = stack::StackName(selected->config);
             json["environment"] = selected->config.environment;
             ctx.io.out << base::DumpJson(json);
@@ -105,14 +105,14 @@ Command CheckCommand() {
           const Style& s = ctx.out;
           std::ostringstream out;
           int errors = 0, warnings = 0, info = 0, suppressed = 0;
-          for (const engine::Finding& f : findings) {
+          for (const tmpl::Finding& f : findings) {
             if (f.suppressed) {
               ++suppressed;
               continue;
             }
-            if (f.severity == engine::Severity::kError) ++errors;
-            if (f.severity == engine::Severity::kWarning) ++warnings;
-            if (f.severity == engine::Severity::kInfo) {
+            if (f.severity == tmpl::Severity::kError) ++errors;
+            if (f.severity == tmpl::Severity::kWarning) ++warnings;
+            if (f.severity == tmpl::Severity::kInfo) {
               ++info;
               if (ctx.global.verbose == 0) continue;
             }
@@ -123,7 +123,7 @@ Command CheckCommand() {
           }
           if (suppressed > 0) {
             out << s.Bold("suppressed") << "\n";
-            for (const engine::Finding& f : findings) {
+            for (const tmpl::Finding& f : findings) {
               if (!f.suppressed) continue;
               out << "  " << f.rule << " " << Where(f) << ": " << f.message << "\n"
                   << "    " << s.Dim("reason: " + f.suppression_reason) << "\n";
@@ -133,7 +133,7 @@ Command CheckCommand() {
                                 ", " + std::to_string(info) + " info" +
                                 (info > 0 && ctx.global.verbose == 0 ? " (-v shows them)" : "") +
                                 ", " + std::to_string(suppressed) + " suppressed; " +
-                                std::to_string(engine::Rules().size()) + " rules on " +
+                                std::to_string(tmpl::Rules().size()) + " rules on " +
                                 stack::StackName(selected->config) + " (environment " +
                                 selected->config.environment + ")";
           out << (failed ? s.BoldRed("check failed: ") : s.Green("check passed: ")) << summary

@@ -11,13 +11,13 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "cli/stack_select.h"
-#include "engine/cost.h"
 #include "stack/rex_stack.h"
+#include "template/cost.h"
 
 namespace rex::cli {
 namespace {
 
-std::string RenderReport(const engine::CostReport& report, const std::string& stack_name,
+std::string RenderReport(const tmpl::CostReport& report, const std::string& stack_name,
                          const Style& style, int verbose) {
   std::ostringstream out;
   out << style.Bold("Monthly cost estimate of " + stack_name) << " (" << report.region
@@ -25,16 +25,16 @@ std::string RenderReport(const engine::CostReport& report, const std::string& st
   Table table({"COMPONENT", "RESOURCE", "ITEM", "QUANTITY", "UNIT PRICE", "MONTHLY"});
   table.AlignRight(4);
   table.AlignRight(5);
-  for (const engine::CostItem& item : report.items) {
+  for (const tmpl::CostItem& item : report.items) {
     table.AddRow({item.component.empty() ? "-" : item.component, item.logical_id, item.item,
-                  item.basis + " = " + engine::FormatQuantity(item.quantity) + " " + item.unit,
-                  engine::FormatUnitPrice(item.unit_price), engine::FormatUsd(item.monthly)});
+                  item.basis + " = " + tmpl::FormatQuantity(item.quantity) + " " + item.unit,
+                  tmpl::FormatUnitPrice(item.unit_price), tmpl::FormatUsd(item.monthly)});
   }
-  table.AddRow({"", "", "", "", style.Bold("total"), style.Bold(engine::FormatUsd(report.total))});
+  table.AddRow({"", "", "", "", style.Bold("total"), style.Bold(tmpl::FormatUsd(report.total))});
   out << table.Render(style) << "\n";
 
   std::vector<std::string> components;
-  for (const engine::CostItem& item : report.items) {
+  for (const tmpl::CostItem& item : report.items) {
     if (components.empty() || components.back() != item.component) {
       components.push_back(item.component);
     }
@@ -42,14 +42,14 @@ std::string RenderReport(const engine::CostReport& report, const std::string& st
   Table by_component({"COMPONENT", "MONTHLY"});
   by_component.AlignRight(1);
   for (const std::string& c : components) {
-    by_component.AddRow({c.empty() ? "-" : c, engine::FormatUsd(report.ComponentTotal(c))});
+    by_component.AddRow({c.empty() ? "-" : c, tmpl::FormatUsd(report.ComponentTotal(c))});
   }
   out << style.Bold("By component") << "\n" << by_component.Render(style, "  ") << "\n";
 
   out << style.Bold("Assumptions") << " (override with --assume KEY=VALUE)\n";
   Table assumptions;
-  for (const engine::AssumptionUse& a : report.assumptions) {
-    std::string value = a.value + (a.value == engine::FormatQuantity(0) || a.unit.empty() ||
+  for (const tmpl::AssumptionUse& a : report.assumptions) {
+    std::string value = a.value + (a.value == tmpl::FormatQuantity(0) || a.unit.empty() ||
                                            a.value.find(' ') != std::string::npos
                                        ? ""
                                        : " " + a.unit);
@@ -88,7 +88,7 @@ Command CostCommand() {
                            "override a usage assumption, e.g. --assume natDataGb=50 (repeatable)")
                 ->type_name("KEY=VALUE");
             return [assume](Context& ctx) {
-              engine::Assumptions assumptions;
+              tmpl::Assumptions assumptions;
               for (const std::string& a : *assume) {
                 base::Status set = assumptions.SetFromText(a);
                 if (!set.ok()) {
@@ -106,10 +106,10 @@ Command CostCommand() {
                 ctx.PrintError(synthesized.error());
                 return ExitCodeFor(synthesized.error());
               }
-              engine::CostReport report = engine::EstimateCost(synthesized->json, assumptions);
+              tmpl::CostReport report = tmpl::EstimateCost(synthesized->json, assumptions);
               std::string stack_name = stack::StackName(selected->config);
               if (ctx.global.json) {
-                base::Json json = engine::CostReportToJson(report);
+                base::Json json = tmpl::CostReportToJson(report);
                 json["stack"] = stack_name;
                 ctx.io.out << base::DumpJson(json);
                 return kExitOk;

@@ -1,5 +1,5 @@
 // rex graph: the selected stack's resources and their references, grouped by component.
-// DOT text comes from engine/graph.h; SVG is rendered in-process with Graphviz's library
+// DOT text comes from template/graph.h; SVG is rendered in-process with Graphviz's library
 // (libgvc, "dot" layout), so no `dot` executable is needed.
 
 #include <graphviz/cgraph.h>
@@ -12,8 +12,8 @@
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "cli/stack_select.h"
-#include "engine/graph.h"
 #include "stack/rex_stack.h"
+#include "template/graph.h"
 
 namespace rex::cli {
 namespace {
@@ -78,8 +78,8 @@ Command GraphCommand() {
                 ctx.PrintError(synthesized.error());
                 return ExitCodeFor(synthesized.error());
               }
-              engine::ResourceGraph graph = engine::BuildGraph(synthesized->json);
-              std::string dot = engine::ToDot(graph, stack::StackName(selected->config));
+              tmpl::ResourceGraph graph = tmpl::BuildGraph(synthesized->json);
+              std::string dot = tmpl::ToDot(graph, stack::StackName(selected->config));
               if (output->empty()) {
                 ctx.io.out << dot;
                 return kExitOk;

@@ -4,7 +4,7 @@
 //   rex preview [--template FILE] [--offline] [--allow-data-loss] [--format text|markdown]
 //               (+ global --stack, --region, --profile, --endpoint-url, --json, -v)
 //
-// Synthesizes the stack, reads the baseline, computes engine::ComputePlan with the generated
+// Synthesizes the stack, reads the baseline, computes tmpl::ComputePlan with the generated
 // schema registry and prints it (cli/plan_render.h), then the extra sections below. The
 // baseline (engine/baseline.h; DESIGN.md "Where the truth lives"): online, the template and
 // parameters CloudFormation holds (GetTemplate, JSON or YAML); offline, the copy rex up left
@@ -46,8 +46,8 @@
 // A region that contradicts the stack config (cli/progress.h OpenAwsSession) is exit 2 too,
 // not an offline preview.
 //
-// --json prints one object to stdout: engine::PlanToJson (schema version 1, documented in
-// engine/plan.h) plus
+// --json prints one object to stdout: tmpl::PlanToJson (schema version 1, documented in
+// template/plan.h) plus
 //   "stack": s          the config name ("dev")
 //   "stackName": s      the CloudFormation stack name ("rex-backend-dev")
 //   "baseline": s|null  the template compared against, as the headline names it ("the
@@ -85,15 +85,15 @@
 #include "engine/baseline.h"
 #include "engine/bootstrap.h"
 #include "engine/changeset_plan.h"
-#include "engine/checks.h"
-#include "engine/cost.h"
 #include "engine/deploy.h"
-#include "engine/nested.h"
 #include "engine/parameters.h"
-#include "engine/plan.h"
 #include "engine/state.h"
-#include "engine/template_reader.h"
 #include "stack/rex_stack.h"
+#include "template/checks.h"
+#include "template/cost.h"
+#include "template/nested.h"
+#include "template/plan.h"
+#include "template/template_reader.h"
 
 namespace rex::cli {
 namespace {
@@ -103,7 +103,7 @@ struct PreviewInputs {
   const SelectedStack& stack;
   const base::Json* before;  // the baseline template; null when nothing is deployed
   const base::Json& after;   // the synthesized template
-  const engine::Plan& plan;
+  const tmpl::Plan& plan;
 };
 
 // An extra section of `rex preview`, printed after the plan. Without --json it prints text to
@@ -123,9 +123,9 @@ std::vector<PreviewSection> PreviewSections();
 // The monthly cost of the synthesized template against the baseline's, at the default
 // assumptions of `rex cost` (which prints the lines).
 base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
-  engine::Assumptions assume;
-  double after = engine::EstimateCost(inputs.after, assume).total;
-  double before = inputs.before ? engine::EstimateCost(*inputs.before, assume).total : 0.0;
+  tmpl::Assumptions assume;
+  double after = tmpl::EstimateCost(inputs.after, assume).total;
+  double before = inputs.before ? tmpl::EstimateCost(*inputs.before, assume).total : 0.0;
   double delta = after - before;
   if (json != nullptr) {
     (*json)["cost"] = base::Json{{"monthlyBefore", before},
@@ -135,10 +135,10 @@ base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* 
     return base::Status::Ok();
   }
   std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
-  std::string change = sign + engine::FormatUsd(delta < 0 ? -delta : delta);
+  std::string change = sign + tmpl::FormatUsd(delta < 0 ? -delta : delta);
   ctx.io.out << "\n"
-             << ctx.out.Bold("Cost:") << " " << engine::FormatUsd(before) << " → "
-             << engine::FormatUsd(after) << " a month ("
+             << ctx.out.Bold("Cost:") << " " << tmpl::FormatUsd(before) << " → "
+             << tmpl::FormatUsd(after) << " a month ("
              << (delta > 0.005 ? ctx.out.Yellow(change) : ctx.out.Green(change))
              << "; us-east-1 list prices, details: rex cost)\n";
   return base::Status::Ok();
@@ -146,15 +146,15 @@ base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* 
 
 // The `rex check` verdict of the synthesized template.
 base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
-  std::vector<engine::Finding> findings =
-      engine::RunChecks(inputs.after, CheckOptionsFor(inputs.stack.config));
+  std::vector<tmpl::Finding> findings =
+      tmpl::RunChecks(inputs.after, CheckOptionsFor(inputs.stack.config));
   int errors = 0, warnings = 0, suppressed = 0;
-  for (const engine::Finding& f : findings) {
+  for (const tmpl::Finding& f : findings) {
     if (f.suppressed) {
       ++suppressed;
-    } else if (f.severity == engine::Severity::kError) {
+    } else if (f.severity == tmpl::Severity::kError) {
       ++errors;
-    } else if (f.severity == engine::Severity::kWarning) {
+    } else if (f.severity == tmpl::Severity::kWarning) {
       ++warnings;
     }
   }
@@ -162,12 +162,11 @@ base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json*
     (*json)["checks"] = base::Json{{"errors", errors},
                                    {"warnings", warnings},
                                    {"suppressed", suppressed},
-                                   {"rules", engine::Rules().size()}};
+                                   {"rules", tmpl::Rules().size()}};
     return base::Status::Ok();
   }
-  std::string verdict = std::to_string(engine::Rules().size()) +
-                        " rules: " + std::to_string(errors) + " errors, " +
-                        std::to_string(warnings) + " warnings" +
+  std::string verdict = std::to_string(tmpl::Rules().size()) + " rules: " + std::to_string(errors) +
+                        " errors, " + std::to_string(warnings) + " warnings" +
                         (suppressed > 0 ? ", " + std::to_string(suppressed) + " suppressed" : "");
   ctx.io.out << ctx.out.Bold("Checks:") << " "
              << (errors > 0 ? ctx.out.Red(verdict) : ctx.out.Green(verdict))
@@ -175,28 +174,27 @@ base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json*
   return base::Status::Ok();
 }
 
-// Whether `rex up` deploys the stack as nested stacks (engine/nested.h); the plan above is of
+// Whether `rex up` deploys the stack as nested stacks (template/nested.h); the plan above is of
 // the logical resources either way.
 base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
-  REX_ASSIGN_OR_RETURN(
-      engine::NestedStacks nested,
-      engine::SplitIntoNestedStacks(inputs.after,
-                                    engine::NestedOptions{.schemas = cfn::FindResourceSchema}));
+  REX_ASSIGN_OR_RETURN(tmpl::NestedStacks nested,
+                       tmpl::SplitIntoNestedStacks(
+                           inputs.after, tmpl::NestedOptions{.schemas = cfn::FindResourceSchema}));
   if (!nested.split()) return base::Status::Ok();
   size_t largest = 0;
   std::vector<std::string> names;
-  for (const engine::NestedChild& c : nested.summary) {
+  for (const tmpl::NestedChild& c : nested.summary) {
     largest = std::max(largest, c.resources);
     names.push_back(c.name);
   }
   if (json != nullptr) {
     base::Json stacks = base::Json::array();
-    for (const engine::NestedChild& c : nested.summary) {
+    for (const tmpl::NestedChild& c : nested.summary) {
       stacks.push_back(
           {{"name", c.name}, {"resources", c.resources}, {"first", c.first}, {"last", c.last}});
     }
     (*json)["nestedStacks"] = base::Json{{"count", nested.summary.size()},
-                                         {"maxResourcesPerStack", engine::kMaxResourcesPerStack},
+                                         {"maxResourcesPerStack", tmpl::kMaxResourcesPerStack},
                                          {"stacks", std::move(stacks)}};
     return base::Status::Ok();
   }
@@ -213,11 +211,11 @@ base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json
   }
   ctx.io.out << "\n"
              << ctx.out.Bold("Nested stacks:") << " " << inputs.after["Resources"].size()
-             << " resources, over CloudFormation's " << engine::kMaxResourcesPerStack
+             << " resources, over CloudFormation's " << tmpl::kMaxResourcesPerStack
              << " per stack: split into " << names.size() << " nested stacks: " << shown << " (≤ "
-             << engine::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
+             << tmpl::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
   if (verbose) {
-    for (const engine::NestedChild& c : nested.summary) {
+    for (const tmpl::NestedChild& c : nested.summary) {
       ctx.io.out << "  " << c.name << "  " << c.resources << " resources  " << c.first
                  << (c.first == c.last ? std::string() : " … " + c.last) << "\n";
     }
@@ -265,7 +263,7 @@ base::Result<Baseline> ReadBaseline(const Context& ctx, const PreviewFlags& flag
       return base::InvalidArgument("--template " + flags.template_file + ": " +
                                    text.error().message());
     }
-    REX_ASSIGN_OR_RETURN(base::Json tmpl, engine::ReadTemplate(*text, flags.template_file));
+    REX_ASSIGN_OR_RETURN(base::Json tmpl, tmpl::ReadTemplate(*text, flags.template_file));
     return Baseline{std::move(tmpl), flags.template_file, "template-file"};
   }
   engine::StateStore store(ctx.io.cwd);
@@ -372,7 +370,7 @@ Online OpenOnline(Context& ctx, const SelectedStack& selected, const PreviewFlag
 
 OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
                                     const SelectedStack& selected, const base::Json& after,
-                                    const engine::Plan& plan) {
+                                    const tmpl::Plan& plan) {
   OnlineCheck check;
   const std::string stack_name = stack::StackName(selected.config);
   auto unavailable = [&](const base::Status& status) {
@@ -438,13 +436,13 @@ OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
   return check;
 }
 
-std::string DataLossList(const engine::Plan& plan, const engine::ChangeSetView* view) {
+std::string DataLossList(const tmpl::Plan& plan, const engine::ChangeSetView* view) {
   std::vector<std::string> names;
   auto add = [&](const std::string& path, const std::string& logical_id) {
     size_t slash = path.find('/');
     names.push_back(slash == std::string::npos ? logical_id : path.substr(slash + 1));
   };
-  for (const engine::ResourcePlan& r : plan.resources) {
+  for (const tmpl::ResourcePlan& r : plan.resources) {
     if (r.data_loss) add(r.path, r.logical_id);
   }
   if (view != nullptr) {
@@ -499,8 +497,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
   const base::Json& after = synthesized->json;
   const base::Json* before = baseline->json ? &*baseline->json : nullptr;
-  engine::Plan plan =
-      engine::ComputePlan(before ? *before : base::Json(nullptr), after, cfn::FindResourceSchema);
+  tmpl::Plan plan =
+      tmpl::ComputePlan(before ? *before : base::Json(nullptr), after, cfn::FindResourceSchema);
   OnlineCheck check = online.session
                           ? CheckWithCloudFormation(ctx, *online.session, *selected, after, plan)
                           : std::move(online.offline);
@@ -518,7 +516,7 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
   int code = check.cancelled ? kExitFailed : kExitOk;
   if (ctx.global.json) {
-    base::Json out = engine::PlanToJson(plan);
+    base::Json out = tmpl::PlanToJson(plan);
     out["stack"] = selected->name;
     out["stackName"] = stack_name;
     out["baseline"] = before ? base::Json(baseline->name) : base::Json(nullptr);

@@ -5,7 +5,7 @@
 //   logical template, never split)
 //
 // A stack over CloudFormation's 500 resources per stack is split into nested stacks
-// (engine/nested.h): the parent template is printed (or written to FILE) and, with -o, each
+// (template/nested.h): the parent template is printed (or written to FILE) and, with -o, each
 // child is written next to FILE as <Child>.nested.template.json, the TemplateURL the parent
 // names (always JSON). Every file is written atomically. Without -o only the parent is printed
 // and a note says so.
@@ -18,88 +18,87 @@
 #include "cli/command.h"
 #include "cli/stack_select.h"
 #include "cli/synthesize.h"
-#include "engine/nested.h"
+#include "template/nested.h"
 
 namespace rex::cli {
 
 Command SynthCommand() {
-  return {"synth", "print the CloudFormation template of a stack (offline)",
-          [](CLI::App& app) -> std::function<int(Context&)> {
-            auto output = std::make_shared<std::string>();
-            auto yaml = std::make_shared<bool>(false);
-            auto synthetic = std::make_shared<int>(0);
-            auto unsplit = std::make_shared<bool>(false);
-            app.add_option("-o,--output", *output,
-                           "write the template to FILE instead of stdout (and nested stack "
-                           "templates next to it)")
-                ->type_name("FILE");
-            app.add_flag("--yaml", *yaml, "YAML instead of JSON");
-            AddSyntheticOption(app, *synthetic);
-            app.add_flag("--unsplit", *unsplit,
-                         "benchmarks, debugging: the logical template, never split into nested "
-                         "stacks")
-                ->group("");  // hidden from --help
-            return [output, yaml, synthetic, unsplit](Context& ctx) {
-              auto selected = SelectStack(ctx);
-              if (!selected.has_value()) {
-                ctx.PrintError(selected.error());
-                return ExitCodeFor(selected.error());
-              }
-              auto synthesized = SynthesizeSelected(ctx, *selected, *synthetic);
-              if (!synthesized.has_value()) {
-                ctx.PrintError(synthesized.error());
-                return ExitCodeFor(synthesized.error());
-              }
-              for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
-              engine::NestedOptions options{.schemas = cfn::FindResourceSchema};
-              if (*unsplit) options.split_above = std::numeric_limits<size_t>::max();
-              size_t resources = synthesized->json.contains("Resources")
-                                     ? synthesized->json["Resources"].size()
-                                     : 0;
-              // The template is handed over: its resources move into the children.
-              auto nested = engine::SplitIntoNestedStacks(std::move(synthesized->json), options);
-              if (!nested.has_value()) {
-                ctx.PrintError(nested.error());
-                return ExitCodeFor(nested.error());
-              }
-              synthesized->json = std::move(nested->parent);
-              if (nested->split()) {
-                ctx.PrintNote(std::to_string(resources) + " resources, over CloudFormation's " +
-                              std::to_string(engine::kMaxResourcesPerStack) +
-                              " per stack: split into " + std::to_string(nested->children.size()) +
-                              " nested stacks" +
-                              (output->empty() ? "; printing the parent only (-o FILE also "
-                                                 "writes the nested templates)"
-                                               : ""));
-              }
-              std::string text = *yaml ? synthesized->ToYaml() : synthesized->ToJson();
-              if (output->empty()) {
-                ctx.io.out << text;
-                return kExitOk;
-              }
-              std::filesystem::path dir = std::filesystem::path(*output).parent_path();
-              for (const auto& [name, child] : nested->children) {
-                std::string file = (dir / engine::NestedTemplateFileName(name)).string();
-                base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
-                if (!written.ok()) {
-                  ctx.PrintError(written);
-                  return ExitCodeFor(written);
-                }
-              }
-              base::Status written = base::WriteFileAtomic(*output, text);
-              if (!written.ok()) {
-                ctx.PrintError(written);
-                return ExitCodeFor(written);
-              }
-              if (ctx.global.verbose > 0) {
-                ctx.PrintNote("wrote " + *output + " (" + std::to_string(text.size()) + " bytes)" +
-                              (nested->split() ? " and " + std::to_string(nested->children.size()) +
-                                                     " nested templates next to it"
-                                               : ""));
-              }
-              return kExitOk;
-            };
-          }};
+  return {
+      "synth", "print the CloudFormation template of a stack (offline)",
+      [](CLI::App& app) -> std::function<int(Context&)> {
+        auto output = std::make_shared<std::string>();
+        auto yaml = std::make_shared<bool>(false);
+        auto synthetic = std::make_shared<int>(0);
+        auto unsplit = std::make_shared<bool>(false);
+        app.add_option("-o,--output", *output,
+                       "write the template to FILE instead of stdout (and nested stack "
+                       "templates next to it)")
+            ->type_name("FILE");
+        app.add_flag("--yaml", *yaml, "YAML instead of JSON");
+        AddSyntheticOption(app, *synthetic);
+        app.add_flag("--unsplit", *unsplit,
+                     "benchmarks, debugging: the logical template, never split into nested "
+                     "stacks")
+            ->group("");  // hidden from --help
+        return [output, yaml, synthetic, unsplit](Context& ctx) {
+          auto selected = SelectStack(ctx);
+          if (!selected.has_value()) {
+            ctx.PrintError(selected.error());
+            return ExitCodeFor(selected.error());
+          }
+          auto synthesized = SynthesizeSelected(ctx, *selected, *synthetic);
+          if (!synthesized.has_value()) {
+            ctx.PrintError(synthesized.error());
+            return ExitCodeFor(synthesized.error());
+          }
+          for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
+          tmpl::NestedOptions options{.schemas = cfn::FindResourceSchema};
+          if (*unsplit) options.split_above = std::numeric_limits<size_t>::max();
+          size_t resources =
+              synthesized->json.contains("Resources") ? synthesized->json["Resources"].size() : 0;
+          // The template is handed over: its resources move into the children.
+          auto nested = tmpl::SplitIntoNestedStacks(std::move(synthesized->json), options);
+          if (!nested.has_value()) {
+            ctx.PrintError(nested.error());
+            return ExitCodeFor(nested.error());
+          }
+          synthesized->json = std::move(nested->parent);
+          if (nested->split()) {
+            ctx.PrintNote(std::to_string(resources) + " resources, over CloudFormation's " +
+                          std::to_string(tmpl::kMaxResourcesPerStack) + " per stack: split into " +
+                          std::to_string(nested->children.size()) + " nested stacks" +
+                          (output->empty() ? "; printing the parent only (-o FILE also "
+                                             "writes the nested templates)"
+                                           : ""));
+          }
+          std::string text = *yaml ? synthesized->ToYaml() : synthesized->ToJson();
+          if (output->empty()) {
+            ctx.io.out << text;
+            return kExitOk;
+          }
+          std::filesystem::path dir = std::filesystem::path(*output).parent_path();
+          for (const auto& [name, child] : nested->children) {
+            std::string file = (dir / tmpl::NestedTemplateFileName(name)).string();
+            base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
+            if (!written.ok()) {
+              ctx.PrintError(written);
+              return ExitCodeFor(written);
+            }
+          }
+          base::Status written = base::WriteFileAtomic(*output, text);
+          if (!written.ok()) {
+            ctx.PrintError(written);
+            return ExitCodeFor(written);
+          }
+          if (ctx.global.verbose > 0) {
+            ctx.PrintNote("wrote " + *output + " (" + std::to_string(text.size()) + " bytes)" +
+                          (nested->split() ? " and " + std::to_string(nested->children.size()) +
+                                                 " nested templates next to it"
+                                           : ""));
+          }
+          return kExitOk;
+        };
+      }};
 }
 
 }  // namespace rex::cli

@@ -38,9 +38,9 @@
 #include "cli/stack_select.h"
 #include "cli/task_progress.h"
 #include "engine/parameters.h"
-#include "engine/plan.h"
 #include "engine/state.h"
 #include "stack/rex_stack.h"
+#include "template/plan.h"
 
 namespace rex::cli {
 namespace {

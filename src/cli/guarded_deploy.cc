@@ -8,8 +8,8 @@
 #include "cli/plan_render.h"
 #include "engine/baseline.h"
 #include "engine/guard.h"
-#include "engine/plan.h"
 #include "engine/state.h"
+#include "template/plan.h"
 
 namespace rex::cli {
 
@@ -59,8 +59,8 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
     return ExitCodeFor(baseline.error());
   }
   const base::Json* before = baseline->deployed() ? &*baseline->tmpl : nullptr;
-  engine::Plan plan = engine::ComputePlan(before ? *before : base::Json(nullptr), run.template_json,
-                                          cfn::FindResourceSchema);
+  tmpl::Plan plan = tmpl::ComputePlan(before ? *before : base::Json(nullptr), run.template_json,
+                                      cfn::FindResourceSchema);
   if (!ctx.global.json) {
     ctx.io.out << ctx.out.Bold(options.title)
                << (before ? " (against " + baseline->Describe() + ")"

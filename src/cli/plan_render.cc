@@ -7,16 +7,16 @@
 #include <vector>
 
 #include "base/strings.h"
-#include "engine/cost.h"
+#include "template/cost.h"
 
 namespace rex::cli {
 namespace {
 
 using base::Json;
-using engine::Action;
-using engine::ChangeKind;
-using engine::ResourcePlan;
-using engine::ValueChange;
+using tmpl::Action;
+using tmpl::ChangeKind;
+using tmpl::ResourcePlan;
+using tmpl::ValueChange;
 
 constexpr std::string_view kArrow = " → ";
 constexpr std::string_view kPropertyIndent = "        ";
@@ -183,7 +183,7 @@ bool Listed(const ResourcePlan& r, bool verbose) {
   return r.action != Action::kNoChange || verbose;
 }
 
-void RenderResources(const engine::Plan& plan, const Style& style, const PlanRenderOptions& options,
+void RenderResources(const tmpl::Plan& plan, const Style& style, const PlanRenderOptions& options,
                      std::ostringstream& out) {
   size_t max_width = options.verbose ? 0 : options.max_value_width;
   // Components sorted by name; resources without one last.
@@ -229,11 +229,11 @@ void RenderResources(const engine::Plan& plan, const Style& style, const PlanRen
   if (!ungrouped.empty()) render_group(groups.empty() ? "Resources" : "Other resources", ungrouped);
 }
 
-void RenderEntries(std::string_view title, const std::vector<engine::EntryPlan>& entries,
+void RenderEntries(std::string_view title, const std::vector<tmpl::EntryPlan>& entries,
                    const Style& style, size_t max_width, std::ostringstream& out) {
   if (entries.empty()) return;
   out << "\n" << style.Bold(title) << "\n";
-  for (const engine::EntryPlan& e : entries) {
+  for (const tmpl::EntryPlan& e : entries) {
     switch (e.kind) {
       case ChangeKind::kAdd:
         out << "  " << style.Green("+") << " " << e.name << "\n";
@@ -273,8 +273,8 @@ std::string FormatValue(const base::Json& value, size_t max_width) {
   return Shorten(std::move(text), max_width);
 }
 
-std::string RenderSummary(const engine::Plan& plan, const Style& style) {
-  const engine::PlanSummary& s = plan.summary;
+std::string RenderSummary(const tmpl::Plan& plan, const Style& style) {
+  const tmpl::PlanSummary& s = plan.summary;
   std::vector<std::string> parts;
   auto add = [&](size_t n, std::string_view what, auto colour) {
     if (n > 0) parts.push_back(colour(std::to_string(n) + " " + std::string(what)));
@@ -305,7 +305,7 @@ std::string RenderSummary(const engine::Plan& plan, const Style& style) {
   return out;
 }
 
-std::string RenderPlan(const engine::Plan& plan, const Style& style,
+std::string RenderPlan(const tmpl::Plan& plan, const Style& style,
                        const PlanRenderOptions& options) {
   std::ostringstream out;
   size_t max_width = options.verbose ? 0 : options.max_value_width;
@@ -385,7 +385,7 @@ std::string CfnWords(const engine::ResourceVerdict& v) {
 
 // How the offline plan compares, "" when it agrees.
 std::string AgreementWords(const engine::ResourceVerdict& v) {
-  std::string offline(engine::ActionName(v.offline));
+  std::string offline(tmpl::ActionName(v.offline));
   switch (v.agreement) {
     case engine::Agreement::kConfirmed:
       return "";
@@ -493,8 +493,8 @@ std::string Code(std::string_view text) {
   return "`" + inner + "`";
 }
 
-std::string MarkdownHeadline(const engine::Plan& plan) {
-  const engine::PlanSummary& s = plan.summary;
+std::string MarkdownHeadline(const tmpl::Plan& plan) {
+  const tmpl::PlanSummary& s = plan.summary;
   std::vector<std::string> parts;
   auto add = [&](size_t n, std::string_view what) {
     if (n > 0) parts.push_back(std::to_string(n) + " " + std::string(what));
@@ -621,7 +621,7 @@ void MarkdownCloudFormation(const engine::ChangeSetView& view, std::ostringstrea
 
 }  // namespace
 
-std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& preview) {
+std::string RenderPlanMarkdown(const tmpl::Plan& plan, const MarkdownPreview& preview) {
   std::ostringstream out;
   out << "## rex preview: " << preview.stack_name << "\n\n";
   out << Code(preview.config);
@@ -653,7 +653,7 @@ std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& 
     out << "| Action | Resource | Type | Why |\n| --- | --- | --- | --- |\n";
     for (const ResourcePlan& r : plan.resources) {
       if (r.action == Action::kNoChange) continue;
-      out << "| " << engine::ActionName(r.action) << " | " << Code(Cell(Name(r, false))) << " | "
+      out << "| " << tmpl::ActionName(r.action) << " | " << Code(Cell(Name(r, false))) << " | "
           << Code(Cell(r.type)) << " | " << MarkdownWhy(r) << " |\n";
     }
     out << "\n";
@@ -670,9 +670,9 @@ std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& 
   if (preview.cost) {
     double delta = preview.cost->after - preview.cost->before;
     std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
-    out << "**Cost:** " << engine::FormatUsd(preview.cost->before) << " → "
-        << engine::FormatUsd(preview.cost->after) << " a month (" << sign
-        << engine::FormatUsd(delta < 0 ? -delta : delta) << "; us-east-1 list prices)  \n";
+    out << "**Cost:** " << tmpl::FormatUsd(preview.cost->before) << " → "
+        << tmpl::FormatUsd(preview.cost->after) << " a month (" << sign
+        << tmpl::FormatUsd(delta < 0 ? -delta : delta) << "; us-east-1 list prices)  \n";
   }
   if (preview.checks) {
     const MarkdownPreview::Checks& c = *preview.checks;

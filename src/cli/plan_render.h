@@ -1,6 +1,6 @@
 #pragma once
 
-// Text rendering of an engine::Plan for people (`rex preview`, and `rex up` before it asks),
+// Text rendering of an tmpl::Plan for people (`rex preview`, and `rex up` before it asks),
 // and Markdown for CI job summaries (`rex preview --format markdown`, RenderPlanMarkdown).
 // Pure: returns text, prints nothing; colour only through the Style it is given.
 //
@@ -30,7 +30,7 @@
 #include "base/json.h"
 #include "cli/terminal.h"
 #include "engine/changeset_plan.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::cli {
 
@@ -44,12 +44,12 @@ struct PlanRenderOptions {
 
 // The plan's resources and sections, then the summary line. A plan without changes renders
 // as "No changes: N resources unchanged." plus, in verbose mode, the unchanged list.
-std::string RenderPlan(const engine::Plan& plan, const Style& style,
+std::string RenderPlan(const tmpl::Plan& plan, const Style& style,
                        const PlanRenderOptions& options = {});
 
 // "Plan: 3 to create, 1 to update, 1 to replace, 40 unchanged", followed by the counts of
 // changed parameters/outputs and, in red, of resources that lose data.
-std::string RenderSummary(const engine::Plan& plan, const Style& style);
+std::string RenderSummary(const tmpl::Plan& plan, const Style& style);
 
 // CloudFormation's view after the offline plan (`rex preview` online), e.g.
 //
@@ -136,6 +136,6 @@ struct MarkdownPreview {
 // unchanged and metadata-only ones are counted in the headline only), in logical id order.
 // Text in cells has `|` escaped and newlines flattened. Without changes: "No changes: N
 // resources unchanged." instead of the headline and table. Pure: no colour, no I/O.
-std::string RenderPlanMarkdown(const engine::Plan& plan, const MarkdownPreview& preview);
+std::string RenderPlanMarkdown(const tmpl::Plan& plan, const MarkdownPreview& preview);
 
 }  // namespace rex::cli

@@ -4,8 +4,8 @@
 
 #include "base/result.h"
 #include "cli/command.h"
-#include "engine/checks.h"
 #include "stack/config.h"
+#include "template/checks.h"
 
 namespace rex::cli {
 
@@ -25,6 +25,6 @@ base::Result<SelectedStack> SelectStack(const Context& ctx);
 
 // The `rex check` options of a stack config: its environment and its checks.suppress list.
 // Shared by `rex check` and the check verdict of `rex preview` (defined in cmd_check.cc).
-engine::CheckOptions CheckOptionsFor(const stack::Config& config);
+tmpl::CheckOptions CheckOptionsFor(const stack::Config& config);
 
 }  // namespace rex::cli

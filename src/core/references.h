@@ -1,8 +1,8 @@
 #pragma once
 
 // The one walker over the references inside a CloudFormation template value. Validation
-// (core/stack.cc), the resource graph (engine/graph.cc), the plan (engine/plan.cc) and the
-// nested split (engine/nested.cc) all find references through it, so they agree on what a
+// (core/stack.cc), the resource graph (template/graph.cc), the plan (template/plan.cc) and the
+// nested split (template/nested.cc) all find references through it, so they agree on what a
 // reference is:
 // - {"Ref": "Name"}: a Ref (Name may be a resource, a parameter or a pseudo parameter such as
 //   "AWS::Region"; callers filter).

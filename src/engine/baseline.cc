@@ -5,7 +5,7 @@
 #include <system_error>
 
 #include "engine/deploy.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 namespace rex::engine {
 
@@ -72,7 +72,7 @@ base::Result<Baseline> ReadDeployedBaseline(aws::CloudFormationClient& cfn,
   auto got = cfn.GetTemplate(stack_name, "", "Original");
   if (!got.ok()) return std::move(got).error().WithContext(context);
   auto tmpl =
-      ReadTemplate(got->template_body, "the template CloudFormation holds for " + stack_name);
+      tmpl::ReadTemplate(got->template_body, "the template CloudFormation holds for " + stack_name);
   if (!tmpl.ok()) return std::move(tmpl).error().WithContext(context);
   baseline.nested = HoldsNestedStacks(*tmpl);
   baseline.tmpl = std::move(*tmpl);

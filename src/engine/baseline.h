@@ -10,10 +10,10 @@
 //  1. DescribeStacks. No such stack, REVIEW_IN_PROGRESS (a CREATE change set never executed) or
 //     ROLLBACK_COMPLETE (a first create that failed; it holds nothing): nothing is deployed.
 //  2. GetTemplate with TemplateStage Original (the template as submitted: JSON or YAML, short
-//     tags included; engine/template_reader.h reads both), and the stack's current parameter
+//     tags included; template/template_reader.h reads both), and the stack's current parameter
 //     values from DescribeStacks (NoEcho ones read "****", as CloudFormation answers them).
 //  3. A stack deployed as nested stacks (its template holds AWS::CloudFormation::Stack
-//     resources; engine/nested.h) cannot be compared resource by resource with a synthesized
+//     resources; template/nested.h) cannot be compared resource by resource with a synthesized
 //     template: `nested` is set, and the caller decides (the CLI falls back to the cache,
 //     labelled, and relies on the change set).
 // Errors: AWS errors as the client reports them, and kInvalidArgument when the template

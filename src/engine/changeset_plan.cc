@@ -12,26 +12,27 @@ namespace rex::engine {
 
 namespace {
 
-Action CloudFormationAction(const aws::CfnResourceChange& change) {
-  if (change.action == "Add" || change.action == "Import") return Action::kCreate;
-  if (change.action == "Remove") return Action::kDelete;
-  if (change.replacement == "True") return Action::kReplace;
-  if (change.replacement == "Conditional") return Action::kMayReplace;
-  return Action::kUpdate;
+tmpl::Action CloudFormationAction(const aws::CfnResourceChange& change) {
+  if (change.action == "Add" || change.action == "Import") return tmpl::Action::kCreate;
+  if (change.action == "Remove") return tmpl::Action::kDelete;
+  if (change.replacement == "True") return tmpl::Action::kReplace;
+  if (change.replacement == "Conditional") return tmpl::Action::kMayReplace;
+  return tmpl::Action::kUpdate;
 }
 
-Agreement Compare(const ResourcePlan* offline, Action cfn, bool cfn_listed) {
-  Action predicted = offline ? offline->action : Action::kNoChange;
+Agreement Compare(const tmpl::ResourcePlan* offline, tmpl::Action cfn, bool cfn_listed) {
+  tmpl::Action predicted = offline ? offline->action : tmpl::Action::kNoChange;
   bool metadata_only = offline && offline->metadata_only();
   if (!cfn_listed) {
-    return predicted == Action::kNoChange ? Agreement::kConfirmed : Agreement::kOnlyOffline;
+    return predicted == tmpl::Action::kNoChange ? Agreement::kConfirmed : Agreement::kOnlyOffline;
   }
-  if (predicted == Action::kNoChange) {
+  if (predicted == tmpl::Action::kNoChange) {
     if (!metadata_only) return Agreement::kOnlyCloudFormation;
-    return cfn == Action::kUpdate ? Agreement::kConfirmed : Agreement::kDiffers;
+    return cfn == tmpl::Action::kUpdate ? Agreement::kConfirmed : Agreement::kDiffers;
   }
   if (predicted == cfn) return Agreement::kConfirmed;
-  if (predicted == Action::kMayReplace && (cfn == Action::kReplace || cfn == Action::kUpdate)) {
+  if (predicted == tmpl::Action::kMayReplace &&
+      (cfn == tmpl::Action::kReplace || cfn == tmpl::Action::kUpdate)) {
     return Agreement::kResolved;
   }
   return Agreement::kDiffers;
@@ -65,13 +66,14 @@ std::string_view AgreementName(Agreement agreement) {
   return "confirmed";
 }
 
-ChangeSetView MergeChangeSet(const Plan& plan, const std::vector<aws::CfnResourceChange>& changes,
-                             const SchemaLookup& schemas) {
-  std::map<std::string, const ResourcePlan*> offline;
+ChangeSetView MergeChangeSet(const tmpl::Plan& plan,
+                             const std::vector<aws::CfnResourceChange>& changes,
+                             const tmpl::SchemaLookup& schemas) {
+  std::map<std::string, const tmpl::ResourcePlan*> offline;
   std::set<std::string> ids;
-  for (const ResourcePlan& r : plan.resources) {
+  for (const tmpl::ResourcePlan& r : plan.resources) {
     offline[r.logical_id] = &r;
-    if (r.action != Action::kNoChange || r.metadata_only()) ids.insert(r.logical_id);
+    if (r.action != tmpl::Action::kNoChange || r.metadata_only()) ids.insert(r.logical_id);
   }
   std::map<std::string, const aws::CfnResourceChange*> cfn;
   for (const aws::CfnResourceChange& c : changes) {
@@ -84,7 +86,7 @@ ChangeSetView MergeChangeSet(const Plan& plan, const std::vector<aws::CfnResourc
     ResourceVerdict v;
     v.logical_id = id;
     auto o = offline.find(id);
-    const ResourcePlan* predicted = o == offline.end() ? nullptr : o->second;
+    const tmpl::ResourcePlan* predicted = o == offline.end() ? nullptr : o->second;
     auto c = cfn.find(id);
     const aws::CfnResourceChange* reported = c == cfn.end() ? nullptr : c->second;
     if (predicted) {
@@ -141,8 +143,8 @@ ChangeSetView MergeChangeSet(const Plan& plan, const std::vector<aws::CfnResourc
         ++s.only_offline;
         break;
     }
-    if (v.cloudformation == Action::kReplace) ++s.replace;
-    if (v.cloudformation == Action::kMayReplace) ++s.conditional;
+    if (v.cloudformation == tmpl::Action::kReplace) ++s.replace;
+    if (v.cloudformation == tmpl::Action::kMayReplace) ++s.conditional;
     if (v.data_loss_added) ++s.data_loss_added;
     view.resources.push_back(std::move(v));
   }
@@ -170,8 +172,8 @@ base::Json ChangeSetViewToJson(const ChangeSetView& view) {
   for (const ResourceVerdict& v : view.resources) {
     base::Json r = {{"logicalId", v.logical_id},
                     {"type", v.type},
-                    {"offline", ActionName(v.offline)},
-                    {"cloudformation", ActionName(v.cloudformation)},
+                    {"offline", tmpl::ActionName(v.offline)},
+                    {"cloudformation", tmpl::ActionName(v.cloudformation)},
                     {"agreement", AgreementName(v.agreement)},
                     {"dataLossAdded", v.data_loss_added}};
     PutIfSet(r, "path", v.path);

@@ -1,7 +1,7 @@
 #pragma once
 
 // The online preview: CloudFormation's own view of a deploy, from a change set that is
-// created, described and always deleted again, merged into the offline plan (engine/plan.h).
+// created, described and always deleted again, merged into the offline plan (template/plan.h).
 //
 // The offline plan predicts from the templates and the resource schemas; CloudFormation knows
 // the deployed stack, the parameter values (NoEcho secrets included) and its own replacement
@@ -31,7 +31,7 @@
 #include "base/result.h"
 #include "engine/deploy.h"
 #include "engine/observer.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::engine {
 
@@ -57,12 +57,12 @@ struct ResourceVerdict {
   std::string logical_id = {};
   std::string type = {};
   std::string path = {};  // construct path from the offline plan; "" if unknown
-  Action offline = Action::kNoChange;
+  tmpl::Action offline = tmpl::Action::kNoChange;
   bool offline_metadata_only = false;
   // CloudFormation's action in the plan's terms: Add → kCreate, Remove → kDelete, Modify with
   // Replacement True → kReplace, Conditional → kMayReplace, False → kUpdate; kNoChange when
   // CloudFormation does not list the resource.
-  Action cloudformation = Action::kNoChange;
+  tmpl::Action cloudformation = tmpl::Action::kNoChange;
   std::string cfn_action = {};   // Add | Modify | Remove | Import | Dynamic; "" when not listed
   std::string replacement = {};  // True | False | Conditional; "" when not a Modify
   std::vector<ChangeCause> causes = {};  // Details, duplicates removed, in CloudFormation's order
@@ -102,8 +102,9 @@ struct ChangeSetView {
 // CloudFormation found nothing to change) with `plan`. `schemas` tells whether a resource the
 // offline plan does not know is stateful; may be null. Pure; never fails. The name, id,
 // no_changes and deleted fields are left for the caller.
-ChangeSetView MergeChangeSet(const Plan& plan, const std::vector<aws::CfnResourceChange>& changes,
-                             const SchemaLookup& schemas = nullptr);
+ChangeSetView MergeChangeSet(const tmpl::Plan& plan,
+                             const std::vector<aws::CfnResourceChange>& changes,
+                             const tmpl::SchemaLookup& schemas = nullptr);
 
 // The view as JSON, the "cloudformation" key of `rex preview --json` (documented in
 // cli/cmd_preview.cc):

@@ -7,7 +7,7 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "engine/nested_upload.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 namespace rex::engine {
 
@@ -300,7 +300,8 @@ namespace {
 // decides. A template that cannot be read counts as none (a removal without Retain).
 base::Result<DataLossReport> GuardChanges(DeployClients& clients, const DeployRequest& request,
                                           bool stack_exists, const aws::ChangeSet& change_set) {
-  SchemaLookup schemas = request.schemas ? request.schemas : SchemaLookup(cfn::FindResourceSchema);
+  tmpl::SchemaLookup schemas =
+      request.schemas ? request.schemas : tmpl::SchemaLookup(cfn::FindResourceSchema);
   DataLossReport loss =
       GuardChangeSet(change_set.changes, request.deployed_template, nullptr, schemas);
   if (loss.empty()) return loss;
@@ -312,7 +313,8 @@ base::Result<DataLossReport> GuardChanges(DeployClients& clients, const DeployRe
   if (before == nullptr && stack_exists && removes) {
     auto got = clients.cfn.GetTemplate(request.stack_name, "", "Original");
     if (got.ok()) {
-      auto parsed = ReadTemplate(got->template_body, "the template of stack " + request.stack_name);
+      auto parsed =
+          tmpl::ReadTemplate(got->template_body, "the template of stack " + request.stack_name);
       if (parsed.ok()) deployed = std::move(*parsed);
     }
     if (deployed) before = &*deployed;

@@ -54,7 +54,7 @@
 #include "engine/guard.h"
 #include "engine/observer.h"
 #include "engine/parameters.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::engine {
 
@@ -126,7 +126,7 @@ struct DeployRequest {
   const base::Json* deployed_template = nullptr;
   // Which resource types are stateful. Default (null): the generated schemas
   // (cfn::FindResourceSchema).
-  SchemaLookup schemas = {};
+  tmpl::SchemaLookup schemas = {};
 };
 
 struct Deployed {

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "aws/http.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 namespace rex::engine {
 
@@ -176,7 +176,7 @@ base::Result<DestroyOutcome> DestroyImpl(DeployClients& clients, aws::EcrClient*
 }  // namespace
 
 std::vector<StatefulResource> StatefulResources(const base::Json& tmpl,
-                                                const SchemaLookup& schemas) {
+                                                const tmpl::SchemaLookup& schemas) {
   std::vector<StatefulResource> out;
   if (!tmpl.is_object()) return out;
   auto resources = tmpl.find("Resources");
@@ -194,7 +194,7 @@ std::vector<StatefulResource> StatefulResources(const base::Json& tmpl,
 base::Result<base::Json> DeployedTemplate(aws::CloudFormationClient& cfn,
                                           const std::string& stack_name) {
   REX_ASSIGN_OR_RETURN(aws::GetTemplateResult got, cfn.GetTemplate(stack_name, "", "Original"));
-  return ReadTemplate(got.template_body, "the template of stack " + stack_name);
+  return tmpl::ReadTemplate(got.template_body, "the template of stack " + stack_name);
 }
 
 base::Result<DestroyOutcome> Destroy(DeployClients& clients, aws::EcrClient* ecr,

@@ -15,7 +15,7 @@
 #include "base/result.h"
 #include "engine/deploy.h"
 #include "engine/observer.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::engine {
 
@@ -35,7 +35,7 @@ struct StatefulResource {
 // The stateful resources of `tmpl`, by logical id. `schemas` is cfn::FindResourceSchema in
 // production.
 std::vector<StatefulResource> StatefulResources(const base::Json& tmpl,
-                                                const SchemaLookup& schemas);
+                                                const tmpl::SchemaLookup& schemas);
 
 // The template CloudFormation holds for `stack_name` (GetTemplate, stage Original), parsed.
 // kNotFound when the stack does not exist; kInvalidArgument when it is not JSON.

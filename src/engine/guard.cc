@@ -94,12 +94,12 @@ std::string DataLossReport::Names() const {
   return base::Join(names, ", ");
 }
 
-DataLossReport GuardPlan(const Plan& plan) {
+DataLossReport GuardPlan(const tmpl::Plan& plan) {
   DataLossReport report;
-  for (const ResourcePlan& r : plan.resources) {
+  for (const tmpl::ResourcePlan& r : plan.resources) {
     if (r.data_loss) {
       DataLossFinding f{.logical_id = r.logical_id, .type = r.type, .path = r.path};
-      if (r.action == Action::kDelete) {
+      if (r.action == tmpl::Action::kDelete) {
         f.cause = DataLossCause::kDeleted;
         f.detail = r.removal_policy.empty() ? "no DeletionPolicy: CloudFormation deletes it"
                                             : "DeletionPolicy " + r.removal_policy;
@@ -110,8 +110,8 @@ DataLossReport GuardPlan(const Plan& plan) {
       report.findings.push_back(std::move(f));
       continue;
     }
-    if (!r.stateful || r.action == Action::kDelete) continue;
-    for (const AttributeChange& a : r.attribute_changes) {
+    if (!r.stateful || r.action == tmpl::Action::kDelete) continue;
+    for (const tmpl::AttributeChange& a : r.attribute_changes) {
       if (a.attribute != "DeletionPolicy" && a.attribute != "UpdateReplacePolicy") continue;
       std::string before = PolicyText(a.before);
       std::string after = PolicyText(a.after);
@@ -143,7 +143,7 @@ std::optional<DataLossCause> ChangeLosesData(const aws::CfnResourceChange& chang
 
 DataLossReport GuardChangeSet(const std::vector<aws::CfnResourceChange>& changes,
                               const base::Json* deployed, const base::Json* after,
-                              const SchemaLookup& schemas) {
+                              const tmpl::SchemaLookup& schemas) {
   DataLossReport report;
   for (const aws::CfnResourceChange& c : changes) {
     const core::ResourceSchema* schema = schemas ? schemas(c.resource_type) : nullptr;

@@ -1,7 +1,7 @@
 #pragma once
 
 // The data-loss guard: the one rule that decides whether a deploy destroys data, applied to the
-// offline plan (engine/plan.h) and to CloudFormation's change set, by every path that deploys
+// offline plan (template/plan.h) and to CloudFormation's change set, by every path that deploys
 // (`rex up`, `rex rollback`, `rex redeploy --image-tag`, `rex bootstrap`: all go through
 // engine::Deploy, which applies GuardChangeSet before executing anything) and by `rex preview`.
 //
@@ -27,7 +27,7 @@
 
 #include "aws/cloudformation.h"
 #include "base/json.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::engine {
 
@@ -72,7 +72,7 @@ bool IsRetainPolicy(std::string_view policy);
 // The findings of the offline plan: every resource with data_loss (replaced, or deleted without
 // Retain) and every stateful resource whose DeletionPolicy or UpdateReplacePolicy stops
 // keeping its data (attribute_changes).
-DataLossReport GuardPlan(const Plan& plan);
+DataLossReport GuardPlan(const tmpl::Plan& plan);
 
 // The rule for one change of a change set. `stateful` from the schema of its type;
 // `deletion_policy` the resource's DeletionPolicy in the deployed template ("" when none).
@@ -87,7 +87,7 @@ std::optional<DataLossCause> ChangeLosesData(const aws::CfnResourceChange& chang
 // tells which types are stateful.
 DataLossReport GuardChangeSet(const std::vector<aws::CfnResourceChange>& changes,
                               const base::Json* deployed, const base::Json* after,
-                              const SchemaLookup& schemas);
+                              const tmpl::SchemaLookup& schemas);
 
 // The message callers print when they stop: "this deploy destroys the data of A, B; nothing was
 // deployed. Rerun with --allow-data-loss if that is intended (a backup first is wise)", followed

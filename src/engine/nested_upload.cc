@@ -19,7 +19,7 @@ base::Result<std::string> PrepareNestedTemplate(DeployClients& clients,
                                                 const std::string& stack_name,
                                                 const std::string& template_body,
                                                 const std::string& bucket, DeployObserver& observer,
-                                                NestedOptions options) {
+                                                tmpl::NestedOptions options) {
   auto parsed = base::ParseJson(template_body, "template");
   if (!parsed.ok()) return template_body;
   const base::Json& tmpl = *parsed;
@@ -28,7 +28,7 @@ base::Result<std::string> PrepareNestedTemplate(DeployClients& clients,
     return template_body;
   }
   if (!options.schemas) options.schemas = cfn::FindResourceSchema;
-  REX_ASSIGN_OR_RETURN(NestedStacks nested, SplitIntoNestedStacks(tmpl, options));
+  REX_ASSIGN_OR_RETURN(tmpl::NestedStacks nested, tmpl::SplitIntoNestedStacks(tmpl, options));
   if (!nested.split()) return template_body;
   size_t resources = tmpl["Resources"].size();
   if (bucket.empty() || clients.s3 == nullptr) {

@@ -1,13 +1,13 @@
 #pragma once
 
-// The deploy side of nested stacks (engine/nested.h): a template over CloudFormation's
+// The deploy side of nested stacks (template/nested.h): a template over CloudFormation's
 // 500-resource limit is split, its children are uploaded to the bootstrap bucket, and the
 // parent is what the change set deploys.
 
 #include "base/result.h"
 #include "engine/deploy.h"
-#include "engine/nested.h"
 #include "engine/observer.h"
+#include "template/nested.h"
 
 namespace rex::engine {
 
@@ -25,6 +25,6 @@ base::Result<std::string> PrepareNestedTemplate(DeployClients& clients,
                                                 const std::string& stack_name,
                                                 const std::string& template_body,
                                                 const std::string& bucket, DeployObserver& observer,
-                                                NestedOptions options = {});
+                                                tmpl::NestedOptions options = {});
 
 }  // namespace rex::engine

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "base/files.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 namespace rex::engine {
 
@@ -41,7 +41,7 @@ base::Result<std::optional<base::Json>> StateStore::ReadDeployedTemplate(
     if (text.error().code() == base::Code::kNotFound) return std::optional<base::Json>();
     return base::InvalidArgument(relative + ": " + text.error().message());
   }
-  REX_ASSIGN_OR_RETURN(base::Json tmpl, ReadTemplate(*text, relative));
+  REX_ASSIGN_OR_RETURN(base::Json tmpl, tmpl::ReadTemplate(*text, relative));
   return std::optional<base::Json>(std::move(tmpl));
 }
 
@@ -49,7 +49,7 @@ base::Status StateStore::WriteDeployedTemplate(std::string_view stack,
                                                const base::Json& tmpl) const {
   REX_RETURN_IF_ERROR(ValidateStackName(stack));
   std::string relative = DeployedTemplateRelativePath(stack);
-  REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, relative));
+  REX_RETURN_IF_ERROR(tmpl::ValidateTemplate(tmpl, relative));
   if (base::Status links = base::CheckNoLinks(root_, relative); !links.ok()) {
     return base::InvalidArgument(relative + ": " + links.message());
   }

@@ -8,11 +8,11 @@
 namespace rex::cli {
 namespace {
 
-using engine::Action;
+using tmpl::Action;
 
-engine::ResourcePlan Resource(std::string logical_id, std::string type, std::string path,
-                              Action action) {
-  engine::ResourcePlan r;
+tmpl::ResourcePlan Resource(std::string logical_id, std::string type, std::string path,
+                            Action action) {
+  tmpl::ResourcePlan r;
   r.logical_id = std::move(logical_id);
   r.type = std::move(type);
   r.path = std::move(path);
@@ -22,25 +22,25 @@ engine::ResourcePlan Resource(std::string logical_id, std::string type, std::str
 
 // A plan that creates a NAT EIP, updates a route, replaces the database cluster (data loss)
 // and keeps one resource.
-engine::Plan ReplacingPlan() {
-  engine::Plan plan;
+tmpl::Plan ReplacingPlan() {
+  tmpl::Plan plan;
   auto cluster =
       Resource("DatabaseCluster", "AWS::RDS::DBCluster", "Rex/Database/Cluster", Action::kReplace);
   cluster.stateful = true;
   cluster.data_loss = true;
   cluster.removal_policy = "Snapshot";
   cluster.causes = {"DBClusterIdentifier"};
-  cluster.changes = {engine::ValueChange{.path = "DBClusterIdentifier",
-                                         .before = "rex-dev",
-                                         .after = "rex-dev-2",
-                                         .replacement = core::Replacement::kYes}};
+  cluster.changes = {tmpl::ValueChange{.path = "DBClusterIdentifier",
+                                       .before = "rex-dev",
+                                       .after = "rex-dev-2",
+                                       .replacement = core::Replacement::kYes}};
   auto eip = Resource("NetworkNatEip2", "AWS::EC2::EIP", "Rex/Network/NatEip2", Action::kCreate);
   auto route = Resource("NetworkPrivateRoute2", "AWS::EC2::Route", "Rex/Network/PrivateRoute2",
                         Action::kUpdate);
-  route.changes = {engine::ValueChange{.path = "NatGatewayId",
-                                       .before = base::Json{{"Ref", "NetworkNatGateway1"}},
-                                       .after = base::Json{{"Ref", "NetworkNatGateway2"}},
-                                       .reference_changed = true}};
+  route.changes = {tmpl::ValueChange{.path = "NatGatewayId",
+                                     .before = base::Json{{"Ref", "NetworkNatGateway1"}},
+                                     .after = base::Json{{"Ref", "NetworkNatGateway2"}},
+                                     .reference_changed = true}};
   auto vpc = Resource("NetworkVpc", "AWS::EC2::VPC", "Rex/Network/Vpc", Action::kNoChange);
   plan.resources = {cluster, eip, route, vpc};
   plan.summary.create = 1;
@@ -88,7 +88,7 @@ TEST(PlanMarkdown, OfflinePlanWithDataLossCostAndChecks) {
 }
 
 TEST(PlanMarkdown, NothingDeployedAllowedDataLossAndCloudFormationDisagreeing) {
-  engine::Plan plan = ReplacingPlan();
+  tmpl::Plan plan = ReplacingPlan();
   engine::ChangeSetView view;
   view.change_set_name = "rex-preview-20261202T120000Z";
   view.deleted = true;
@@ -141,7 +141,7 @@ TEST(PlanMarkdown, NothingDeployedAllowedDataLossAndCloudFormationDisagreeing) {
 }
 
 TEST(PlanMarkdown, NoChangesAndConfirmingChangeSet) {
-  engine::Plan plan;
+  tmpl::Plan plan;
   plan.resources = {Resource("NetworkVpc", "AWS::EC2::VPC", "Rex/Network/Vpc", Action::kNoChange)};
   plan.summary.no_change = 1;
   engine::ChangeSetView view;
@@ -169,10 +169,10 @@ TEST(PlanMarkdown, NoChangesAndConfirmingChangeSet) {
 }
 
 TEST(PlanMarkdown, CellsEscapePipesAndLineBreaks) {
-  engine::Plan plan;
+  tmpl::Plan plan;
   auto odd = Resource("Odd", "Custom::Thing", "Rex/A|B/C", Action::kMayReplace);
   odd.causes = {"Name"};
-  odd.changes = {engine::ValueChange{
+  odd.changes = {tmpl::ValueChange{
       .path = "Name", .before = "a", .after = "b", .replacement = core::Replacement::kMaybe}};
   plan.resources = {odd};
   plan.summary.may_replace = 1;

@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 
 // One resource as the offline plan sees it.
 struct Offline {
-  Action action = Action::kNoChange;
+  tmpl::Action action = tmpl::Action::kNoChange;
   bool metadata_only = false;
   bool stateful = false;
   bool data_loss = false;
@@ -40,13 +40,13 @@ struct MergeCase {
   // Expected:
   bool listed = true;  // the view has the resource
   Agreement agreement = Agreement::kConfirmed;
-  Action cfn_action = Action::kNoChange;
+  tmpl::Action cfn_action = tmpl::Action::kNoChange;
   bool data_loss_added = false;
 };
 
-Plan PlanWith(const Offline& o) {
-  Plan plan;
-  ResourcePlan r;
+tmpl::Plan PlanWith(const Offline& o) {
+  tmpl::Plan plan;
+  tmpl::ResourcePlan r;
   r.logical_id = "Thing";
   r.type = "AWS::Demo::Thing";
   r.path = "Rex/Demo/Thing";
@@ -55,7 +55,7 @@ Plan PlanWith(const Offline& o) {
   r.data_loss = o.data_loss;
   r.removal_policy = o.removal_policy;
   if (o.metadata_only) {
-    r.attribute_changes.push_back({.attribute = "Metadata", .kind = ChangeKind::kModify});
+    r.attribute_changes.push_back({.attribute = "Metadata", .kind = tmpl::ChangeKind::kModify});
   }
   plan.resources.push_back(r);
   return plan;
@@ -73,57 +73,57 @@ std::vector<aws::CfnResourceChange> ChangesWith(const Reported& c) {
 
 const MergeCase kMergeCases[] = {
     {.name = "BothUpdate",
-     .offline = Offline{.action = Action::kUpdate},
+     .offline = Offline{.action = tmpl::Action::kUpdate},
      .cloudformation = {"Modify", "False"},
-     .cfn_action = Action::kUpdate},
+     .cfn_action = tmpl::Action::kUpdate},
     {.name = "BothReplace",
-     .offline = Offline{.action = Action::kReplace},
+     .offline = Offline{.action = tmpl::Action::kReplace},
      .cloudformation = {"Modify", "True"},
-     .cfn_action = Action::kReplace},
+     .cfn_action = tmpl::Action::kReplace},
     {.name = "BothCreate",
-     .offline = Offline{.action = Action::kCreate},
+     .offline = Offline{.action = tmpl::Action::kCreate},
      .cloudformation = {"Add", ""},
-     .cfn_action = Action::kCreate},
+     .cfn_action = tmpl::Action::kCreate},
     {.name = "BothDelete",
-     .offline = Offline{.action = Action::kDelete},
+     .offline = Offline{.action = tmpl::Action::kDelete},
      .cloudformation = {"Remove", ""},
-     .cfn_action = Action::kDelete},
+     .cfn_action = tmpl::Action::kDelete},
     {.name = "BothConditional",
-     .offline = Offline{.action = Action::kMayReplace},
+     .offline = Offline{.action = tmpl::Action::kMayReplace},
      .cloudformation = {"Modify", "Conditional"},
-     .cfn_action = Action::kMayReplace},
+     .cfn_action = tmpl::Action::kMayReplace},
     {.name = "MayReplaceDecidedTrue",
-     .offline = Offline{.action = Action::kMayReplace},
+     .offline = Offline{.action = tmpl::Action::kMayReplace},
      .cloudformation = {"Modify", "True"},
      .agreement = Agreement::kResolved,
-     .cfn_action = Action::kReplace},
+     .cfn_action = tmpl::Action::kReplace},
     {.name = "MayReplaceDecidedInPlace",
-     .offline = Offline{.action = Action::kMayReplace},
+     .offline = Offline{.action = tmpl::Action::kMayReplace},
      .cloudformation = {"Modify", "False"},
      .agreement = Agreement::kResolved,
-     .cfn_action = Action::kUpdate},
+     .cfn_action = tmpl::Action::kUpdate},
     {.name = "UpdateButCloudFormationReplaces",
-     .offline = Offline{.action = Action::kUpdate},
+     .offline = Offline{.action = tmpl::Action::kUpdate},
      .cloudformation = {"Modify", "True"},
      .agreement = Agreement::kDiffers,
-     .cfn_action = Action::kReplace},
+     .cfn_action = tmpl::Action::kReplace},
     {.name = "ReplaceButCloudFormationUpdatesInPlace",
-     .offline = Offline{.action = Action::kReplace},
+     .offline = Offline{.action = tmpl::Action::kReplace},
      .cloudformation = {"Modify", "False"},
      .agreement = Agreement::kDiffers,
-     .cfn_action = Action::kUpdate},
+     .cfn_action = tmpl::Action::kUpdate},
     {.name = "OnlyCloudFormation",
-     .offline = Offline{.action = Action::kNoChange},
+     .offline = Offline{.action = tmpl::Action::kNoChange},
      .cloudformation = {"Modify", "False"},
      .agreement = Agreement::kOnlyCloudFormation,
-     .cfn_action = Action::kUpdate},
+     .cfn_action = tmpl::Action::kUpdate},
     {.name = "NotInTheOfflinePlanAtAll",
      .offline = std::nullopt,
      .cloudformation = {"Remove", ""},
      .agreement = Agreement::kOnlyCloudFormation,
-     .cfn_action = Action::kDelete},
+     .cfn_action = tmpl::Action::kDelete},
     {.name = "OnlyOffline",
-     .offline = Offline{.action = Action::kUpdate},
+     .offline = Offline{.action = tmpl::Action::kUpdate},
      .cloudformation = {},
      .agreement = Agreement::kOnlyOffline},
     {.name = "MetadataOnlyAndNothingReported",
@@ -132,45 +132,46 @@ const MergeCase kMergeCases[] = {
     {.name = "MetadataOnlyAndModify",
      .offline = Offline{.metadata_only = true},
      .cloudformation = {"Modify", "False"},
-     .cfn_action = Action::kUpdate},
+     .cfn_action = tmpl::Action::kUpdate},
     {.name = "MetadataOnlyButReplaced",
      .offline = Offline{.metadata_only = true},
      .cloudformation = {"Modify", "True"},
      .agreement = Agreement::kDiffers,
-     .cfn_action = Action::kReplace},
+     .cfn_action = tmpl::Action::kReplace},
     {.name = "UnchangedOnBothSidesIsNotListed",
      .offline = Offline{},
      .cloudformation = {},
      .listed = false},
     {.name = "StatefulReplacedByCloudFormationOnlyIsDataLoss",
-     .offline = Offline{.action = Action::kUpdate, .stateful = true},
+     .offline = Offline{.action = tmpl::Action::kUpdate, .stateful = true},
      .cloudformation = {"Modify", "True"},
      .agreement = Agreement::kDiffers,
-     .cfn_action = Action::kReplace,
+     .cfn_action = tmpl::Action::kReplace,
      .data_loss_added = true},
     {.name = "StatefulDataLossAlreadyOfflineIsNotAddedTwice",
-     .offline = Offline{.action = Action::kReplace, .stateful = true, .data_loss = true},
+     .offline = Offline{.action = tmpl::Action::kReplace, .stateful = true, .data_loss = true},
      .cloudformation = {"Modify", "True"},
-     .cfn_action = Action::kReplace},
+     .cfn_action = tmpl::Action::kReplace},
     // CloudFormation's Conditional is its last word before execution: guarded as data loss
     // (engine/guard.h).
     {.name = "StatefulConditionalIsDataLoss",
-     .offline = Offline{.action = Action::kMayReplace, .stateful = true},
+     .offline = Offline{.action = tmpl::Action::kMayReplace, .stateful = true},
      .cloudformation = {"Modify", "Conditional"},
-     .cfn_action = Action::kMayReplace,
+     .cfn_action = tmpl::Action::kMayReplace,
      .data_loss_added = true},
     {.name = "StatefulRemovedButRetained",
-     .offline = Offline{.action = Action::kUpdate, .stateful = true, .removal_policy = "Retain"},
+     .offline =
+         Offline{.action = tmpl::Action::kUpdate, .stateful = true, .removal_policy = "Retain"},
      .cloudformation = {"Remove", ""},
      .agreement = Agreement::kDiffers,
-     .cfn_action = Action::kDelete},
+     .cfn_action = tmpl::Action::kDelete},
 };
 
 class MergeTest : public ::testing::TestWithParam<MergeCase> {};
 
 TEST_P(MergeTest, Agreement) {
   const MergeCase& c = GetParam();
-  Plan plan = c.offline ? PlanWith(*c.offline) : Plan{};
+  tmpl::Plan plan = c.offline ? PlanWith(*c.offline) : tmpl::Plan{};
   ChangeSetView view = MergeChangeSet(plan, ChangesWith(c.cloudformation));
   if (!c.listed) {
     EXPECT_TRUE(view.resources.empty());
@@ -182,7 +183,7 @@ TEST_P(MergeTest, Agreement) {
   EXPECT_EQ(v.logical_id, "Thing");
   EXPECT_EQ(v.type, "AWS::Demo::Thing");
   EXPECT_EQ(AgreementName(v.agreement), AgreementName(c.agreement));
-  EXPECT_EQ(ActionName(v.cloudformation), ActionName(c.cfn_action));
+  EXPECT_EQ(tmpl::ActionName(v.cloudformation), tmpl::ActionName(c.cfn_action));
   EXPECT_EQ(v.cfn_action, c.cloudformation.action);
   EXPECT_EQ(v.data_loss_added, c.data_loss_added);
   EXPECT_EQ(view.HasDataLoss(), c.data_loss_added);
@@ -193,8 +194,8 @@ TEST_P(MergeTest, Agreement) {
 INSTANTIATE_TEST_SUITE_P(Cases, MergeTest, ::testing::ValuesIn(kMergeCases),
                          [](const auto& test_case) { return test_case.param.name; });
 
-ResourcePlan Resource(const std::string& id, const std::string& type, Action action) {
-  ResourcePlan r;
+tmpl::ResourcePlan Resource(const std::string& id, const std::string& type, tmpl::Action action) {
+  tmpl::ResourcePlan r;
   r.logical_id = id;
   r.type = type;
   r.action = action;
@@ -225,13 +226,13 @@ aws::CfnResourceChangeDetail Detail(const std::string& name, const std::string& 
 }
 
 TEST(MergeChangeSetTest, DetailsBecomeCausesWithoutDuplicatesAndCountsAddUp) {
-  Plan plan;
-  ResourcePlan db = Resource("Cluster", "AWS::RDS::DBCluster", Action::kReplace);
+  tmpl::Plan plan;
+  tmpl::ResourcePlan db = Resource("Cluster", "AWS::RDS::DBCluster", tmpl::Action::kReplace);
   db.path = "Rex/Database/Cluster";
   db.stateful = true;
   db.data_loss = true;
   plan.resources.push_back(db);
-  plan.resources.push_back(Resource("Subnet", "AWS::EC2::Subnet", Action::kMayReplace));
+  plan.resources.push_back(Resource("Subnet", "AWS::EC2::Subnet", tmpl::Action::kMayReplace));
   aws::CfnResourceChange cluster = Change("Modify", "Cluster", "AWS::RDS::DBCluster", "True");
   aws::CfnResourceChangeDetail detail =
       Detail("DBClusterIdentifier", "Always", "Static", "DirectModification", "");
@@ -270,11 +271,11 @@ TEST(MergeChangeSetTest, SchemasTellWhetherAResourceUnknownOfflineIsStateful) {
     schema.stateful = true;
     return schema;
   }();
-  SchemaLookup schemas = [](std::string_view type) -> const core::ResourceSchema* {
+  tmpl::SchemaLookup schemas = [](std::string_view type) -> const core::ResourceSchema* {
     return type == "AWS::S3::Bucket" ? &kBucket : nullptr;
   };
   aws::CfnResourceChange removed = Change("Remove", "Logs", "AWS::S3::Bucket", "");
-  ChangeSetView view = MergeChangeSet(Plan{}, {removed}, schemas);
+  ChangeSetView view = MergeChangeSet(tmpl::Plan{}, {removed}, schemas);
   ASSERT_EQ(view.resources.size(), 1u);
   EXPECT_TRUE(view.resources[0].data_loss_added);
   EXPECT_EQ(view.resources[0].agreement, Agreement::kOnlyCloudFormation);

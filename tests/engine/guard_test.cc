@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cfn/registry.gen.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
 namespace rex::engine {
 namespace {
@@ -27,7 +27,7 @@ base::Json With(const base::Json& resource) {
 }
 
 DataLossReport GuardOf(const base::Json& before, const base::Json& after) {
-  return GuardPlan(ComputePlan(before, after, cfn::FindResourceSchema));
+  return GuardPlan(tmpl::ComputePlan(before, after, cfn::FindResourceSchema));
 }
 
 TEST(GuardPlanTest, AReplacedDatabaseIsDataLossNamingWhatChanged) {

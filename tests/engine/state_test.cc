@@ -8,7 +8,7 @@
 #include <string>
 
 #include "base/files.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 namespace rex::engine {
 namespace {
@@ -161,7 +161,7 @@ class TemplateReaderTest : public ::testing::TestWithParam<ReaderCase> {};
 
 TEST_P(TemplateReaderTest, ValidatesShape) {
   const ReaderCase& c = GetParam();
-  auto read = ReadTemplate(c.text, "t.json");
+  auto read = tmpl::ReadTemplate(c.text, "t.json");
   if (c.error.empty()) {
     EXPECT_TRUE(read.has_value()) << read.error().ToString();
   } else {
@@ -226,16 +226,16 @@ TEST(TemplateReaderDepthTest, DeepNestingIsRefusedWithoutCrashing) {
   std::string deep = "{\"Resources\": {\"A\": {\"Type\": \"T\", \"Properties\": {\"P\": ";
   constexpr int kLevels = 200000;
   deep += std::string(kLevels, '[') + std::string(kLevels, ']') + "}}}}";
-  auto read = ReadTemplate(deep, "deep.json");
+  auto read = tmpl::ReadTemplate(deep, "deep.json");
   ASSERT_FALSE(read.has_value());
   EXPECT_EQ(read.error().message(),
             "deep.json: nested deeper than 64 levels; not a CloudFormation template");
 
   std::string ok = "{\"Mappings\": {\"M\": " + std::string(60, '[') + std::string(60, ']') + "}}";
-  EXPECT_FALSE(ReadTemplate(ok, "ok.json").has_value());  // arrays are not Mappings entries
+  EXPECT_FALSE(tmpl::ReadTemplate(ok, "ok.json").has_value());  // arrays are not Mappings entries
   std::string nested =
       "{\"Description\": \"d\", \"X\": " + std::string(60, '[') + std::string(60, ']') + "}";
-  EXPECT_TRUE(ReadTemplate(nested, "ok.json").has_value());
+  EXPECT_TRUE(tmpl::ReadTemplate(nested, "ok.json").has_value());
 }
 
 TEST(TemplateReaderDepthTest, ArbitraryBytesNeverCrash) {
@@ -246,7 +246,7 @@ TEST(TemplateReaderDepthTest, ArbitraryBytesNeverCrash) {
     std::string text;
     size_t length = rng() % 64;
     for (size_t j = 0; j < length; ++j) text += alphabet[rng() % alphabet.size()];
-    auto read = ReadTemplate(text, "fuzz.json");
+    auto read = tmpl::ReadTemplate(text, "fuzz.json");
     if (read.has_value()) {
       ++accepted;
       EXPECT_TRUE(read->is_object());

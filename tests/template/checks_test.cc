@@ -1,4 +1,4 @@
-#include "engine/checks.h"
+#include "template/checks.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include "base/files.h"
 #include "base/json.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using ::testing::ElementsAre;
@@ -389,7 +389,7 @@ TEST(ChecksTest, BuiltInEngineVersionsMatchTheSpecFile) {
   ASSERT_TRUE(from_spec.has_value());
   ASSERT_TRUE(built_in.has_value());
   EXPECT_EQ(*built_in, *from_spec)
-      << "refresh kEngineVersionsJson in src/engine/checks.cc from spec/rds-engine-versions.json";
+      << "refresh kEngineVersionsJson in src/template/checks.cc from spec/rds-engine-versions.json";
 }
 
 TEST(ChecksTest, SuppressionsNeedAReasonAndMatchByPathOrId) {
@@ -469,4 +469,4 @@ TEST(ChecksTest, MalformedTemplatesGiveNoFindings) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

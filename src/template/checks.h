@@ -51,7 +51,7 @@
 #include "base/json.h"
 #include "base/result.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 enum class Severity { kError, kWarning, kInfo };
 
@@ -119,4 +119,4 @@ base::Json FindingsToJson(const std::vector<Finding>& findings);
 // The JSON of spec/rds-engine-versions.json as built into rex (tests compare the two).
 std::string_view BuiltInEngineVersionsJson();
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

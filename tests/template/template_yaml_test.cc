@@ -2,7 +2,7 @@
 // short-form tag becomes its long form, plain scalars are typed as cfn-flip types them, errors
 // name the line, and deep or hostile input is refused without a crash.
 
-#include "engine/template_yaml.h"
+#include "template/template_yaml.h"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,9 @@
 #include <string>
 
 #include "core/stack.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -446,4 +446,4 @@ TEST(TemplateYamlDepthTest, ArbitraryYamlishBytesNeverCrash) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

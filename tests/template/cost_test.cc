@@ -1,4 +1,4 @@
-#include "engine/cost.h"
+#include "template/cost.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include "base/files.h"
 #include "base/json.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using ::testing::ElementsAre;
@@ -451,4 +451,4 @@ TEST(CostFormatTest, MoneyPricesAndQuantities) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/cost.h"
+#include "template/cost.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,9 +9,9 @@
 
 #include "base/check.h"
 #include "base/strings.h"
-#include "engine/graph.h"
+#include "template/graph.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 // Types that cost nothing by themselves: what they carry is priced on another resource (a
@@ -201,7 +201,7 @@ class Estimator {
 
   void Add(const std::string& id, const base::Json& resource, std::string item, std::string basis,
            double quantity, std::string_view price_key) {
-    const engine::Price* price = prices_.Find(price_key);
+    const tmpl::Price* price = prices_.Find(price_key);
     if (price == nullptr) {
       report_.notes.push_back(id + ": the price table has no \"" + std::string(price_key) + "\"; " +
                               item + " not priced");
@@ -816,4 +816,4 @@ std::string FormatQuantity(double value) {
   return text;
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

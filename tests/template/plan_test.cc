@@ -1,4 +1,4 @@
-#include "engine/plan.h"
+#include "template/plan.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <string>
 
 #include "cfn/registry.gen.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -628,4 +628,4 @@ TEST(PlanRegistryTest, SubnetReplacementReplacesItsNatGateway) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

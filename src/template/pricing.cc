@@ -1,11 +1,11 @@
-#include "engine/pricing.h"
+#include "template/pricing.h"
 
 #include <cstdio>
 
 #include "base/check.h"
-#include "engine/graph.h"
+#include "template/graph.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 std::string StringField(const base::Json& object, std::string_view key) {
@@ -82,4 +82,4 @@ const PricingTable& BuiltInPricing() {
   return *table;
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -6,9 +6,9 @@
 // report; `rex preview` estimates the last deployed and the new template and prints the
 // difference of their totals:
 //
-//     engine::Assumptions assume;                       // defaults, or --assume overrides
-//     double before = engine::EstimateCost(deployed, assume).total;
-//     double after = engine::EstimateCost(synthesized, assume).total;
+//     tmpl::Assumptions assume;                       // defaults, or --assume overrides
+//     double before = tmpl::EstimateCost(deployed, assume).total;
+//     double after = tmpl::EstimateCost(synthesized, assume).total;
 //     // "monthly cost: $before -> $after (+$delta)"
 //
 // What is priced, per resource type (quantities use the assumptions below):
@@ -52,9 +52,9 @@
 #include "base/json.h"
 #include "base/result.h"
 #include "base/status.h"
-#include "engine/pricing.h"
+#include "template/pricing.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 // One usage assumption: its key (as in `--assume KEY=VALUE` and the proposed `cost:` config
 // section), default and meaning.
@@ -146,4 +146,4 @@ std::string FormatUnitPrice(double usd);
 // A quantity without trailing zeros, at most three decimals: "365", "0.5", "2.333".
 std::string FormatQuantity(double value);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

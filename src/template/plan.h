@@ -38,7 +38,7 @@
 #include "base/json.h"
 #include "core/schema.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 // The schema of a resource type, or nullptr when unknown. Production code passes
 // cfn::FindResourceSchema; tests pass small hand-written schemas.
@@ -201,4 +201,4 @@ std::string ComponentOfPath(std::string_view path);
 // a remove). Values are the template JSON as is (intrinsics in their long form).
 base::Json PlanToJson(const Plan& plan);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/graph.h"
+#include "template/graph.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include "base/files.h"
 #include "base/json.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using ::testing::ElementsAre;
@@ -148,4 +148,4 @@ TEST(GraphTest, MalformedTemplatesGiveAnEmptyGraph) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/template_yaml.h"
+#include "template/template_yaml.h"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "base/yaml_depth.h"
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -457,4 +457,4 @@ base::Result<Json> ParseYamlTemplate(std::string_view text, std::string_view wha
   return std::move(*builder.root());
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

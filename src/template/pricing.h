@@ -12,7 +12,7 @@
 #include "base/json.h"
 #include "base/result.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 struct Price {
   std::string key;          // "fargate.x86.vcpu_hour"
@@ -46,4 +46,4 @@ std::string_view BuiltInPricingJson();
 // failure is a bug (REX_CHECK), not an error.
 const PricingTable& BuiltInPricing();
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/graph.h"
+#include "template/graph.h"
 
 #include <map>
 #include <sstream>
@@ -6,7 +6,7 @@
 #include "base/strings.h"
 #include "core/references.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 // The logical ids `value` refers to (core/references.h), pseudo parameters left out.
@@ -155,4 +155,4 @@ std::string ToDot(const ResourceGraph& graph, std::string_view title) {
   return out.str();
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/plan.h"
+#include "template/plan.h"
 
 #include <algorithm>
 #include <map>
@@ -7,7 +7,7 @@
 
 #include "core/references.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -887,4 +887,4 @@ base::Json PlanToJson(const Plan& plan) {
   return out;
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

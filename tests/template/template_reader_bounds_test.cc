@@ -8,10 +8,10 @@
 
 #include <string>
 
-#include "engine/plan.h"
-#include "engine/template_reader.h"
+#include "template/plan.h"
+#include "template/template_reader.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using ::testing::AllOf;
@@ -67,4 +67,4 @@ TEST(TemplateReaderBoundsTest, UnicodeTemplatesStillPlan) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/nested.h"
+#include "template/nested.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +16,7 @@
 #include "core/element.h"
 #include "core/references.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -810,4 +810,4 @@ base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl, const Nested
   return Splitter(std::move(tmpl), options).Run();
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

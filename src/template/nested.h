@@ -48,9 +48,9 @@
 
 #include "base/json.h"
 #include "base/result.h"
-#include "engine/plan.h"
+#include "template/plan.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 // CloudFormation's limits per template.
 inline constexpr size_t kMaxResourcesPerStack = 500;
@@ -116,4 +116,4 @@ base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl,
 // "a2" < "a10": compares runs of digits by their value, everything else bytewise.
 bool NaturalLess(std::string_view a, std::string_view b);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,4 +1,4 @@
-#include "engine/template_reader.h"
+#include "template/template_reader.h"
 
 #include <cstddef>
 #include <string>
@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "base/utf8.h"
-#include "engine/template_yaml.h"
+#include "template/template_yaml.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -224,4 +224,4 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
   return tmpl;
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -1,15 +1,15 @@
 // The built-in price table of `rex cost`: AWS on-demand list prices for us-east-1 (N.
 // Virginia), in USD, without free tier, Savings Plans or reserved capacity. Data, not code:
 // every price names its source (the AWS pricing page) and the date it was entered. Update a
-// price by editing its entry and its "entered" date; tests/engine/cost_test.cc pins the figures
+// price by editing its entry and its "entered" date; tests/template/cost_test.cc pins the figures
 // the dev preset uses, so a change shows up as a reviewed test diff.
 //
 // Format: "prices" maps a key ("<service>.<what>") to {usd, unit, description, source};
 // "source" names an entry of "sources" ({url, entered}).
 
-#include "engine/pricing.h"
+#include "template/pricing.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 std::string_view BuiltInPricingJson() {
   return R"json({
@@ -134,4 +134,4 @@ std::string_view BuiltInPricingJson() {
 )json";
 }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

@@ -2,7 +2,7 @@
 
 // Turns the text of a YAML CloudFormation template into the JSON document CloudFormation
 // itself works on, so that a YAML template and its JSON twin give the same plan. Part of the
-// template reader (engine/template_reader.h), which calls it for any text that does not start
+// template reader (template/template_reader.h), which calls it for any text that does not start
 // with '{' and then checks the result's shape; use ReadTemplate rather than this directly.
 //
 // What it does with the YAML:
@@ -33,7 +33,7 @@
 #include "base/json.h"
 #include "base/result.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 base::Result<base::Json> ParseYamlTemplate(std::string_view text, std::string_view what);
 
@@ -43,4 +43,4 @@ base::Result<base::Json> ParseYamlTemplate(std::string_view text, std::string_vi
 // counts every indentation step), exposed for tests.
 int ScanYamlDepth(std::string_view text, int limit, int* line);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

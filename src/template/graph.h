@@ -16,7 +16,7 @@
 
 #include "base/json.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 // The member `key` of `value`; nullptr if `value` is not an object, has no such member, or
 // the member is null. The pointer lives as long as `value`.
@@ -81,4 +81,4 @@ ResourceGraph BuildGraph(const base::Json& tmpl);
 // newline. `title` names the digraph.
 std::string ToDot(const ResourceGraph& graph, std::string_view title);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

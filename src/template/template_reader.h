@@ -13,7 +13,7 @@
 #include "base/json.h"
 #include "base/result.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 
 // Deepest nesting of objects and arrays accepted; real templates stay far below it. Deeper
 // input is refused so that every later walk over a template (diff, dump) stays shallow.
@@ -26,7 +26,7 @@ inline constexpr size_t kMaxTemplateBytes = 4 * 1024 * 1024;
 // Parses `text` as a CloudFormation template and validates its shape. Text whose first
 // character other than white space and '#' comment lines is '{' is JSON; anything else is
 // YAML, converted to the same JSON as its JSON twin by ParseYamlTemplate
-// (engine/template_yaml.h: short-form tags to long forms, plain scalars typed as cfn-flip does,
+// (template/template_yaml.h: short-form tags to long forms, plain scalars typed as cfn-flip does,
 // errors naming the line). Text longer than kMaxTemplateBytes, and text that is not UTF-8 (with
 // the byte offset), are refused. Then:
 // - the document is an object of at most kMaxTemplateDepth levels;
@@ -45,4 +45,4 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
 // The same shape checks on an already parsed template (for templates built in memory).
 base::Status ValidateTemplate(const base::Json& tmpl, std::string_view what);
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl

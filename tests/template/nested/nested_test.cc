@@ -1,7 +1,7 @@
 // Splitting templates over CloudFormation's 500-resource limit into nested stacks
-// (engine/nested.h), on the synthetic stack and on small hand-written templates.
+// (template/nested.h), on the synthetic stack and on small hand-written templates.
 
-#include "engine/nested.h"
+#include "template/nested.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@
 #include "stack/synthetic.h"
 #include "support/golden.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 using base::Json;
@@ -468,4 +468,4 @@ TEST(NestedTest, GoldenSmallSplit) {
 }
 
 }  // namespace
-}  // namespace rex::engine
+}  // namespace rex::tmpl

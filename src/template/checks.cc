@@ -1,4 +1,4 @@
-#include "engine/checks.h"
+#include "template/checks.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,13 +7,13 @@
 #include <set>
 
 #include "base/strings.h"
-#include "engine/graph.h"
+#include "template/graph.h"
 
-namespace rex::engine {
+namespace rex::tmpl {
 namespace {
 
 // A copy of spec/rds-engine-versions.json, so the single rex binary needs no spec folder at
-// run time. tests/engine/checks_test.cc fails when the two differ: refresh this copy whenever
+// run time. tests/template/checks_test.cc fails when the two differ: refresh this copy whenever
 // tools/refresh-spec rewrites the file.
 constexpr std::string_view kEngineVersionsJson = R"json({
   "engine": "aurora-postgresql",
@@ -725,4 +725,4 @@ base::Json FindingsToJson(const std::vector<Finding>& findings) {
 
 std::string_view BuiltInEngineVersionsJson() { return kEngineVersionsJson; }
 
-}  // namespace rex::engine
+}  // namespace rex::tmpl
