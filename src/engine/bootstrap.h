@@ -6,6 +6,11 @@
 // that does not use TLS (aws:SecureTransport false) and expires non-current versions after
 // 90 days. It is retained when the stack is deleted, since it holds history. Its name, chosen
 // by CloudFormation, is the stack output "BucketName".
+//
+// The template is built like every rex stack: typed resources (cfn::s3, cfn::iam) in a
+// core::Stack, synthesized and validated by core (required properties, schema ranges and
+// patterns, references). The one difference: its resources carry no Metadata rex:path, so the
+// template stays byte for byte what existing bootstrap stacks were created from.
 
 #include <optional>
 #include <string>
@@ -16,6 +21,11 @@
 #include "base/result.h"
 #include "engine/deploy.h"
 
+namespace rex::core {
+class Construct;
+class Stack;
+}  // namespace rex::core
+
 namespace rex::engine {
 
 inline constexpr std::string_view kBootstrapStackName = "rex-bootstrap";
@@ -23,7 +33,8 @@ inline constexpr std::string_view kBootstrapBucketOutput = "BucketName";
 // Days a non-current object version is kept. Default of the bootstrap template.
 inline constexpr int kBootstrapNoncurrentDays = 90;
 
-// The bootstrap template (deterministic JSON).
+// The bootstrap template (deterministic JSON), without GitHub access. Its resources are fixed,
+// so a synthesis error is a bug: it aborts.
 base::Json BootstrapTemplate();
 
 // GitHub Actions access (`rex bootstrap --github-repo OWNER/REPO`, bootstrap_github.cc): the
@@ -67,8 +78,24 @@ inline constexpr std::string_view kBootstrapPreviewRoleOutput = "GitHubPreviewRo
 base::Status ValidateGithubAccess(const GithubAccess& github);
 
 // BootstrapTemplate() plus, with `github`, the resources and outputs above. Without it the
-// result is exactly BootstrapTemplate() (existing bootstrap stacks stay unchanged).
+// result is exactly BootstrapTemplate() (existing bootstrap stacks stay unchanged). `github`
+// must pass ValidateGithubAccess (a synthesis error aborts); SynthesizeBootstrapTemplate
+// returns the error instead.
 base::Json BootstrapTemplate(const std::optional<GithubAccess>& github);
+
+// Adds the bootstrap stack (id kBootstrapStackName) under `scope`: the S3 bucket "Bucket"
+// (cfn::s3::CfnBucket, retained on delete and replace), its TLS-only "BucketPolicy", the
+// output BucketName and, with `github`, the resources and outputs of GithubAccess (cfn::iam).
+// Outputs live under the stack's child construct "Outputs". The stack is owned by `scope`.
+core::Stack& AddBootstrapStack(core::Construct& scope, const std::optional<GithubAccess>& github);
+
+// Synthesizes `stack` (one made by AddBootstrapStack) through core::Stack::Synthesize and drops
+// the resources' Metadata. kInvalidArgument listing every error ("error: rex-bootstrap/...:
+// Property: ..."), as synthesis reports them.
+base::Result<base::Json> SynthesizeBootstrapStack(const core::Stack& stack);
+
+// AddBootstrapStack in an App of its own, synthesized: the bootstrap template, or the errors.
+base::Result<base::Json> SynthesizeBootstrapTemplate(const std::optional<GithubAccess>& github);
 
 // The GitHub access a deployed bootstrap stack holds, read back from its outputs; nullopt when
 // it has none.
@@ -85,7 +112,8 @@ base::Result<std::optional<std::string>> FindBootstrapBucket(aws::CloudFormation
 // project=rex); `request` supplies confirm/cancel/poll settings, its stack name, template and
 // parameters are overwritten.
 // With `github`, the template is BootstrapTemplate(github) (its roles need CAPABILITY_IAM,
-// which Deploy always sends).
+// which Deploy always sends). A synthesis error (SynthesizeBootstrapTemplate) is returned
+// before any AWS call.
 base::Result<DeployOutcome> DeployBootstrap(DeployClients& clients, DeployRequest request,
                                             DeployObserver& observer,
                                             const std::optional<GithubAccess>& github = {});

@@ -1,171 +1,192 @@
-// The GitHub Actions part of the bootstrap template (engine/bootstrap.h, GithubAccess): the
-// OIDC provider, the deploy role and the preview role.
+// The GitHub Actions part of the bootstrap stack (engine/bootstrap.h, GithubAccess): the
+// OIDC provider, the deploy role and the preview role, as typed resources (cfn::iam).
+
+#include "engine/bootstrap_github.h"
 
 #include <map>
 #include <regex>
 #include <string>
+#include <vector>
 
-#include "engine/bootstrap.h"
+#include "cfn/iam.gen.h"
+#include "cfn/s3.gen.h"
+#include "core/construct.h"
+#include "core/element.h"
+#include "core/intrinsics.h"
+#include "core/stack.h"
 
 namespace rex::engine {
 namespace {
 
-using base::Json;
+using core::Value;
 
 constexpr const char* kGithubTokenHost = "token.actions.githubusercontent.com";
 
-// {"Fn::Sub": text}
-Json Sub(const std::string& text) { return Json{{"Fn::Sub", text}}; }
+// {"Fn::Sub": text}; the names in it are checked at synthesis.
+Value Sub(const std::string& text) { return core::Sub(text).value(); }
 
-Json StackArns(const GithubAccess& github) {
-  return Json::array(
+Value Strings(const std::vector<std::string>& items) {
+  std::vector<Value> values(items.begin(), items.end());
+  return Value::List(std::move(values));
+}
+
+Value StackArns(const GithubAccess& github) {
+  return Value::List(
       {Sub("arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/" +
            github.stack_prefix + "-*/*")});
 }
 
-Json BootstrapStackArn() {
+Value BootstrapStackArn() {
   return Sub("arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/" +
              std::string(kBootstrapStackName) + "/*");
 }
 
-// The trust policy: a GitHub OIDC token for sts.amazonaws.com whose sub is one of `subjects`.
-Json Trust(const GithubAccess& github, const Json& subjects) {
-  Json provider = github.create_oidc_provider
-                      ? Json{{"Ref", "GitHubOidcProvider"}}
-                      : Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/" +
-                            std::string(kGithubTokenHost));
+// The trust policy: a GitHub OIDC token for sts.amazonaws.com whose sub is one of `subjects`,
+// issued by `provider` (the provider's Ref, or the ARN of the account's existing one).
+Value Trust(const Value& provider, const std::vector<std::string>& subjects) {
   std::string host(kGithubTokenHost);
-  return Json{
-      {"Version", "2012-10-17"},
-      {"Statement",
-       Json::array({{{"Effect", "Allow"},
-                     {"Principal", {{"Federated", provider}}},
-                     {"Action", "sts:AssumeRoleWithWebIdentity"},
-                     {"Condition",
-                      {{"StringEquals",
-                        {{host + ":aud", "sts.amazonaws.com"}, {host + ":sub", subjects}}}}}}})}};
+  return Value::Object(
+      {{"Version", "2012-10-17"},
+       {"Statement",
+        Value::List({Value::Object(
+            {{"Effect", "Allow"},
+             {"Principal", Value::Object({{"Federated", provider}})},
+             {"Action", "sts:AssumeRoleWithWebIdentity"},
+             {"Condition",
+              Value::Object(
+                  {{"StringEquals", Value::Object({{host + ":aud", "sts.amazonaws.com"},
+                                                   {host + ":sub", Strings(subjects)}})}})}})})}});
 }
 
-Json Statement(const std::string& sid, const Json& actions, const Json& resources,
-               const std::string& effect = "Allow") {
-  return Json{{"Sid", sid}, {"Effect", effect}, {"Action", actions}, {"Resource", resources}};
+Value Statement(const std::string& sid, const std::vector<std::string>& actions, Value resources,
+                const std::string& effect = "Allow") {
+  return Value::Object({{"Sid", sid},
+                        {"Effect", effect},
+                        {"Action", Strings(actions)},
+                        {"Resource", std::move(resources)}});
+}
+
+Value PolicyDocument(std::vector<Value> statements) {
+  return Value::Object(
+      {{"Version", "2012-10-17"}, {"Statement", Value::List(std::move(statements))}});
 }
 
 // What `rex preview`, `rex up`, `rex rollback`, `rex destroy` and the day-2 commands call.
-Json DeployPolicy(const GithubAccess& github) {
-  Json statements = Json::array();
-  statements.push_back(Statement(
-      "ReadStacks",
-      Json::array({"cloudformation:DescribeStacks", "cloudformation:ListStacks",
-                   "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"}),
-      "*"));
-  statements.push_back(Statement(
-      "RexStacks",
-      Json::array({"cloudformation:CreateStack", "cloudformation:UpdateStack",
-                   "cloudformation:DeleteStack", "cloudformation:CreateChangeSet",
-                   "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
-                   "cloudformation:DeleteChangeSet", "cloudformation:ListChangeSets",
-                   "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
-                   "cloudformation:DescribeStackResources", "cloudformation:ListStackResources",
-                   "cloudformation:GetTemplate", "cloudformation:CancelUpdateStack",
-                   "cloudformation:ContinueUpdateRollback", "cloudformation:RollbackStack",
-                   "cloudformation:TagResource", "cloudformation:UntagResource"}),
-      StackArns(github)));
+Value DeployPolicy(const GithubAccess& github, const cfn::s3::CfnBucket& bucket) {
+  const std::string bucket_arn = "${" + bucket.logical_id() + ".Arn}";
+  std::vector<Value> statements;
+  statements.push_back(
+      Statement("ReadStacks",
+                {"cloudformation:DescribeStacks", "cloudformation:ListStacks",
+                 "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"},
+                "*"));
+  statements.push_back(
+      Statement("RexStacks",
+                {"cloudformation:CreateStack", "cloudformation:UpdateStack",
+                 "cloudformation:DeleteStack", "cloudformation:CreateChangeSet",
+                 "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+                 "cloudformation:DeleteChangeSet", "cloudformation:ListChangeSets",
+                 "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResource",
+                 "cloudformation:DescribeStackResources", "cloudformation:ListStackResources",
+                 "cloudformation:GetTemplate", "cloudformation:CancelUpdateStack",
+                 "cloudformation:ContinueUpdateRollback", "cloudformation:RollbackStack",
+                 "cloudformation:TagResource", "cloudformation:UntagResource"},
+                StackArns(github)));
   statements.push_back(
       Statement("ReadBootstrapStack",
-                Json::array({"cloudformation:DescribeStackEvents", "cloudformation:GetTemplate",
-                             "cloudformation:ListStackResources"}),
-                Json::array({BootstrapStackArn()})));
-  statements.push_back(
-      Statement("NeverChangeTheBootstrapStack",
-                Json::array({"cloudformation:CreateStack", "cloudformation:UpdateStack",
-                             "cloudformation:DeleteStack", "cloudformation:CreateChangeSet",
-                             "cloudformation:ExecuteChangeSet"}),
-                Json::array({BootstrapStackArn()}), "Deny"));
+                {"cloudformation:DescribeStackEvents", "cloudformation:GetTemplate",
+                 "cloudformation:ListStackResources"},
+                Value::List({BootstrapStackArn()})));
   statements.push_back(Statement(
-      "BootstrapBucketObjects",
-      Json::array({"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"}),
-      Json::array({Sub("${Bucket.Arn}/*")})));
+      "NeverChangeTheBootstrapStack",
+      {"cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack",
+       "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"},
+      Value::List({BootstrapStackArn()}), "Deny"));
   statements.push_back(
-      Statement("BootstrapBucket",
-                Json::array({"s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation"}),
-                Json::array({Json{{"Fn::GetAtt", Json::array({"Bucket", "Arn"})}}})));
+      Statement("BootstrapBucketObjects",
+                {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"},
+                Value::List({Sub(bucket_arn + "/*")})));
+  statements.push_back(Statement("BootstrapBucket",
+                                 {"s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation"},
+                                 Value::List({bucket.attr_arn().value()})));
   // The services the rex stacks are made of (their resource types), ECS/Logs/ECR for the
   // day-2 commands (migrate, logs, redeploy, status, images push).
   statements.push_back(Statement("StackResources",
-                                 Json::array({"ec2:*",
-                                              "ecs:*",
-                                              "ecr:*",
-                                              "rds:*",
-                                              "elasticache:*",
-                                              "elasticloadbalancing:*",
-                                              "logs:*",
-                                              "cloudwatch:*",
-                                              "secretsmanager:*",
-                                              "servicediscovery:*",
-                                              "route53:*",
-                                              "sns:*",
-                                              "wafv2:*",
-                                              "amplify:*",
-                                              "application-autoscaling:*",
-                                              "acm:DescribeCertificate",
-                                              "acm:ListCertificates",
-                                              "kms:DescribeKey",
-                                              "kms:CreateGrant",
-                                              "kms:ListAliases"}),
+                                 {"ec2:*",
+                                  "ecs:*",
+                                  "ecr:*",
+                                  "rds:*",
+                                  "elasticache:*",
+                                  "elasticloadbalancing:*",
+                                  "logs:*",
+                                  "cloudwatch:*",
+                                  "secretsmanager:*",
+                                  "servicediscovery:*",
+                                  "route53:*",
+                                  "sns:*",
+                                  "wafv2:*",
+                                  "amplify:*",
+                                  "application-autoscaling:*",
+                                  "acm:DescribeCertificate",
+                                  "acm:ListCertificates",
+                                  "kms:DescribeKey",
+                                  "kms:CreateGrant",
+                                  "kms:ListAliases"},
                                  "*"));
   statements.push_back(Statement(
       "StackRoles",
-      Json::array({"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
-                   "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
-                   "iam:GetRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-                   "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:TagRole",
-                   "iam:UntagRole", "iam:PassRole"}),
-      Json::array({Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + github.stack_prefix +
+      {"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
+       "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+       "iam:GetRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListRolePolicies",
+       "iam:ListAttachedRolePolicies", "iam:TagRole", "iam:UntagRole", "iam:PassRole"},
+      Value::List({Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/" + github.stack_prefix +
                        "-*")})));
   statements.push_back(Statement(
-      "ServiceLinkedRoles", Json::array({"iam:CreateServiceLinkedRole", "iam:GetRole"}),
-      Json::array({Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*")})));
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+      "ServiceLinkedRoles", {"iam:CreateServiceLinkedRole", "iam:GetRole"},
+      Value::List({Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/*")})));
+  return PolicyDocument(std::move(statements));
 }
 
 // What `rex preview` (online) calls: no ExecuteChangeSet, no resource permissions.
-Json PreviewPolicy(const GithubAccess& github) {
-  Json statements = Json::array();
-  statements.push_back(Statement(
-      "ReadStacks",
-      Json::array({"cloudformation:DescribeStacks", "cloudformation:ListStacks",
-                   "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"}),
-      "*"));
+Value PreviewPolicy(const GithubAccess& github, const cfn::s3::CfnBucket& bucket) {
+  const std::string bucket_arn = "${" + bucket.logical_id() + ".Arn}";
+  std::vector<Value> statements;
+  statements.push_back(
+      Statement("ReadStacks",
+                {"cloudformation:DescribeStacks", "cloudformation:ListStacks",
+                 "cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"},
+                "*"));
   statements.push_back(
       Statement("PreviewChangeSets",
-                Json::array({"cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet",
-                             "cloudformation:DeleteChangeSet", "cloudformation:ListChangeSets",
-                             "cloudformation:DescribeStackEvents", "cloudformation:GetTemplate",
-                             "cloudformation:ListStackResources"}),
+                {"cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet",
+                 "cloudformation:DeleteChangeSet", "cloudformation:ListChangeSets",
+                 "cloudformation:DescribeStackEvents", "cloudformation:GetTemplate",
+                 "cloudformation:ListStackResources"},
                 StackArns(github)));
-  statements.push_back(Statement("PreviewTemplates", Json::array({"s3:GetObject", "s3:PutObject"}),
-                                 Json::array({Sub("${Bucket.Arn}/templates/*")})));
-  statements.push_back(
-      Statement("BootstrapBucket", Json::array({"s3:GetBucketLocation"}),
-                Json::array({Json{{"Fn::GetAtt", Json::array({"Bucket", "Arn"})}}})));
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  statements.push_back(Statement("PreviewTemplates", {"s3:GetObject", "s3:PutObject"},
+                                 Value::List({Sub(bucket_arn + "/templates/*")})));
+  statements.push_back(Statement("BootstrapBucket", {"s3:GetBucketLocation"},
+                                 Value::List({bucket.attr_arn().value()})));
+  return PolicyDocument(std::move(statements));
 }
 
-Json Role(const std::string& description, Json trust, const std::string& policy_name, Json policy) {
-  return Json{
-      {"Type", "AWS::IAM::Role"},
-      {"Properties",
-       {{"Description", description},
-        {"AssumeRolePolicyDocument", std::move(trust)},
-        {"MaxSessionDuration", 3600},
-        {"Policies",
-         Json::array({{{"PolicyName", policy_name}, {"PolicyDocument", std::move(policy)}}})},
-        {"Tags", Json::array({{{"Key", "project"}, {"Value", "rex"}}})}}}};
+cfn::iam::CfnRole& AddRole(core::Stack& stack, const std::string& id,
+                           const std::string& description, Value trust,
+                           const std::string& policy_name, Value policy) {
+  return stack.Add<cfn::iam::CfnRole>(
+      id, cfn::iam::CfnRoleProps{
+              .assume_role_policy_document = core::Json(std::move(trust)),
+              .description = description,
+              .max_session_duration = 3600,
+              .policies = core::List<cfn::iam::CfnRole::Policy>{cfn::iam::CfnRole::Policy{
+                  .policy_document = core::Json(std::move(policy)), .policy_name = policy_name}},
+              .tags = core::List<core::Tag>{{"project", "rex"}}});
 }
 
-Json Output(const std::string& description, Json value) {
-  return Json{{"Description", description}, {"Value", std::move(value)}};
+void AddOutput(core::Construct& outputs, std::string_view id, const std::string& description,
+               Value value) {
+  outputs.Add<core::Output>(
+      std::string(id), core::OutputProps{.value = std::move(value), .description = description});
 }
 
 }  // namespace
@@ -197,43 +218,42 @@ base::Status ValidateGithubAccess(const GithubAccess& github) {
   return base::Status::Ok();
 }
 
-base::Json BootstrapTemplate(const std::optional<GithubAccess>& github) {
-  Json tmpl = BootstrapTemplate();
-  if (!github) return tmpl;
-  const GithubAccess& g = *github;
+void AddGithubAccess(core::Stack& stack, core::Construct& outputs, const cfn::s3::CfnBucket& bucket,
+                     const GithubAccess& github) {
+  const GithubAccess& g = github;
   std::string repo = "repo:" + g.repo + ":";
-  Json& resources = tmpl["Resources"];
+  Value provider = Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/" +
+                       std::string(kGithubTokenHost));
   if (g.create_oidc_provider) {
-    resources["GitHubOidcProvider"] = {
-        {"Type", "AWS::IAM::OIDCProvider"},
-        {"Properties",
-         {{"Url", "https://" + std::string(kGithubTokenHost)},
-          {"ClientIdList", Json::array({"sts.amazonaws.com"})},
-          {"Tags", Json::array({{{"Key", "project"}, {"Value", "rex"}}})}}}};
+    auto& created = stack.Add<cfn::iam::CfnOIDCProvider>(
+        "GitHubOidcProvider",
+        cfn::iam::CfnOIDCProviderProps{.client_id_list = core::List<core::Str>{"sts.amazonaws.com"},
+                                       .tags = core::List<core::Tag>{{"project", "rex"}},
+                                       .url = "https://" + std::string(kGithubTokenHost)});
+    provider = created.Ref().value();
   }
-  resources["GitHubDeployRole"] =
-      Role("rex deploys from GitHub Actions: " + g.repo + ", branch " + g.branch +
-               " or environment " + g.environment,
-           Trust(g, Json::array({repo + "ref:refs/heads/" + g.branch,
-                                 repo + "environment:" + g.environment})),
-           "rex-deploy", DeployPolicy(g));
-  resources["GitHubPreviewRole"] =
-      Role("rex previews pull requests of " + g.repo + " (change sets, never executed)",
-           Trust(g, Json::array({repo + "pull_request"})), "rex-preview", PreviewPolicy(g));
-  Json& outputs = tmpl["Outputs"];
-  outputs[std::string(kBootstrapDeployRoleOutput)] =
-      Output("role for rex up in GitHub Actions (repository variable REX_DEPLOY_ROLE_ARN)",
-             Json{{"Fn::GetAtt", Json::array({"GitHubDeployRole", "Arn"})}});
-  outputs[std::string(kBootstrapPreviewRoleOutput)] =
-      Output("role for rex preview on pull requests (repository variable REX_PREVIEW_ROLE_ARN)",
-             Json{{"Fn::GetAtt", Json::array({"GitHubPreviewRole", "Arn"})}});
-  outputs["GitHubRepository"] = Output("the repository the roles trust", g.repo);
-  outputs["GitHubBranch"] = Output("the branch whose pushes may deploy", g.branch);
-  outputs["GitHubEnvironment"] = Output("the GitHub environment that may deploy", g.environment);
-  outputs["GitHubOidcProvider"] = Output("whether this stack created the GitHub OIDC provider",
-                                         g.create_oidc_provider ? "created" : "existing");
-  outputs["GitHubStackPrefix"] = Output("the roles act on the stacks <prefix>-*", g.stack_prefix);
-  return tmpl;
+  auto& deploy = AddRole(
+      stack, "GitHubDeployRole",
+      "rex deploys from GitHub Actions: " + g.repo + ", branch " + g.branch + " or environment " +
+          g.environment,
+      Trust(provider, {repo + "ref:refs/heads/" + g.branch, repo + "environment:" + g.environment}),
+      "rex-deploy", DeployPolicy(g, bucket));
+  auto& preview =
+      AddRole(stack, "GitHubPreviewRole",
+              "rex previews pull requests of " + g.repo + " (change sets, never executed)",
+              Trust(provider, {repo + "pull_request"}), "rex-preview", PreviewPolicy(g, bucket));
+  AddOutput(outputs, kBootstrapDeployRoleOutput,
+            "role for rex up in GitHub Actions (repository variable REX_DEPLOY_ROLE_ARN)",
+            deploy.attr_arn().value());
+  AddOutput(outputs, kBootstrapPreviewRoleOutput,
+            "role for rex preview on pull requests (repository variable REX_PREVIEW_ROLE_ARN)",
+            preview.attr_arn().value());
+  AddOutput(outputs, "GitHubRepository", "the repository the roles trust", g.repo);
+  AddOutput(outputs, "GitHubBranch", "the branch whose pushes may deploy", g.branch);
+  AddOutput(outputs, "GitHubEnvironment", "the GitHub environment that may deploy", g.environment);
+  AddOutput(outputs, "GitHubOidcProvider", "whether this stack created the GitHub OIDC provider",
+            g.create_oidc_provider ? "created" : "existing");
+  AddOutput(outputs, "GitHubStackPrefix", "the roles act on the stacks <prefix>-*", g.stack_prefix);
 }
 
 std::optional<GithubAccess> GithubAccessFromOutputs(const std::vector<aws::CfnOutput>& outputs) {
