@@ -5,7 +5,7 @@
 
 #include "core/stack.h"
 #include "stack/networking.h"
-#include "stack/presets.h"
+#include "config/presets.h"
 #include "stack/rex_stack.h"
 #include "stack/synthetic.h"
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "stack/config.h"
+#include "config/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -18,11 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view key = input.substr(0, first);
   std::string_view value = input.substr(first + 1, second - first - 1);
   std::string_view text = input.substr(second + 1);
-  auto set = rex::stack::SetConfigValue(text, "fuzz.yaml", key, value);
+  auto set = rex::config::SetConfigValue(text, "fuzz.yaml", key, value);
   if (set.has_value()) {
-    (void)rex::stack::GetConfigValue(*set, "fuzz.yaml", key);
+    (void)rex::config::GetConfigValue(*set, "fuzz.yaml", key);
   }
-  (void)rex::stack::RemoveConfigValue(text, "fuzz.yaml", key);
-  (void)rex::stack::GetConfigValue(text, "fuzz.yaml", key);
+  (void)rex::config::RemoveConfigValue(text, "fuzz.yaml", key);
+  (void)rex::config::GetConfigValue(text, "fuzz.yaml", key);
   return 0;
 }

@@ -6,18 +6,18 @@
 #include <cstdint>
 #include <string_view>
 
-#include "stack/config.h"
+#include "config/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  rex::stack::Env env;
+  rex::config::Env env;
   env.config_passphrase = "fuzz";
-  auto config = rex::stack::LoadConfig(text, "fuzz.yaml", env);
+  auto config = rex::config::LoadConfig(text, "fuzz.yaml", env);
   if (config.has_value()) {
     // A loaded config always validates and prints without revealing anything.
-    rex::base::Status valid = rex::stack::ValidateConfig(*config, "fuzz.yaml");
+    rex::base::Status valid = rex::config::ValidateConfig(*config, "fuzz.yaml");
     if (!valid.ok()) __builtin_trap();
-    (void)rex::stack::ToString(*config);
+    (void)rex::config::ToString(*config);
   }
   return 0;
 }

@@ -23,7 +23,7 @@ const rds = require('aws-cdk-lib/aws-rds');
 const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const servicediscovery = require('aws-cdk-lib/aws-servicediscovery');
 
-// rex's dev preset (src/stack/config.h defaults plus the dev preset's overrides).
+// rex's dev preset (src/config/config.h defaults plus the dev preset's overrides).
 const config = {
   projectName: 'rex-backend',
   environment: 'dev',

@@ -1,10 +1,10 @@
-#include "constructs/cidr.h"
+#include "base/cidr.h"
 
 #include <charconv>
 
 #include "base/strings.h"
 
-namespace rex::constructs {
+namespace rex::base {
 namespace {
 
 bool ParseInt(std::string_view text, int max, int& out) {
@@ -28,7 +28,12 @@ bool Cidr::Contains(const Cidr& other) const {
   return (other.address & mask) == address;
 }
 
-base::Result<Cidr> ParseCidr(std::string_view text) {
+Cidr Cidr::Network() const {
+  uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
+  return Cidr{address & mask, prefix};
+}
+
+base::Result<Cidr> ParseCidrAddress(std::string_view text) {
   auto bad = [&](std::string why) {
     return base::InvalidArgument("\"" + std::string(text) + "\" is not a CIDR block: " + why);
   };
@@ -46,11 +51,15 @@ base::Result<Cidr> ParseCidr(std::string_view text) {
   if (!ParseInt(text.substr(slash + 1), 32, prefix)) {
     return bad("the prefix length must be a number from 0 to 32");
   }
-  Cidr cidr{address, prefix};
-  uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
-  if ((address & ~mask) != 0) {
-    Cidr network{address & mask, prefix};
-    return bad("host bits are set; use " + network.ToString());
+  return Cidr{address, prefix};
+}
+
+base::Result<Cidr> ParseCidr(std::string_view text) {
+  REX_ASSIGN_OR_RETURN(Cidr cidr, ParseCidrAddress(text));
+  if (cidr.Network() != cidr) {
+    return base::InvalidArgument("\"" + std::string(text) +
+                                 "\" is not a CIDR block: host bits are set; use " +
+                                 cidr.Network().ToString());
   }
   return cidr;
 }
@@ -91,4 +100,4 @@ base::Result<std::vector<Cidr>> PlanSubnets(const Cidr& vpc, int prefix, int cou
   return out;
 }
 
-}  // namespace rex::constructs
+}  // namespace rex::base

@@ -7,7 +7,7 @@
 
 #include "base/result.h"
 
-namespace rex::constructs {
+namespace rex::base {
 
 // An IPv4 CIDR block. Pure value type; the planning functions below never touch the tree.
 struct Cidr {
@@ -18,8 +18,14 @@ struct Cidr {
   uint64_t size() const { return uint64_t{1} << (32 - prefix); }
   // True if `other` lies entirely inside this block.
   bool Contains(const Cidr& other) const;
+  // This block with the host bits of `address` cleared ("10.0.1.0/16" -> "10.0.0.0/16").
+  Cidr Network() const;
   bool operator==(const Cidr&) const = default;
 };
+
+// Parses "a.b.c.d/n" as written, host bits and all; kInvalidArgument naming the text if it is
+// malformed.
+base::Result<Cidr> ParseCidrAddress(std::string_view text);
 
 // Parses "a.b.c.d/n". kInvalidArgument naming the text if it is malformed or has host bits
 // set ("10.0.0.1/16": use 10.0.0.0/16).
@@ -35,4 +41,4 @@ base::Result<Cidr> ParseVpcCidr(std::string_view text);
 // ../28 or the blocks do not fit.
 base::Result<std::vector<Cidr>> PlanSubnets(const Cidr& vpc, int prefix, int count);
 
-}  // namespace rex::constructs
+}  // namespace rex::base

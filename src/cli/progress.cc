@@ -16,9 +16,7 @@
 #include "aws/retry.h"
 #include "base/strings.h"
 #include "cli/team.h"
-#include "engine/bootstrap.h"
-#include "engine/lock.h"
-#include "engine/state.h"
+#include "engine/deploy_run.h"
 
 namespace rex::cli {
 
@@ -102,18 +100,6 @@ std::string Pad(const std::string& s, size_t width) {
 std::string PadLeft(const std::string& s, size_t width) {
   size_t w = DisplayWidth(s);
   return w >= width ? s : std::string(width - w, ' ') + s;
-}
-
-std::string ResultName(const engine::DeployOutcome& outcome) {
-  struct Visitor {
-    std::string operator()(const engine::Deployed&) const { return "deployed"; }
-    std::string operator()(const engine::NoChanges&) const { return "no-changes"; }
-    std::string operator()(const engine::Failed&) const { return "failed"; }
-    std::string operator()(const engine::Cancelled&) const { return "cancelled"; }
-    std::string operator()(const engine::Declined&) const { return "declined"; }
-    std::string operator()(const engine::Blocked&) const { return "blocked"; }
-  };
-  return std::visit(Visitor{}, outcome);
 }
 
 }  // namespace
@@ -270,10 +256,16 @@ void ProgressPrinter::OnNote(std::string_view note) {
   io_.err.flush();
 }
 
+void ProgressPrinter::OnWarning(std::string_view warning) {
+  CloseBlock();
+  io_.err << style_.Yellow("warning:") << " " << warning << "\n";
+  io_.err.flush();
+}
+
 // ---------------------------------------------------------------- session and helpers
 
 base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
-                                                         const stack::Config* config) {
+                                                         const config::Config* config) {
   aws::EnvLookup env = EnvOf(ctx);
   auto session = std::make_unique<AwsSession>();
   session->clock = &base::SystemClock();
@@ -372,7 +364,7 @@ engine::PollOptions PollOptionsFromEnvironment(const Context& ctx) {
   return options;
 }
 
-std::map<std::string, std::string> ConfigSecrets(const stack::Config& config) {
+std::map<std::string, std::string> ConfigSecrets(const config::Config& config) {
   std::map<std::string, std::string> out;
   if (config.db_master_password.is_set()) {
     out["DbMasterPassword"] = config.db_master_password.Reveal();
@@ -456,33 +448,10 @@ void PrintCredentialsHint(const Context& ctx, const base::Status& status) {
 }
 
 int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
-  auto lock = engine::StackLock::Acquire(ctx.io.cwd, run.stack);
-  if (!lock.ok()) {
-    ctx.PrintError(lock.error());
-    return ExitCodeFor(lock.error());
-  }
   const std::string stack_name = run.request.stack_name;
-  auto bucket = engine::FindBootstrapBucket(*session.cfn);
-  if (!bucket.ok()) {
-    ctx.PrintError(bucket.error().WithContext("deploy " + stack_name));
-    PrintCredentialsHint(ctx, bucket.error());
-    return ExitCodeFor(bucket.error());
-  }
-  if (bucket->has_value()) run.request.template_bucket = **bucket;
-
   CancelOnInterrupt interrupt;
   run.request.cancel = interrupt.flag();
   run.request.poll = PollOptionsFromEnvironment(ctx);
-  // The deploy lease in the bucket (cli/team.h): held until RunDeploy returns.
-  std::string lease_command = "rex " + run.operation;
-  if (run.rollback_of) lease_command += " " + std::to_string(*run.rollback_of);
-  auto lease = TakeDeployLease(ctx, session, run.request.template_bucket, stack_name, lease_command,
-                               run.request.wait_if_busy, interrupt.flag());
-  if (!lease.ok()) {
-    ctx.PrintError(lease.error());
-    PrintCredentialsHint(ctx, lease.error());
-    return ExitCodeFor(lease.error());
-  }
   if (!run.yes) {
     run.request.confirm = [&ctx, stack_name](const aws::ChangeSet&) {
       auto answer = Ask(ctx, "Deploy these changes to " + stack_name + "? Type yes to go on: ");
@@ -491,43 +460,30 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   }
   ProgressPrinter progress(ctx.io, ctx.err, *session.clock, ctx.io.err_is_tty);
   engine::DeployClients clients = session.Clients();
-  engine::HistoryRecord record;
-  record.stack_name = stack_name;
-  record.operation = run.operation;
-  record.rollback_of = run.rollback_of;
-  record.template_json = run.template_json;
-  record.parameters = engine::RedactedParameters(run.request.parameters);
-  record.start_time = session.clock->Now();
-
-  auto outcome = engine::Deploy(clients, run.request, progress);
-  record.end_time = session.clock->Now();
-  auto write_history = [&] {
-    RecordHistory(ctx, session.s3.get(), run.request.template_bucket, run.stack, record);
+  engine::DeployRun use_case{
+      .cwd = ctx.io.cwd,
+      .stack = run.stack,
+      .request = std::move(run.request),
+      .template_json = std::move(run.template_json),
+      .operation = run.operation,
+      .rollback_of = run.rollback_of,
+      .lease = LeaseOptionsFromEnvironment(ctx, /*wait=*/false, interrupt.flag()),
+      .renew_client = RenewClientFactory(session),
   };
-
-  if (!outcome.ok()) {
-    record.result = "error";
-    record.failure_reason = outcome.error().message();
-    write_history();
-    ctx.PrintError(outcome.error());
-    PrintCredentialsHint(ctx, outcome.error());
-    return ExitCodeFor(outcome.error());
+  use_case.lease.wait = use_case.request.wait_if_busy;
+  auto ran = engine::RunDeploy(clients, std::move(use_case), progress);
+  if (!ran.ok()) {
+    ctx.PrintError(ran.error());
+    PrintCredentialsHint(ctx, ran.error());
+    return ExitCodeFor(ran.error());
   }
-  record.result = ResultName(*outcome);
+  const engine::DeployOutcome* outcome = &ran->outcome;
+  const engine::HistoryRecord& record = ran->record;
   base::Json json = {{"stack", run.stack}, {"stackName", stack_name}, {"result", record.result}};
   int code = kExitOk;
-  engine::StateStore state(ctx.io.cwd);
-  auto record_template = [&] {
-    base::Status s = state.WriteDeployedTemplate(run.stack, run.template_json);
-    if (!s.ok()) ctx.PrintWarning("deployed template not recorded: " + s.message());
-  };
 
-  if (auto* deployed = std::get_if<engine::Deployed>(&*outcome)) {
-    record.change_set_id = deployed->change_set_id;
-    record.final_status = deployed->final_status;
+  if (auto* deployed = std::get_if<engine::Deployed>(outcome)) {
     if (run.final_status != nullptr) *run.final_status = deployed->final_status;
-    record_template();
-    write_history();
     ctx.io.err << ctx.err.Green("✓") << " " << stack_name << " " << deployed->final_status << " in "
                << FormatDuration(deployed->duration) << "\n";
     if (ctx.global.json) {
@@ -536,21 +492,14 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
     } else {
       PrintOutputs(ctx, deployed->outputs);
     }
-  } else if (auto* none = std::get_if<engine::NoChanges>(&*outcome)) {
-    record_template();
-    write_history();
+  } else if (auto* none = std::get_if<engine::NoChanges>(outcome)) {
     ctx.io.err << "no changes: " << stack_name << " is up to date\n";
     if (ctx.global.json) {
       json["outputs"] = OutputsJson(none->outputs);
     } else {
       PrintOutputs(ctx, none->outputs);
     }
-  } else if (auto* failed = std::get_if<engine::Failed>(&*outcome)) {
-    record.change_set_id = failed->change_set_id;
-    record.final_status = failed->final_status;
-    record.failure_reason = failed->first_failure_reason;
-    record.failed_resource = failed->failed_resource;
-    write_history();
+  } else if (auto* failed = std::get_if<engine::Failed>(outcome)) {
     std::string where = failed->failed_resource.empty()
                             ? ""
                             : failed->failed_resource + " (" + failed->failed_resource_type + "): ";
@@ -567,10 +516,7 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
     json["failureReason"] = failed->first_failure_reason;
     json["failedResource"] = failed->failed_resource;
     code = kExitFailed;
-  } else if (auto* cancelled = std::get_if<engine::Cancelled>(&*outcome)) {
-    record.change_set_id = cancelled->change_set_id;
-    record.final_status = cancelled->stack_status;
-    write_history();
+  } else if (auto* cancelled = std::get_if<engine::Cancelled>(outcome)) {
     if (cancelled->executed) {
       ctx.io.err << "stopped following " << stack_name
                  << "; CloudFormation carries on with the deploy (last status "
@@ -583,12 +529,9 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
     json["resume"] = cancelled->resume;
     code = kExitFailed;
   } else if (std::holds_alternative<engine::Declined>(*outcome)) {
-    write_history();
     ctx.io.err << "not deployed: the change set was deleted and nothing changed\n";
     code = kExitFailed;
-  } else if (auto* blocked = std::get_if<engine::Blocked>(&*outcome)) {
-    record.failure_reason = "data loss: " + blocked->report.Names();
-    write_history();
+  } else if (auto* blocked = std::get_if<engine::Blocked>(outcome)) {
     ctx.PrintError(base::FailedPrecondition(engine::DataLossMessage(
         blocked->report, "CloudFormation's change set " + blocked->change_set_name +
                              " says so; it was deleted and nothing was deployed")));

@@ -25,7 +25,7 @@
 #include "engine/deploy.h"
 #include "engine/history.h"
 #include "engine/observer.h"
-#include "stack/config.h"
+#include "config/config.h"
 
 namespace rex::cli {
 
@@ -46,6 +46,7 @@ class ProgressPrinter : public engine::DeployObserver {
   void OnResourceEvent(const engine::StackEvent& event) override;
   void OnStackStatus(std::string_view status, std::string_view reason) override;
   void OnNote(std::string_view note) override;
+  void OnWarning(std::string_view warning) override;
 
  private:
   struct Row {
@@ -97,7 +98,7 @@ struct AwsSession {
 // a plain-http --endpoint-url to another machine. Ctrl-C / SIGTERM under a CancelOnInterrupt
 // end a retry backoff at once.
 base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
-                                                         const stack::Config* config);
+                                                         const config::Config* config);
 
 // The transport OpenAwsSession wraps around curl: every request gets `timeout` as its total
 // timeout (and at most that to connect), except a request whose caller set a timeout shorter
@@ -122,7 +123,7 @@ engine::PollOptions PollOptionsFromEnvironment(const Context& ctx);
 //   "SupertokensApiKey"  ← supertokensApiKey  (stack::AppSecrets::kSupertokensApiKeyParameter)
 //   "GithubToken"        ← githubToken        (stack::AppSecrets::kGithubTokenParameter)
 // Only secrets that are set are included. The values are secrets: never print the map.
-std::map<std::string, std::string> ConfigSecrets(const stack::Config& config);
+std::map<std::string, std::string> ConfigSecrets(const config::Config& config);
 
 // Ctrl-C (SIGINT) or SIGTERM while an instance lives sets cancelled() instead of killing rex (a
 // second signal does), so the engine stops following, deletes a change set it has not executed,
@@ -162,15 +163,12 @@ struct DeployRun {
   std::string* final_status = nullptr;
 };
 
-// Takes the stack lock (.rex/<stack>/lock), finds the bootstrap bucket, takes the deploy lease
-// in it (cli/team.h; waits for a held one when run.request.wait_if_busy, i.e. --wait; without
-// a bucket a note says the lock is local), runs engine::Deploy with live progress and
-// (unless run.yes) a typed confirmation, then reports: outputs on success (stdout; --json: one
-// document), the first failure reason first on failure, how to resume on Ctrl-C. Records
-// history (in the bucket, numbered there, with .rex/<stack>/history as its cache; locally
-// only without a bucket) and, on success or no changes, the deployed template
-// (.rex/<stack>/deployed.template.json). Releases the lease on every return (Ctrl-C
-// included). A lease held by another rex is exit 1 naming its holder. Returns the exit code.
+// Runs the deploy use case (engine/deploy_run.h: stack lock, bootstrap bucket, the team's
+// deploy lease, engine::Deploy, history and the deployed-template cache) with live progress,
+// Ctrl-C handling, the lease settings of the environment (cli/team.h) and (unless run.yes) a
+// typed confirmation, then reports: outputs on success (stdout; --json: one document), the
+// first failure reason first on failure, how to resume on Ctrl-C. A lease held by another rex
+// is exit 1 naming its holder. Returns the exit code.
 int RunDeploy(Context& ctx, AwsSession& session, DeployRun run);
 
 // The findings of the data-loss guard for --json documents: [{"logicalId", "type", "path",

@@ -46,82 +46,25 @@ std::optional<base::Json> Comparable(const std::string& text, const std::string&
 
 // ---------------------------------------------------------------- lease
 
-LeaseHold::LeaseHold(Context& ctx, std::unique_ptr<aws::S3Client> renew_client,
-                     std::unique_ptr<engine::DeployLease> lease)
-    : ctx_(ctx), renew_client_(std::move(renew_client)), lease_(std::move(lease)) {
-  if (lease_ && renew_client_) lease_->StartRenewing(*renew_client_);
-}
-
-LeaseHold::~LeaseHold() {
-  if (!lease_) return;
-  base::Status released = lease_->Release();
-  if (lease_->lost()) {
-    ctx_.PrintWarning("the deploy lease of " + lease_->info().stack_name +
-                      " was broken (rex unlock) or taken over by another rex while this one ran");
-  } else if (!released.ok()) {
-    ctx_.PrintWarning("the deploy lease was not released (" + released.message() +
-                      "); it expires by itself");
-  }
-  lease_.reset();  // stops the renewer before its client goes
-  renew_client_.reset();
-}
-
-base::Result<std::unique_ptr<LeaseHold>> TakeDeployLease(Context& ctx, AwsSession& session,
-                                                         const std::string& bucket,
-                                                         const std::string& stack_name,
-                                                         const std::string& command, bool wait,
-                                                         const std::atomic<bool>* cancel) {
-  if (bucket.empty()) {
-    ctx.PrintNote(
-        "the deploy lock is local to this folder (no bootstrap bucket): a rex on another "
-        "machine is stopped only by CloudFormation refusing a stack that is busy; \"rex "
-        "bootstrap\" creates the bucket that holds a lock for the whole team");
-    return std::make_unique<LeaseHold>(ctx, nullptr, nullptr);
-  }
+engine::LeaseOptions LeaseOptionsFromEnvironment(const Context& ctx, bool wait,
+                                                 const std::atomic<bool>* cancel) {
   engine::LeaseOptions options;
   options.ttl = LeaseTtl(ctx);
   options.wait = wait;
   options.poll = LeasePoll(ctx);
   options.cancel = cancel;
-  options.note = [&ctx](std::string_view note) { ctx.PrintNote(note); };
-  REX_ASSIGN_OR_RETURN(
-      std::unique_ptr<engine::DeployLease> lease,
-      engine::DeployLease::Acquire(*session.s3, *session.clock, bucket,
-                                   engine::ThisProcess(stack_name, command), options));
-  // The renewer's own client: AwsClient is thread-safe given a thread-safe transport and
-  // credentials provider (the session's are, aws/transport.h and aws/credentials.h) and the
-  // real clock.
-  auto renew_client =
-      std::make_unique<aws::S3Client>(session.s3->client().endpoint(), session.credentials.get(),
-                                      *session.transport, base::SystemClock());
-  return std::make_unique<LeaseHold>(ctx, std::move(renew_client), std::move(lease));
+  return options;
+}
+
+std::function<std::unique_ptr<aws::S3Client>()> RenewClientFactory(AwsSession& session) {
+  return [&session] {
+    return std::make_unique<aws::S3Client>(session.s3->client().endpoint(),
+                                           session.credentials.get(), *session.transport,
+                                           base::SystemClock());
+  };
 }
 
 // ---------------------------------------------------------------- history
-
-void RecordHistory(Context& ctx, aws::S3Client* s3, const std::string& bucket,
-                   const std::string& config_name, engine::HistoryRecord& record) {
-  engine::HistoryStore local(ctx.io.cwd, config_name);
-  if (record.host.empty() && record.user.empty()) {
-    engine::LeaseInfo self = engine::ThisProcess(record.stack_name, "");
-    record.host = self.host;
-    record.user = self.user;
-  }
-  if (s3 != nullptr && !bucket.empty()) {
-    engine::BucketHistory shared(*s3, bucket, record.stack_name);
-    auto number = shared.Append(record);
-    if (number.ok()) {
-      base::Status cached = local.WriteCache(record);
-      if (!cached.ok())
-        ctx.PrintWarning("local copy of the history not written: " + cached.message());
-      return;
-    }
-    ctx.PrintWarning("deploy history not recorded in the bucket (" + number.error().message() +
-                     "); recording it in " + local.RelativeDir() + " only");
-  }
-  auto number = local.Append(record);
-  if (!number.ok()) ctx.PrintWarning("deploy history not recorded: " + number.error().message());
-}
 
 base::Result<HistoryListing> ListHistory(Context& ctx) {
   engine::HistoryStore local(ctx.io.cwd, ctx.global.stack);

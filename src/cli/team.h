@@ -1,9 +1,10 @@
 #pragma once
 
 // What the commands share about the state a team shares through the bootstrap bucket
-// (engine/bootstrap.h): the deploy lease (engine/lease.h) and the deploy history
-// (engine/history.h). Used by RunDeploy (cli/progress.h: `rex up`, `rex rollback`), `rex
-// destroy`, `rex history`, `rex rollback` and `rex unlock`.
+// (engine/bootstrap.h): the deploy lease's settings (engine/lease.h, taken by
+// engine/deploy_run.h) and the deploy history (engine/history.h). Used by RunDeploy
+// (cli/progress.h: `rex up`, `rex rollback`), `rex destroy`, `rex history`, `rex rollback` and
+// `rex unlock`.
 //
 //                 with a bootstrap bucket                    without one / offline
 //   history       s3://<bucket>/history/<stack name>/NNNN    .rex/<stack>/history (this folder)
@@ -16,6 +17,7 @@
 // set, else every 5 s.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,47 +27,22 @@
 #include "base/result.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "engine/deploy_run.h"
 #include "engine/history.h"
 #include "engine/lease.h"
 
 namespace rex::cli {
 
-// The deploy lease of one command, renewed on a thread of its own (with an S3 client of its
-// own on the session's thread-safe transport and credentials) and released by the destructor,
-// which also warns when the lease was broken or taken over while rex ran. Empty (no lease)
-// without a bootstrap bucket.
-class LeaseHold {
- public:
-  LeaseHold(Context& ctx, std::unique_ptr<aws::S3Client> renew_client,
-            std::unique_ptr<engine::DeployLease> lease);
-  ~LeaseHold();
-  LeaseHold(const LeaseHold&) = delete;
-  LeaseHold& operator=(const LeaseHold&) = delete;
-  bool held() const { return lease_ != nullptr; }
+// The lease settings of the environment: REX_LEASE_TTL_SECONDS (10..3600, else the default)
+// and the poll interval of a wait (REX_POLL_INTERVAL_MS × 5 when set, else 5 s); `wait` is
+// --wait, `cancel` stops a wait (Ctrl-C).
+engine::LeaseOptions LeaseOptionsFromEnvironment(const Context& ctx, bool wait,
+                                                 const std::atomic<bool>* cancel);
 
- private:
-  Context& ctx_;
-  std::unique_ptr<aws::S3Client> renew_client_;
-  std::unique_ptr<engine::DeployLease> lease_;
-};
-
-// Takes the deploy lease of `stack_name` in `bucket` for `command` ("rex up"). `bucket`
-// empty: no lease, and a note that the lock is local to this folder. `wait`: wait for a held
-// lease (interrupted by `cancel`) instead of failing. Errors as engine::DeployLease::Acquire:
-// kFailedPrecondition naming the holder, host, command and since when (exit 1); kCancelled.
-base::Result<std::unique_ptr<LeaseHold>> TakeDeployLease(Context& ctx, AwsSession& session,
-                                                         const std::string& bucket,
-                                                         const std::string& stack_name,
-                                                         const std::string& command, bool wait,
-                                                         const std::atomic<bool>* cancel);
-
-// Records `record` of stack config `config_name` (with this machine's host and user when the
-// record names none): with a bucket, in the bucket (the number is
-// allocated there, engine::BucketHistory::Append) and then in the local cache under that
-// number; without one (or when the bucket write fails, with a warning), locally only
-// (engine::HistoryStore::Append). Failures are warnings: the deploy itself is done.
-void RecordHistory(Context& ctx, aws::S3Client* s3, const std::string& bucket,
-                   const std::string& config_name, engine::HistoryRecord& record);
+// Makes the lease renewer's own S3 client: AwsClient is thread-safe given a thread-safe
+// transport and credentials provider (the session's are, aws/transport.h and
+// aws/credentials.h) and the real clock. `session` must outlive the clients.
+std::function<std::unique_ptr<aws::S3Client>()> RenewClientFactory(AwsSession& session);
 
 // The history `rex history` shows.
 struct HistoryListing {

@@ -64,8 +64,9 @@
 
 #include "base/result.h"
 #include "base/status.h"
+#include "config/workload_types.h"
 
-namespace rex::stack {
+namespace rex::config {
 
 // The environment variable holding the passphrase that encrypts config secrets.
 inline constexpr std::string_view kPassphraseEnvVar = "REX_CONFIG_PASSPHRASE";
@@ -227,26 +228,24 @@ struct ChecksConfig {
   bool operator==(const ChecksConfig& other) const = default;
 };
 
-// Everything that varies between deployments of the Rex Backend. Field comments give the YAML
-// key, the default and what is allowed; ValidateConfig enforces exactly that.
+// Everything that varies between deployments of the Rex Backend. Field comments give the YAML key,
+// what it means and its default; what a key allows is its rule in the key table
+// (config/keys.cc), which validation applies and `rex init`'s comments and errors quote.
 struct Config {
   // --- naming
-  // projectName. Default: "rex-backend". Allowed: 1 to 20 lowercase letters, digits and
-  // hyphens, starting with a letter.
+  // projectName. Default: "rex-backend".
   std::string project_name = "rex-backend";
-  // environment. Default: "dev". Allowed: 1 to 10 lowercase letters, digits and hyphens,
-  // starting with a letter. "<projectName>-<environment>" may have at most 20 characters so
-  // resource names such as "<projectName>-<environment>-supertokens" fit AWS's 32-character
-  // limit for load balancer target groups.
+  // environment. Default: "dev". "<projectName>-<environment>" may have at most 20 characters so
+  // resource names such as "<projectName>-<environment>-supertokens" fit AWS's 32-character limit
+  // for load balancer target groups.
   std::string environment = "dev";
-  // region (Pulumi: aws:region). Default: "us-east-1". Allowed: an AWS region name.
+  // region (Pulumi: aws:region). Default: "us-east-1".
   std::string region = "us-east-1";
 
   // --- networking
-  // vpcCidr. Default: "10.0.0.0/16". Allowed: inside 10.0.0.0/8, 172.16.0.0/12 or
-  // 192.168.0.0/16, prefix /16 to /24, no host bits set.
+  // vpcCidr. Default: "10.0.0.0/16".
   std::string vpc_cidr = "10.0.0.0/16";
-  // natGateways. Default: 1. Allowed: 1 (one shared) or 2 (one per availability zone).
+  // natGateways. Default: 1.
   int nat_gateways = 1;
   // enableFlowLogs: VPC flow logs to CloudWatch Logs. Default: false.
   bool enable_flow_logs = false;
@@ -254,15 +253,13 @@ struct Config {
   bool enable_s3_endpoint = true;
 
   // --- database (Aurora Serverless v2, aurora-postgresql)
-  // dbEngineVersion. Default: "15.17". Allowed: a version number such as "15.17"; whether
-  // AWS still accepts it is checked by `rex check` against spec/rds-engine-versions.json.
+  // dbEngineVersion. Default: "15.17".
   std::string db_engine_version = "15.17";
-  // dbMinCapacity in ACU. Default: 0.5. Allowed: 0 to 256 in steps of 0.5, at most
-  // dbMaxCapacity; 0 (auto-pause) only works on engine versions that support it.
+  // dbMinCapacity in ACU. Default: 0.5.
   double db_min_capacity = 0.5;
-  // dbMaxCapacity in ACU. Default: 2. Allowed: 1 to 256 in steps of 0.5.
+  // dbMaxCapacity in ACU. Default: 2.
   double db_max_capacity = 2;
-  // backupRetentionDays. Default: 7. Allowed: 1 to 35.
+  // backupRetentionDays. Default: 7.
   int backup_retention_days = 7;
   // dbMasterPassword (secret). Default: not set, AWS generates it in Secrets Manager.
   Secret db_master_password = {};
@@ -271,71 +268,67 @@ struct Config {
   std::optional<bool> db_deletion_protection = {};
 
   // --- cache (ElastiCache Redis 7)
-  // redisNodeType. Default: "cache.t4g.micro". Allowed: "cache.<family>.<size>".
+  // redisNodeType. Default: "cache.t4g.micro".
   std::string redis_node_type = "cache.t4g.micro";
   // redisNumReplicas; 1 or more turns on automatic failover and Multi-AZ. Default: 0.
-  // Allowed: 0 to 5.
   int redis_num_replicas = 0;
   // redisTransitEncryption: TLS between tasks and Redis. Default: false.
   bool redis_transit_encryption = false;
-  // redisSnapshotRetentionDays. Default: 1. Allowed: 1 to 35.
+  // redisSnapshotRetentionDays. Default: 1.
   int redis_snapshot_retention_days = 1;
 
   // --- compute (ECS Fargate)
   ServicesConfig services = BuiltInServices();  // services.<name>.*
   AutoscalingConfig autoscaling = {};           // autoscaling.*
-  // migrationCommand: the command of the migration task (api image). A YAML list, or a string
-  // split at spaces. Default: ["./migrate", "up"]. Allowed: not empty.
+  // migrationCommand: the command of the migration task (api image). A YAML list, or a string split
+  // at spaces. Default: ["./migrate", "up"].
   std::vector<std::string> migration_command = {"./migrate", "up"};
   // supertokensApiKey (secret). Default: not set, AWS generates it in Secrets Manager.
   Secret supertokens_api_key = {};
   // supertokensImage: repository of the SuperTokens image, without tag (the tag is
-  // services.supertokens.imageTag). Default: the official PostgreSQL image. Allowed: an image
-  // name without whitespace or tag.
+  // services.supertokens.imageTag). Default: the official PostgreSQL image.
   std::string supertokens_image = "registry.supertokens.io/supertokens/supertokens-postgresql";
 
   // --- frontend (AWS Amplify)
-  // githubRepo. Default: "" (no Amplify app). Allowed: "" or an https URL of a repository.
+  // githubRepo. Default: "" (no Amplify app).
   std::string github_repo = "";
-  // githubBranch. Default: "main". Allowed: a git branch name.
+  // githubBranch. Default: "main".
   std::string github_branch = "main";
   // githubToken (secret). Default: not set (public repositories need none).
   Secret github_token = {};
-  // frontendDomain: custom domain of the Amplify app. Default: "" (none). Allowed: "" or a
-  // lowercase domain name; needs githubRepo.
+  // frontendDomain: custom domain of the Amplify app. Default: "" (none).
   std::string frontend_domain = "";
 
   // --- load balancer and DNS
-  // domainName of the API. Default: "" (none). Allowed: "" or a lowercase domain name.
+  // domainName of the API. Default: "" (none).
   std::string domain_name = "";
   // hostedZoneId: Route 53 zone for an alias record to the ALB. Default: "" (no record).
-  // Allowed: "" or "Z" followed by 4 to 31 capitals or digits; needs domainName.
   std::string hosted_zone_id = "";
   // certificateArn: ACM certificate for the HTTPS listener. Default: "" (HTTP only).
-  // Allowed: "" or arn:<partition>:acm:<region>:<12-digit account>:certificate/<id>, in the
-  // stack's region.
   std::string certificate_arn = "";
   // enableWaf: WAF web ACL with AWS managed rules and a rate limit. Default: false.
   bool enable_waf = false;
   // wafRateLimit: requests per 5 minutes per IP before WAF blocks. Default: 2000.
-  // Allowed: 10 to 2000000000.
   int waf_rate_limit = 2000;
 
   // --- monitoring
-  // logRetentionDays. Default: 7. Allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
-  // 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+  // logRetentionDays. Default: 7.
   int log_retention_days = 7;
   // enableAlarms: CloudWatch alarms to an SNS topic. Default: false.
   bool enable_alarms = false;
-  // alertEmail subscribed to the alarm topic. Default: "" (none). Allowed: "" or an email
-  // address; needs enableAlarms.
+  // alertEmail subscribed to the alarm topic. Default: "" (none).
   std::string alert_email = "";
+
+  // --- jobs, queues and buckets (config/workload_types.h). Default: none.
+  JobsConfig jobs = {};        // jobs.<name>.*
+  QueuesConfig queues = {};    // queues.<name>.*
+  BucketsConfig buckets = {};  // buckets.<name>.*
 
   // --- rex check
   ChecksConfig checks = {};  // checks.suppress
 
-  // Whether the database gets deletion protection and a final snapshot: the configured value,
-  // else true for every environment but "dev".
+  // Whether the database gets deletion protection and a final snapshot: the configured value, else
+  // true for every environment but "dev".
   bool db_deletion_protection_enabled() const {
     return db_deletion_protection.value_or(environment != "dev");
   }
@@ -429,4 +422,4 @@ base::Status SetConfigFileSecret(const std::string& path, std::string_view key,
 base::Status RemoveConfigFileValue(const std::string& path, std::string_view key);
 base::Result<std::string> GetConfigFileValue(const std::string& path, std::string_view key);
 
-}  // namespace rex::stack
+}  // namespace rex::config

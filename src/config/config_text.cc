@@ -1,10 +1,10 @@
-#include "stack/config_text.h"
+#include "config/config_text.h"
 
 #include <charconv>
 #include <cmath>
 #include <system_error>
 
-namespace rex::stack::config_text {
+namespace rex::config::text {
 
 std::optional<int> ParseInt(std::string_view text) {
   if (!text.empty() && text[0] == '+') text.remove_prefix(1);
@@ -88,4 +88,4 @@ std::optional<std::vector<std::string>> ScalarItems(const YAML::Node& sequence,
   return items;
 }
 
-}  // namespace rex::stack::config_text
+}  // namespace rex::config::text

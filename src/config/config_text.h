@@ -2,7 +2,7 @@
 
 // Scalars of the stack config read by their text, and how values are shown in messages, so that
 // Pulumi's quoted "2" and "true" are accepted where a number or a boolean is expected
-// (stack/config.h). Shared by the config loader and the services table (stack/services_config.h).
+// (config/config.h). Shared by the config loader and the services table (config/services_config.h).
 // Pure functions, no state.
 
 #include <yaml-cpp/yaml.h>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rex::stack::config_text {
+namespace rex::config::text {
 
 // A whole decimal int ("+" allowed); nullopt for anything else, empty or out of range.
 std::optional<int> ParseInt(std::string_view text);
@@ -34,4 +34,4 @@ std::optional<std::vector<std::string>> ScalarItems(const YAML::Node& sequence,
 // its scalar quoted. Only for non-secret keys.
 std::string Describe(const YAML::Node& node);
 
-}  // namespace rex::stack::config_text
+}  // namespace rex::config::text

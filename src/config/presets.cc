@@ -1,4 +1,4 @@
-#include "stack/presets.h"
+#include "config/presets.h"
 
 #include <map>
 #include <string>
@@ -6,7 +6,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 
-namespace rex::stack {
+namespace rex::config {
 
 ServicesConfig BuiltInServices() {
   // What the api, worker and migration read: the database name, Redis and the SuperTokens
@@ -168,4 +168,4 @@ base::Status WritePresetFile(const std::string& path, Preset preset) {
   return base::WriteFileAtomic(path, PresetYaml(preset), 0600);
 }
 
-}  // namespace rex::stack
+}  // namespace rex::config

@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "base/result.h"
-#include "stack/config.h"
+#include "config/config.h"
 
-namespace rex::stack {
+namespace rex::config {
 
 enum class Preset { kDev, kStaging, kProd };
 
@@ -47,4 +47,4 @@ std::string PresetYaml(Preset preset);
 // init never overwrites a config. Other errors as base::WriteFileAtomic.
 base::Status WritePresetFile(const std::string& path, Preset preset);
 
-}  // namespace rex::stack
+}  // namespace rex::config

@@ -1,4 +1,4 @@
-#include "stack/services_config.h"
+#include "config/services_config.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,9 +8,9 @@
 #include <set>
 
 #include "base/strings.h"
-#include "stack/config_text.h"
+#include "config/config_text.h"
 
-namespace rex::stack {
+namespace rex::config {
 
 // --- ServicesConfig
 
@@ -60,16 +60,16 @@ std::string ServiceConstructId(std::string_view name) {
   return id;
 }
 
-namespace services_config {
+namespace services {
 namespace {
 
 constexpr size_t kMaxNameLength = 20;
 
-using config_text::Describe;
-using config_text::ParseBool;
-using config_text::ParseInt;
-using config_text::Quote;
-using config_text::SplitWords;
+using text::Describe;
+using text::ParseBool;
+using text::ParseInt;
+using text::Quote;
+using text::SplitWords;
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -250,7 +250,7 @@ class EntryLoader {
       return;
     }
     std::string problem;
-    auto items = config_text::ScalarItems(value, &problem);
+    auto items = text::ScalarItems(value, &problem);
     if (!items) {
       Error(key, problem);
       return;
@@ -581,5 +581,5 @@ std::string ExtraEntriesYaml(const ServicesConfig& services) {
   return out;
 }
 
-}  // namespace services_config
-}  // namespace rex::stack
+}  // namespace services
+}  // namespace rex::config

@@ -1,8 +1,8 @@
 #pragma once
 
 // YAML "services:" of the stack config: reading the map of named services, checking every
-// entry, and writing the entries that are not built in. Used by stack/config.cc only; the
-// types are in stack/config.h.
+// entry, and writing the entries that are not built in. Used by config/config.cc only; the
+// types are in config/config.h.
 //
 // Errors are (key, problem) pairs; the key is the dotted path of the entry and key
 // ("services.notifier.port") and the problem says what is allowed. Config.cc prefixes the
@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "stack/config.h"
+#include "config/config.h"
 
-namespace rex::stack::services_config {
+namespace rex::config::services {
 
 using Problems = std::vector<std::pair<std::string, std::string>>;
 
@@ -47,4 +47,4 @@ std::string ExtraEntriesYaml(const ServicesConfig& services);
 // The first ${...} reference of `text` that is not one of ReferenceNames(), or "".
 std::string UnknownReference(std::string_view text);
 
-}  // namespace rex::stack::services_config
+}  // namespace rex::config::services

@@ -72,6 +72,9 @@ class DeployObserver {
   // Something the user should know that does not stop the operation (e.g. "repository X is
   // emptied by CloudFormation (EmptyOnDelete)").
   virtual void OnNote(std::string_view note) { (void)note; }
+  // Something went wrong that does not undo the operation (a record not written, a lease
+  // broken while it ran). Default: OnNote.
+  virtual void OnWarning(std::string_view warning) { OnNote(warning); }
 };
 
 // Ignores everything.

@@ -36,7 +36,7 @@ std::string_view BuiltInPricingJson() {
   "prices": {
     "aurora.serverless_v2.acu_hour": {"usd": 0.12, "unit": "ACU-hour", "source": "aurora",
       "description": "Aurora Serverless v2 capacity, Aurora Standard"},
-    "aurora.serverless_v2.iopt.acu_hour": {"usd": 0.16, "unit": "ACU-hour", "source": "aurora",
+    "aurora.serverless_v2.iopt.acu_hour": {"usd": 0.156, "unit": "ACU-hour", "source": "aurora",
       "description": "Aurora Serverless v2 capacity, Aurora I/O-Optimized"},
     "aurora.storage.gb_month": {"usd": 0.10, "unit": "GB-month", "source": "aurora",
       "description": "Aurora Standard storage"},

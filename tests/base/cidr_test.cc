@@ -1,8 +1,8 @@
-#include "constructs/cidr.h"
+#include "base/cidr.h"
 
 #include <gtest/gtest.h>
 
-namespace rex::constructs {
+namespace rex::base {
 namespace {
 
 std::vector<std::string> Plan(const std::string& vpc, int prefix, int count) {
@@ -92,4 +92,4 @@ TEST(CidrTest, PlanRejectsWhatDoesNotFit) {
 }
 
 }  // namespace
-}  // namespace rex::constructs
+}  // namespace rex::base

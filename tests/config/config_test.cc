@@ -1,4 +1,4 @@
-#include "stack/config.h"
+#include "config/config.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include "base/crypto.h"
 #include "base/files.h"
 
-namespace rex::stack {
+namespace rex::config {
 namespace {
 
 constexpr char kSource[] = "stacks/dev.yaml";
@@ -774,4 +774,4 @@ TEST(ConfigEditTest, FileEditsWriteAtomicallyWithMode0600) {
 }
 
 }  // namespace
-}  // namespace rex::stack
+}  // namespace rex::config

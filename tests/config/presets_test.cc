@@ -1,4 +1,4 @@
-#include "stack/presets.h"
+#include "config/presets.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -7,9 +7,9 @@
 #include <string>
 
 #include "base/files.h"
-#include "stack/config.h"
+#include "config/config.h"
 
-namespace rex::stack {
+namespace rex::config {
 namespace {
 
 TEST(PresetsTest, EveryPresetIsValid) {
@@ -98,8 +98,12 @@ TEST(PresetsTest, PresetYamlIsCommentedAndExplainsSecrets) {
   std::string yaml = PresetYaml(Preset::kProd);
   EXPECT_EQ(yaml.rfind("# rex stack config: prod preset (written by \"rex init prod\").\n", 0), 0u);
   EXPECT_NE(yaml.find("# --- Networking\n"), std::string::npos);
-  EXPECT_NE(yaml.find("# VPC range: private (10/8, 172.16/12, 192.168/16), prefix /16 to /24.\n"
+  // The comment is the key's doc and its rule (config/keys.cc), the text errors quote too.
+  EXPECT_NE(yaml.find("# VPC range. Allowed: a private range (10/8, 172.16/12, 192.168/16) with a "
+                      "prefix from /16 to /24.\n"
                       "vpcCidr: 10.0.0.0/16\n"),
+            std::string::npos);
+  EXPECT_NE(yaml.find("# Days of automated backups. Allowed: 1 to 35 days.\nbackupRetentionDays: "),
             std::string::npos);
   EXPECT_NE(yaml.find("# dbMasterPassword: set with: rex config set dbMasterPassword --secret\n"),
             std::string::npos);
@@ -136,4 +140,4 @@ TEST(PresetsTest, ParsePresetSuggestsTheClosestName) {
 }
 
 }  // namespace
-}  // namespace rex::stack
+}  // namespace rex::config

@@ -227,7 +227,7 @@ TEST(CostTest, AuroraMinCapacityIsTheDefaultAverageAndIoOptimizedHasItsOwnPrices
   const CostItem* writer =
       FindItem(report, "Writer", "Aurora Serverless v2 capacity (I/O-Optimized)");
   ASSERT_NE(writer, nullptr);
-  EXPECT_NEAR(writer->monthly, 2 * 730 * 0.16, 1e-9);  // 233.60
+  EXPECT_NEAR(writer->monthly, 2 * 730 * 0.156, 1e-9);  // 227.76
   EXPECT_NEAR(FindItem(report, "Db", "storage (I/O-Optimized)")->monthly, 2.25, 1e-9);
   EXPECT_EQ(FindItem(report, "Db", "I/O requests"), nullptr);  // included in I/O-Optimized
   EXPECT_THAT(report.unpriced, ElementsAre("Reader (AWS::RDS::DBInstance)"));

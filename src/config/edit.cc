@@ -1,0 +1,487 @@
+// `rex config get|set|rm` as text edits (config/config.h, "editing"): the key's line is
+// replaced, added or removed and the rest of the file (other keys, comments, order) is kept;
+// the edited text is validated as a whole before it is returned or written.
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/crypto.h"
+#include "base/files.h"
+#include "base/strings.h"
+#include "config/config.h"
+#include "config/config_text.h"
+#include "config/keys.h"
+#include "config/loader.h"
+
+namespace rex::config {
+
+using base::Result;
+using base::Status;
+using keys::ChildKeys;
+using keys::Field;
+using keys::Fields;
+using keys::FindField;
+using keys::FormatField;
+using keys::IsGroup;
+using keys::IsSecretField;
+using keys::kPulumiPrefix;
+using keys::kSuppressKey;
+using keys::ListRef;
+using keys::SecretRef;
+using keys::StringRef;
+using keys::YamlScalar;
+using text::SplitWords;
+
+namespace {
+
+// The canonical dotted key of a `rex config` argument, or kInvalidArgument.
+// Groups ("services.api") are accepted only when `allow_group` (removal of a whole block).
+Result<std::string> ResolveKey(std::string_view source, std::string_view key,
+                               bool allow_group = false) {
+  std::string name(key);
+  if (base::StartsWith(name, kPulumiPrefix)) name = name.substr(kPulumiPrefix.size());
+  if (name == "aws:region") name = "region";
+  if (FindField(name) != nullptr) return name;
+  if (name != "checks" && IsGroup(name)) {
+    if (allow_group) return name;
+    return base::InvalidArgument(std::string(source) + ": " + name +
+                                 ": is a group of keys; name one of them, e.g. \"" +
+                                 ChildKeys(name).front() + "\"");
+  }
+  if (name == kSuppressKey || name == "checks") {
+    return base::InvalidArgument(std::string(source) + ": " + name + ": is a list; edit it in " +
+                                 std::string(source));
+  }
+  std::string hint = base::ClosestMatch(name, ConfigKeys());
+  return base::InvalidArgument(std::string(source) + ": " + std::string(key) + ": unknown key" +
+                               (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"));
+}
+
+// One key of a map in the document, with where it is written.
+struct Entry {
+  bool found = false;
+  int line = 0;    // 0-based, of the key
+  int column = 0;  // 0-based, of the key
+  std::string spelled;
+  YAML::Node value;
+};
+
+Entry Find(const YAML::Node& map, std::string_view name, bool top) {
+  Entry e;
+  if (!map.IsMap()) return e;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    std::string spelled = it->first.Scalar();
+    std::string normal = spelled;
+    if (top) {
+      if (base::StartsWith(normal, kPulumiPrefix)) normal = normal.substr(kPulumiPrefix.size());
+      if (normal == "aws:region") normal = "region";
+    }
+    if (normal == name) {
+      e.found = true;
+      e.line = it->first.Mark().line;
+      e.column = it->first.Mark().column;
+      e.spelled = spelled;
+      e.value = it->second;
+      return e;
+    }
+  }
+  return e;
+}
+
+size_t Indentation(const std::string& line) {
+  size_t n = 0;
+  while (n < line.size() && line[n] == ' ') ++n;
+  return n;
+}
+
+bool IsBlankOrComment(const std::string& line) {
+  size_t n = Indentation(line);
+  return n == line.size() || line[n] == '#' || line[n] == '\r';
+}
+
+// One past the last line of the block that starts with the key at (line, column): the
+// following lines indented deeper, and sequence items at the key's own column. Trailing blank
+// and comment lines belong to what comes next.
+size_t BlockEnd(const std::vector<std::string>& lines, size_t line, size_t column) {
+  size_t end = line + 1;
+  for (size_t i = line + 1; i < lines.size(); ++i) {
+    if (IsBlankOrComment(lines[i])) continue;
+    size_t indent = Indentation(lines[i]);
+    bool item = indent == column && lines[i][indent] == '-';
+    if (indent <= column && !item) break;
+    end = i + 1;
+  }
+  return end;
+}
+
+// The "# comment" ending a one-line "key: value", or "".
+std::string TrailingComment(const std::string& line) {
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return line.substr(i);
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> Render(const std::string& key, const YAML::Node& value, size_t indent,
+                                bool string_scalar = false) {
+  if (string_scalar && value.IsScalar()) {
+    return {std::string(indent, ' ') + key + ": " + YamlScalar(value.Scalar())};
+  }
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << key << YAML::Value << value << YAML::EndMap;
+  std::vector<std::string> lines = base::Split(out.c_str(), '\n');
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  for (std::string& l : lines) l = std::string(indent, ' ') + l;
+  return lines;
+}
+
+// "parts[from]:" / "  parts[from + 1]:" / ... / "    leaf: value", starting at `indent`.
+std::vector<std::string> RenderNested(const std::vector<std::string>& parts, size_t from,
+                                      const std::string& first_name, const YAML::Node& value,
+                                      size_t indent, bool string_scalar) {
+  std::vector<std::string> lines;
+  for (size_t i = from; i + 1 < parts.size(); ++i) {
+    lines.push_back(std::string(indent, ' ') + (i == from ? first_name : parts[i]) + ":");
+    indent += 2;
+  }
+  const std::string& leaf = from + 1 == parts.size() ? first_name : parts.back();
+  for (std::string& l : Render(leaf, value, indent, string_scalar)) lines.push_back(std::move(l));
+  return lines;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out = base::Join(lines, "\n");
+  if (!out.empty()) out += "\n";
+  return out;
+}
+
+Result<YAML::Node> Parse(std::string_view text, std::string_view source) {
+  if (auto refused = CheckYamlBounds(text, source)) return base::InvalidArgument(*refused);
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    return base::InvalidArgument(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                 std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    return base::InvalidArgument(std::string(source) + ": invalid YAML: " + e.msg);
+  }
+}
+
+// The map holding the config keys (the root, or a Pulumi "config:" map) and its entry.
+struct Container {
+  YAML::Node map;
+  Entry entry;  // found == false for the root
+};
+
+Container FindContainer(const YAML::Node& root) {
+  Container c;
+  c.map = root;
+  if (root.IsMap()) {
+    Entry wrapper = Find(root, "config", false);
+    if (wrapper.found && (wrapper.value.IsMap() || wrapper.value.IsNull())) {
+      c.entry = wrapper;
+      c.map = wrapper.value;
+    }
+  }
+  return c;
+}
+
+bool UsesPrefix(const YAML::Node& map) {
+  if (!map.IsMap()) return false;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && base::StartsWith(it->first.Scalar(), kPulumiPrefix)) return true;
+  }
+  return false;
+}
+
+bool IsBlockMap(const YAML::Node& node) {
+  return node.IsMap() && node.size() > 0 && node.Style() != YAML::EmitterStyle::Flow;
+}
+
+// Sets (value given) or removes (value null and `remove`) `key` in the text.
+Result<std::string> Edit(std::string_view text, std::string_view source, const std::string& key,
+                         const YAML::Node& value, bool remove) {
+  REX_ASSIGN_OR_RETURN(YAML::Node root, Parse(text, source));
+  if (!root.IsNull() && !root.IsMap()) {
+    return base::InvalidArgument(std::string(source) + ": expected a map of config keys");
+  }
+  std::vector<std::string> lines = base::Split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::vector<std::string> parts = base::Split(key, '.');
+  Container container = FindContainer(root);
+  bool prefixed = UsesPrefix(container.map);
+  const Field* field = FindField(key);
+  bool string_scalar = field != nullptr && std::holds_alternative<StringRef>(field->ref);
+
+  // Replaces lines [from, to) with `with`.
+  auto splice = [&](size_t from, size_t to, const std::vector<std::string>& with) {
+    lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(from),
+                lines.begin() + static_cast<std::ptrdiff_t>(to));
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(from), with.begin(), with.end());
+  };
+  auto not_set = [&]() {
+    return base::NotFound(std::string(source) + ": " + key + ": is not set in " +
+                          std::string(source));
+  };
+
+  YAML::Node cur = container.map;
+  Entry cur_entry = container.entry;  // the entry whose value is `cur`; root if !found
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!IsBlockMap(cur)) {
+      // An empty or flow-style map (or a scalar where a map belongs): rewrite the entry that
+      // holds it, in block style, with the change applied.
+      YAML::Node merged = cur.IsMap() ? YAML::Clone(cur) : YAML::Node(YAML::NodeType::Map);
+      merged.SetStyle(YAML::EmitterStyle::Block);
+      if (remove) {
+        YAML::Node node = merged;
+        for (size_t j = i; j + 1 < parts.size(); ++j) {
+          if (!node.IsMap() || !node[parts[j]]) return not_set();
+          node.reset(node[parts[j]]);
+        }
+        if (!node.IsMap() || !node.remove(parts.back())) return not_set();
+      } else {
+        YAML::Node node = merged;
+        for (size_t j = i; j + 1 < parts.size(); ++j) {
+          if (!node[parts[j]] || !node[parts[j]].IsMap()) {
+            node[parts[j]] = YAML::Node(YAML::NodeType::Map);
+          }
+          node.reset(node[parts[j]]);
+        }
+        node[parts.back()] = value;
+      }
+      if (!cur_entry.found) {
+        if (cur.IsMap() && cur.size() > 0) {
+          return base::FailedPrecondition(std::string(source) +
+                                          ": the file is one flow-style map; rewrite it in block "
+                                          "style (one key per line) to edit it with rex config");
+        }
+        // An empty document: append the key.
+        for (std::string& l : RenderNested(parts, 0, parts[0], value, 0, string_scalar)) {
+          lines.push_back(std::move(l));
+        }
+      } else {
+        size_t end = BlockEnd(lines, cur_entry.line, cur_entry.column);
+        splice(cur_entry.line, end, Render(cur_entry.spelled, merged, cur_entry.column));
+      }
+      return JoinLines(lines);
+    }
+    Entry e = Find(cur, parts[i], /*top=*/i == 0);
+    if (!e.found) {
+      if (remove) return not_set();
+      // Append the missing part at the end of the enclosing block (of the file at the top),
+      // indented like the block's keys.
+      size_t column = static_cast<size_t>(cur.begin()->first.Mark().column);
+      std::string name = parts[i];
+      if (i == 0 && prefixed) name = std::string(kPulumiPrefix) + name;
+      std::vector<std::string> rendered =
+          RenderNested(parts, i, name, value, column, string_scalar);
+      size_t at =
+          cur_entry.found ? BlockEnd(lines, cur_entry.line, cur_entry.column) : lines.size();
+      splice(at, at, rendered);
+      return JoinLines(lines);
+    }
+    if (i + 1 == parts.size()) {
+      size_t end = BlockEnd(lines, e.line, e.column);
+      if (remove) {
+        splice(e.line, end, {});
+        return JoinLines(lines);
+      }
+      std::vector<std::string> rendered = Render(e.spelled, value, e.column, string_scalar);
+      if (e.value.IsScalar() && end == static_cast<size_t>(e.line) + 1 && rendered.size() == 1) {
+        std::string comment = TrailingComment(lines[e.line]);
+        if (!comment.empty()) rendered[0] += "  " + comment;
+      }
+      splice(e.line, end, rendered);
+      return JoinLines(lines);
+    }
+    cur = e.value;
+    cur_entry = e;
+  }
+  return base::Internal("config edit walked past the key " + key);
+}
+
+// Validates edited text like LoadConfig would, without decrypting.
+Status ValidateEdited(std::string_view text, std::string_view source) {
+  Result<Config> loaded = LoadText(text, source, Env{}, /*decrypt=*/false);
+  return loaded.ok() ? Status::Ok() : loaded.error();
+}
+
+Result<std::string> ApplyAndValidate(std::string_view text, std::string_view source,
+                                     const std::string& key, const YAML::Node& value, bool remove) {
+  REX_ASSIGN_OR_RETURN(std::string edited, Edit(text, source, key, value, remove));
+  REX_RETURN_IF_ERROR(ValidateEdited(edited, source));
+  return edited;
+}
+
+// Every secure value in the document, by key.
+std::vector<std::pair<std::string, std::string>> SecureValues(const YAML::Node& root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  YAML::Node map = FindContainer(root).map;
+  for (const Field& f : Fields()) {
+    if (!IsSecretField(f)) continue;
+    Entry e = Find(map, f.key, /*top=*/true);
+    if (e.found && e.value.IsMap() && e.value["secure"] && e.value["secure"].IsScalar()) {
+      out.emplace_back(std::string(f.key), e.value["secure"].Scalar());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> SetConfigValue(std::string_view yaml_text, std::string_view source_name,
+                                   std::string_view key, std::string_view value) {
+  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+  const Field* field = FindField(name);
+  if (IsSecretField(*field)) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name +
+                                 ": is a secret; run \"rex config set " + name +
+                                 " --secret\" so it is stored encrypted");
+  }
+  YAML::Node node;
+  if (std::holds_alternative<ListRef>(field->ref)) {
+    node = YAML::Node(YAML::NodeType::Sequence);
+    for (const std::string& word : SplitWords(value)) node.push_back(word);
+    node.SetStyle(YAML::EmitterStyle::Flow);
+  } else {
+    node = YAML::Node(std::string(value));
+  }
+  return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
+}
+
+Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view source_name,
+                                    std::string_view key, std::string_view plaintext,
+                                    const Env& env) {
+  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+  if (!IsSecretField(*FindField(name))) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name +
+                                 ": is not a secret; set it without --secret");
+  }
+  if (!env.config_passphrase.has_value() || env.config_passphrase->empty()) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
+                                 std::string(kPassphraseEnvVar) +
+                                 " is not set; export a passphrase to encrypt secrets with");
+  }
+  const std::string& passphrase = *env.config_passphrase;
+  if (passphrase.size() < base::kMinPassphraseLength) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
+                                 std::string(kPassphraseEnvVar) + " is " +
+                                 std::to_string(passphrase.size()) +
+                                 " characters long; secrets need a passphrase of at least " +
+                                 std::to_string(base::kMinPassphraseLength) + " characters");
+  }
+  REX_ASSIGN_OR_RETURN(YAML::Node root, Parse(yaml_text, source_name));
+  const std::string stack = StackOfSource(source_name);
+  // One file, one passphrase: the new secret must be readable with the others. v1 values are
+  // kept decrypted here and rewritten as v2 below.
+  std::string salt;
+  std::vector<std::pair<std::string, Secret>> legacy;
+  for (const auto& [other_key, text] : SecureValues(root)) {
+    if (other_key == name) continue;
+    Result<std::string> plain =
+        base::DecryptSecret(text, passphrase, base::SecretBinding(stack, other_key));
+    if (!plain.ok()) {
+      if (plain.error().code() == base::Code::kUnauthenticated) {
+        return base::InvalidArgument(
+            std::string(source_name) + ": " + name + ": " + std::string(kPassphraseEnvVar) +
+            " does not decrypt " + other_key + "; use the passphrase of the file's other secrets");
+      }
+      continue;  // a malformed value is reported by validation below
+    }
+    if (base::IsLegacySecret(text)) {
+      legacy.emplace_back(other_key, Secret(std::move(plain).value()));
+    } else {
+      base::WipeString(*plain);
+      if (salt.empty()) salt = base::SecretSalt(text).value();
+    }
+  }
+  // No v2 value yet: a fresh salt, then shared by the v1 values rewritten below.
+  REX_ASSIGN_OR_RETURN(
+      std::string encrypted,
+      base::EncryptSecret(plaintext, passphrase, base::SecretBinding(stack, name), salt));
+  if (salt.empty()) salt = base::SecretSalt(encrypted).value();
+  std::string text(yaml_text);
+  for (const auto& [other_key, secret] : legacy) {
+    REX_ASSIGN_OR_RETURN(std::string rewritten,
+                         base::EncryptSecret(secret.Reveal(), passphrase,
+                                             base::SecretBinding(stack, other_key), salt));
+    YAML::Node other(YAML::NodeType::Map);
+    other["secure"] = rewritten;
+    REX_ASSIGN_OR_RETURN(text, ApplyAndValidate(text, source_name, other_key, other,
+                                                /*remove=*/false));
+  }
+  YAML::Node node(YAML::NodeType::Map);
+  node["secure"] = encrypted;
+  return ApplyAndValidate(text, source_name, name, node, /*remove=*/false);
+}
+
+Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,
+                                      std::string_view key) {
+  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key, /*allow_group=*/true));
+  return ApplyAndValidate(yaml_text, source_name, name, YAML::Node(), /*remove=*/true);
+}
+
+Result<std::string> GetConfigValue(std::string_view yaml_text, std::string_view source_name,
+                                   std::string_view key) {
+  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+  REX_ASSIGN_OR_RETURN(Config config, LoadText(yaml_text, source_name, Env{}, /*decrypt=*/false));
+  const Field* field = FindField(name);
+  if (IsSecretField(*field)) {
+    if (!std::get<SecretRef>(field->ref)(config).is_set()) {
+      return base::NotFound(std::string(source_name) + ": " + name + ": is not set");
+    }
+    return std::string("[secret]");
+  }
+  if (name == "dbDeletionProtection") {
+    return std::string(config.db_deletion_protection_enabled() ? "true" : "false");
+  }
+  return FormatField(*field, config, /*quote_strings=*/false);
+}
+
+namespace {
+
+Status WriteConfig(const std::string& path, const std::string& text) {
+  return base::WriteFileAtomic(path, text, 0600);
+}
+
+}  // namespace
+
+Status SetConfigFileValue(const std::string& path, std::string_view key, std::string_view value) {
+  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
+  REX_ASSIGN_OR_RETURN(std::string edited, SetConfigValue(text, path, key, value));
+  return WriteConfig(path, edited);
+}
+
+Status SetConfigFileSecret(const std::string& path, std::string_view key,
+                           std::string_view plaintext, const Env& env) {
+  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
+  REX_ASSIGN_OR_RETURN(std::string edited, SetConfigSecret(text, path, key, plaintext, env));
+  return WriteConfig(path, edited);
+}
+
+Status RemoveConfigFileValue(const std::string& path, std::string_view key) {
+  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
+  REX_ASSIGN_OR_RETURN(std::string edited, RemoveConfigValue(text, path, key));
+  return WriteConfig(path, edited);
+}
+
+Result<std::string> GetConfigFileValue(const std::string& path, std::string_view key) {
+  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
+  return GetConfigValue(text, path, key);
+}
+
+}  // namespace rex::config

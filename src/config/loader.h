@@ -1,0 +1,28 @@
+#pragma once
+
+// What the config loader (config/config.cc) shares with the editor (config/edit.cc). Internal
+// to src/config/.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "config/config.h"
+
+namespace rex::config {
+
+// The stack a config source belongs to, for binding secrets: the file name's stem
+// ("stacks/dev.yaml" -> "dev").
+std::string StackOfSource(std::string_view source);
+
+// Why `text` is refused before parsing ("<source>: ..."): too large, nested too deep, not
+// UTF-8; or nothing.
+std::optional<std::string> CheckYamlBounds(std::string_view text, std::string_view source);
+
+// LoadConfig, with `decrypt` false checking only the shape of secrets (their values stay
+// unknown): what an edit validates its result with, needing no passphrase.
+base::Result<Config> LoadText(std::string_view text, std::string_view source, const Env& env,
+                              bool decrypt);
+
+}  // namespace rex::config
