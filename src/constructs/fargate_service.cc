@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "base/strings.h"
+#include "cfn/ec2.gen.h"
 #include "core/intrinsics.h"
 
 namespace rex::constructs {
@@ -13,6 +15,35 @@ using EcsService = cfn::ecs::CfnService;
 using TaskDef = cfn::ecs::CfnTaskDefinition;
 namespace sd = cfn::servicediscovery;
 namespace aas = cfn::applicationautoscaling;
+namespace elbv2 = cfn::elasticloadbalancingv2;
+using Alarm = cfn::cloudwatch::CfnAlarm;
+
+// AWS caps target group names at 32 characters.
+constexpr size_t kMaxTargetGroupNameLength = 32;
+
+void AddIngress(core::Construct& scope, const std::string& id, const Str& to, const Str& from,
+                int port, std::string description) {
+  scope.Add<cfn::ec2::CfnSecurityGroupIngress>(id, cfn::ec2::CfnSecurityGroupIngressProps{
+                                                       .description = std::move(description),
+                                                       .from_port = port,
+                                                       .group_id = to,
+                                                       .ip_protocol = "tcp",
+                                                       .source_security_group_id = from,
+                                                       .to_port = port,
+                                                   });
+}
+
+void AddEgress(core::Construct& scope, const std::string& id, const Str& from, const Str& to,
+               int port, std::string description) {
+  scope.Add<cfn::ec2::CfnSecurityGroupEgress>(id, cfn::ec2::CfnSecurityGroupEgressProps{
+                                                      .description = std::move(description),
+                                                      .destination_security_group_id = to,
+                                                      .from_port = port,
+                                                      .group_id = from,
+                                                      .ip_protocol = "tcp",
+                                                      .to_port = port,
+                                                  });
+}
 
 TaskDef::ContainerDefinition ContainerOf(const FargateContainer& spec) {
   std::optional<List<TaskDef::ContainerDependency>> depends_on;
@@ -98,32 +129,173 @@ cfn::ecs::CfnTaskDefinition& AddFargateTaskDefinition(core::Construct& scope,
                                         });
 }
 
+core::Value EcsTasksAssumeRolePolicy(bool pin_source) {
+  using core::Value;
+  std::vector<std::pair<std::string, Value>> statement = {
+      {"Effect", "Allow"},
+      {"Principal", Value::Object({{"Service", "ecs-tasks.amazonaws.com"}})},
+      {"Action", "sts:AssumeRole"},
+  };
+  if (pin_source) {
+    statement.emplace_back(
+        "Condition",
+        Value::Object({
+            {"ArnLike",
+             Value::Object(
+                 {{"aws:SourceArn",
+                   core::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")
+                       .value()}})},
+            {"StringEquals",
+             Value::Object({{"aws:SourceAccount", core::aws::AccountId().value()}})},
+        }));
+  }
+  return Value::Object({
+      {"Version", "2012-10-17"},
+      {"Statement", Value::List({Value::Object(std::move(statement))})},
+  });
+}
+
 FargateService::FargateService(core::Construct& scope, FargateServiceProps props) {
   if (props.id.empty()) scope.AddError("a FargateService needs an id (prefix of logical ids)");
+  if (props.name.empty()) props.name = props.service_name;
   if (!props.subnet_ids.is_token() && props.subnet_ids.items().empty()) {
     scope.AddError("service " + props.service_name + " has no subnets; pass the private subnets");
   }
+  auto place = [&scope](core::Construct* where) -> core::Construct& {
+    return where != nullptr ? *where : scope;
+  };
+
+  core::Construct& logs_scope = place(props.log_group.scope);
+  log_group_ = &logs_scope.Add<cfn::logs::CfnLogGroup>(
+      props.id + "LogGroup", cfn::logs::CfnLogGroupProps{
+                                 .log_group_name = "/ecs/" + props.service_name,
+                                 .retention_in_days = props.log_group.retention_days,
+                             });
+  // Stated explicitly (CloudFormation's default): the group goes with the stack. A retained
+  // group would keep its fixed name and make the next create of the stack fail.
+  log_group_->set_deletion_policy(core::DeletionPolicy::kDelete);
+  log_group_->set_update_replace_policy(core::DeletionPolicy::kDelete);
+
   FargateTaskDefinitionProps task = props.task;
   if (task.family.empty()) task.family = props.service_name;
+  for (FargateContainer& container : task.containers) container.log_group = log_group_->Ref();
+  if (props.task_role.has_value()) {
+    if (task.task_role_arn.has_value()) {
+      scope.AddError("service " + props.service_name +
+                     " has both a task role of its own and task.task_role_arn; give one");
+    }
+    task_role_ =
+        &place(props.task_role->scope)
+             .Add<cfn::iam::CfnRole>(
+                 props.id + "TaskRole",
+                 cfn::iam::CfnRoleProps{
+                     .assume_role_policy_document = core::Json(EcsTasksAssumeRolePolicy(true)),
+                     .description = "Task role of " + props.service_name +
+                                    ": its own identity, no permissions",
+                 });
+    task.task_role_arn = task_role_->attr_arn();
+  }
   task_ = &AddFargateTaskDefinition(scope, props.id + "TaskDefinition", task);
+
+  core::Construct& rules_scope = place(props.security_group_rules_scope);
+  const FargateContainer* first = task.containers.empty() ? nullptr : &task.containers.front();
 
   std::optional<List<EcsService::LoadBalancer>> load_balancers;
   std::optional<core::Int> grace;
   if (props.load_balancer.has_value()) {
     const auto& lb = *props.load_balancer;
-    bool found = false;
-    for (const FargateContainer& c : task.containers) found = found || c.name == lb.container;
-    if (!found) {
-      scope.AddError("service " + props.service_name + " forwards to container " + lb.container +
-                     ", which its task definition does not have");
+    core::Construct& lb_scope = place(lb.scope);
+    const FargateContainer* target = first;
+    if (!lb.container.empty()) {
+      target = nullptr;
+      for (const FargateContainer& c : task.containers) {
+        if (c.name == lb.container) target = &c;
+      }
+      if (target == nullptr) {
+        scope.AddError("service " + props.service_name + " forwards to container " + lb.container +
+                       ", which its task definition does not have");
+      }
+    }
+    if (target != nullptr && !target->port.has_value()) {
+      scope.AddError("service " + props.service_name + " forwards to container " + target->name +
+                     ", which has no port; give the container a port");
+    }
+    if (lb.path.empty()) {
+      scope.AddError("service " + props.service_name +
+                     " has a load balancer but no path; give a path pattern such as /api/*");
+    }
+    const int port = target != nullptr ? target->port.value_or(0) : 0;
+    if (props.service_name.size() > kMaxTargetGroupNameLength) {
+      lb_scope.AddError("target group name \"" + props.service_name + "\" has " +
+                        std::to_string(props.service_name.size()) +
+                        " characters; AWS allows at most " +
+                        std::to_string(kMaxTargetGroupNameLength));
+    }
+    target_group_ = &lb_scope.Add<elbv2::CfnTargetGroup>(
+        props.id + "TargetGroup",
+        elbv2::CfnTargetGroupProps{
+            .health_check_enabled = true,
+            .health_check_interval_seconds = 15,
+            .health_check_path = lb.health_check_path.empty() ? "/" : lb.health_check_path,
+            .health_check_protocol = "HTTP",
+            .health_check_timeout_seconds = 5,
+            .healthy_threshold_count = 2,
+            .matcher = elbv2::CfnTargetGroup::Matcher{.http_code = "200"},
+            .name = props.service_name,
+            .port = port,
+            .protocol = "HTTP",
+            // Tasks drain in 30 s instead of the default 300: requests are expected to be
+            // short, and deploys and scale-in finish sooner.
+            .target_group_attributes =
+                List<elbv2::CfnTargetGroup::TargetGroupAttribute>{
+                    {.key = "deregistration_delay.timeout_seconds", .value = "30"},
+                },
+            .target_type = "ip",
+            .unhealthy_threshold_count = 3,
+            .vpc_id = lb.vpc_id,
+        });
+    listener_rule_ = &lb_scope.Add<elbv2::CfnListenerRule>(
+        props.id + "Rule",
+        elbv2::CfnListenerRuleProps{
+            .actions = List<elbv2::CfnListenerRule::Action>{{
+                .target_group_arn = target_group_->Ref(),
+                .type = "forward",
+            }},
+            .conditions = List<elbv2::CfnListenerRule::RuleCondition>{{
+                .field = "path-pattern",
+                .path_pattern_config =
+                    elbv2::CfnListenerRule::PathPatternConfig{.values = List<Str>{lb.path}},
+            }},
+            .listener_arn = lb.listener_arn,
+            .priority = lb.priority,
+        });
+    if (port != 0) {
+      AddEgress(rules_scope, "AlbTo" + props.id, lb.security_group_id, props.security_group_id,
+                port, "to " + props.name + " tasks");
+      AddIngress(rules_scope, "ServicesFromAlb" + props.id, props.security_group_id,
+                 lb.security_group_id, port, props.name + " from the load balancer");
     }
     load_balancers = List<EcsService::LoadBalancer>{{
-        .container_name = lb.container,
-        .container_port = lb.port,
-        .target_group_arn = lb.target_group_arn,
+        .container_name = target != nullptr ? target->name : lb.container,
+        .container_port = port,
+        .target_group_arn = target_group_->Ref(),
     }};
     grace = lb.grace_seconds;
   }
+  if (!props.callers.empty()) {
+    const int port = first != nullptr ? first->port.value_or(0) : 0;
+    if (port == 0) {
+      scope.AddError("service " + props.service_name +
+                     " has callers but its first container has no port; give it a port");
+    } else {
+      AddIngress(rules_scope, "ServicesFromServices" + props.id, props.security_group_id,
+                 props.security_group_id, port,
+                 props.name + " from the " + base::Join(props.callers, ", ") + " (Cloud Map)");
+      AddEgress(rules_scope, "ServicesToServices" + props.id, props.security_group_id,
+                props.security_group_id, port, "to " + props.name + " (Cloud Map)");
+    }
+  }
+
   std::optional<List<EcsService::ServiceRegistry>> registries;
   if (props.discovery.has_value()) {
     discovery_ = &scope.Add<sd::CfnService>(
@@ -177,11 +349,8 @@ FargateService::FargateService(core::Construct& scope, FargateServiceProps props
           .service_registries = registries,
           .task_definition = task_->Ref(),
       });
-  if (props.load_balancer.has_value()) {
-    for (const core::CfnResource* rule : props.load_balancer->listener_rules) {
-      service_->AddDependsOn(*rule);
-    }
-  }
+  // A target group takes targets only once a listener rule ties it to the load balancer.
+  if (listener_rule_ != nullptr) service_->AddDependsOn(*listener_rule_);
   for (const core::CfnResource* resource : props.depends_on) service_->AddDependsOn(*resource);
 
   if (props.scaling.has_value()) {
@@ -213,6 +382,55 @@ FargateService::FargateService(core::Construct& scope, FargateServiceProps props
                     .target_value = scaling.target_cpu_percent,
                 },
         });
+  }
+
+  if (props.alarms.has_value()) AddAlarms(place(props.alarms->scope), props);
+}
+
+void FargateService::AddAlarms(core::Construct& scope, const FargateServiceProps& props) {
+  const auto& alarms = *props.alarms;
+  auto add = [&](const std::string& id, const std::string& suffix, const std::string& description,
+                 const std::string& metric_namespace, const std::string& metric,
+                 std::vector<std::pair<std::string, Str>> dimensions, const std::string& statistic,
+                 int period, int evaluation_periods, core::Num threshold) {
+    List<Alarm::Dimension> dims;
+    for (auto& [key, value] : dimensions) {
+      dims.push_back(Alarm::Dimension{.name = key, .value = std::move(value)});
+    }
+    List<Str> actions{alarms.topic_arn};
+    alarms_.push_back(
+        &scope.Add<Alarm>(id, cfn::cloudwatch::CfnAlarmProps{
+                                  .alarm_actions = actions,
+                                  .alarm_description = description,
+                                  .alarm_name = props.service_name + "-" + suffix,
+                                  .comparison_operator = "GreaterThanOrEqualToThreshold",
+                                  .dimensions = dims,
+                                  .evaluation_periods = evaluation_periods,
+                                  .metric_name = metric,
+                                  .namespace_ = metric_namespace,
+                                  .ok_actions = actions,
+                                  .period = period,
+                                  .statistic = statistic,
+                                  .threshold = threshold,
+                                  .treat_missing_data = "notBreaching",
+                              }));
+  };
+  const std::string percent = std::to_string(alarms.utilization_percent);
+  add(props.id + "CpuAlarm", "cpu-high",
+      props.name + " service CPU at or above " + percent + "% for 10 minutes", "AWS/ECS",
+      "CPUUtilization", {{"ClusterName", props.cluster}, {"ServiceName", service_name()}},
+      "Average", 300, 2, alarms.utilization_percent);
+  add(props.id + "MemoryAlarm", "memory-high",
+      props.name + " service memory at or above " + percent + "% for 10 minutes", "AWS/ECS",
+      "MemoryUtilization", {{"ClusterName", props.cluster}, {"ServiceName", service_name()}},
+      "Average", 300, 2, alarms.utilization_percent);
+  if (target_group_ != nullptr) {
+    add(props.id + "UnhealthyTargetsAlarm", "unhealthy-targets",
+        props.name + " target group has unhealthy targets for 3 minutes", "AWS/ApplicationELB",
+        "UnHealthyHostCount",
+        {{"TargetGroup", target_group_->attr_target_group_full_name()},
+         {"LoadBalancer", props.load_balancer->load_balancer_full_name}},
+        "Maximum", 60, 3, 1);
   }
 }
 

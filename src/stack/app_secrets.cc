@@ -14,7 +14,7 @@ AppSecrets::AppSecrets(core::Construct& scope, std::string id, AppSecretsProps p
     : core::Construct(scope, std::move(id)) {
   REX_CHECK(props.config != nullptr);
   REX_CHECK(stack() != nullptr);
-  const Config& config = *props.config;
+  const config::Config& config = *props.config;
   const std::string prefix = config.project_name + "-" + config.environment;
 
   secretsmanager::CfnSecretProps api_key{

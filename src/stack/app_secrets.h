@@ -4,17 +4,17 @@
 #include <string>
 
 #include "cfn/secretsmanager.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
 struct AppSecretsProps {
   // The stack config; read during construction only (naming, supertokensApiKey,
   // githubToken). Required: a null config is a bug (REX_CHECK).
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
 };
 
 // The application secrets that are not database credentials:

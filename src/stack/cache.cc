@@ -17,7 +17,7 @@ namespace elasticache = cfn::elasticache;
 Cache::Cache(core::Construct& scope, std::string id, CacheProps props)
     : core::Construct(scope, std::move(id)) {
   REX_CHECK(props.config != nullptr);
-  const Config& config = *props.config;
+  const config::Config& config = *props.config;
   const std::string name = config.project_name + "-" + config.environment + "-redis";
   transit_encryption_ = config.redis_transit_encryption;
 

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "cfn/elasticache.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
@@ -13,7 +13,7 @@ struct CacheProps {
   // The stack config; read during construction only (naming, redisNodeType,
   // redisNumReplicas, redisTransitEncryption, redisSnapshotRetentionDays, deletion
   // protection). Required: a null config is a bug (REX_CHECK).
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
   // Private subnets of the cache subnet group. Default: none (an error).
   core::List<core::Str> private_subnet_ids = {};
   // The cache security group (6379 from the services). Default: "" (an error).

@@ -20,8 +20,8 @@ constexpr int kBootstrapCpu = 256;
 constexpr int kBootstrapMemory = 512;
 constexpr const char* kBootstrapImage = "public.ecr.aws/docker/library/postgres:15-alpine";
 
-const Config& ConfigOrDefault(const Config* config) {
-  static const Config kDefault;
+const config::Config& ConfigOrDefault(const config::Config* config) {
+  static const config::Config kDefault;
   return config != nullptr ? *config : kDefault;
 }
 
@@ -61,7 +61,7 @@ std::string BootstrapScript() {
 Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     : core::Construct(scope, std::move(id)), props_(std::move(props)) {
   if (props_.config == nullptr) AddError("config is required; pass the stack's Config");
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   prefix_ = config.project_name + "-" + config.environment;
   namespace_name_ = prefix_ + ".local";
   if (!props_.private_subnet_ids.is_token() && props_.private_subnet_ids.items().empty()) {
@@ -70,9 +70,6 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   bool any_path = false;
   for (const auto& [name, service] : config.services.entries)
     any_path = any_path || !service.path.empty();
-  if (any_path && props_.listener_rules.empty()) {
-    AddError("listener_rules is empty; pass LoadBalancer::listener_rules()");
-  }
 
   Str vpc_id = Require(props_.vpc_id, "vpc_id");
   Str services_sg = Require(props_.services_security_group_id, "services_security_group_id");
@@ -103,7 +100,7 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
                        .vpc = vpc_id,
                    });
 
-  // The app secrets a service's `secrets` may name (services_config::AppSecretNames()).
+  // The app secrets a service's `secrets` may name (config::services::AppSecretNames()).
   auto app_secret = [&](const std::string& name) -> Str {
     if (name == "supertokens.apiKey") return api_key_secret;
     if (name == "supertokens.connectionUri") return connection_uri_secret;
@@ -114,7 +111,7 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   };
   // A value with ${...} references replaced: a lone token stays that token, text around
   // tokens becomes an Fn::Join.
-  auto resolve = [&](const std::string& text, const ServiceConfig& service) -> Str {
+  auto resolve = [&](const std::string& text, const config::ServiceConfig& service) -> Str {
     std::vector<Str> parts;
     std::string literal;
     size_t pos = 0;
@@ -149,38 +146,26 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     if (parts.size() == 1) return parts[0];
     return core::Join("", parts);
   };
-  auto environment = [&](const ServiceConfig& service) {
+  auto environment = [&](const config::ServiceConfig& service) {
     std::vector<std::pair<std::string, Str>> env;
     for (const auto& [name, value] : service.environment)
       env.emplace_back(name, resolve(value, service));
     return env;
   };
-  auto secrets = [&](const ServiceConfig& service) {
+  auto secrets = [&](const config::ServiceConfig& service) {
     std::vector<std::pair<std::string, Str>> out;
     for (const auto& [name, secret] : service.secrets) out.emplace_back(name, app_secret(secret));
     return out;
   };
-  auto tokens_of = [&](const std::string& name) -> const ComputeProps::ServiceTokens& {
-    static const ComputeProps::ServiceTokens kNone;
-    auto it = props_.services.find(name);
-    if (it == props_.services.end()) {
-      AddError("services has no tokens for service " + name +
-               "; pass what Security, "
-               "Monitoring, Registry and LoadBalancer made for it");
-      return kNone;
-    }
-    return it->second;
-  };
-  auto image_of = [&](const std::string& name, const ServiceConfig& service) -> Str {
+  auto image_of = [&](const std::string& name, const config::ServiceConfig& service) -> Str {
     if (service.image.empty()) {
-      const auto& repository = tokens_of(name).repository_uri;
-      if (!repository.has_value()) {
-        AddError("services." + name +
-                 ".repository_uri is required (its image is its ECR "
-                 "repository)");
+      auto repository = props_.repository_uris.find(name);
+      if (repository == props_.repository_uris.end()) {
+        AddError("repository_uris has no entry for service " + name +
+                 " (its image is its ECR repository)");
         return Str("");
       }
-      return core::Join("", {*repository, ":" + service.image_tag});
+      return core::Join("", {repository->second, ":" + service.image_tag});
     }
     // An external image: its references are plain text (${supertokensImage}, ...).
     std::string image = service.image;
@@ -211,17 +196,25 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     };
   };
 
-  const AutoscalingConfig& autoscaling = config.autoscaling;
+  // What a service behind the load balancer attaches to.
+  std::optional<Str> listener_arn;
+  std::optional<Str> alb_security_group;
+  std::optional<Str> alb_full_name;
+  if (any_path) {
+    listener_arn = Require(props_.listener_arn, "listener_arn");
+    alb_security_group =
+        Require(props_.load_balancer_security_group_id, "load_balancer_security_group_id");
+    alb_full_name = Require(props_.load_balancer_full_name, "load_balancer_full_name");
+  }
+  const config::AutoscalingConfig& autoscaling = config.autoscaling;
+  int priority = 0;
   for (const auto& [name, service] : config.services.entries) {
-    const ComputeProps::ServiceTokens& tokens = tokens_of(name);
-    const std::string construct_id = ServiceConstructId(name);
-    Str log_group = Require(tokens.log_group_name, "log_group_name");
+    const std::string construct_id = config::ServiceConstructId(name);
     constructs::FargateContainer container{
         .name = name,
         .image = image_of(name, service),
         .environment = environment(service),
         .secrets = secrets(service),
-        .log_group = log_group,
     };
     if (!service.command.empty()) {
       List<Str> command;
@@ -235,8 +228,8 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     std::vector<constructs::FargateContainer> containers;
     if (service.bootstrap_database) {
       container.after_success = {"create-database"};
-      constructs::FargateContainer create_database =
-          bootstrap_container("create-database", log_group);
+      // The init container logs to the service's group (FargateService sets it).
+      constructs::FargateContainer create_database = bootstrap_container("create-database", "");
       create_database.essential = false;
       containers = {container, create_database};
     } else {
@@ -244,6 +237,7 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     }
     constructs::FargateServiceProps service_props{
         .id = construct_id,
+        .name = name,
         .service_name = prefix_ + "-" + name,
         .task =
             constructs::FargateTaskDefinitionProps{
@@ -251,23 +245,32 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
                 .cpu = service.cpu,
                 .memory = service.memory,
                 .execution_role_arn = execution_role,
-                .task_role_arn = Require(tokens.task_role_arn, "task_role_arn"),
                 .containers = containers,
             },
         .cluster = cluster_->Ref(),
         .subnet_ids = props_.private_subnet_ids,
         .security_group_id = services_sg,
+        .log_group = {.scope = props_.log_group_scope, .retention_days = config.log_retention_days},
+        .task_role = constructs::FargateServiceProps::TaskRole{.scope = props_.security_scope},
+        .callers = service.called_by,
+        .security_group_rules_scope = props_.security_scope,
         .depends_on = props_.depends_on,
     };
     const bool scaled = service.autoscaling && autoscaling.enabled;
     if (!scaled) service_props.desired_count = service.desired_count;
     if (!service.path.empty()) {
+      priority += 10;  // in services order: 10, 20, 30, ...
       service_props.load_balancer = constructs::FargateServiceProps::LoadBalancer{
-          .target_group_arn = Require(tokens.target_group_arn, "target_group_arn"),
+          .scope = props_.load_balancer_scope,
+          .vpc_id = vpc_id,
+          .listener_arn = listener_arn.value_or(Str("")),
+          .path = service.path,
+          .priority = priority,
+          .health_check_path = service.health_check.path.empty() ? "/" : service.health_check.path,
           .container = name,
-          .port = service.port,
           .grace_seconds = service.health_check.grace_period,
-          .listener_rules = props_.listener_rules,
+          .security_group_id = alb_security_group.value_or(Str("")),
+          .load_balancer_full_name = alb_full_name.value_or(Str("")),
       };
     }
     if (service.discovery) {
@@ -285,12 +288,29 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
           .policy_name = prefix_ + "-" + name + "-cpu",
       };
     }
+    if (props_.alarm_topic_arn.has_value()) {
+      service_props.alarms = constructs::FargateServiceProps::Alarms{
+          .scope = props_.log_group_scope,
+          .topic_arn = *props_.alarm_topic_arn,
+      };
+    }
     services_.emplace_back(name,
                            std::make_unique<constructs::FargateService>(*this, service_props));
   }
+  // Every service behind the load balancer waits for every listener rule, not only its own
+  // (which FargateService adds): deployed stacks have these DependsOn, and dropping them would
+  // change their templates.
+  for (auto& [name, service] : services_) {
+    if (service->listener_rule() == nullptr) continue;
+    for (auto& [other_name, other] : services_) {
+      if (other.get() != service.get() && other->listener_rule() != nullptr) {
+        service->service().AddDependsOn(*other->listener_rule());
+      }
+    }
+  }
 
   // The migration runs in the image, size and settings of migration_service.
-  const ServiceConfig* app = config.services.Find(props_.migration_service);
+  const config::ServiceConfig* app = config.services.Find(props_.migration_service);
   if (app == nullptr) {
     AddError("migration_service \"" + props_.migration_service + "\" is not in services");
   } else {
@@ -339,6 +359,12 @@ core::Str Compute::Require(const std::optional<core::Str>& token, const char* na
 
 core::Str Compute::services_security_group_id() const {
   return props_.services_security_group_id.value_or(Str(""));
+}
+
+std::vector<core::Str> Compute::service_log_group_arns() const {
+  std::vector<core::Str> arns;
+  for (const auto& [name, service] : services_) arns.push_back(service->log_group_arn());
+  return arns;
 }
 
 constructs::FargateService* Compute::service(std::string_view name) {

@@ -53,7 +53,7 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
     : core::Construct(scope, std::move(id)) {
   REX_CHECK(props.config != nullptr);
   REX_CHECK(stack() != nullptr);
-  const Config& config = *props.config;
+  const config::Config& config = *props.config;
   const std::string prefix = config.project_name + "-" + config.environment;
   const std::string cluster_name = prefix + "-db";
   const bool protect = config.db_deletion_protection_enabled();

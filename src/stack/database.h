@@ -7,10 +7,10 @@
 #include "cfn/logs.gen.h"
 #include "cfn/rds.gen.h"
 #include "cfn/secretsmanager.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
@@ -18,7 +18,7 @@ struct DatabaseProps {
   // The stack config; read during construction only (naming, engine version, capacity,
   // backups, deletion protection, dbMasterPassword, logRetentionDays). Required: a null
   // config is a bug (REX_CHECK).
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
   // Private subnets of the DB subnet group, at least 2 in different availability zones.
   // Default: none (an error: Aurora needs a subnet group).
   core::List<core::Str> private_subnet_ids = {};

@@ -28,7 +28,7 @@ std::string BranchSubdomain(const std::string& branch) {
 Frontend::Frontend(core::Construct& scope, std::string id, FrontendProps props)
     : core::Construct(scope, std::move(id)) {
   REX_CHECK(props.config != nullptr);
-  const Config& config = *props.config;
+  const config::Config& config = *props.config;
   if (config.github_repo.empty()) return;
   const std::string prefix = config.project_name + "-" + config.environment;
   branch_name_ = config.github_branch;

@@ -4,16 +4,16 @@
 #include <string>
 
 #include "cfn/amplify.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
 struct FrontendProps {
   // The stack config; read during construction only (naming, environment, githubRepo,
   // githubBranch, frontendDomain). Required: a null config is a bug (REX_CHECK).
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
   // Base URL of the API the SPA calls (e.g. a Join over the ALB's DNS name), passed to the
   // build as VITE_API_URL and REACT_APP_API_URL. Default: "" (the variables are empty).
   core::Str api_url = "";

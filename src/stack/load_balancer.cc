@@ -1,6 +1,5 @@
 #include "stack/load_balancer.h"
 
-#include <cstdlib>
 #include <utility>
 
 #include "core/intrinsics.h"
@@ -18,8 +17,8 @@ using WebAcl = cfn::wafv2::CfnWebACL;
 // AWS caps load balancer and target group names at 32 characters.
 constexpr size_t kMaxElbNameLength = 32;
 
-const Config& ConfigOrDefault(const Config* config) {
-  static const Config kDefault;
+const config::Config& ConfigOrDefault(const config::Config* config) {
+  static const config::Config kDefault;
   return config != nullptr ? *config : kDefault;
 }
 
@@ -70,7 +69,7 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
     AddError("public_subnet_ids has " + std::to_string(props_.public_subnet_ids.items().size()) +
              " subnets; an ALB needs public subnets in at least two availability zones");
   }
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   prefix_ = config.project_name + "-" + config.environment;
   const bool https = !config.certificate_arn.empty();
 
@@ -96,13 +95,6 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
           .tags = List<Tag>{Tag{"Name", alb_name}},
           .type = "application",
       });
-
-  for (const auto& [name, service] : config.services.entries) {
-    if (service.path.empty()) continue;
-    const std::string health = service.health_check.path.empty() ? "/" : service.health_check.path;
-    target_groups_.emplace_back(name, &AddTargetGroup(ServiceConstructId(name) + "TargetGroup",
-                                                      name, service.port, health));
-  }
 
   if (https) {
     serving_listener_ = &Add<elbv2::CfnListener>(
@@ -142,30 +134,6 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
                         });
   }
 
-  auto rule = [&](const std::string& rule_id, const std::string& path, int priority,
-                  elbv2::CfnTargetGroup& target) {
-    rules_.push_back(&Add<elbv2::CfnListenerRule>(
-        rule_id, elbv2::CfnListenerRuleProps{
-                     .actions = List<elbv2::CfnListenerRule::Action>{{
-                         .target_group_arn = target.Ref(),
-                         .type = "forward",
-                     }},
-                     .conditions = List<elbv2::CfnListenerRule::RuleCondition>{{
-                         .field = "path-pattern",
-                         .path_pattern_config =
-                             elbv2::CfnListenerRule::PathPatternConfig{.values = List<Str>{path}},
-                     }},
-                     .listener_arn = serving_listener_->Ref(),
-                     .priority = priority,
-                 }));
-  };
-  // Priorities follow services order: 10, 20, 30, ... (the presets: api 10, supertokens 20).
-  int priority = 0;
-  for (const auto& [name, target_group] : target_groups_) {
-    priority += 10;
-    rule(ServiceConstructId(name) + "Rule", config.services.at(name).path, priority, *target_group);
-  }
-
   if (config.enable_waf) AddWaf();
 
   if (!config.domain_name.empty() && !config.hosted_zone_id.empty()) {
@@ -184,40 +152,8 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
   }
 }
 
-elbv2::CfnTargetGroup& LoadBalancer::AddTargetGroup(const std::string& id,
-                                                    const std::string& service, int port,
-                                                    const std::string& health_path) {
-  std::string name = prefix_ + "-" + service;
-  if (name.size() > kMaxElbNameLength) {
-    AddError("target group name \"" + name + "\" has " + std::to_string(name.size()) +
-             " characters; AWS allows at most 32 (shorten projectName or environment)");
-  }
-  return Add<elbv2::CfnTargetGroup>(
-      id, elbv2::CfnTargetGroupProps{
-              .health_check_enabled = true,
-              .health_check_interval_seconds = 15,
-              .health_check_path = health_path,
-              .health_check_protocol = "HTTP",
-              .health_check_timeout_seconds = 5,
-              .healthy_threshold_count = 2,
-              .matcher = elbv2::CfnTargetGroup::Matcher{.http_code = "200"},
-              .name = name,
-              .port = port,
-              .protocol = "HTTP",
-              // Tasks drain in 30 s instead of the default 300: requests to these services
-              // are short, and deploys and scale-in finish sooner.
-              .target_group_attributes =
-                  List<elbv2::CfnTargetGroup::TargetGroupAttribute>{
-                      {.key = "deregistration_delay.timeout_seconds", .value = "30"},
-                  },
-              .target_type = "ip",
-              .unhealthy_threshold_count = 3,
-              .vpc_id = props_.vpc_id.value_or(Str("")),
-          });
-}
-
 void LoadBalancer::AddWaf() {
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   const std::string name = prefix_ + "-waf";
   web_acl_ = &Add<WebAcl>(
       "WebAcl",
@@ -258,29 +194,10 @@ void LoadBalancer::AddWaf() {
 }
 
 core::Str LoadBalancer::api_url() const {
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   const std::string scheme = config.certificate_arn.empty() ? "http://" : "https://";
   if (!config.domain_name.empty()) return Str(scheme + config.domain_name);
   return core::Join("", {scheme, alb_->attr_dns_name()});
-}
-
-elbv2::CfnTargetGroup* LoadBalancer::target_group(std::string_view name) const {
-  for (const auto& [entry, target_group] : target_groups_) {
-    if (entry == name) return target_group;
-  }
-  return nullptr;
-}
-
-core::Str LoadBalancer::target_group_arn(std::string_view name) const {
-  elbv2::CfnTargetGroup* group = target_group(name);
-  if (group == nullptr) std::abort();  // a programming error: the service has no path
-  return group->Ref();
-}
-
-core::Str LoadBalancer::target_group_full_name(std::string_view name) const {
-  elbv2::CfnTargetGroup* group = target_group(name);
-  if (group == nullptr) std::abort();
-  return group->attr_target_group_full_name();
 }
 
 }  // namespace rex::stack

@@ -2,24 +2,21 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "cfn/elasticloadbalancingv2.gen.h"
 #include "cfn/route53.gen.h"
 #include "cfn/wafv2.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
 struct LoadBalancerProps {
   // The stack config (names, certificateArn, domainName, hostedZoneId, enableWaf,
   // wafRateLimit). Required; must outlive the construct.
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
   // The VPC of the target groups. Required.
   std::optional<core::Str> vpc_id = {};
   // Public subnets, one per availability zone (at least two). Required.
@@ -32,26 +29,21 @@ struct LoadBalancerProps {
 //
 //   - ALB "<p>-<e>-alb" in the public subnets with the ALB security group; invalid header
 //     fields dropped; deletion protection outside the "dev" environment; no access logs.
-//   - One target group per service with a `path` (config.services, construct
-//     "<Name>TargetGroup"): "<p>-<e>-<name>", the service's port, health GET
-//     healthCheck.path ("/" when empty), TargetType ip for Fargate, HTTP, healthy after 2
-//     checks 15 s apart, unhealthy after 3, 30 s deregistration delay. Names are fixed, so a
-//     change that replaces a target group (port, VPC) must rename it.
 //   - With certificateArn: HTTPS listener on 443 (SslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06)
 //     and an HTTP listener that redirects to it (301). Without: an HTTP listener only. The
-//     listener that serves traffic answers a fixed 404 by default and carries one rule per
-//     service with a path ("<Name>Rule": path -> its target group), priorities 10, 20, 30, ...
-//     in services order (the presets: /api/* -> api 10, /auth/* -> supertokens 20).
+//     listener that serves traffic (listener_arn()) answers a fixed 404 by default.
+//   - Each service with a `path` has a target group ("<Name>TargetGroup", "<p>-<e>-<name>") and
+//     a rule on the serving listener ("<Name>Rule"), made by its constructs::FargateService
+//     under this construct (Compute places them here, priorities 10, 20, 30, ... in services
+//     order), so their logical ids stay "LoadBalancer...". Target group names are fixed, so a
+//     change that replaces one (port, VPC) must rename it.
 //   - enableWaf: a REGIONAL WAFv2 web ACL (default allow) with a per-IP rate limit of
 //     wafRateLimit requests per 5 minutes (block) and the AWS managed rule groups
 //     AmazonIpReputationList, CommonRuleSet and KnownBadInputsRuleSet, associated with the ALB.
 //   - domainName + hostedZoneId: a Route 53 A alias record to the ALB.
 //
-// ECS services that attach to the target groups must DependsOn listener_rules(): a target
-// group can take targets only once a listener rule ties it to the load balancer.
-//
 // Errors (reported at synthesis): a missing config, vpc_id or security_group_id, fewer than
-// two public subnets, or a name over AWS's 32-character limit.
+// two public subnets, or a load balancer name over AWS's 32-character limit.
 class LoadBalancer : public core::Construct {
  public:
   LoadBalancer(core::Construct& scope, std::string id, LoadBalancerProps props);
@@ -65,32 +57,21 @@ class LoadBalancer : public core::Construct {
   core::Str load_balancer_arn() const { return alb_->Ref(); }
   // "app/<name>/<id>", the CloudWatch LoadBalancer dimension.
   core::Str load_balancer_full_name() const { return alb_->attr_load_balancer_full_name(); }
-  // The target group of the service `name` (Ref, and "targetgroup/<name>/<id>" the
-  // CloudWatch TargetGroup dimension); null / aborts for a service without a path.
-  cfn::elasticloadbalancingv2::CfnTargetGroup* target_group(std::string_view name) const;
-  core::Str target_group_arn(std::string_view name) const;
-  core::Str target_group_full_name(std::string_view name) const;
-  // The listener that carries the path rules: HTTPS with a certificate, else HTTP.
+  // The listener that carries the path rules: HTTPS with a certificate, else HTTP (Ref).
+  core::Str listener_arn() const { return serving_listener_->Ref(); }
   cfn::elasticloadbalancingv2::CfnListener& serving_listener() { return *serving_listener_; }
-  // The path rules, in services order, for the services' DependsOn.
-  std::vector<const core::CfnResource*> listener_rules() const { return rules_; }
 
   // The L1 resources, as escape hatches; web_acl() is null without enableWaf.
   cfn::elasticloadbalancingv2::CfnLoadBalancer& load_balancer() { return *alb_; }
   cfn::wafv2::CfnWebACL* web_acl() { return web_acl_; }
 
  private:
-  cfn::elasticloadbalancingv2::CfnTargetGroup& AddTargetGroup(const std::string& id,
-                                                              const std::string& service, int port,
-                                                              const std::string& health_path);
   void AddWaf();
 
   LoadBalancerProps props_;
   std::string prefix_;
   cfn::elasticloadbalancingv2::CfnLoadBalancer* alb_ = nullptr;
-  std::vector<std::pair<std::string, cfn::elasticloadbalancingv2::CfnTargetGroup*>> target_groups_;
   cfn::elasticloadbalancingv2::CfnListener* serving_listener_ = nullptr;
-  std::vector<const core::CfnResource*> rules_;
   cfn::wafv2::CfnWebACL* web_acl_ = nullptr;
 };
 

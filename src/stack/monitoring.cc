@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <utility>
 
 #include "core/intrinsics.h"
@@ -14,8 +13,8 @@ using core::List;
 using core::Str;
 using Alarm = cfn::cloudwatch::CfnAlarm;
 
-const Config& ConfigOrDefault(const Config* config) {
-  static const Config kDefault;
+const config::Config& ConfigOrDefault(const config::Config* config) {
+  static const config::Config kDefault;
   return config != nullptr ? *config : kDefault;
 }
 
@@ -30,12 +29,9 @@ int EstimatedMaxConnections(double max_acu) {
 Monitoring::Monitoring(core::Construct& scope, std::string id, MonitoringProps props)
     : core::Construct(scope, std::move(id)), props_(std::move(props)) {
   if (props_.config == nullptr) AddError("config is required; pass the stack's Config");
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   prefix_ = config.project_name + "-" + config.environment;
 
-  for (const auto& [name, service] : config.services.entries) {
-    service_logs_.emplace_back(name, &AddLogGroup(ServiceConstructId(name) + "LogGroup", name));
-  }
   migration_logs_ = &AddLogGroup("MigrationLogGroup", "migration");
   bootstrap_logs_ = &AddLogGroup("BootstrapLogGroup", "bootstrap");
 
@@ -74,17 +70,9 @@ std::vector<core::Str> Monitoring::log_group_arns() const {
 
 std::vector<cfn::logs::CfnLogGroup*> Monitoring::log_groups() const {
   std::vector<cfn::logs::CfnLogGroup*> groups;
-  for (const auto& [name, group] : service_logs_) groups.push_back(group);
   groups.push_back(migration_logs_);
   groups.push_back(bootstrap_logs_);
   return groups;
-}
-
-core::Str Monitoring::log_group_name(std::string_view name) const {
-  for (const auto& [entry, group] : service_logs_) {
-    if (entry == name) return group->Ref();
-  }
-  std::abort();  // a programming error: ask only for configured services
 }
 
 std::optional<core::Str> Monitoring::alarm_topic_arn() const {
@@ -98,7 +86,7 @@ void Monitoring::AddAlarms(AlarmsProps props) {
     return;
   }
   alarms_added_ = true;
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   if (!config.enable_alarms) return;
 
   auto require = [&](const std::optional<Str>& token, const char* name) {
@@ -108,34 +96,9 @@ void Monitoring::AddAlarms(AlarmsProps props) {
     }
     return *token;
   };
-  Str cluster = require(props.cluster_name, "cluster_name");
   Str alb = require(props.load_balancer_full_name, "load_balancer_full_name");
   Str db = require(props.db_cluster_identifier, "db_cluster_identifier");
   Str redis = require(props.redis_replication_group_id, "redis_replication_group_id");
-  auto by_name = [&](const std::map<std::string, Str>& tokens, const std::string& name,
-                     const char* field) {
-    auto it = tokens.find(name);
-    if (it == tokens.end()) {
-      AddError(std::string(field) + " has no entry for service " + name +
-               " (required when enableAlarms is true)");
-      return Str("");
-    }
-    return it->second;
-  };
-  const int utilization = props.service_utilization_percent;
-  for (const auto& [name, service] : config.services.entries) {
-    const std::string id = ServiceConstructId(name);
-    Str service_name = by_name(props.service_names, name, "service_names");
-    AddAlarm(id + "CpuAlarm", name + "-cpu-high",
-             name + " service CPU at or above " + std::to_string(utilization) + "% for 10 minutes",
-             "AWS/ECS", "CPUUtilization", {{"ClusterName", cluster}, {"ServiceName", service_name}},
-             "Average", 300, 2, utilization);
-    AddAlarm(
-        id + "MemoryAlarm", name + "-memory-high",
-        name + " service memory at or above " + std::to_string(utilization) + "% for 10 minutes",
-        "AWS/ECS", "MemoryUtilization", {{"ClusterName", cluster}, {"ServiceName", service_name}},
-        "Average", 300, 2, utilization);
-  }
   const std::string count_5xx = std::to_string(props.http_5xx_count);
   AddAlarm("Alb5xxAlarm", "alb-5xx",
            "load balancer answered " + count_5xx + " or more 5xx itself in 5 minutes",
@@ -145,14 +108,6 @@ void Monitoring::AddAlarms(AlarmsProps props) {
            "targets answered " + count_5xx + " or more 5xx in 5 minutes", "AWS/ApplicationELB",
            "HTTPCode_Target_5XX_Count", {{"LoadBalancer", alb}}, "Sum", 300, 1,
            props.http_5xx_count);
-  for (const auto& [name, service] : config.services.entries) {
-    if (service.path.empty()) continue;
-    Str target_group = by_name(props.target_group_full_names, name, "target_group_full_names");
-    AddAlarm(ServiceConstructId(name) + "UnhealthyTargetsAlarm", name + "-unhealthy-targets",
-             name + " target group has unhealthy targets for 3 minutes", "AWS/ApplicationELB",
-             "UnHealthyHostCount", {{"TargetGroup", target_group}, {"LoadBalancer", alb}},
-             "Maximum", 60, 3, 1);
-  }
   const int connections = props.db_connections_threshold.value_or(
       EstimatedMaxConnections(config.db_max_capacity) * 8 / 10);
   AddAlarm("DbConnectionsAlarm", "db-connections-high",

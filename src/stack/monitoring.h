@@ -1,44 +1,35 @@
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cfn/cloudwatch.gen.h"
 #include "cfn/logs.gen.h"
 #include "cfn/sns.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
 struct MonitoringProps {
   // The stack config (names, logRetentionDays, enableAlarms, alertEmail). Required; must
   // outlive the construct.
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
 };
 
-// What the alarms watch: tokens of Compute, LoadBalancer and the data tier.
+// What the shared alarms watch: tokens of LoadBalancer and the data tier. (A service's own
+// alarms are made by its constructs::FargateService.)
 struct AlarmsProps {
-  // ECS cluster name (Compute::cluster_name()). Required.
-  std::optional<core::Str> cluster_name = {};
-  // ECS service names by service (Compute::service_name(name)). Required for every entry
-  // of config.services.
-  std::map<std::string, core::Str> service_names = {};
-  // ALB and target group full names (LoadBalancer::*_full_name()), the CloudWatch dimension
-  // values "app/<name>/<id>" and "targetgroup/<name>/<id>". Required.
+  // ALB full name (LoadBalancer::load_balancer_full_name()), the CloudWatch dimension value
+  // "app/<name>/<id>". Required.
   std::optional<core::Str> load_balancer_full_name = {};
-  // By service, for every service with a path (LoadBalancer::target_group_full_name(name)).
-  std::map<std::string, core::Str> target_group_full_names = {};
   // Aurora cluster identifier (Ref of the DBCluster). Required.
   std::optional<core::Str> db_cluster_identifier = {};
   // ElastiCache replication group id (Ref of the ReplicationGroup). Required.
   std::optional<core::Str> redis_replication_group_id = {};
-  // Alarm when ECS service CPU or memory reaches this percent. Default: 80.
-  int service_utilization_percent = 80;
   // Alarm when the ALB or the targets answer this many 5xx in 5 minutes. Default: 10.
   int http_5xx_count = 10;
   // Alarm when the database has this many connections. Default: 80% of Aurora PostgreSQL's
@@ -51,18 +42,21 @@ struct AlarmsProps {
   int cache_memory_percent = 80;
 };
 
-// Monitoring of ARCHITECTURE.md: the service log groups, and (with enableAlarms) an SNS
-// topic with an optional email subscription and CloudWatch alarms.
+// Monitoring of ARCHITECTURE.md: the log groups of the one-off tasks, and (with
+// enableAlarms) an SNS topic with an optional email subscription and the shared CloudWatch
+// alarms. A service's log group ("<Name>LogGroup", /ecs/<p>-<e>-<name>) and alarms
+// ("<Name>CpuAlarm", "<Name>MemoryAlarm", "<Name>UnhealthyTargetsAlarm") are made by its
+// constructs::FargateService under this construct (Compute places them here, with the
+// retention below and the topic), so their logical ids stay "Monitoring...".
 //
-// Construction order: the constructor creates what others need early (log groups for the
-// execution role and the task definitions, the topic); AddAlarms adds the alarms once
-// Compute, LoadBalancer and the data tier exist.
+// Construction order: the constructor creates what others need early (the log groups for the
+// execution role and the task definitions, the topic); AddAlarms adds the shared alarms once
+// LoadBalancer and the data tier exist.
 //
-// Log groups: /ecs/<p>-<e>-<name> for each service of config.services ("<Name>LogGroup"),
-// then /ecs/<p>-<e>-{migration,bootstrap}, RetentionInDays =
-// logRetentionDays, DeletionPolicy and UpdateReplacePolicy Delete (stated explicitly). The
-// bootstrap task (creates the supertokens database) gets its own group so `rex` can stream
-// exactly its output.
+// Log groups: /ecs/<p>-<e>-{migration,bootstrap}, RetentionInDays = logRetentionDays,
+// DeletionPolicy and UpdateReplacePolicy Delete (stated explicitly). The bootstrap task
+// (creates the supertokens database) gets its own group so `rex` can stream exactly its
+// output.
 //
 // Topic: "<p>-<e>-alarms", created only with enableAlarms; alertEmail adds an email
 // subscription (the recipient confirms it once). The topic is not encrypted with a KMS key on
@@ -71,14 +65,10 @@ struct AlarmsProps {
 // key is outside the pinned schema subset. Alarm notifications carry metric names and states,
 // no application data.
 //
-// Alarms (AddAlarms; nothing without enableAlarms), all with the topic as AlarmActions and
-// OKActions and TreatMissingData notBreaching:
-//   - per service of config.services: AWS/ECS CPUUtilization and MemoryUtilization
-//     average >= service_utilization_percent for 2 x 5 minutes (ClusterName, ServiceName);
+// Shared alarms (AddAlarms; nothing without enableAlarms), all with the topic as AlarmActions
+// and OKActions and TreatMissingData notBreaching:
 //   - AWS/ApplicationELB HTTPCode_ELB_5XX_Count and HTTPCode_Target_5XX_Count sum >=
 //     http_5xx_count in 5 minutes (LoadBalancer);
-//   - UnHealthyHostCount maximum >= 1 for 3 x 1 minute, per service with a path
-//     (TargetGroup, LoadBalancer);
 //   - AWS/RDS DatabaseConnections maximum and ACUUtilization average (DBClusterIdentifier);
 //   - AWS/ElastiCache DatabaseMemoryUsagePercentage per node (CacheClusterId). ElastiCache
 //     publishes host and engine metrics per cache cluster (node), not per replication group, so
@@ -96,12 +86,10 @@ class Monitoring : public core::Construct {
   void AddAlarms(AlarmsProps props);
 
   // Log group names (Ref), for the awslogs driver.
-  // The log group of the service `name` (aborts for a name not in config.services).
-  core::Str log_group_name(std::string_view name) const;
   core::Str migration_log_group_name() const { return migration_logs_->Ref(); }
   core::Str bootstrap_log_group_name() const { return bootstrap_logs_->Ref(); }
-  // ARNs of all log groups, services first (Fn::GetAtt Arn, "...:log-group:<name>:*"), for the
-  // execution role.
+  // ARNs of the log groups of the one-off tasks (Fn::GetAtt Arn, "...:log-group:<name>:*"),
+  // for the execution role.
   std::vector<core::Str> log_group_arns() const;
   // The alarm topic ARN (Ref); empty without enableAlarms.
   std::optional<core::Str> alarm_topic_arn() const;
@@ -121,7 +109,6 @@ class Monitoring : public core::Construct {
   MonitoringProps props_;
   std::string prefix_;
   bool alarms_added_ = false;
-  std::vector<std::pair<std::string, cfn::logs::CfnLogGroup*>> service_logs_;
   cfn::logs::CfnLogGroup* migration_logs_ = nullptr;
   cfn::logs::CfnLogGroup* bootstrap_logs_ = nullptr;
   cfn::sns::CfnTopic* topic_ = nullptr;

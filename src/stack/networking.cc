@@ -16,8 +16,8 @@ List<Tag> NameTag(const std::string& name) { return List<Tag>{Tag{"Name", name}}
 Networking::Networking(core::Construct& scope, std::string id, NetworkingProps props)
     : core::Construct(scope, std::move(id)), props_(std::move(props)) {
   const std::string& p = props_.name_prefix;
-  auto vpc_cidr = constructs::ParseVpcCidr(props_.vpc_cidr);
-  constructs::Cidr block = vpc_cidr.has_value() ? *vpc_cidr : constructs::Cidr{0x0A000000, 16};
+  auto vpc_cidr = base::ParseVpcCidr(props_.vpc_cidr);
+  base::Cidr block = vpc_cidr.has_value() ? *vpc_cidr : base::Cidr{0x0A000000, 16};
   if (!vpc_cidr.has_value()) AddError("vpcCidr: " + vpc_cidr.error().message());
   if (props_.nat_gateways != 1 && props_.nat_gateways != 2) {
     AddError("natGateways is " + std::to_string(props_.nat_gateways) +
@@ -39,7 +39,7 @@ Networking::Networking(core::Construct& scope, std::string id, NetworkingProps p
                                                             });
 
   // Four equal blocks: public subnets first, then private, one of each per AZ.
-  auto plan = constructs::PlanSubnets(block, block.prefix + 2, 2 * kAzCount);
+  auto plan = base::PlanSubnets(block, block.prefix + 2, 2 * kAzCount);
   if (!plan.has_value()) {
     AddError(plan.error().message());
     return;
@@ -138,7 +138,7 @@ Networking::Networking(core::Construct& scope, std::string id, NetworkingProps p
   }
 }
 
-SubnetParts Networking::AddSubnet(const std::string& id, const constructs::Cidr& cidr, int az,
+SubnetParts Networking::AddSubnet(const std::string& id, const base::Cidr& cidr, int az,
                                   bool is_public) {
   const std::string& p = props_.name_prefix;
   std::string kind = is_public ? "public" : "private";

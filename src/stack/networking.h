@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "base/cidr.h"
 #include "cfn/ec2.gen.h"
 #include "cfn/iam.gen.h"
 #include "cfn/logs.gen.h"
-#include "constructs/cidr.h"
 #include "core/construct.h"
 #include "core/value.h"
 
@@ -48,8 +48,7 @@ class Networking : public core::Construct {
   const std::vector<cfn::ec2::CfnNatGateway*>& nat_gateways() const { return nats_; }
 
  private:
-  SubnetParts AddSubnet(const std::string& id, const constructs::Cidr& cidr, int az,
-                        bool is_public);
+  SubnetParts AddSubnet(const std::string& id, const base::Cidr& cidr, int az, bool is_public);
 
   NetworkingProps props_;
   cfn::ec2::CfnVPC* vpc_ = nullptr;

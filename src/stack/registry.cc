@@ -23,7 +23,7 @@ std::string Registry::LifecyclePolicyText(int keep_images) {
 Registry::Registry(core::Construct& scope, std::string id, RegistryProps props)
     : core::Construct(scope, std::move(id)) {
   REX_CHECK(props.config != nullptr);
-  const Config& config = *props.config;
+  const config::Config& config = *props.config;
   if (props.keep_images < 1) {
     AddError("keep_images is " + std::to_string(props.keep_images) +
              "; a repository must keep at least 1 image");
@@ -32,8 +32,9 @@ Registry::Registry(core::Construct& scope, std::string id, RegistryProps props)
   const bool is_dev = config.environment == "dev";
   for (const auto& [name, service] : config.services.entries) {
     if (!service.image.empty()) continue;  // an external image
-    repositories_.emplace_back(name, &AddRepository(ServiceConstructId(name), prefix + "-" + name,
-                                                    props.keep_images, is_dev));
+    repositories_.emplace_back(name,
+                               &AddRepository(config::ServiceConstructId(name), prefix + "-" + name,
+                                              props.keep_images, is_dev));
   }
 }
 

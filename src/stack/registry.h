@@ -6,16 +6,16 @@
 #include <vector>
 
 #include "cfn/ecr.gen.h"
+#include "config/config.h"
 #include "core/construct.h"
 #include "core/value.h"
-#include "stack/config.h"
 
 namespace rex::stack {
 
 struct RegistryProps {
   // The stack config; read during construction only (projectName, environment). Required: a
   // null config is a bug (REX_CHECK).
-  const Config* config = nullptr;
+  const config::Config* config = nullptr;
   // Images each repository keeps; older ones are expired by the lifecycle policy.
   // Default: 10. Allowed: 1 or more.
   int keep_images = 10;

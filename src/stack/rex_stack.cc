@@ -18,16 +18,16 @@ void AddOutput(core::Stack& stack, const std::string& name, const core::Str& val
 
 }  // namespace
 
-std::string StackName(const Config& config) {
+std::string StackName(const config::Config& config) {
   return config.project_name + "-" + config.environment;
 }
 
-RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
+RexStack::RexStack(core::Construct& scope, std::string id, const config::Config& config)
     : core::Stack(scope, std::move(id),
                   core::StackProps{.description = "Rex Backend (" + StackName(config) +
                                                   "), synthesized by rex"}),
-      config_(std::make_unique<const Config>(config)) {
-  const Config* c = config_.get();
+      config_(std::make_unique<const config::Config>(config)) {
+  const config::Config* c = config_.get();
   networking_ = &Add<Networking>("Network", NetworkingProps{
                                                 .name_prefix = StackName(*c),
                                                 .vpc_cidr = c->vpc_cidr,
@@ -51,7 +51,8 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
   secrets_ = &Add<AppSecrets>("Secrets", AppSecretsProps{.config = c});
 
   // The execution role may read exactly the secrets the task definitions inject, pull exactly
-  // the services' repositories and write exactly the service log groups. The database's secrets are
+  // the services' repositories and write exactly the log groups (the services' are added
+  // below, once their FargateServices exist). The database's secrets are
   // named by pattern so the role does not wait for the cluster (the task definitions do).
   std::vector<core::Str> secret_arns = database_->secret_arn_patterns();
   secret_arns.push_back(secrets_->supertokens_api_key_secret_arn());
@@ -66,20 +67,15 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
                                         .vpc_id = networking_->vpc_id(),
                                         .public_subnet_ids = networking_->public_subnet_ids(),
                                         .security_group_id = security_->alb_security_group_id()});
-  // What each service's ECS side needs from the other components, by service name.
-  std::map<std::string, ComputeProps::ServiceTokens> service_tokens;
+  // The ECR repositories of the services that run their own image.
+  std::map<std::string, core::Str> repository_uris;
   for (const auto& [name, service] : c->services.entries) {
-    ComputeProps::ServiceTokens tokens{
-        .task_role_arn = security_->task_role_arn(name),
-        .log_group_name = monitoring_->log_group_name(name),
-    };
-    if (registry_->repository(name) != nullptr)
-      tokens.repository_uri = registry_->repository_uri(name);
-    if (load_balancer_->target_group(name) != nullptr) {
-      tokens.target_group_arn = load_balancer_->target_group_arn(name);
+    if (registry_->repository(name) != nullptr) {
+      repository_uris.emplace(name, registry_->repository_uri(name));
     }
-    service_tokens.emplace(name, std::move(tokens));
   }
+  // One FargateService per service; what is not ECS goes under the component that held it
+  // before, so logical ids do not move.
   compute_ = &Add<Compute>(
       "Compute",
       ComputeProps{
@@ -89,34 +85,32 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
           .services_security_group_id = security_->services_security_group_id(),
           .execution_role_arn = security_->execution_role_arn(),
           .migration_task_role_arn = security_->migration_task_role_arn(),
-          .services = std::move(service_tokens),
+          .log_group_scope = monitoring_,
+          .security_scope = security_,
+          .load_balancer_scope = load_balancer_,
+          .repository_uris = std::move(repository_uris),
           .db_credentials_secret_arn = database_->credentials_secret_arn(),
           .supertokens_connection_uri_secret_arn = database_->supertokens_uri_secret_arn(),
           .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
           .redis_url = cache_->redis_url(),
           .database_name = std::string(Database::kDatabaseName),
-          .listener_rules = load_balancer_->listener_rules(),
+          .listener_arn = load_balancer_->listener_arn(),
+          .load_balancer_security_group_id = security_->alb_security_group_id(),
+          .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
           // The cluster endpoint answers only once the writer instance is up.
           .depends_on = {&database_->writer()},
+          .alarm_topic_arn = monitoring_->alarm_topic_arn(),
           .migration_log_group_name = monitoring_->migration_log_group_name(),
           .bootstrap_log_group_name = monitoring_->bootstrap_log_group_name(),
       });
+  for (const core::Str& arn : compute_->service_log_group_arns()) {
+    security_->AllowServiceLogs(arn);
+  }
   frontend_ = &Add<Frontend>("Frontend", FrontendProps{.config = c,
                                                        .api_url = load_balancer_->api_url(),
                                                        .github_token = secrets_->github_token()});
-  std::map<std::string, core::Str> service_names;
-  std::map<std::string, core::Str> target_group_full_names;
-  for (const auto& [name, service] : c->services.entries) {
-    service_names.emplace(name, compute_->service_name(name));
-    if (load_balancer_->target_group(name) != nullptr) {
-      target_group_full_names.emplace(name, load_balancer_->target_group_full_name(name));
-    }
-  }
   monitoring_->AddAlarms(AlarmsProps{
-      .cluster_name = compute_->cluster_name(),
-      .service_names = std::move(service_names),
       .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
-      .target_group_full_names = std::move(target_group_full_names),
       .db_cluster_identifier = database_->cluster_identifier(),
       .redis_replication_group_id = cache_->replication_group_id(),
   });
@@ -143,7 +137,7 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
     AddOutput(*this, "frontendUrl", frontend_->frontend_url(), "URL of the Amplify frontend");
   }
   for (const std::string& name : registry_->repository_services()) {
-    std::string output = ServiceConstructId(name);
+    std::string output = config::ServiceConstructId(name);
     output[0] = static_cast<char>(output[0] - 'A' + 'a');
     AddOutput(*this, output + "RepositoryUrl", registry_->repository_uri(name),
               "ECR repository of the " + name + " image");
@@ -151,8 +145,8 @@ RexStack::RexStack(core::Construct& scope, std::string id, const Config& config)
   AddOutput(*this, "vpcId", networking_->vpc_id(), "the VPC id");
 }
 
-base::Result<core::Template> SynthesizeRexStack(const Config& config) {
-  REX_RETURN_IF_ERROR(ValidateConfig(config, "config"));
+base::Result<core::Template> SynthesizeRexStack(const config::Config& config) {
+  REX_RETURN_IF_ERROR(config::ValidateConfig(config, "config"));
   core::App app;
   auto& stack = app.Add<RexStack>("Rex", config);
   return stack.Synthesize();

@@ -4,11 +4,11 @@
 #include <string>
 
 #include "base/result.h"
+#include "config/config.h"
 #include "core/stack.h"
 #include "stack/app_secrets.h"
 #include "stack/cache.h"
 #include "stack/compute.h"
-#include "stack/config.h"
 #include "stack/database.h"
 #include "stack/frontend.h"
 #include "stack/load_balancer.h"
@@ -28,9 +28,9 @@ namespace rex::stack {
 // stack.
 class RexStack : public core::Stack {
  public:
-  RexStack(core::Construct& scope, std::string id, const Config& config);
+  RexStack(core::Construct& scope, std::string id, const config::Config& config);
 
-  const Config& config() const { return *config_; }
+  const config::Config& config() const { return *config_; }
   Networking& networking() { return *networking_; }
   Security& security() { return *security_; }
   Database& database() { return *database_; }
@@ -43,7 +43,7 @@ class RexStack : public core::Stack {
   Frontend& frontend() { return *frontend_; }
 
  private:
-  std::unique_ptr<const Config> config_;
+  std::unique_ptr<const config::Config> config_;
   Networking* networking_ = nullptr;
   Security* security_ = nullptr;
   Monitoring* monitoring_ = nullptr;
@@ -57,10 +57,10 @@ class RexStack : public core::Stack {
 };
 
 // "<projectName>-<environment>", the CloudFormation stack name and resource name prefix.
-std::string StackName(const Config& config);
+std::string StackName(const config::Config& config);
 
 // Validates `config`, builds the RexStack under a fresh App and synthesizes it.
 // kInvalidArgument listing every config or synthesis problem.
-base::Result<core::Template> SynthesizeRexStack(const Config& config);
+base::Result<core::Template> SynthesizeRexStack(const config::Config& config);
 
 }  // namespace rex::stack

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "base/check.h"
-#include "base/strings.h"
+#include "constructs/fargate_service.h"
 #include "core/intrinsics.h"
 
 namespace rex::stack {
@@ -15,8 +15,8 @@ using core::Tag;
 using core::Value;
 using SecurityGroup = cfn::ec2::CfnSecurityGroup;
 
-const Config& ConfigOrDefault(const Config* config) {
-  static const Config kDefault;
+const config::Config& ConfigOrDefault(const config::Config* config) {
+  static const config::Config kDefault;
   return config != nullptr ? *config : kDefault;
 }
 
@@ -59,37 +59,13 @@ Value PolicyDocument(std::vector<Value> statements) {
   });
 }
 
-// Trust policy for ECS tasks. Task roles also pin the calling account and ECS resources of
-// this account and region (the confused-deputy guard the ECS task role guide recommends).
-Value EcsTasksTrust(bool pin_source) {
-  std::vector<std::pair<std::string, Value>> statement = {
-      {"Effect", "Allow"},
-      {"Principal", Value::Object({{"Service", "ecs-tasks.amazonaws.com"}})},
-      {"Action", "sts:AssumeRole"},
-  };
-  if (pin_source) {
-    statement.emplace_back(
-        "Condition",
-        Value::Object({
-            {"ArnLike",
-             Value::Object(
-                 {{"aws:SourceArn",
-                   core::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*")
-                       .value()}})},
-            {"StringEquals",
-             Value::Object({{"aws:SourceAccount", core::aws::AccountId().value()}})},
-        }));
-  }
-  return PolicyDocument({Value::Object(std::move(statement))});
-}
-
 }  // namespace
 
 Security::Security(core::Construct& scope, std::string id, SecurityProps props)
     : core::Construct(scope, std::move(id)), props_(std::move(props)) {
   if (props_.config == nullptr) AddError("config is required; pass the stack's Config");
   if (!props_.vpc_id.has_value()) AddError("vpc_id is required; pass Networking::vpc_id()");
-  const Config& config = ConfigOrDefault(props_.config);
+  const config::Config& config = ConfigOrDefault(props_.config);
   prefix_ = config.project_name + "-" + config.environment;
   Str vpc_id = props_.vpc_id.value_or(Str(""));
   const bool https = !config.certificate_arn.empty();
@@ -184,26 +160,6 @@ Security::Security(core::Construct& scope, std::string id, SecurityProps props)
                                           });
   };
 
-  // Per service: the ALB reaches services with a path, Cloud Map callers reach services
-  // that name them in calledBy (all tasks share the services group).
-  for (const auto& [name, service] : config.services.entries) {
-    if (service.path.empty() || service.port == 0) continue;
-    egress("AlbTo" + ServiceConstructId(name), *alb_, *services_, service.port,
-           "to " + name + " tasks");
-  }
-  for (const auto& [name, service] : config.services.entries) {
-    if (service.path.empty() || service.port == 0) continue;
-    ingress("ServicesFromAlb" + ServiceConstructId(name), *services_, *alb_, service.port,
-            name + " from the load balancer");
-  }
-  for (const auto& [name, service] : config.services.entries) {
-    if (service.called_by.empty() || service.port == 0) continue;
-    const std::string service_id = ServiceConstructId(name);
-    ingress("ServicesFromServices" + service_id, *services_, *services_, service.port,
-            name + " from the " + base::Join(service.called_by, ", ") + " (Cloud Map)");
-    egress("ServicesToServices" + service_id, *services_, *services_, service.port,
-           "to " + name + " (Cloud Map)");
-  }
   egress("ServicesToDatabase", *services_, *database_, kPostgresPort, "to Aurora PostgreSQL");
   egress("ServicesToCache", *services_, *cache_, kRedisPort, "to Redis");
   ingress("DatabaseFromServices", *database_, *services_, kPostgresPort,
@@ -225,57 +181,58 @@ void Security::AddTaskRoles(TaskRolesProps props) {
     AddError("secret_arns is empty; pass the ARN of every secret the tasks read");
   }
   if (props.log_group_arns.empty()) {
-    AddError("log_group_arns is empty; pass the ARN of every service log group");
+    AddError("log_group_arns is empty; pass the ARNs of the one-off tasks' log groups");
   }
 
+  roles_ = std::move(props);
+  execution_role_ = &Add<cfn::iam::CfnRole>(
+      "ExecutionRole", cfn::iam::CfnRoleProps{
+                           .assume_role_policy_document = core::Json(
+                               constructs::EcsTasksAssumeRolePolicy(/*pin_source=*/false)),
+                           .description = "ECS task execution role of " + prefix_ +
+                                          ": pulls its images, writes its logs, reads its secrets",
+                       });
+  RenderExecutionPolicy();
+  migration_role_ = &Add<cfn::iam::CfnRole>(
+      "MigrationTaskRole",
+      cfn::iam::CfnRoleProps{
+          .assume_role_policy_document =
+              core::Json(constructs::EcsTasksAssumeRolePolicy(/*pin_source=*/true)),
+          .description = "Task role of " + prefix_ + "-migration: its own identity, no permissions",
+      });
+}
+
+void Security::AllowServiceLogs(core::Str log_group_arn) {
+  REX_CHECK(execution_role_ != nullptr);
+  service_log_arns_.push_back(std::move(log_group_arn));
+  RenderExecutionPolicy();
+}
+
+void Security::RenderExecutionPolicy() {
+  std::vector<Str> log_group_arns = service_log_arns_;
+  log_group_arns.insert(log_group_arns.end(), roles_.log_group_arns.begin(),
+                        roles_.log_group_arns.end());
   std::vector<Value> statements;
   statements.push_back(Statement(
       "PullImages",
       {"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
-      ArnList(props.repository_arns)));
+      ArnList(roles_.repository_arns)));
   // ecr:GetAuthorizationToken has no resource-level permissions: IAM accepts only "*" for it.
   // This is the one wildcard resource of the stack.
   statements.push_back(Statement("EcrLogin", {"ecr:GetAuthorizationToken"}, "*"));
   statements.push_back(Statement("WriteLogs", {"logs:CreateLogStream", "logs:PutLogEvents"},
-                                 ArnList(props.log_group_arns)));
+                                 ArnList(log_group_arns)));
   statements.push_back(
-      Statement("ReadSecrets", {"secretsmanager:GetSecretValue"}, ArnList(props.secret_arns)));
-
-  execution_role_ = &Add<cfn::iam::CfnRole>(
-      "ExecutionRole", cfn::iam::CfnRoleProps{
-                           .assume_role_policy_document = core::Json(EcsTasksTrust(false)),
-                           .description = "ECS task execution role of " + prefix_ +
-                                          ": pulls its images, writes its logs, reads its secrets",
-                           .policies = List<cfn::iam::CfnRole::Policy>{cfn::iam::CfnRole::Policy{
-                               .policy_document = core::Json(PolicyDocument(std::move(statements))),
-                               .policy_name = "task-execution",
-                           }},
-                       });
-  for (const auto& [name, service] : ConfigOrDefault(props_.config).services.entries) {
-    task_roles_.emplace_back(name, &AddTaskRole(ServiceConstructId(name) + "TaskRole", name));
-  }
-  migration_role_ = &AddTaskRole("MigrationTaskRole", "migration");
-}
-
-cfn::iam::CfnRole& Security::AddTaskRole(const std::string& id, const std::string& service) {
-  return Add<cfn::iam::CfnRole>(
-      id, cfn::iam::CfnRoleProps{
-              .assume_role_policy_document = core::Json(EcsTasksTrust(true)),
-              .description =
-                  "Task role of " + prefix_ + "-" + service + ": its own identity, no permissions",
-          });
+      Statement("ReadSecrets", {"secretsmanager:GetSecretValue"}, ArnList(roles_.secret_arns)));
+  execution_role_->props().policies = List<cfn::iam::CfnRole::Policy>{cfn::iam::CfnRole::Policy{
+      .policy_document = core::Json(PolicyDocument(std::move(statements))),
+      .policy_name = "task-execution",
+  }};
 }
 
 core::Str Security::execution_role_arn() const {
   REX_CHECK(execution_role_ != nullptr);
   return execution_role_->attr_arn();
-}
-core::Str Security::task_role_arn(std::string_view name) const {
-  for (const auto& [entry, role] : task_roles_) {
-    if (entry == name) return role->attr_arn();
-  }
-  REX_CHECK(false);  // before AddTaskRoles, or a service that is not configured
-  return core::Str("");
 }
 core::Str Security::migration_task_role_arn() const {
   REX_CHECK(migration_role_ != nullptr);

@@ -18,21 +18,21 @@ using rex::testing::ResourceCountIs;
 constexpr const char* kApiKey = "Recognizable-ApiKey-0123456789";
 constexpr const char* kGithubToken = "ghp_RecognizableGithubToken42";
 
-base::Result<core::Template> SynthSecrets(const Config& config) {
+base::Result<core::Template> SynthSecrets(const config::Config& config) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   stack.Add<AppSecrets>("Secrets", AppSecretsProps{.config = &config});
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthSecrets(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
 }
 
 TEST(AppSecretsTest, GeneratedAlphanumericApiKeyByDefault) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::SecretsManager::Secret", 1));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::SecretsManager::Secret", Json::parse(R"({
       "Name": "rex-backend-dev/supertokens/api-key",
@@ -45,8 +45,8 @@ TEST(AppSecretsTest, GeneratedAlphanumericApiKeyByDefault) {
 }
 
 TEST(AppSecretsTest, ConfiguredApiKeyTravelsAsNoEchoParameter) {
-  Config config;
-  config.supertokens_api_key = Secret(kApiKey);
+  config::Config config;
+  config.supertokens_api_key = config::Secret(kApiKey);
   auto result = SynthSecrets(config);
   ASSERT_TRUE(result.has_value()) << result.error().message();
   EXPECT_EQ(result->ToJson().find(kApiKey), std::string::npos);
@@ -59,7 +59,7 @@ TEST(AppSecretsTest, ConfiguredApiKeyTravelsAsNoEchoParameter) {
 }
 
 TEST(AppSecretsTest, GithubTokenParameterOnlyWhenSet) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& none = stack.Add<AppSecrets>("Secrets", AppSecretsProps{.config = &config});
@@ -67,8 +67,8 @@ TEST(AppSecretsTest, GithubTokenParameterOnlyWhenSet) {
   EXPECT_EQ(none.supertokens_api_key_secret_arn().value().json(),
             Json::parse(R"({"Ref": "SecretsSupertokensApiKey"})"));
 
-  Config with_token;
-  with_token.github_token = Secret(kGithubToken);
+  config::Config with_token;
+  with_token.github_token = config::Secret(kGithubToken);
   core::App app2;
   auto& stack2 = app2.Add<core::Stack>("Rex");
   auto& secrets = stack2.Add<AppSecrets>("Secrets", AppSecretsProps{.config = &with_token});
@@ -84,8 +84,8 @@ TEST(AppSecretsTest, GithubTokenParameterOnlyWhenSet) {
 TEST(AppSecretsTest, InvalidApiKeyIsAnErrorWithoutTheValue) {
   for (const char* bad :
        {"too-short-key", "has spaces in the api key!!", "under_score_0123456789"}) {
-    Config config;
-    config.supertokens_api_key = Secret(bad);
+    config::Config config;
+    config.supertokens_api_key = config::Secret(bad);
     auto result = SynthSecrets(config);
     ASSERT_FALSE(result.has_value()) << bad;
     EXPECT_EQ(result.error().message(),

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "config/presets.h"
 #include "core/stack.h"
-#include "stack/presets.h"
 #include "support/template_matcher.h"
 
 namespace rex::stack {
@@ -14,7 +14,7 @@ using rex::testing::HasResourceProperties;
 using rex::testing::PropertiesOf;
 using rex::testing::ResourceCountIs;
 
-base::Result<core::Template> SynthCache(const Config& config,
+base::Result<core::Template> SynthCache(const config::Config& config,
                                         core::List<core::Str> subnets = {"subnet-1", "subnet-2"},
                                         core::Str security_group = "sg-cache") {
   core::App app;
@@ -25,14 +25,14 @@ base::Result<core::Template> SynthCache(const Config& config,
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthCache(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
 }
 
 TEST(CacheTest, Redis7EncryptedAtRestWithSnapshots) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::ElastiCache::ReplicationGroup", 1));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ElastiCache::ReplicationGroup", Json::parse(R"({
       "Engine": "redis", "EngineVersion": "7.0", "CacheParameterGroupName": "default.redis7",
@@ -47,13 +47,13 @@ TEST(CacheTest, Redis7EncryptedAtRestWithSnapshots) {
 }
 
 TEST(CacheTest, SubnetGroupOnPrivateSubnets) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ElastiCache::SubnetGroup", Json::parse(R"({
       "SubnetIds": ["subnet-1", "subnet-2"], "CacheSubnetGroupName": "rex-backend-dev-redis"})")));
 }
 
 TEST(CacheTest, ReplicaTurnsOnFailoverAndMultiAz) {
-  Config config;
+  config::Config config;
   config.redis_num_replicas = 1;
   config.redis_transit_encryption = true;
   config.redis_snapshot_retention_days = 7;
@@ -66,10 +66,10 @@ TEST(CacheTest, ReplicaTurnsOnFailoverAndMultiAz) {
 }
 
 TEST(CacheTest, SnapshotOnDeleteOnlyWhenProtected) {
-  Json dev = Synth(Config{});
+  Json dev = Synth(config::Config{});
   EXPECT_EQ(dev["Resources"]["CacheReplicationGroup"]["DeletionPolicy"], "Delete");
   EXPECT_EQ(dev["Resources"]["CacheReplicationGroup"]["UpdateReplacePolicy"], "Delete");
-  Config prod;
+  config::Config prod;
   prod.environment = "prod";
   Json t = Synth(prod);
   EXPECT_EQ(t["Resources"]["CacheReplicationGroup"]["DeletionPolicy"], "Snapshot");
@@ -77,7 +77,7 @@ TEST(CacheTest, SnapshotOnDeleteOnlyWhenProtected) {
 }
 
 TEST(CacheTest, RedisUrlSchemeFollowsTransitEncryption) {
-  Config plain;
+  config::Config plain;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& cache = stack.Add<Cache>("Cache", CacheProps{.config = &plain,
@@ -89,7 +89,7 @@ TEST(CacheTest, RedisUrlSchemeFollowsTransitEncryption) {
   EXPECT_EQ(cache.replication_group_id().value().json(),
             Json::parse(R"({"Ref": "CacheReplicationGroup"})"));
 
-  Config tls;
+  config::Config tls;
   tls.redis_transit_encryption = true;
   auto& secure = stack.Add<Cache>("Secure", CacheProps{.config = &tls,
                                                        .private_subnet_ids = {"subnet-1"},
@@ -98,7 +98,7 @@ TEST(CacheTest, RedisUrlSchemeFollowsTransitEncryption) {
 }
 
 TEST(CacheTest, MissingInputsAreErrors) {
-  auto result = SynthCache(Config{}, core::List<core::Str>{}, "");
+  auto result = SynthCache(config::Config{}, core::List<core::Str>{}, "");
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message(),
             "error: Rex/Cache: no private subnets for the cache subnet group; pass the private "
@@ -109,7 +109,7 @@ TEST(CacheTest, MissingInputsAreErrors) {
 }
 
 TEST(CacheTest, TooManyReplicasIsAnError) {
-  Config config;
+  config::Config config;
   config.redis_num_replicas = 6;
   auto result = SynthCache(config);
   ASSERT_FALSE(result.has_value());
@@ -121,10 +121,11 @@ TEST(CacheTest, TooManyReplicasIsAnError) {
 }
 
 TEST(CacheTest, EveryPresetSynthesizesWithoutWarnings) {
-  for (Preset preset : AllPresets()) {
-    auto result = SynthCache(PresetConfig(preset));
-    ASSERT_TRUE(result.has_value()) << PresetName(preset) << ": " << result.error().message();
-    EXPECT_TRUE(result->warnings.empty()) << PresetName(preset);
+  for (config::Preset preset : config::AllPresets()) {
+    auto result = SynthCache(config::PresetConfig(preset));
+    ASSERT_TRUE(result.has_value())
+        << config::PresetName(preset) << ": " << result.error().message();
+    EXPECT_TRUE(result->warnings.empty()) << config::PresetName(preset);
   }
 }
 

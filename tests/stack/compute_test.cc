@@ -38,8 +38,11 @@ constexpr const char* kDbSecret = "arn:aws:secretsmanager:us-east-1:111122223333
 constexpr const char* kUriSecret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:uri-AbCd";
 constexpr const char* kKeySecret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:key-AbCd";
 constexpr const char* kApiRepo = "111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-api";
+constexpr const char* kListener =
+    "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/alb/0123456789abcdef/"
+    "0123456789abcdef";
 
-// A listener rule standing in for LoadBalancer's, so the services have something to wait for.
+// A resource the services are told to wait for (standing in for the database writer).
 const core::CfnResource& AddRule(core::Stack& stack, const std::string& id, int priority) {
   namespace elbv2 = cfn::elasticloadbalancingv2;
   return stack.Add<elbv2::CfnListenerRule>(
@@ -61,7 +64,7 @@ const core::CfnResource& AddRule(core::Stack& stack, const std::string& id, int 
           });
 }
 
-ComputeProps Props(const Config& config, std::vector<const core::CfnResource*> rules) {
+ComputeProps Props(const config::Config& config) {
   return ComputeProps{
       .config = &config,
       .vpc_id = core::Str("vpc-0123"),
@@ -69,43 +72,32 @@ ComputeProps Props(const Config& config, std::vector<const core::CfnResource*> r
       .services_security_group_id = core::Str("sg-services"),
       .execution_role_arn = core::Str("arn:aws:iam::111122223333:role/execution"),
       .migration_task_role_arn = core::Str("arn:aws:iam::111122223333:role/migration"),
-      .services =
+      .repository_uris =
           {
-              {"api",
-               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/api"),
-                .log_group_name = core::Str("/ecs/rex-backend-dev-api"),
-                .repository_uri = core::Str(kApiRepo),
-                .target_group_arn = core::Str("arn:tg/api")}},
+              {"api", core::Str(kApiRepo)},
               {"worker",
-               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/worker"),
-                .log_group_name = core::Str("/ecs/rex-backend-dev-worker"),
-                .repository_uri = core::Str(
-                    "111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-worker")}},
-              {"supertokens",
-               {.task_role_arn = core::Str("arn:aws:iam::111122223333:role/supertokens"),
-                .log_group_name = core::Str("/ecs/rex-backend-dev-supertokens"),
-                .target_group_arn = core::Str("arn:tg/supertokens")}},
+               core::Str("111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-worker")},
           },
       .db_credentials_secret_arn = core::Str(kDbSecret),
       .supertokens_connection_uri_secret_arn = core::Str(kUriSecret),
       .supertokens_api_key_secret_arn = core::Str(kKeySecret),
       .redis_url = core::Str("redis://redis.internal:6379"),
-      .listener_rules = std::move(rules),
+      .listener_arn = core::Str(kListener),
+      .load_balancer_security_group_id = core::Str("sg-alb"),
+      .load_balancer_full_name = core::Str("app/rex-backend-dev-alb/0123456789abcdef"),
       .migration_log_group_name = core::Str("/ecs/rex-backend-dev-migration"),
       .bootstrap_log_group_name = core::Str("/ecs/rex-backend-dev-bootstrap"),
   };
 }
 
-base::Result<core::Template> SynthCompute(const Config& config) {
+base::Result<core::Template> SynthCompute(const config::Config& config) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
-  std::vector<const core::CfnResource*> rules = {&AddRule(stack, "ApiRule", 10),
-                                                 &AddRule(stack, "SupertokensRule", 20)};
-  stack.Add<Compute>("Compute", Props(config, rules));
+  stack.Add<Compute>("Compute", Props(config));
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config = {}) {
+Json Synth(const config::Config& config = {}) {
   auto result = SynthCompute(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
@@ -141,13 +133,14 @@ TEST(ComputeTest, ApiServiceRunsTwoPrivateTasksWithRollback) {
         "DeploymentCircuitBreaker": {"Enable": true, "Rollback": true},
         "MinimumHealthyPercent": 100, "MaximumPercent": 200},
       "LoadBalancers": [{"ContainerName": "api", "ContainerPort": 8080,
-                         "TargetGroupArn": "arn:tg/api"}],
+                         "TargetGroupArn": {"Ref": "ComputeApiTargetGroup"}}],
       "ServiceRegistries": [{"RegistryArn": {"Fn::GetAtt": ["ComputeApiDiscovery", "Arn"]}}],
       "HealthCheckGracePeriodSeconds": 60,
       "EnableECSManagedTags": true, "PropagateTags": "SERVICE"})")));
-  // The target group needs its listener rule before ECS registers targets in it.
+  // The target group needs its listener rule before ECS registers targets in it; services
+  // behind the load balancer wait for every rule.
   EXPECT_EQ(t["Resources"]["ComputeApiService"]["DependsOn"],
-            Json::parse(R"(["ApiRule", "SupertokensRule"])"));
+            Json::parse(R"(["ComputeApiRule", "ComputeSupertokensRule"])"));
 }
 
 TEST(ComputeTest, EveryServicePrivateWithCircuitBreaker) {
@@ -169,7 +162,7 @@ TEST(ComputeTest, ApiTaskDefinition) {
       "NetworkMode": "awsvpc", "RequiresCompatibilities": ["FARGATE"],
       "RuntimePlatform": {"CpuArchitecture": "X86_64", "OperatingSystemFamily": "LINUX"},
       "ExecutionRoleArn": "arn:aws:iam::111122223333:role/execution",
-      "TaskRoleArn": "arn:aws:iam::111122223333:role/api"})")));
+      "TaskRoleArn": {"Fn::GetAtt": ["ComputeApiTaskRole", "Arn"]}})")));
   Json api = Container(t, "ComputeApiTaskDefinition");
   EXPECT_EQ(api["Image"], std::string(kApiRepo) + ":latest");
   EXPECT_EQ(api["PortMappings"],
@@ -181,12 +174,12 @@ TEST(ComputeTest, ApiTaskDefinition) {
       {"Name": "SUPERTOKENS_CONNECTION_URI",
        "Value": "http://supertokens.rex-backend-dev.local:3567/auth"}])"));
   EXPECT_EQ(api["LogConfiguration"], Json::parse(R"({"LogDriver": "awslogs", "Options": {
-      "awslogs-group": "/ecs/rex-backend-dev-api", "awslogs-region": {"Ref": "AWS::Region"},
+      "awslogs-group": {"Ref": "ComputeApiLogGroup"}, "awslogs-region": {"Ref": "AWS::Region"},
       "awslogs-stream-prefix": "api"}})"));
 }
 
 TEST(ComputeTest, SizesAndTagsFromConfig) {
-  Config config;
+  config::Config config;
   config.services.at("api").cpu = 1024;
   config.services.at("api").memory = 2048;
   config.services.at("api").image_tag = "v1.2.3";
@@ -254,7 +247,7 @@ TEST(ComputeTest, WorkerHasNoPortAndNoLoadBalancer) {
   EXPECT_EQ(container["Image"],
             "111122223333.dkr.ecr.us-east-1.amazonaws.com/rex-backend-dev-worker:latest");
   EXPECT_EQ(PropertiesOf(t, "ComputeWorkerTaskDefinition")["TaskRoleArn"],
-            "arn:aws:iam::111122223333:role/worker");
+            Json::parse(R"({"Fn::GetAtt": ["ComputeWorkerTaskRole", "Arn"]})"));
 }
 
 TEST(ComputeTest, SupertokensUnderAuthBasePath) {
@@ -275,7 +268,7 @@ TEST(ComputeTest, SupertokensUnderAuthBasePath) {
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ECS::Service", Json::parse(R"({
       "ServiceName": "rex-backend-dev-supertokens", "DesiredCount": 1,
       "LoadBalancers": [{"ContainerName": "supertokens", "ContainerPort": 3567,
-                         "TargetGroupArn": "arn:tg/supertokens"}],
+                         "TargetGroupArn": {"Ref": "ComputeSupertokensTargetGroup"}}],
       "ServiceRegistries": [{"RegistryArn":
                              {"Fn::GetAtt": ["ComputeSupertokensDiscovery", "Arn"]}}],
       "HealthCheckGracePeriodSeconds": 120})")));
@@ -294,24 +287,23 @@ TEST(ComputeTest, SupertokensCreatesItsDatabaseBeforeStarting) {
   EXPECT_EQ(init["Command"], bootstrap["Command"]);
   EXPECT_EQ(init["Secrets"], bootstrap["Secrets"]);
   EXPECT_EQ(init["LogConfiguration"]["Options"]["awslogs-group"],
-            "/ecs/rex-backend-dev-supertokens");
+            Json::parse(R"({"Ref": "ComputeSupertokensLogGroup"})"));
 }
 
 TEST(ComputeTest, ServicesWaitForTheGivenResources) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
-  std::vector<const core::CfnResource*> rules = {&AddRule(stack, "ApiRule", 10)};
-  ComputeProps props = Props(config, rules);
+  ComputeProps props = Props(config);
   props.depends_on = {&AddRule(stack, "Writer", 30)};
   stack.Add<Compute>("Compute", std::move(props));
   auto result = stack.Synthesize();
   ASSERT_TRUE(result.has_value()) << result.error().message();
   const Json& resources = result->json["Resources"];
-  EXPECT_EQ(resources["ComputeApiService"]["DependsOn"], Json::parse(R"(["ApiRule", "Writer"])"));
+  Json behind_alb = Json::parse(R"(["ComputeApiRule", "ComputeSupertokensRule", "Writer"])");
+  EXPECT_EQ(resources["ComputeApiService"]["DependsOn"], behind_alb);
   EXPECT_EQ(resources["ComputeWorkerService"]["DependsOn"], Json::parse(R"(["Writer"])"));
-  EXPECT_EQ(resources["ComputeSupertokensService"]["DependsOn"],
-            Json::parse(R"(["ApiRule", "Writer"])"));
+  EXPECT_EQ(resources["ComputeSupertokensService"]["DependsOn"], behind_alb);
 }
 
 TEST(ComputeTest, CloudMapNamespaceAndServices) {
@@ -332,7 +324,7 @@ TEST(ComputeTest, CloudMapNamespaceAndServices) {
 }
 
 TEST(ComputeTest, MigrationTaskDefinitionButNoService) {
-  Config config;
+  config::Config config;
   config.migration_command = {"./migrate", "up", "--verbose"};
   Json t = Synth(config);
   Json container = Container(t, "ComputeMigrationTaskDefinition");
@@ -430,7 +422,7 @@ TEST_F(BootstrapScriptTest, UnreachableDatabaseFails) {
 
 TEST(ComputeTest, AutoScalingOwnsTheApiCount) {
   EXPECT_TRUE(ResourceCountIs(Synth(), "AWS::ApplicationAutoScaling::ScalableTarget", 0));
-  Config config;
+  config::Config config;
   config.autoscaling = {.enabled = true, .min_count = 3, .max_count = 12, .target_cpu_percent = 60};
   Json t = Synth(config);
   EXPECT_FALSE(PropertiesOf(t, "ComputeApiService").contains("DesiredCount"));
@@ -451,8 +443,66 @@ TEST(ComputeTest, AutoScalingOwnsTheApiCount) {
         "TargetValue": 60}})")));
 }
 
+// Alone (no scopes given), every service's own resources sit under Compute.
+TEST(ComputeTest, EachServiceOwnsItsLogGroupTaskRoleTargetGroupAndRules) {
+  Json t = Synth();
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::Logs::LogGroup", 3));
+  EXPECT_TRUE(
+      HasResourceProperties(t, "AWS::Logs::LogGroup",
+                            Json{{"LogGroupName", "/ecs/rex-backend-dev-worker"},
+                                 {"RetentionInDays", config::Config{}.log_retention_days}}));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::IAM::Role", 3));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::TargetGroup", Json::parse(R"({
+      "Name": "rex-backend-dev-api", "Port": 8080, "Protocol": "HTTP", "TargetType": "ip",
+      "VpcId": "vpc-0123", "HealthCheckPath": "/api/health"})")));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::ElasticLoadBalancingV2::ListenerRule",
+      Json::parse(std::string(R"({"Priority": 20, "ListenerArn": ")") + kListener + R"(",
+          "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/auth/*"]}}],
+          "Actions": [{"Type": "forward",
+                       "TargetGroupArn": {"Ref": "ComputeSupertokensTargetGroup"}}]})")));
+  // ALB -> api and supertokens; supertokens from the services (api calls it through Cloud Map).
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::EC2::SecurityGroupEgress", 3));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 3));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::EC2::SecurityGroupIngress", Json::parse(R"json({
+      "GroupId": "sg-services", "SourceSecurityGroupId": "sg-services", "FromPort": 3567,
+      "ToPort": 3567, "Description": "supertokens from the api (Cloud Map)"})json")));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::EC2::SecurityGroupEgress", Json::parse(R"({
+      "GroupId": "sg-alb", "DestinationSecurityGroupId": "sg-services", "FromPort": 8080,
+      "Description": "to api tasks"})")));
+  // No topic, no alarms.
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::CloudWatch::Alarm", 0));
+}
+
+TEST(ComputeTest, WithATopicEveryServiceHasItsAlarms) {
+  config::Config config;
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  ComputeProps props = Props(config);
+  props.alarm_topic_arn = core::Str("arn:aws:sns:us-east-1:111122223333:alarms");
+  stack.Add<Compute>("Compute", std::move(props));
+  auto result = stack.Synthesize();
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  const Json& t = result->json;
+  // 3 x (CPU, memory) + unhealthy targets of api and supertokens.
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::CloudWatch::Alarm", 8));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::CloudWatch::Alarm", Json::parse(R"({
+      "AlarmName": "rex-backend-dev-worker-memory-high", "Namespace": "AWS/ECS",
+      "MetricName": "MemoryUtilization", "Threshold": 80,
+      "AlarmActions": ["arn:aws:sns:us-east-1:111122223333:alarms"],
+      "Dimensions": [{"Name": "ClusterName", "Value": {"Ref": "ComputeCluster"}},
+                     {"Name": "ServiceName",
+                      "Value": {"Fn::GetAtt": ["ComputeWorkerService", "Name"]}}]})")));
+  EXPECT_TRUE(HasResourceProperties(t, "AWS::CloudWatch::Alarm", Json::parse(R"({
+      "AlarmName": "rex-backend-dev-api-unhealthy-targets", "MetricName": "UnHealthyHostCount",
+      "Dimensions": [{"Name": "TargetGroup",
+                      "Value": {"Fn::GetAtt": ["ComputeApiTargetGroup", "TargetGroupFullName"]}},
+                     {"Name": "LoadBalancer",
+                      "Value": "app/rex-backend-dev-alb/0123456789abcdef"}]})")));
+}
+
 TEST(ComputeTest, MissingTokensAreErrors) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   stack.Add<Compute>("Compute", ComputeProps{.config = &config});
@@ -462,9 +512,7 @@ TEST(ComputeTest, MissingTokensAreErrors) {
   EXPECT_NE(message.find("error: Rex/Compute: private_subnet_ids is empty; pass "
                          "Networking::private_subnet_ids()"),
             std::string::npos);
-  EXPECT_NE(message.find("error: Rex/Compute: listener_rules is empty; pass "
-                         "LoadBalancer::listener_rules()"),
-            std::string::npos);
+  EXPECT_NE(message.find("error: Rex/Compute: listener_arn is required"), std::string::npos);
   EXPECT_NE(message.find("error: Rex/Compute: db_credentials_secret_arn is required"),
             std::string::npos);
   EXPECT_NE(message.find("error: Rex/Compute: bootstrap_log_group_name is required"),
@@ -475,7 +523,7 @@ TEST(ComputeTest, MissingTokensAreErrors) {
 // every cross-component token resolves, nothing forms a cycle, and the template validates
 // against the schema. With REX_APP_TIER_TEMPLATE=<path> the template is written there (for
 // cfn-lint).
-base::Result<core::Template> SynthApplicationTier(const Config& config) {
+base::Result<core::Template> SynthApplicationTier(const config::Config& config) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   const std::string prefix = config.project_name + "-" + config.environment;
@@ -504,13 +552,11 @@ base::Result<core::Template> SynthApplicationTier(const Config& config) {
                                         .vpc_id = network.vpc_id(),
                                         .public_subnet_ids = network.public_subnet_ids(),
                                         .security_group_id = security.alb_security_group_id()});
-  std::map<std::string, ComputeProps::ServiceTokens> tokens;
+  std::map<std::string, core::Str> repository_uris;
   for (const auto& [name, service] : config.services.entries) {
-    ComputeProps::ServiceTokens t{.task_role_arn = security.task_role_arn(name),
-                                  .log_group_name = monitoring.log_group_name(name)};
-    if (registry.repository(name) != nullptr) t.repository_uri = registry.repository_uri(name);
-    if (lb.target_group(name) != nullptr) t.target_group_arn = lb.target_group_arn(name);
-    tokens.emplace(name, t);
+    if (registry.repository(name) != nullptr) {
+      repository_uris.emplace(name, registry.repository_uri(name));
+    }
   }
   auto& compute = stack.Add<Compute>(
       "Compute", ComputeProps{
@@ -520,32 +566,33 @@ base::Result<core::Template> SynthApplicationTier(const Config& config) {
                      .services_security_group_id = security.services_security_group_id(),
                      .execution_role_arn = security.execution_role_arn(),
                      .migration_task_role_arn = security.migration_task_role_arn(),
-                     .services = tokens,
+                     .log_group_scope = &monitoring,
+                     .security_scope = &security,
+                     .load_balancer_scope = &lb,
+                     .repository_uris = repository_uris,
                      .db_credentials_secret_arn = database.credentials_secret_arn(),
                      .supertokens_connection_uri_secret_arn = database.supertokens_uri_secret_arn(),
                      .supertokens_api_key_secret_arn = secrets.supertokens_api_key_secret_arn(),
                      .redis_url = cache.redis_url(),
-                     .listener_rules = lb.listener_rules(),
+                     .listener_arn = lb.listener_arn(),
+                     .load_balancer_security_group_id = security.alb_security_group_id(),
+                     .load_balancer_full_name = lb.load_balancer_full_name(),
                      .depends_on = {&database.writer()},
+                     .alarm_topic_arn = monitoring.alarm_topic_arn(),
                      .migration_log_group_name = monitoring.migration_log_group_name(),
                      .bootstrap_log_group_name = monitoring.bootstrap_log_group_name(),
                  });
+  for (const core::Str& arn : compute.service_log_group_arns()) security.AllowServiceLogs(arn);
   monitoring.AddAlarms(AlarmsProps{
-      .cluster_name = compute.cluster_name(),
-      .service_names = {{"api", compute.service_name("api")},
-                        {"worker", compute.service_name("worker")},
-                        {"supertokens", compute.service_name("supertokens")}},
       .load_balancer_full_name = lb.load_balancer_full_name(),
-      .target_group_full_names = {{"api", lb.target_group_full_name("api")},
-                                  {"supertokens", lb.target_group_full_name("supertokens")}},
       .db_cluster_identifier = database.cluster_identifier(),
       .redis_replication_group_id = cache.replication_group_id(),
   });
   return stack.Synthesize();
 }
 
-Config EverythingOn() {
-  Config config;
+config::Config EverythingOn() {
+  config::Config config;
   config.environment = "prod";
   config.nat_gateways = 2;
   config.redis_num_replicas = 1;
@@ -560,7 +607,7 @@ Config EverythingOn() {
 }
 
 TEST(ApplicationTierTest, WiredWithTheDataTier) {
-  for (const Config& config : {Config{}, EverythingOn()}) {
+  for (const config::Config& config : {config::Config{}, EverythingOn()}) {
     auto result = SynthApplicationTier(config);
     ASSERT_TRUE(result.has_value()) << config.environment << ": " << result.error().message();
     const Json& t = result->json;
@@ -571,6 +618,29 @@ TEST(ApplicationTierTest, WiredWithTheDataTier) {
     EXPECT_EQ(read["Resource"].size(), 3u);
     EXPECT_EQ(t["Resources"]["ComputeWorkerService"]["DependsOn"],
               Json::parse(R"(["DatabaseWriter"])"));
+    // Each service's own resources sit under the component that holds their kind.
+    for (const char* id :
+         {"MonitoringApiLogGroup", "MonitoringWorkerLogGroup", "MonitoringSupertokensLogGroup",
+          "SecurityApiTaskRole", "SecurityWorkerTaskRole", "SecuritySupertokensTaskRole",
+          "SecurityAlbToApi", "SecurityServicesFromAlbApi", "SecurityAlbToSupertokens",
+          "SecurityServicesFromAlbSupertokens", "SecurityServicesFromServicesSupertokens",
+          "SecurityServicesToServicesSupertokens", "LoadBalancerApiTargetGroup",
+          "LoadBalancerApiRule", "LoadBalancerSupertokensTargetGroup",
+          "LoadBalancerSupertokensRule"}) {
+      EXPECT_TRUE(t["Resources"].contains(id)) << config.environment << ": " << id;
+    }
+    EXPECT_EQ(t["Resources"].contains("MonitoringApiCpuAlarm"), config.enable_alarms);
+    EXPECT_EQ(t["Resources"].contains("MonitoringSupertokensUnhealthyTargetsAlarm"),
+              config.enable_alarms);
+    // The execution role writes the services' groups first, then the one-off tasks'.
+    Json logs =
+        PropertiesOf(t, "SecurityExecutionRole")["Policies"][0]["PolicyDocument"]["Statement"][2];
+    ASSERT_EQ(logs["Sid"], "WriteLogs");
+    ASSERT_EQ(logs["Resource"].size(), 5u);
+    EXPECT_EQ(logs["Resource"][0],
+              Json::parse(R"({"Fn::GetAtt": ["MonitoringApiLogGroup", "Arn"]})"));
+    EXPECT_EQ(logs["Resource"][4],
+              Json::parse(R"({"Fn::GetAtt": ["MonitoringBootstrapLogGroup", "Arn"]})"));
     if (const char* path = std::getenv("REX_APP_TIER_TEMPLATE")) {
       std::string file = std::string(path) + "." + config.environment + ".json";
       ASSERT_TRUE(base::WriteFileAtomic(file, result->ToJson()).ok()) << file;

@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "config/presets.h"
 #include "core/stack.h"
-#include "stack/presets.h"
 #include "support/template_matcher.h"
 
 namespace rex::stack {
@@ -19,7 +19,7 @@ using rex::testing::ResourceCountIs;
 // A recognizable password: no template may contain it.
 constexpr const char* kPassword = "Sup3r-Secret-Pw-7731";
 
-base::Result<core::Template> SynthDatabase(const Config& config) {
+base::Result<core::Template> SynthDatabase(const config::Config& config) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   stack.Add<Database>(
@@ -29,20 +29,20 @@ base::Result<core::Template> SynthDatabase(const Config& config) {
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthDatabase(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
 }
 
-Config Prod() {
-  Config config;
+config::Config Prod() {
+  config::Config config;
   config.environment = "prod";
   return config;
 }
 
 TEST(DatabaseTest, AuroraServerlessV2Cluster) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::RDS::DBCluster", 1));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBCluster", Json::parse(R"({
       "Engine": "aurora-postgresql", "EngineVersion": "15.17",
@@ -59,13 +59,13 @@ TEST(DatabaseTest, AuroraServerlessV2Cluster) {
 }
 
 TEST(DatabaseTest, SubnetGroupOnPrivateSubnets) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBSubnetGroup", Json::parse(R"({
       "SubnetIds": ["subnet-1", "subnet-2"], "DBSubnetGroupName": "rex-backend-dev-db"})")));
 }
 
 TEST(DatabaseTest, OneServerlessWriterNotPublic) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::RDS::DBInstance", 1));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBInstance", Json::parse(R"({
       "DBInstanceClass": "db.serverless", "Engine": "aurora-postgresql",
@@ -74,7 +74,7 @@ TEST(DatabaseTest, OneServerlessWriterNotPublic) {
 }
 
 TEST(DatabaseTest, ScalingAndBackupsFollowConfig) {
-  Config config;
+  config::Config config;
   config.db_min_capacity = 1;
   config.db_max_capacity = 8.5;
   config.backup_retention_days = 14;
@@ -85,7 +85,7 @@ TEST(DatabaseTest, ScalingAndBackupsFollowConfig) {
 }
 
 TEST(DatabaseTest, PostgresLogGroupCreatedFirstWithRetention) {
-  Config config;
+  config::Config config;
   config.log_retention_days = 30;
   Json t = Synth(config);
   EXPECT_TRUE(HasResourceProperties(t, "AWS::Logs::LogGroup", Json::parse(R"({
@@ -95,7 +95,7 @@ TEST(DatabaseTest, PostgresLogGroupCreatedFirstWithRetention) {
 }
 
 TEST(DatabaseTest, DevHasNoDeletionProtection) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   const Json& cluster = t["Resources"]["DatabaseCluster"];
   EXPECT_EQ(cluster["Properties"]["DeletionProtection"], false);
   EXPECT_EQ(cluster["DeletionPolicy"], "Delete");
@@ -112,16 +112,16 @@ TEST(DatabaseTest, ProdIsProtectedAndSnapshotted) {
 }
 
 TEST(DatabaseTest, ProtectionFollowsExplicitConfig) {
-  Config dev;
+  config::Config dev;
   dev.db_deletion_protection = true;
   EXPECT_EQ(Synth(dev)["Resources"]["DatabaseCluster"]["DeletionPolicy"], "Snapshot");
-  Config prod = Prod();
+  config::Config prod = Prod();
   prod.db_deletion_protection = false;
   EXPECT_EQ(Synth(prod)["Resources"]["DatabaseCluster"]["DeletionPolicy"], "Delete");
 }
 
 TEST(DatabaseTest, GeneratedPasswordReachesTheClusterByDynamicReference) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_FALSE(t.contains("Parameters"));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::SecretsManager::Secret", Json::parse(R"({
       "Name": "rex-backend-dev/db/credentials",
@@ -148,7 +148,7 @@ TEST(DatabaseTest, SecretsAndLogGroupAreDeletedWithTheStack) {
 }
 
 TEST(DatabaseTest, SecretAttachedToTheClusterForHostAndPort) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_TRUE(
       HasResourceProperties(t, "AWS::SecretsManager::SecretTargetAttachment", Json::parse(R"({
       "SecretId": {"Ref": "DatabaseCredentialsSecret"},
@@ -156,8 +156,8 @@ TEST(DatabaseTest, SecretAttachedToTheClusterForHostAndPort) {
 }
 
 TEST(DatabaseTest, ConfiguredPasswordTravelsAsNoEchoParameterOnly) {
-  Config config;
-  config.db_master_password = Secret(kPassword);
+  config::Config config;
+  config.db_master_password = config::Secret(kPassword);
   auto result = SynthDatabase(config);
   ASSERT_TRUE(result.has_value()) << result.error().message();
   EXPECT_EQ(result->ToJson().find(kPassword), std::string::npos);
@@ -181,7 +181,7 @@ TEST(DatabaseTest, ConfiguredPasswordTravelsAsNoEchoParameterOnly) {
 }
 
 TEST(DatabaseTest, SupertokensConnectionUriFromDynamicReferences) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_TRUE(HasResourceProperties(t, "AWS::SecretsManager::Secret", Json::parse(R"({
       "Name": "rex-backend-dev/supertokens/db-uri",
       "SecretString": {"Fn::Join": ["", [
@@ -197,7 +197,7 @@ TEST(DatabaseTest, SupertokensConnectionUriFromDynamicReferences) {
 }
 
 TEST(DatabaseTest, AccessorsAreTokens) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& db = stack.Add<Database>("Database", DatabaseProps{.config = &config,
@@ -219,7 +219,7 @@ TEST(DatabaseTest, AccessorsAreTokens) {
 }
 
 TEST(DatabaseTest, DeprecatedEngineVersionWarns) {
-  Config config;
+  config::Config config;
   config.db_engine_version = "15.4";
   auto result = SynthDatabase(config);
   ASSERT_TRUE(result.has_value()) << result.error().message();
@@ -232,7 +232,7 @@ TEST(DatabaseTest, DeprecatedEngineVersionWarns) {
 }
 
 TEST(DatabaseTest, UnknownMinorOfCoveredMajorWarns) {
-  Config config;
+  config::Config config;
   config.db_engine_version = "15.9";
   auto result = SynthDatabase(config);
   ASSERT_TRUE(result.has_value()) << result.error().message();
@@ -243,13 +243,13 @@ TEST(DatabaseTest, UnknownMinorOfCoveredMajorWarns) {
 }
 
 TEST(DatabaseTest, AcceptedVersionHasNoWarning) {
-  auto result = SynthDatabase(Config{});
+  auto result = SynthDatabase(config::Config{});
   ASSERT_TRUE(result.has_value()) << result.error().message();
   EXPECT_TRUE(result->warnings.empty());
 }
 
 TEST(DatabaseTest, AutoPauseWhenMinimumIsZero) {
-  Config config;
+  config::Config config;
   config.db_min_capacity = 0;
   Json t = Synth(config);
   EXPECT_TRUE(HasResourceProperties(t, "AWS::RDS::DBCluster", Json::parse(R"({
@@ -258,7 +258,7 @@ TEST(DatabaseTest, AutoPauseWhenMinimumIsZero) {
 }
 
 TEST(DatabaseTest, AutoPauseOnOldVersionIsAnError) {
-  Config config;
+  config::Config config;
   config.db_min_capacity = 0;
   config.db_engine_version = "15.4";
   auto result = SynthDatabase(config);
@@ -273,8 +273,8 @@ TEST(DatabaseTest, BadConfiguredPasswordIsAnErrorWithoutTheValue) {
   for (const char* bad :
        {"short", "has a space in it", "with/slash-long", "quote\"inside1", "at@sign-long",
         "percent%enc-long", "0123456789012345678901234567890123456789xx"}) {
-    Config config;
-    config.db_master_password = Secret(bad);
+    config::Config config;
+    config.db_master_password = config::Secret(bad);
     auto result = SynthDatabase(config);
     ASSERT_FALSE(result.has_value()) << bad;
     EXPECT_EQ(result.error().message().find(bad), std::string::npos) << bad;
@@ -285,7 +285,7 @@ TEST(DatabaseTest, BadConfiguredPasswordIsAnErrorWithoutTheValue) {
 }
 
 TEST(DatabaseTest, MissingInputsAreErrors) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   stack.Add<Database>("Database", DatabaseProps{.config = &config});
@@ -303,8 +303,8 @@ TEST(DatabaseTest, MissingInputsAreErrors) {
 }
 
 TEST(DatabaseTest, DeterministicBytes) {
-  Config config;
-  config.db_master_password = Secret(kPassword);
+  config::Config config;
+  config.db_master_password = config::Secret(kPassword);
   auto a = SynthDatabase(config);
   auto b = SynthDatabase(config);
   ASSERT_TRUE(a.has_value() && b.has_value());
@@ -312,10 +312,11 @@ TEST(DatabaseTest, DeterministicBytes) {
 }
 
 TEST(DatabaseTest, EveryPresetSynthesizesWithoutWarnings) {
-  for (Preset preset : AllPresets()) {
-    auto result = SynthDatabase(PresetConfig(preset));
-    ASSERT_TRUE(result.has_value()) << PresetName(preset) << ": " << result.error().message();
-    EXPECT_TRUE(result->warnings.empty()) << PresetName(preset);
+  for (config::Preset preset : config::AllPresets()) {
+    auto result = SynthDatabase(config::PresetConfig(preset));
+    ASSERT_TRUE(result.has_value())
+        << config::PresetName(preset) << ": " << result.error().message();
+    EXPECT_TRUE(result->warnings.empty()) << config::PresetName(preset);
   }
 }
 

@@ -16,8 +16,8 @@ using rex::testing::HasResourceProperties;
 using rex::testing::PropertiesOf;
 using rex::testing::ResourceCountIs;
 
-Config WithRepo() {
-  Config config;
+config::Config WithRepo() {
+  config::Config config;
   config.github_repo = "https://github.com/rex/rex-frontend";
   return config;
 }
@@ -28,7 +28,7 @@ struct Fixture {
   core::Stack* stack = nullptr;
   Frontend* frontend = nullptr;
 
-  explicit Fixture(const Config& config, bool with_token = true) {
+  explicit Fixture(const config::Config& config, bool with_token = true) {
     stack = &app.Add<core::Stack>("Rex");
     std::optional<core::Str> token;
     if (with_token) {
@@ -47,7 +47,7 @@ struct Fixture {
 };
 
 TEST(FrontendTest, NothingWithoutRepository) {
-  Config config;
+  config::Config config;
   Fixture f(config, /*with_token=*/false);
   Json t = f.Synth();
   EXPECT_TRUE(ResourceCountIs(t, "AWS::Amplify::App", 0));
@@ -58,7 +58,7 @@ TEST(FrontendTest, NothingWithoutRepository) {
 }
 
 TEST(FrontendTest, AmplifyAppFromRepositoryWithToken) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   Fixture f(config);
   Json t = f.Synth();
   ASSERT_TRUE(ResourceCountIs(t, "AWS::Amplify::App", 1));
@@ -69,7 +69,7 @@ TEST(FrontendTest, AmplifyAppFromRepositoryWithToken) {
 }
 
 TEST(FrontendTest, SpaRewriteRule) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   Fixture f(config);
   Json t = f.Synth();
   EXPECT_EQ(PropertiesOf(t, "FrontendApp")["CustomRules"], Json::parse(R"([{
@@ -78,7 +78,7 @@ TEST(FrontendTest, SpaRewriteRule) {
 }
 
 TEST(FrontendTest, ApiUrlIsABuildVariable) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& param = stack.Add<core::Parameter>("AlbDns", core::ParameterProps{});
@@ -94,7 +94,7 @@ TEST(FrontendTest, ApiUrlIsABuildVariable) {
 }
 
 TEST(FrontendTest, BuildSpecBuildsWithNpmIntoDist) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   Fixture f(config);
   std::string spec = PropertiesOf(f.Synth(), "FrontendApp")["BuildSpec"];
   EXPECT_NE(spec.find("- npm ci"), std::string::npos);
@@ -103,7 +103,7 @@ TEST(FrontendTest, BuildSpecBuildsWithNpmIntoDist) {
 }
 
 TEST(FrontendTest, BranchAutoBuildsWithStageByEnvironment) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   config.github_branch = "develop";
   Fixture dev(config);
   EXPECT_TRUE(HasResourceProperties(dev.Synth(), "AWS::Amplify::Branch", Json::parse(R"({
@@ -116,7 +116,7 @@ TEST(FrontendTest, BranchAutoBuildsWithStageByEnvironment) {
 }
 
 TEST(FrontendTest, UrlIsTheBranchSubdomainOfTheApp) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   config.github_branch = "release/2024";
   Fixture f(config);
   EXPECT_EQ(f.frontend->frontend_url().value().json(), Json::parse(R"({"Fn::Join": ["", [
@@ -127,7 +127,7 @@ TEST(FrontendTest, UrlIsTheBranchSubdomainOfTheApp) {
 }
 
 TEST(FrontendTest, CustomDomainServesTheBranch) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   config.frontend_domain = "app.example.com";
   Fixture f(config);
   Json t = f.Synth();
@@ -139,7 +139,7 @@ TEST(FrontendTest, CustomDomainServesTheBranch) {
 }
 
 TEST(FrontendTest, RepositoryWithoutTokenWarns) {
-  Config config = WithRepo();
+  config::Config config = WithRepo();
   Fixture f(config, /*with_token=*/false);
   auto result = f.stack->Synthesize();
   ASSERT_TRUE(result.has_value()) << result.error().message();

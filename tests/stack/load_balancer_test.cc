@@ -11,7 +11,6 @@ namespace rex::stack {
 namespace {
 
 using base::Json;
-using rex::testing::FindResources;
 using rex::testing::HasResourceProperties;
 using rex::testing::PropertiesOf;
 using rex::testing::ResourceCountIs;
@@ -22,10 +21,10 @@ struct Built {
   base::Result<core::Template> result;
   Json api_url;
   Json dns_name;
-  size_t rules = 0;
+  Json listener_arn;
 };
 
-Built Build(const Config& config) {
+Built Build(const config::Config& config) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& lb = stack.Add<LoadBalancer>(
@@ -38,11 +37,11 @@ Built Build(const Config& config) {
   Built built{.result = stack.Synthesize(),
               .api_url = lb.api_url().value().json(),
               .dns_name = lb.dns_name().value().json(),
-              .rules = lb.listener_rules().size()};
+              .listener_arn = lb.listener_arn().value().json()};
   return built;
 }
 
-Json Synth(const Config& config = {}) {
+Json Synth(const config::Config& config = {}) {
   Built built = Build(config);
   EXPECT_TRUE(built.result.has_value()) << built.result.error().message();
   return built.result.has_value() ? built.result->json : Json();
@@ -61,57 +60,28 @@ TEST(LoadBalancerTest, InternetFacingAlbInPublicSubnets) {
 }
 
 TEST(LoadBalancerTest, DeletionProtectionOutsideDev) {
-  Config prod;
+  config::Config prod;
   prod.environment = "prod";
   Json t = Synth(prod);
   EXPECT_EQ(PropertiesOf(t, "LoadBalancerAlb")["LoadBalancerAttributes"][0],
             Json::parse(R"({"Key": "deletion_protection.enabled", "Value": "true"})"));
 }
 
-TEST(LoadBalancerTest, TargetGroupsWithHealthChecks) {
-  Json t = Synth();
-  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::TargetGroup", 2));
-  EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::TargetGroup",
-                                    Json::parse(R"({"Name": "rex-backend-dev-api", "Port": 8080,
-      "Protocol": "HTTP", "TargetType": "ip", "VpcId": "vpc-0123",
-      "HealthCheckPath": "/api/health", "Matcher": {"HttpCode": "200"},
-      "TargetGroupAttributes": [{"Key": "deregistration_delay.timeout_seconds",
-                                 "Value": "30"}]})")));
-  EXPECT_TRUE(HasResourceProperties(
-      t, "AWS::ElasticLoadBalancingV2::TargetGroup",
-      Json::parse(R"({"Name": "rex-backend-dev-supertokens", "Port": 3567, "TargetType": "ip",
-                      "HealthCheckPath": "/auth/hello"})")));
-}
-
-TEST(LoadBalancerTest, HttpOnlyServesWithFixed404AndPathRules) {
+// The services' target groups and path rules are made by their FargateServices
+// (tests/stack/compute_test.cc, tests/constructs/fargate_service_test.cc).
+TEST(LoadBalancerTest, HttpOnlyServesWithFixed404AndNoTargetsOfItsOwn) {
   Json t = Synth();
   EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::Listener", 1));
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ElasticLoadBalancingV2::Listener",
                                     Json::parse(R"({"Port": 80, "Protocol": "HTTP",
       "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {
         "StatusCode": "404", "ContentType": "text/plain", "MessageBody": "not found"}}]})")));
-  // /api/* forwards to the api target group.
-  EXPECT_TRUE(HasResourceProperties(
-      t, "AWS::ElasticLoadBalancingV2::ListenerRule",
-      Json{{"ListenerArn", Ref("LoadBalancerHttpListener")},
-           {"Priority", 10},
-           {"Conditions", Json::parse(R"([{"Field": "path-pattern",
-                                           "PathPatternConfig": {"Values": ["/api/*"]}}])")},
-           {"Actions",
-            Json::array({Json{{"Type", "forward"},
-                              {"TargetGroupArn", Ref("LoadBalancerApiTargetGroup")}}})}}));
-  EXPECT_TRUE(HasResourceProperties(
-      t, "AWS::ElasticLoadBalancingV2::ListenerRule",
-      Json{{"Priority", 20},
-           {"Conditions", Json::parse(R"([{"Field": "path-pattern",
-                                           "PathPatternConfig": {"Values": ["/auth/*"]}}])")},
-           {"Actions",
-            Json::array({Json{{"Type", "forward"},
-                              {"TargetGroupArn", Ref("LoadBalancerSupertokensTargetGroup")}}})}}));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::TargetGroup", 0));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::ListenerRule", 0));
 }
 
 TEST(LoadBalancerTest, CertificateAddsHttpsAndHttpRedirects) {
-  Config config;
+  config::Config config;
   config.certificate_arn = kCertificate;
   Json t = Synth(config);
   EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::Listener", 2));
@@ -127,17 +97,11 @@ TEST(LoadBalancerTest, CertificateAddsHttpsAndHttpRedirects) {
            {"Certificates", Json::array({Json{{"CertificateArn", kCertificate}}})},
            {"DefaultActions", Json::parse(R"([{"Type": "fixed-response", "FixedResponseConfig": {
               "StatusCode": "404", "ContentType": "text/plain", "MessageBody": "not found"}}])")}}));
-  // Both rules sit on the HTTPS listener; none on the redirecting one.
-  EXPECT_EQ(FindResources(t, "AWS::ElasticLoadBalancingV2::ListenerRule",
-                          Json{{"ListenerArn", Ref("LoadBalancerHttpsListener")}})
-                .size(),
-            2u);
-  EXPECT_TRUE(ResourceCountIs(t, "AWS::ElasticLoadBalancingV2::ListenerRule", 2));
 }
 
 TEST(LoadBalancerTest, WafWithManagedRulesAndRateLimit) {
   EXPECT_TRUE(ResourceCountIs(Synth(), "AWS::WAFv2::WebACL", 0));
-  Config config;
+  config::Config config;
   config.enable_waf = true;
   config.waf_rate_limit = 500;
   Json t = Synth(config);
@@ -166,11 +130,11 @@ TEST(LoadBalancerTest, WafWithManagedRulesAndRateLimit) {
 }
 
 TEST(LoadBalancerTest, Route53AliasNeedsDomainAndZone) {
-  Config domain_only;
+  config::Config domain_only;
   domain_only.domain_name = "api.example.com";
   EXPECT_TRUE(ResourceCountIs(Synth(domain_only), "AWS::Route53::RecordSet", 0));
 
-  Config config = domain_only;
+  config::Config config = domain_only;
   config.hosted_zone_id = "Z0123456789ABC";
   Json t = Synth(config);
   EXPECT_TRUE(HasResourceProperties(t, "AWS::Route53::RecordSet", Json::parse(R"({
@@ -186,29 +150,34 @@ TEST(LoadBalancerTest, ApiUrl) {
             (Json{{"Fn::Join", Json::array({"", Json::array({"http://", dns})})}}));
   EXPECT_EQ(Build({}).dns_name, dns);
 
-  Config cert;
+  config::Config cert;
   cert.certificate_arn = kCertificate;
   EXPECT_EQ(Build(cert).api_url,
             (Json{{"Fn::Join", Json::array({"", Json::array({"https://", dns})})}}));
 
-  Config domain = cert;
+  config::Config domain = cert;
   domain.domain_name = "api.example.com";
   EXPECT_EQ(Build(domain).api_url, "https://api.example.com");
   domain.certificate_arn = "";
   EXPECT_EQ(Build(domain).api_url, "http://api.example.com");
 }
 
-TEST(LoadBalancerTest, ListenerRulesExposedForServiceDependsOn) { EXPECT_EQ(Build({}).rules, 2u); }
+TEST(LoadBalancerTest, ListenerArnIsTheServingListener) {
+  EXPECT_EQ(Build({}).listener_arn, Ref("LoadBalancerHttpListener"));
+  config::Config config;
+  config.certificate_arn = kCertificate;
+  EXPECT_EQ(Build(config).listener_arn, Ref("LoadBalancerHttpsListener"));
+}
 
 TEST(LoadBalancerTest, TooLongNamesAreErrors) {
-  Config config;
+  config::Config config;
   config.project_name = "a-very-long-project-name";
   config.environment = "production";
   Built built = Build(config);
   ASSERT_FALSE(built.result.has_value());
   EXPECT_NE(built.result.error().message().find(
-                "error: Rex/LoadBalancer: target group name \"a-very-long-project-name-production-"
-                "supertokens\" has 47 characters; AWS allows at most 32 (shorten projectName or "
+                "error: Rex/LoadBalancer: load balancer name \"a-very-long-project-name-production-"
+                "alb\" has 39 characters; AWS allows at most 32 (shorten projectName or "
                 "environment)"),
             std::string::npos)
       << built.result.error().message();

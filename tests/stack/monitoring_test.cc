@@ -19,20 +19,13 @@ using rex::testing::ResourcesOfType;
 
 AlarmsProps Tokens() {
   return AlarmsProps{
-      .cluster_name = core::Str("rex-backend-dev-cluster"),
-      .service_names = {{"api", core::Str("rex-backend-dev-api")},
-                        {"worker", core::Str("rex-backend-dev-worker")},
-                        {"supertokens", core::Str("rex-backend-dev-supertokens")}},
       .load_balancer_full_name = core::Str("app/rex-backend-dev-alb/0123456789abcdef"),
-      .target_group_full_names = {{"api", core::Str("targetgroup/rex-backend-dev-api/0123")},
-                                  {"supertokens",
-                                   core::Str("targetgroup/rex-backend-dev-supertokens/4567")}},
       .db_cluster_identifier = core::Str("rex-backend-dev-db"),
       .redis_replication_group_id = core::Str("rex-backend-dev-redis"),
   };
 }
 
-base::Result<core::Template> SynthMonitoring(const Config& config, bool add_alarms = true,
+base::Result<core::Template> SynthMonitoring(const config::Config& config, bool add_alarms = true,
                                              AlarmsProps alarms = Tokens()) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
@@ -41,29 +34,31 @@ base::Result<core::Template> SynthMonitoring(const Config& config, bool add_alar
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthMonitoring(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
 }
 
-Config WithAlarms() {
-  Config config;
+config::Config WithAlarms() {
+  config::Config config;
   config.enable_alarms = true;
   return config;
 }
 
-TEST(MonitoringTest, EveryLogGroupHasTheConfiguredRetention) {
-  Config config;
+// The services' own log groups are made by their FargateServices (tests/stack/compute_test.cc
+// and tests/constructs/fargate_service_test.cc); Monitoring keeps the one-off tasks' groups.
+TEST(MonitoringTest, OneOffTaskLogGroupsHaveTheConfiguredRetention) {
+  config::Config config;
   config.log_retention_days = 30;
   Json t = Synth(config);
   auto groups = ResourcesOfType(t, "AWS::Logs::LogGroup");
-  ASSERT_EQ(groups.size(), 5u);
+  ASSERT_EQ(groups.size(), 2u);
   for (const auto& id : groups) {
     EXPECT_EQ(PropertiesOf(t, id)["RetentionInDays"], 30) << id;
     EXPECT_EQ(t["Resources"][id]["DeletionPolicy"], "Delete") << id;
   }
-  for (const char* service : {"api", "worker", "supertokens", "migration", "bootstrap"}) {
+  for (const char* service : {"migration", "bootstrap"}) {
     EXPECT_TRUE(HasResourceProperties(
         t, "AWS::Logs::LogGroup",
         Json{{"LogGroupName", std::string("/ecs/rex-backend-dev-") + service}}))
@@ -72,23 +67,21 @@ TEST(MonitoringTest, EveryLogGroupHasTheConfiguredRetention) {
 }
 
 TEST(MonitoringTest, AccessorsReferenceTheLogGroups) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& monitoring = stack.Add<Monitoring>("Monitoring", MonitoringProps{.config = &config});
-  EXPECT_EQ(monitoring.log_group_name("api").value().json(),
-            Json::parse(R"({"Ref": "MonitoringApiLogGroup"})"));
   EXPECT_EQ(monitoring.bootstrap_log_group_name().value().json(),
             Json::parse(R"({"Ref": "MonitoringBootstrapLogGroup"})"));
   auto arns = monitoring.log_group_arns();
-  ASSERT_EQ(arns.size(), 5u);
-  EXPECT_EQ(arns[3].value().json(),
+  ASSERT_EQ(arns.size(), 2u);
+  EXPECT_EQ(arns[0].value().json(),
             Json::parse(R"({"Fn::GetAtt": ["MonitoringMigrationLogGroup", "Arn"]})"));
   EXPECT_FALSE(monitoring.alarm_topic_arn().has_value());
 }
 
 TEST(MonitoringTest, NoTopicOrAlarmsUnlessEnabled) {
-  Config config;
+  config::Config config;
   config.alert_email = "ops@example.com";  // ignored without enableAlarms
   Json t = Synth(config);
   EXPECT_TRUE(ResourceCountIs(t, "AWS::SNS::Topic", 0));
@@ -104,7 +97,7 @@ TEST(MonitoringTest, TopicAndEmailSubscription) {
   EXPECT_FALSE(PropertiesOf(no_email, "MonitoringAlarmTopic").contains("KmsMasterKeyId"));
   EXPECT_TRUE(ResourceCountIs(no_email, "AWS::SNS::Subscription", 0));
 
-  Config config = WithAlarms();
+  config::Config config = WithAlarms();
   config.alert_email = "ops@example.com";
   EXPECT_TRUE(HasResourceProperties(Synth(config), "AWS::SNS::Subscription",
                                     Json::parse(R"({"Protocol": "email",
@@ -114,8 +107,8 @@ TEST(MonitoringTest, TopicAndEmailSubscription) {
 TEST(MonitoringTest, EveryAlarmNotifiesTheTopic) {
   Json t = Synth(WithAlarms());
   auto alarms = ResourcesOfType(t, "AWS::CloudWatch::Alarm");
-  // 3 services x (CPU, memory) + 2 x 5xx + 2 target groups + DB connections and ACU + 1 node.
-  ASSERT_EQ(alarms.size(), 13u);
+  // 2 x 5xx + DB connections and ACU + 1 node (the services' alarms are their FargateServices').
+  ASSERT_EQ(alarms.size(), 5u);
   Json topic = Json::array({Json{{"Ref", "MonitoringAlarmTopic"}}});
   for (const auto& id : alarms) {
     Json props = PropertiesOf(t, id);
@@ -125,25 +118,6 @@ TEST(MonitoringTest, EveryAlarmNotifiesTheTopic) {
     EXPECT_EQ(props["ComparisonOperator"], "GreaterThanOrEqualToThreshold") << id;
     EXPECT_EQ(props["AlarmName"].get<std::string>().rfind("rex-backend-dev-", 0), 0u) << id;
   }
-}
-
-TEST(MonitoringTest, ServiceCpuAndMemory) {
-  Json t = Synth(WithAlarms());
-  for (const char* metric : {"CPUUtilization", "MemoryUtilization"}) {
-    EXPECT_TRUE(HasResourceProperties(t, "AWS::CloudWatch::Alarm",
-                                      Json{{"Namespace", "AWS/ECS"},
-                                           {"MetricName", metric},
-                                           {"Threshold", 80},
-                                           {"Statistic", "Average"},
-                                           {"Dimensions", Json::parse(R"([
-          {"Name": "ClusterName", "Value": "rex-backend-dev-cluster"},
-          {"Name": "ServiceName", "Value": "rex-backend-dev-api"}])")}}))
-        << metric;
-  }
-  EXPECT_EQ(FindResources(t, "AWS::CloudWatch::Alarm",
-                          Json{{"Namespace", "AWS/ECS"}, {"MetricName", "CPUUtilization"}})
-                .size(),
-            3u);
 }
 
 TEST(MonitoringTest, LoadBalancerAlarms) {
@@ -158,14 +132,9 @@ TEST(MonitoringTest, LoadBalancerAlarms) {
                                              "Value": "app/rex-backend-dev-alb/0123456789abcdef"}])")}}))
         << metric;
   }
-  EXPECT_TRUE(HasResourceProperties(t, "AWS::CloudWatch::Alarm", Json::parse(R"({
-      "MetricName": "UnHealthyHostCount", "Threshold": 1, "Statistic": "Maximum",
-      "Dimensions": [{"Name": "TargetGroup", "Value": "targetgroup/rex-backend-dev-api/0123"},
-                     {"Name": "LoadBalancer",
-                      "Value": "app/rex-backend-dev-alb/0123456789abcdef"}]})")));
-  EXPECT_EQ(
-      FindResources(t, "AWS::CloudWatch::Alarm", Json{{"MetricName", "UnHealthyHostCount"}}).size(),
-      2u);
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::CloudWatch::Alarm", 5));
+  EXPECT_TRUE(FindResources(t, "AWS::CloudWatch::Alarm", Json{{"MetricName", "UnHealthyHostCount"}})
+                  .empty());
 }
 
 TEST(MonitoringTest, DatabaseAlarms) {
@@ -193,7 +162,7 @@ TEST(MonitoringTest, EstimatedMaxConnections) {
 }
 
 TEST(MonitoringTest, CacheMemoryPerReplicationGroupMember) {
-  Config config = WithAlarms();
+  config::Config config = WithAlarms();
   config.redis_num_replicas = 1;
   Json t = Synth(config);
   auto nodes = FindResources(t, "AWS::CloudWatch::Alarm",
@@ -206,11 +175,12 @@ TEST(MonitoringTest, CacheMemoryPerReplicationGroupMember) {
 }
 
 TEST(MonitoringTest, MissingTokensAreErrorsOnlyWhenAlarmsAreOn) {
-  EXPECT_TRUE(SynthMonitoring(Config{}, true, AlarmsProps{}).has_value());
+  EXPECT_TRUE(SynthMonitoring(config::Config{}, true, AlarmsProps{}).has_value());
   auto result = SynthMonitoring(WithAlarms(), true, AlarmsProps{});
   ASSERT_FALSE(result.has_value());
   EXPECT_NE(result.error().message().find(
-                "error: Rex/Monitoring: cluster_name is required when enableAlarms is true"),
+                "error: Rex/Monitoring: load_balancer_full_name is required when enableAlarms is "
+                "true"),
             std::string::npos);
   EXPECT_NE(result.error().message().find("redis_replication_group_id is required"),
             std::string::npos);

@@ -13,21 +13,21 @@ using rex::testing::HasResourceProperties;
 using rex::testing::PropertiesOf;
 using rex::testing::ResourceCountIs;
 
-base::Result<core::Template> SynthRegistry(const Config& config, int keep_images = 10) {
+base::Result<core::Template> SynthRegistry(const config::Config& config, int keep_images = 10) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   stack.Add<Registry>("Registry", RegistryProps{.config = &config, .keep_images = keep_images});
   return stack.Synthesize();
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthRegistry(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
 }
 
 TEST(StackRegistryTest, TwoRepositoriesScannedOnPushAndEncrypted) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   ASSERT_TRUE(ResourceCountIs(t, "AWS::ECR::Repository", 2));
   for (const char* name : {"rex-backend-dev-api", "rex-backend-dev-worker"}) {
     Json expected = Json::parse(R"({
@@ -40,7 +40,7 @@ TEST(StackRegistryTest, TwoRepositoriesScannedOnPushAndEncrypted) {
 }
 
 TEST(StackRegistryTest, LifecyclePolicyKeepsTheLastTenImages) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   for (const char* id : {"RegistryApi", "RegistryWorker"}) {
     std::string text = PropertiesOf(t, id)["LifecyclePolicy"]["LifecyclePolicyText"];
     Json policy = Json::parse(text);
@@ -54,14 +54,14 @@ TEST(StackRegistryTest, LifecyclePolicyKeepsTheLastTenImages) {
 }
 
 TEST(StackRegistryTest, DevEmptiesRepositoriesOnDelete) {
-  Json t = Synth(Config{});
+  Json t = Synth(config::Config{});
   EXPECT_EQ(PropertiesOf(t, "RegistryApi")["EmptyOnDelete"], true);
   EXPECT_EQ(t["Resources"]["RegistryApi"]["DeletionPolicy"], "Delete");
   EXPECT_EQ(t["Resources"]["RegistryWorker"]["UpdateReplacePolicy"], "Delete");
 }
 
 TEST(StackRegistryTest, OutsideDevRepositoriesAreRetained) {
-  Config config;
+  config::Config config;
   config.environment = "staging";
   Json t = Synth(config);
   for (const char* id : {"RegistryApi", "RegistryWorker"}) {
@@ -73,7 +73,7 @@ TEST(StackRegistryTest, OutsideDevRepositoriesAreRetained) {
 }
 
 TEST(StackRegistryTest, Accessors) {
-  Config config;
+  config::Config config;
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");
   auto& registry = stack.Add<Registry>("Registry", RegistryProps{.config = &config});
@@ -90,7 +90,7 @@ TEST(StackRegistryTest, Accessors) {
 }
 
 TEST(StackRegistryTest, KeepingNoImagesIsAnError) {
-  auto result = SynthRegistry(Config{}, 0);
+  auto result = SynthRegistry(config::Config{}, 0);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message().substr(0, result.error().message().find('\n')),
             "error: Rex/Registry: keep_images is 0; a repository must keep at least 1 image");

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "cfn/registry.gen.h"
-#include "stack/presets.h"
+#include "config/presets.h"
 #include "support/golden.h"
 #include "support/template_matcher.h"
 
@@ -25,8 +25,8 @@ using rex::testing::ResourceCountIs;
 using rex::testing::ResourcesOfType;
 
 // dev with every optional feature of the load balancer and monitoring on, and a frontend.
-Config DevWithEverything() {
-  Config c = PresetConfig(Preset::kDev);
+config::Config DevWithEverything() {
+  config::Config c = config::PresetConfig(config::Preset::kDev);
   c.certificate_arn =
       "arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
   c.domain_name = "api.example.com";
@@ -38,7 +38,7 @@ Config DevWithEverything() {
   return c;
 }
 
-Json Synth(const Config& config) {
+Json Synth(const config::Config& config) {
   auto result = SynthesizeRexStack(config);
   EXPECT_TRUE(result.has_value()) << result.error().message();
   return result.has_value() ? result->json : Json();
@@ -92,13 +92,13 @@ std::set<std::string> TransitiveDependencies(const Json& tmpl, const std::string
 
 struct GoldenCase {
   const char* file;
-  Config (*make)();
+  config::Config (*make)();
 };
 
 const GoldenCase kGoldens[] = {
-    {"dev.template.json", [] { return PresetConfig(Preset::kDev); }},
-    {"staging.template.json", [] { return PresetConfig(Preset::kStaging); }},
-    {"prod.template.json", [] { return PresetConfig(Preset::kProd); }},
+    {"dev.template.json", [] { return config::PresetConfig(config::Preset::kDev); }},
+    {"staging.template.json", [] { return config::PresetConfig(config::Preset::kStaging); }},
+    {"prod.template.json", [] { return config::PresetConfig(config::Preset::kProd); }},
     {"dev-everything.template.json", DevWithEverything},
 };
 
@@ -136,11 +136,12 @@ TEST(RexStackTest, OriginalOutputsArePresent) {
     EXPECT_TRUE(t["Outputs"].contains(name)) << name;
   }
   // Without a repository there is no Amplify app and so no frontendUrl.
-  EXPECT_FALSE(Synth(PresetConfig(Preset::kDev))["Outputs"].contains("frontendUrl"));
+  EXPECT_FALSE(
+      Synth(config::PresetConfig(config::Preset::kDev))["Outputs"].contains("frontendUrl"));
 }
 
 TEST(RexStackTest, ApiServiceAsTheSeedDescribes) {
-  Config config = PresetConfig(Preset::kDev);
+  config::Config config = config::PresetConfig(config::Preset::kDev);
   config.services.at("api").desired_count = 2;
   Json t = Synth(config);
   EXPECT_TRUE(HasResourceProperties(t, "AWS::ECS::Service",
@@ -154,7 +155,7 @@ TEST(RexStackTest, ApiServiceAsTheSeedDescribes) {
 }
 
 TEST(RexStackTest, DatabaseOnlyFromTheServices) {
-  Json t = Synth(PresetConfig(Preset::kDev));
+  Json t = Synth(config::PresetConfig(config::Preset::kDev));
   std::vector<std::string> ingress = FindResources(
       t, "AWS::EC2::SecurityGroupIngress",
       Json::parse(R"({"GroupId": {"Fn::GetAtt": ["SecurityDatabaseSecurityGroup", "GroupId"]}})"));
@@ -174,7 +175,7 @@ TEST(RexStackTest, DatabaseOnlyFromTheServices) {
 // definitions that need the database's endpoint) must not wait for it.
 TEST(RexStackTest, TheExecutionRoleDoesNotWaitForTheDatabase) {
   for (const GoldenCase& g : kGoldens) {
-    Config config = g.make();
+    config::Config config = g.make();
     Json t = Synth(config);
     std::set<std::string> role_needs = TransitiveDependencies(t, "SecurityExecutionRole");
     EXPECT_FALSE(role_needs.count("DatabaseCluster")) << g.file;
@@ -190,7 +191,7 @@ TEST(RexStackTest, TheExecutionRoleDoesNotWaitForTheDatabase) {
 
 TEST(RexStackTest, EveryLogGroupHasTheConfiguredRetention) {
   for (const GoldenCase& g : kGoldens) {
-    Config config = g.make();
+    config::Config config = g.make();
     Json t = Synth(config);
     for (const std::string& id : ResourcesOfType(t, "AWS::Logs::LogGroup")) {
       EXPECT_EQ(PropertiesOf(t, id)["RetentionInDays"], config.log_retention_days)
@@ -200,7 +201,7 @@ TEST(RexStackTest, EveryLogGroupHasTheConfiguredRetention) {
 }
 
 TEST(RexStackTest, ApiPathForwardsToTheApiTargetGroup) {
-  Json t = Synth(PresetConfig(Preset::kDev));
+  Json t = Synth(config::PresetConfig(config::Preset::kDev));
   std::vector<std::string> rules = ResourcesOfType(t, "AWS::ElasticLoadBalancingV2::ListenerRule");
   bool found = false;
   for (const std::string& id : rules) {
@@ -215,13 +216,13 @@ TEST(RexStackTest, ApiPathForwardsToTheApiTargetGroup) {
 }
 
 TEST(RexStackTest, ConfiguredSecretsNeverAppearInTheTemplate) {
-  Config config = DevWithEverything();
+  config::Config config = DevWithEverything();
   const std::string password = "Db-Pass-9d8c7b6a5f";
   const std::string api_key = "StApiKey0123456789abcdefXYZ";
   const std::string token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
-  config.db_master_password = Secret(password);
-  config.supertokens_api_key = Secret(api_key);
-  config.github_token = Secret(token);
+  config.db_master_password = config::Secret(password);
+  config.supertokens_api_key = config::Secret(api_key);
+  config.github_token = config::Secret(token);
   auto result = SynthesizeRexStack(config);
   ASSERT_TRUE(result.has_value()) << result.error().message();
   for (const std::string& text : {result->ToJson(), result->ToYaml()}) {
@@ -237,7 +238,7 @@ TEST(RexStackTest, ConfiguredSecretsNeverAppearInTheTemplate) {
 }
 
 TEST(RexStackTest, InvalidConfigIsRejectedBeforeSynthesis) {
-  Config config = PresetConfig(Preset::kDev);
+  config::Config config = config::PresetConfig(config::Preset::kDev);
   config.nat_gateways = 3;
   auto result = SynthesizeRexStack(config);
   ASSERT_FALSE(result.has_value());

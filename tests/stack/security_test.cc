@@ -26,7 +26,7 @@ const std::vector<core::Str> kSecrets = {
 };
 
 struct Options {
-  Config config = {};
+  config::Config config = {};
   bool add_roles = true;
   TaskRolesProps roles = {
       .repository_arns = {"arn:aws:ecr:us-east-1:111122223333:repository/rex-backend-dev-api",
@@ -135,34 +135,32 @@ TEST(SecurityTest, AlbOpensHttpsOnlyWithACertificate) {
   EXPECT_EQ(ingress[1]["CidrIp"], "0.0.0.0/0");
 }
 
-TEST(SecurityTest, ServicesReachableFromAlbAndFromThemselvesForSupertokens) {
+// A service's own rules (ALB to its port, Cloud Map callers) are made by its FargateService
+// (tests/stack/compute_test.cc, tests/constructs/fargate_service_test.cc); alone, Security has
+// only the data tier's.
+TEST(SecurityTest, OnlyTheSharedRulesWithoutServices) {
   Json t = Synth();
-  auto from_alb =
-      FindResources(t, "AWS::EC2::SecurityGroupIngress",
-                    Json{{"GroupId", GroupId("SecurityServicesSecurityGroup")},
-                         {"SourceSecurityGroupId", GroupId("SecurityAlbSecurityGroup")}});
-  std::set<int> ports;
-  for (const auto& id : from_alb) ports.insert(PropertiesOf(t, id)["FromPort"].get<int>());
-  EXPECT_EQ(ports, (std::set<int>{8080, 3567}));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 2));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::EC2::SecurityGroupEgress", 2));
   EXPECT_TRUE(HasResourceProperties(
       t, "AWS::EC2::SecurityGroupIngress",
-      Json{{"GroupId", GroupId("SecurityServicesSecurityGroup")},
+      Json{{"GroupId", GroupId("SecurityDatabaseSecurityGroup")},
            {"SourceSecurityGroupId", GroupId("SecurityServicesSecurityGroup")},
-           {"FromPort", 3567},
-           {"ToPort", 3567}}));
-  EXPECT_TRUE(ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 5));
+           {"FromPort", 5432}}));
+  EXPECT_TRUE(HasResourceProperties(
+      t, "AWS::EC2::SecurityGroupIngress",
+      Json{{"GroupId", GroupId("SecurityCacheSecurityGroup")},
+           {"SourceSecurityGroupId", GroupId("SecurityServicesSecurityGroup")},
+           {"FromPort", 6379}}));
 }
 
 TEST(SecurityTest, EgressIsExplicit) {
   Json t = Synth();
-  // The ALB sends only to the services, on their two ports.
-  auto alb_out = FindResources(t, "AWS::EC2::SecurityGroupEgress",
-                               Json{{"GroupId", GroupId("SecurityAlbSecurityGroup")}});
-  ASSERT_EQ(alb_out.size(), 2u);
-  for (const auto& id : alb_out) {
-    EXPECT_EQ(PropertiesOf(t, id)["DestinationSecurityGroupId"],
-              GroupId("SecurityServicesSecurityGroup"));
-  }
+  // The ALB sends nothing but the placeholder until services add their rules.
+  EXPECT_TRUE(FindResources(t, "AWS::EC2::SecurityGroupEgress",
+                            Json{{"GroupId", GroupId("SecurityAlbSecurityGroup")}})
+                  .empty());
+  EXPECT_EQ(PropertiesOf(t, "SecurityAlbSecurityGroup")["SecurityGroupEgress"][0]["FromPort"], 252);
   // Services: 443 anywhere inline, then the data tier and supertokens by group.
   EXPECT_EQ(PropertiesOf(t, "SecurityServicesSecurityGroup")["SecurityGroupEgress"],
             Json::parse(R"([{"CidrIp": "0.0.0.0/0", "Description":
@@ -231,21 +229,46 @@ TEST(SecurityTest, NoWildcardActionAndOnlyEcrLoginOnAnyResource) {
   EXPECT_EQ(wildcard_resources, 1);
 }
 
-TEST(SecurityTest, OneEmptyTaskRolePerService) {
+TEST(SecurityTest, ExecutionRoleAndAnEmptyMigrationTaskRole) {
   Json t = Synth();
-  EXPECT_TRUE(ResourceCountIs(t, "AWS::IAM::Role", 5));
-  for (const char* id : {"SecurityApiTaskRole", "SecurityWorkerTaskRole",
-                         "SecuritySupertokensTaskRole", "SecurityMigrationTaskRole"}) {
-    Json role = PropertiesOf(t, id);
-    ASSERT_FALSE(role.is_null()) << id;
-    EXPECT_FALSE(role.contains("Policies")) << id;
-    EXPECT_FALSE(role.contains("ManagedPolicyArns")) << id;
-    Json trust = role["AssumeRolePolicyDocument"]["Statement"][0];
-    EXPECT_EQ(trust["Principal"]["Service"], "ecs-tasks.amazonaws.com") << id;
-    EXPECT_EQ(trust["Condition"]["StringEquals"]["aws:SourceAccount"],
-              Json::parse(R"({"Ref": "AWS::AccountId"})"))
-        << id;
+  // The services' task roles are their FargateServices'.
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::IAM::Role", 2));
+  Json role = PropertiesOf(t, "SecurityMigrationTaskRole");
+  ASSERT_FALSE(role.is_null());
+  EXPECT_FALSE(role.contains("Policies"));
+  EXPECT_FALSE(role.contains("ManagedPolicyArns"));
+  EXPECT_EQ(role["Description"],
+            "Task role of rex-backend-dev-migration: its own identity, no permissions");
+  Json trust = role["AssumeRolePolicyDocument"]["Statement"][0];
+  EXPECT_EQ(trust["Principal"]["Service"], "ecs-tasks.amazonaws.com");
+  EXPECT_EQ(trust["Condition"]["StringEquals"]["aws:SourceAccount"],
+            Json::parse(R"({"Ref": "AWS::AccountId"})"));
+  // The execution role is assumed by ECS itself: not pinned to a source.
+  EXPECT_FALSE(
+      PropertiesOf(t, "SecurityExecutionRole")["AssumeRolePolicyDocument"]["Statement"][0].contains(
+          "Condition"));
+}
+
+TEST(SecurityTest, ServiceLogGroupsComeFirstInTheExecutionRole) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  config::Config config;
+  auto& security = stack.Add<Security>(
+      "Security", SecurityProps{.config = &config, .vpc_id = core::Str("vpc-0123")});
+  Options options;
+  security.AddTaskRoles(options.roles);
+  security.AllowServiceLogs(core::Str("arn:logs:svc-a"));
+  security.AllowServiceLogs(core::Str("arn:logs:svc-b"));
+  auto result = stack.Synthesize();
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  Json role = PropertiesOf(result->json, "SecurityExecutionRole");
+  Json logs;
+  for (const Json& statement : role["Policies"][0]["PolicyDocument"]["Statement"]) {
+    if (statement["Sid"] == "WriteLogs") logs = statement["Resource"];
   }
+  EXPECT_EQ(logs, Json::array({"arn:logs:svc-a", "arn:logs:svc-b",
+                               options.roles.log_group_arns[0].value().json(),
+                               options.roles.log_group_arns[1].value().json()}));
 }
 
 TEST(SecurityTest, WithoutRolesOnlyGroups) {
@@ -266,8 +289,8 @@ TEST(SecurityTest, MissingInputsAreErrors) {
             "repositories\n"
             "error: Rex/Security: secret_arns is empty; pass the ARN of every secret the tasks "
             "read\n"
-            "error: Rex/Security: log_group_arns is empty; pass the ARN of every service log "
-            "group\n3 errors; no template written");
+            "error: Rex/Security: log_group_arns is empty; pass the ARNs of the one-off tasks' "
+            "log groups\n3 errors; no template written");
 
   core::App app;
   auto& stack = app.Add<core::Stack>("Rex");

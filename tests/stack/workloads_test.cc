@@ -7,8 +7,8 @@
 #include <string>
 
 #include "base/files.h"
-#include "stack/config.h"
-#include "stack/presets.h"
+#include "config/config.h"
+#include "config/presets.h"
 #include "stack/rex_stack.h"
 #include "support/golden.h"
 #include "support/template_matcher.h"
@@ -26,7 +26,7 @@ std::string Example() {
 }
 
 Json SynthExample() {
-  auto config = LoadConfig(Example(), "examples/workloads.yaml", Env{});
+  auto config = config::LoadConfig(Example(), "examples/workloads.yaml", config::Env{});
   EXPECT_TRUE(config.ok()) << config.error().message();
   if (!config.ok()) return Json();
   auto result = SynthesizeRexStack(*config);
@@ -35,13 +35,13 @@ Json SynthExample() {
 }
 
 std::string LoadError(const std::string& yaml) {
-  auto config = LoadConfig(yaml, "stacks/dev.yaml", Env{});
+  auto config = config::LoadConfig(yaml, "stacks/dev.yaml", config::Env{});
   EXPECT_FALSE(config.ok());
   return config.ok() ? std::string() : config.error().message();
 }
 
 TEST(WorkloadsTest, ExampleMatchesGolden) {
-  auto config = LoadConfig(Example(), "examples/workloads.yaml", Env{});
+  auto config = config::LoadConfig(Example(), "examples/workloads.yaml", config::Env{});
   ASSERT_TRUE(config.ok()) << config.error().message();
   auto result = SynthesizeRexStack(*config);
   ASSERT_TRUE(result.ok()) << result.error().message();
@@ -50,7 +50,7 @@ TEST(WorkloadsTest, ExampleMatchesGolden) {
 
 TEST(WorkloadsTest, ExampleIsTheDevPresetPlusTheNotifierResources) {
   Json t = SynthExample();
-  auto dev = SynthesizeRexStack(PresetConfig(Preset::kDev));
+  auto dev = SynthesizeRexStack(config::PresetConfig(config::Preset::kDev));
   ASSERT_TRUE(dev.ok()) << dev.error().message();
   const Json& base = dev->json["Resources"];
   std::vector<std::string> added;
@@ -163,20 +163,20 @@ TEST(WorkloadsTest, BadEntriesAreAllReported) {
 }
 
 TEST(WorkloadsTest, BuiltInEntriesKeepTheirDefaultsWhenChanged) {
-  auto config = LoadConfig("services:\n  api:\n    environment: {FEATURE_X: 'on'}\n",
-                           "stacks/dev.yaml", Env{});
+  auto config = config::LoadConfig("services:\n  api:\n    environment: {FEATURE_X: 'on'}\n",
+                                   "stacks/dev.yaml", config::Env{});
   ASSERT_TRUE(config.ok()) << config.error().message();
-  const ServiceConfig& api = config->services.at("api");
+  const config::ServiceConfig& api = config->services.at("api");
   EXPECT_EQ(api.environment.at("FEATURE_X"), "on");
   EXPECT_EQ(api.environment.at("REDIS_URL"), "${redisUrl}");  // merged, not replaced
   EXPECT_EQ(api.path, "/api/*");
 }
 
 TEST(WorkloadsTest, AddedServicesSurviveConfigToYaml) {
-  auto config = LoadConfig(Example(), "examples/workloads.yaml", Env{});
+  auto config = config::LoadConfig(Example(), "examples/workloads.yaml", config::Env{});
   ASSERT_TRUE(config.ok()) << config.error().message();
-  auto again = LoadConfig(ConfigToYaml(*config), "written", Env{});
-  ASSERT_TRUE(again.ok()) << again.error().message() << "\n" << ConfigToYaml(*config);
+  auto again = config::LoadConfig(config::ConfigToYaml(*config), "written", config::Env{});
+  ASSERT_TRUE(again.ok()) << again.error().message() << "\n" << config::ConfigToYaml(*config);
   EXPECT_EQ(again->services, config->services);
 }
 
