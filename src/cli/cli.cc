@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/stack_select.h"
 
 namespace rex::cli {
 namespace {
@@ -18,6 +19,8 @@ std::string TopLevelHelp(const Style& style) {
       << style.Bold("Commands:") << "\n";
   Table commands;
   for (const Command& c : Commands()) commands.AddRow({c.name, c.summary});
+  commands.AddRow({"help", "this help; \"rex help COMMAND\" shows a command's flags"});
+  commands.AddRow({"version", "print rex's version (also: --version)"});
   out << commands.Render(style, "  ") << "\n" << style.Bold("Global flags:") << "\n";
   Table flags;
   flags.AddRow({"--stack NAME", "stack config stacks/NAME.yaml (default: $REX_STACK, else dev)"});
@@ -44,16 +47,38 @@ void AddGlobalFlags(CLI::App& app, GlobalOptions& g) {
   app.add_flag("-v,--verbose", g.verbose, "more detail (repeatable)");
 }
 
-// The first argument that is not a global flag or a global flag's value.
-std::string FirstPositional(int argc, const char* const* argv) {
+// The index of the first argument that is not a global flag or a global flag's value; argc if
+// there is none.
+int FirstPositionalIndex(int argc, const char* const* argv) {
   static const std::vector<std::string> kWithValue = {"--stack", "--region", "--profile",
                                                       "--endpoint-url"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.empty() || arg[0] != '-') return arg;
+    if (arg.empty() || arg[0] != '-') return i;
     if (std::find(kWithValue.begin(), kWithValue.end(), arg) != kWithValue.end()) ++i;
   }
-  return "";
+  return argc;
+}
+
+// The first argument that is not a global flag or a global flag's value.
+std::string FirstPositional(int argc, const char* const* argv) {
+  int i = FirstPositionalIndex(argc, argv);
+  return i < argc ? argv[i] : "";
+}
+
+// `rex help [COMMAND]` and `rex version` as the flags they stand for: "rex --help",
+// "rex COMMAND --help", "rex --version". The arguments are returned unchanged otherwise.
+std::vector<std::string> ExpandAliases(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  int i = FirstPositionalIndex(argc, argv);
+  if (i >= argc) return args;
+  if (args[static_cast<size_t>(i)] == "version") {
+    args[static_cast<size_t>(i)] = "--version";
+  } else if (args[static_cast<size_t>(i)] == "help") {
+    args.erase(args.begin() + i);
+    args.push_back("--help");
+  }
+  return args;
 }
 
 }  // namespace
@@ -90,15 +115,20 @@ int ExitCodeFor(const base::Status& status) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      InitCommand(),    ConfigCommand(),    SynthCommand(),    PreviewCommand(),   UpCommand(),
-      OutputsCommand(), DestroyCommand(),   HistoryCommand(),  RollbackCommand(),  UnlockCommand(),
-      CostCommand(),    CheckCommand(),     GraphCommand(),    BootstrapCommand(), MigrateCommand(),
-      DbCommand(),      LogsCommand(),      RedeployCommand(), StatusCommand(),    ImagesCommand(),
-      CiCommand(),      CompletionCommand()};
+      InitCommand(),    StackCommand(),   ConfigCommand(),    SynthCommand(),    PreviewCommand(),
+      UpCommand(),      OutputsCommand(), DestroyCommand(),   HistoryCommand(),  RollbackCommand(),
+      UnlockCommand(),  CostCommand(),    CheckCommand(),     GraphCommand(),    BootstrapCommand(),
+      MigrateCommand(), DbCommand(),      LogsCommand(),      RedeployCommand(), StatusCommand(),
+      ImagesCommand(),  CiCommand(),      CompletionCommand()};
   return commands;
 }
 
-int Run(int argc, const char* const* argv, Io& io) {
+int Run(int argc_given, const char* const* argv_given, Io& io) {
+  std::vector<std::string> expanded = ExpandAliases(argc_given, argv_given);
+  std::vector<const char*> pointers;
+  for (const std::string& a : expanded) pointers.push_back(a.c_str());
+  int argc = static_cast<int>(pointers.size());
+  const char* const* argv = pointers.data();
   GlobalOptions global;
   CLI::App app{std::string(kTagline), "rex"};
   app.set_help_flag();  // top-level help is ours, below
@@ -129,6 +159,18 @@ int Run(int argc, const char* const* argv, Io& io) {
            << "--help' for usage\n";
     return kExitBadInput;
   };
+  std::vector<std::string> names;
+  for (const Command& c : Commands()) names.push_back(c.name);
+  // `rex help NAME` for a NAME that is no command.
+  if (int i = FirstPositionalIndex(argc_given, argv_given);
+      i + 1 < argc_given && std::string_view(argv_given[i]) == "help" &&
+      argv_given[i + 1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv_given[i + 1]) == names.end()) {
+    std::string hint = base::ClosestMatch(argv_given[i + 1], names);
+    return fail_usage(std::string("unknown command \"") + argv_given[i + 1] + "\"" +
+                          (hint.empty() ? "" : "; did you mean \"" + hint + "\"?"),
+                      "");
+  }
 
   try {
     app.parse(argc, argv);
@@ -146,8 +188,6 @@ int Run(int argc, const char* const* argv, Io& io) {
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     std::string first = FirstPositional(argc, argv);
-    std::vector<std::string> names;
-    for (const Command& c : Commands()) names.push_back(c.name);
     if (app.get_subcommands().empty() && !first.empty() &&
         std::find(names.begin(), names.end(), first) == names.end()) {
       std::string hint = base::ClosestMatch(first, names);
@@ -171,9 +211,17 @@ int Run(int argc, const char* const* argv, Io& io) {
     io.out << TopLevelHelp(Style(ColorEnabled(io, io.out_is_tty, global.no_color)));
     return kExitOk;
   }
+  global.stack_given = !global.stack.empty();
+  bool from_env = false;
   if (global.stack.empty()) {
     auto env_stack = io.getenv ? io.getenv("REX_STACK") : std::nullopt;
-    global.stack = env_stack.value_or("dev");
+    from_env = env_stack.has_value() && !env_stack->empty();
+    global.stack_given = from_env;
+    global.stack = from_env ? *env_stack : "dev";
+  }
+  // One stack-name rule for every command (stack_select.h): "--stack ../x" never names a path.
+  if (base::Status name = ValidateStackName(global.stack); !name.ok()) {
+    return fail_usage(name.message() + (from_env ? " (from $REX_STACK)" : ""), "");
   }
   Context ctx{io, global, Style(ColorEnabled(io, io.out_is_tty, global.no_color)),
               Style(ColorEnabled(io, io.err_is_tty, global.no_color))};

@@ -5,10 +5,15 @@
 // required, else exit 2), empties the ECR repositories, deletes the stack and follows it to
 // DELETE_COMPLETE. Holds the local lock and the deploy lease in the bootstrap bucket while it
 // deletes (cli/team.h; another holder's lease is exit 1 naming it). Records history (in the
-// bucket when there is one, cli/team.h RecordHistory) and removes
+// bucket when there is one, engine/deploy_run.h RecordHistory) and removes
 // .rex/<stack>/deployed.template.json.
 // Exit codes: 0 deleted or nothing to delete; 1 the deletion failed or was cancelled;
 // 2 bad config or flags.
+//
+// `rex destroy --preview` changes nothing: it prints the plan of the deletion (every resource
+// of the template CloudFormation holds as "- delete", those that lose data flagged; --json:
+// the plan document of template/plan.h PlanToJson with "stack" and "stackName"), takes no lock
+// or lease and needs no --yes. Exit 0, or 1 when AWS cannot be read.
 
 #include <filesystem>
 #include <memory>
@@ -17,6 +22,7 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/plan_render.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "cli/team.h"
@@ -26,18 +32,66 @@
 #include "engine/lock.h"
 #include "engine/state.h"
 #include "stack/rex_stack.h"
+#include "template/plan.h"
 
 namespace rex::cli {
 namespace {
 
-int RunDestroy(Context& ctx, bool yes) {
+// `rex destroy --preview`: the deletion as a plan against the deployed template.
+int PreviewDestroy(Context& ctx, const SelectedStack& selected) {
+  auto fail = [&ctx](const base::Status& s) {
+    ctx.PrintError(s);
+    PrintCredentialsHint(ctx, s);
+    return ExitCodeFor(s);
+  };
+  const std::string stack_name = stack::StackName(selected.config);
+  auto session = OpenAwsSession(ctx, &selected.config);
+  if (!session.ok()) return fail(session.error());
+  AwsSession& aws = **session;
+  auto stack = engine::FindStack(*aws.cfn, stack_name);
+  if (!stack.ok()) return fail(stack.error().WithContext("destroy --preview " + stack_name));
+  base::Json deployed = base::Json::object();
+  if (stack->has_value()) {
+    auto read = engine::DeployedTemplate(*aws.cfn, stack_name);
+    if (!read.ok()) return fail(read.error().WithContext("destroy --preview " + stack_name));
+    deployed = std::move(*read);
+  }
+  base::Json nothing = {{"Resources", base::Json::object()}};
+  tmpl::Plan plan = tmpl::ComputePlan(stack->has_value() ? deployed : base::Json(), nothing,
+                                      cfn::FindResourceSchema);
+  if (ctx.global.json) {
+    base::Json json = tmpl::PlanToJson(plan);
+    json["stack"] = selected.name;
+    json["stackName"] = stack_name;
+    json["exists"] = stack->has_value();
+    ctx.io.out << base::DumpJson(json);
+    return kExitOk;
+  }
+  if (!stack->has_value()) {
+    ctx.io.out << "stack " << stack_name << " does not exist in " << aws.region
+               << "; rex destroy would delete nothing\n";
+    return kExitOk;
+  }
+  ctx.io.out << ctx.out.Bold("rex destroy would delete " + stack_name + " (" + aws.region +
+                             "); nothing was changed")
+             << "\n\n"
+             << RenderPlan(plan, ctx.out, {.verbose = ctx.global.verbose > 0});
+  return kExitOk;
+}
+
+int RunDestroy(Context& ctx, bool yes, bool preview) {
   auto fail = [&ctx](const base::Status& s) {
     ctx.PrintError(s);
     return ExitCodeFor(s);
   };
+  if (preview) {
+    auto selected = SelectStack(ctx, StackUse::kChangesAws);
+    if (!selected.ok()) return fail(selected.error());
+    return PreviewDestroy(ctx, *selected);
+  }
   base::Status needs_yes = RequireYesWithoutTerminal(ctx, yes, "rex destroy");
   if (!needs_yes.ok()) return fail(needs_yes);
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, StackUse::kChangesAws);
   if (!selected.ok()) return fail(selected.error());
   const std::string stack_name = stack::StackName(selected->config);
   auto lock = engine::StackLock::Acquire(ctx.io.cwd, selected->name);
@@ -84,10 +138,12 @@ int RunDestroy(Context& ctx, bool yes) {
   auto bucket = engine::FindBootstrapBucket(*aws.cfn);
   if (!bucket.ok()) return fail(bucket.error().WithContext("destroy " + stack_name));
   const std::string bucket_name = bucket->value_or("");
-  auto lease =
-      TakeDeployLease(ctx, aws, bucket_name, stack_name, "rex destroy", false, interrupt.flag());
-  if (!lease.ok()) return fail(lease.error());
   ProgressPrinter progress(ctx.io, ctx.err, *aws.clock, ctx.io.err_is_tty);
+  auto lease = engine::TakeDeployLease(
+      aws.s3.get(), *aws.clock, bucket_name, stack_name, "rex destroy",
+      LeaseOptionsFromEnvironment(ctx, /*wait=*/false, interrupt.flag()),
+      RenewClientFactory(aws), progress);
+  if (!lease.ok()) return fail(lease.error());
   engine::DeployClients clients = aws.Clients();
   engine::HistoryRecord record;
   record.stack_name = stack_name;
@@ -101,7 +157,8 @@ int RunDestroy(Context& ctx, bool yes) {
                                  progress);
   record.end_time = aws.clock->Now();
   auto write_history = [&] {
-    RecordHistory(ctx, aws.s3.get(), bucket_name, selected->name, record);
+    engine::RecordHistory(ctx.io.cwd, aws.s3.get(), bucket_name, selected->name, record,
+                          progress);
   };
   if (!outcome.ok()) {
     record.result = "error";
@@ -154,9 +211,13 @@ Command DestroyCommand() {
   return {"destroy", "delete the stack and its resources (asks for the stack name)",
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto yes = std::make_shared<bool>(false);
+            auto preview = std::make_shared<bool>(false);
             app.add_flag("-y,--yes", *yes,
                          "delete without asking (required when stdin is not a terminal)");
-            return [yes](Context& ctx) { return RunDestroy(ctx, *yes); };
+            app.add_flag("--preview", *preview,
+                         "show what destroy would delete (the plan against the deployed "
+                         "template) and change nothing");
+            return [yes, preview](Context& ctx) { return RunDestroy(ctx, *yes, *preview); };
           }};
 }
 

@@ -9,6 +9,8 @@
 // operation "rollback" of N.
 // Exit codes as `rex up`; 2 also when record N does not exist.
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 
@@ -25,20 +27,37 @@ namespace rex::cli {
 namespace {
 
 struct RollbackFlags {
+  std::string number_text;  // N as given
   int number = 0;
   bool yes = false;
   bool wait = false;
   bool allow_data_loss = false;
 };
 
-int RunRollback(Context& ctx, const RollbackFlags& flags) {
+// N as a record number, said plainly when it is not one (CLI11's PositiveNumber would print
+// its whole numeric range).
+base::Result<int> RecordNumber(const std::string& text) {
+  bool digits =
+      !text.empty() && text.size() <= 9 &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (digits && std::stoi(text) >= 1) return std::stoi(text);
+  return base::InvalidArgument("rollback N: \"" + EscapeControls(text.substr(0, 40)) +
+                               (text.size() > 40 ? "..." : "") +
+                               "\" is not a deploy record number: use 1 or more, as \"rex "
+                               "history\" lists them");
+}
+
+int RunRollback(Context& ctx, RollbackFlags flags) {
   auto fail = [&ctx](const base::Status& s) {
     ctx.PrintError(s);
     return ExitCodeFor(s);
   };
+  auto number = RecordNumber(flags.number_text);
+  if (!number.ok()) return fail(number.error());
+  flags.number = *number;
   base::Status needs_yes = RequireYesWithoutTerminal(ctx, flags.yes, "rex rollback");
   if (!needs_yes.ok()) return fail(needs_yes);
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, StackUse::kChangesAws);
   if (!selected.ok()) return fail(selected.error());
   std::string stack_name = stack::StackName(selected->config);
   auto session = OpenAwsSession(ctx, &selected->config);
@@ -82,9 +101,8 @@ Command RollbackCommand() {
   return {"rollback", "deploy the template of history record N again (see rex history)",
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto flags = std::make_shared<RollbackFlags>();
-            app.add_option("N", flags->number, "the record number shown by rex history")
-                ->required()
-                ->check(CLI::PositiveNumber);
+            app.add_option("N", flags->number_text, "the record number shown by rex history")
+                ->required();
             app.add_flag("-y,--yes", flags->yes,
                          "deploy without asking (required when stdin is not a terminal)");
             app.add_flag("--wait", flags->wait,

@@ -7,15 +7,18 @@
 // A stack over CloudFormation's 500 resources per stack is split into nested stacks
 // (template/nested.h): the parent template is printed (or written to FILE) and, with -o, each
 // child is written next to FILE as <Child>.nested.template.json, the TemplateURL the parent
-// names (always JSON). Every file is written atomically. Without -o only the parent is printed
-// and a note says so.
+// names (always JSON). -o follows cli/output_file.h (atomic for files, written through for
+// devices, FIFOs and links, "-" for stdout, never a missing folder or stacks/). Without -o,
+// with -o - or a device, only the parent is written and a note says so.
 
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "base/files.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/output_file.h"
 #include "cli/stack_select.h"
 #include "cli/synthesize.h"
 #include "template/nested.h"
@@ -32,7 +35,7 @@ Command SynthCommand() {
         auto unsplit = std::make_shared<bool>(false);
         app.add_option("-o,--output", *output,
                        "write the template to FILE instead of stdout (and nested stack "
-                       "templates next to it)")
+                       "templates next to it); - is stdout")
             ->type_name("FILE");
         app.add_flag("--yaml", *yaml, "YAML instead of JSON");
         AddSyntheticOption(app, *synthetic);
@@ -41,6 +44,17 @@ Command SynthCommand() {
                      "stacks")
             ->group("");  // hidden from --help
         return [output, yaml, synthetic, unsplit](Context& ctx) {
+          std::optional<OutputTarget> target;
+          if (!output->empty()) {
+            auto resolved = ResolveOutput(ctx, *output);
+            if (!resolved.has_value()) {
+              ctx.PrintError(resolved.error());
+              return ExitCodeFor(resolved.error());
+            }
+            if (!resolved->to_stdout) target = std::move(resolved).value();
+          }
+          // Nested templates go next to a file; a device, a FIFO or stdout gets the parent only.
+          bool beside_file = target.has_value() && target->regular;
           auto selected = SelectStack(ctx);
           if (!selected.has_value()) {
             ctx.PrintError(selected.error());
@@ -67,34 +81,37 @@ Command SynthCommand() {
             ctx.PrintNote(std::to_string(resources) + " resources, over CloudFormation's " +
                           std::to_string(tmpl::kMaxResourcesPerStack) + " per stack: split into " +
                           std::to_string(nested->children.size()) + " nested stacks" +
-                          (output->empty() ? "; printing the parent only (-o FILE also "
-                                             "writes the nested templates)"
-                                           : ""));
+                          (beside_file ? ""
+                                       : "; writing the parent only (-o FILE also "
+                                         "writes the nested templates next to FILE)"));
           }
           std::string text = *yaml ? synthesized->ToYaml() : synthesized->ToJson();
-          if (output->empty()) {
+          if (!target.has_value()) {
             ctx.io.out << text;
             return kExitOk;
           }
-          std::filesystem::path dir = std::filesystem::path(*output).parent_path();
-          for (const auto& [name, child] : nested->children) {
-            std::string file = (dir / tmpl::NestedTemplateFileName(name)).string();
-            base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
-            if (!written.ok()) {
-              ctx.PrintError(written);
-              return ExitCodeFor(written);
+          if (beside_file) {
+            std::filesystem::path dir = std::filesystem::path(target->resolved).parent_path();
+            for (const auto& [name, child] : nested->children) {
+              std::string file = (dir / tmpl::NestedTemplateFileName(name)).string();
+              base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
+              if (!written.ok()) {
+                ctx.PrintError(written);
+                return kExitFailed;
+              }
             }
           }
-          base::Status written = base::WriteFileAtomic(*output, text);
+          base::Status written = WriteOutput(ctx, *target, text);
           if (!written.ok()) {
             ctx.PrintError(written);
             return ExitCodeFor(written);
           }
           if (ctx.global.verbose > 0) {
             ctx.PrintNote("wrote " + *output + " (" + std::to_string(text.size()) + " bytes)" +
-                          (nested->split() ? " and " + std::to_string(nested->children.size()) +
-                                                 " nested templates next to it"
-                                           : ""));
+                          (nested->split() && beside_file
+                               ? " and " + std::to_string(nested->children.size()) +
+                                     " nested templates next to it"
+                               : ""));
           }
           return kExitOk;
         };

@@ -27,7 +27,7 @@ int RunUnlock(Context& ctx, bool yes) {
     PrintCredentialsHint(ctx, s);
     return ExitCodeFor(s);
   };
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, StackUse::kChangesAws);
   if (!selected.ok()) return fail(selected.error());
   const std::string stack_name = stack::StackName(selected->config);
   auto session = OpenAwsSession(ctx, &selected->config);

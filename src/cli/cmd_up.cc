@@ -3,6 +3,9 @@
 //   rex up [--yes] [--wait] [--allow-data-loss]   (+ global --stack, --region, --profile,
 //                                                  --endpoint-url, --json, -v)
 //
+// 0. Needs stacks/<stack>.yaml (no built-in preset stands in, cli/stack_select.h) and runs the
+//    policy checks of `rex check` (template/checks.h, with the config's checks.suppress): an
+//    unsuppressed error stops it, exit 1, before any AWS call.
 // 1. Synthesizes the stack and prints the offline plan against the template CloudFormation
 //    holds (cli/guarded_deploy.h: GetTemplate and the stack's parameters, so a fresh clone or a
 //    CI runner sees what is deployed; .rex/ is never the baseline of a deploy). A plan that
@@ -40,6 +43,7 @@
 #include "engine/parameters.h"
 #include "engine/state.h"
 #include "stack/rex_stack.h"
+#include "template/checks.h"
 #include "template/plan.h"
 
 namespace rex::cli {
@@ -76,13 +80,30 @@ int BootstrapAfterCreate(Context& ctx, const SelectedStack& selected) {
 int RunUp(Context& ctx, const UpFlags& flags) {
   base::Status needs_yes = RequireYesWithoutTerminal(ctx, flags.yes, "rex up");
   if (!needs_yes.ok()) return Fail(ctx, needs_yes);
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, StackUse::kChangesAws);
   if (!selected.ok()) return Fail(ctx, selected.error());
   auto synthesized = stack::SynthesizeRexStack(selected->config);
   if (!synthesized.ok()) return Fail(ctx, synthesized.error());
   for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
   const base::Json& after = synthesized->json;
   const std::string stack_name = stack::StackName(selected->config);
+  // The policy checks of `rex check`, before any AWS call: an unsuppressed error stops here.
+  std::vector<tmpl::Finding> findings = tmpl::RunChecks(after, CheckOptionsFor(selected->config));
+  if (tmpl::HasUnsuppressedErrors(findings)) {
+    int errors = 0;
+    for (const tmpl::Finding& f : findings) {
+      if (f.suppressed || f.severity != tmpl::Severity::kError) continue;
+      ++errors;
+      ctx.io.err << ctx.err.BoldRed("check error") << " " << ctx.err.Bold(f.rule) << " "
+                 << (f.path.empty() ? f.logical_id : f.path) << ": " << f.message << "\n"
+                 << "  fix: " << f.fix << "\n";
+    }
+    ctx.io.err << ctx.err.BoldRed("error:") << " rex up stopped before any AWS call: " << errors
+               << " policy check error" << (errors == 1 ? "" : "s") << " (\"rex check\" lists "
+               << "them); fix the config, or accept one in checks.suppress of "
+               << selected->config_path << " with a reason\n";
+    return kExitFailed;
+  }
 
   auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected->config));
   if (!parameters.ok()) {

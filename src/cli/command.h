@@ -15,6 +15,7 @@ namespace rex::cli {
 // Flags every command accepts (DESIGN.md, "Global flags").
 struct GlobalOptions {
   std::string stack;         // --stack; empty = REX_STACK, else "dev"
+  bool stack_given = false;  // --stack or $REX_STACK named the stack (not the "dev" default)
   std::string region;        // --region
   std::string profile;       // --profile
   std::string endpoint_url;  // --endpoint-url
@@ -83,5 +84,6 @@ Command RedeployCommand();
 Command StatusCommand();
 Command ImagesCommand();
 Command CiCommand();
+Command StackCommand();  // cmd_stack.cc: rex stack ls | rm NAME
 
 }  // namespace rex::cli

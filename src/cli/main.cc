@@ -2,9 +2,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <streambuf>
+#include <vector>
 
 #include "cli/cli.h"
 
@@ -19,14 +24,68 @@ void HardenProcess() {
   ::setrlimit(RLIMIT_CORE, &no_core);
 }
 
+// stdout as a stream whose every write is checked: write(2) on descriptor 1, buffered; the
+// first failure (a closed pipe: EPIPE, as SIGPIPE is ignored; a full disk: ENOSPC) is kept,
+// the stream goes bad and later writes are dropped. main() reports it and exits 1, so a
+// cut-off output never looks like a success.
+class CheckedStdout : public std::streambuf {
+ public:
+  CheckedStdout() : buffer_(64 * 1024) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  ~CheckedStdout() override { Flush(); }
+
+  // The errno of the first failed write; 0 if none failed.
+  int error() const { return error_; }
+
+  bool Flush() {
+    const char* data = pbase();
+    size_t left = static_cast<size_t>(pptr() - pbase());
+    while (left > 0 && error_ == 0) {
+      ssize_t n = ::write(STDOUT_FILENO, data, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error_ = errno;
+        break;
+      }
+      data += n;
+      left -= static_cast<size_t>(n);
+    }
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+    return error_ == 0;
+  }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (!Flush()) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override { return Flush() ? 0 : -1; }
+
+ private:
+  std::vector<char> buffer_;
+  int error_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   HardenProcess();
   std::ios::sync_with_stdio(false);
+  // A closed pipe is an error to report (EPIPE), not a silent death by SIGPIPE. A handler that
+  // does nothing rather than SIG_IGN: programs rex runs (docker, ...) get the default back at
+  // exec, where an ignored signal would stay ignored.
+  struct sigaction on_pipe {};
+  on_pipe.sa_handler = [](int) {};
+  on_pipe.sa_flags = SA_RESTART;
+  ::sigaction(SIGPIPE, &on_pipe, nullptr);
+  CheckedStdout checked_stdout;
+  std::ostream out(&checked_stdout);
   std::error_code ec;
   rex::cli::Io io{
-      .out = std::cout,
+      .out = out,
       .err = std::cerr,
       .out_is_tty = ::isatty(STDOUT_FILENO) == 1,
       .err_is_tty = ::isatty(STDERR_FILENO) == 1,
@@ -40,6 +99,11 @@ int main(int argc, char** argv) {
       .in_is_tty = ::isatty(STDIN_FILENO) == 1,
   };
   int code = rex::cli::Run(argc, argv, io);
-  std::cout.flush();
+  out.flush();
+  if (checked_stdout.error() != 0) {
+    std::cerr << "error: cannot write to stdout: " << std::strerror(checked_stdout.error()) << "\n";
+    std::cerr.flush();
+    return code != rex::cli::kExitOk ? code : rex::cli::kExitFailed;
+  }
   return code;
 }

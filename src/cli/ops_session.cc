@@ -8,7 +8,7 @@
 namespace rex::cli {
 
 base::Result<std::unique_ptr<OpsSession>> OpenOpsSession(const Context& ctx,
-                                                         const stack::Config& config,
+                                                         const config::Config& config,
                                                          const std::atomic<bool>* cancel) {
   auto ops = std::make_unique<OpsSession>();
   REX_ASSIGN_OR_RETURN(ops->aws, OpenAwsSession(ctx, &config));
@@ -38,14 +38,15 @@ base::Result<std::unique_ptr<OpsSession>> OpenOpsSession(const Context& ctx,
   return ops;
 }
 
-std::optional<DayTwo> OpenDayTwo(Context& ctx, const std::atomic<bool>* cancel, int* exit_code) {
+std::optional<DayTwo> OpenDayTwo(Context& ctx, const std::atomic<bool>* cancel, int* exit_code,
+                                 StackUse use) {
   auto fail = [&](const base::Status& s) -> std::optional<DayTwo> {
     ctx.PrintError(s);
     PrintCredentialsHint(ctx, s);
     *exit_code = ExitCodeFor(s);
     return std::nullopt;
   };
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, use);
   if (!selected.ok()) return fail(selected.error());
   auto ops = OpenOpsSession(ctx, selected->config, cancel);
   if (!ops.ok()) return fail(ops.error());

@@ -12,9 +12,9 @@
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
+#include "config/config.h"
 #include "ops/session.h"
 #include "ops/stack_info.h"
-#include "stack/config.h"
 
 namespace rex::cli {
 
@@ -31,7 +31,7 @@ struct OpsSession {
 // `cancel` (e.g. CancelOnInterrupt::flag()) may be null. kInvalidArgument for bad flags or
 // settings, as OpenAwsSession.
 base::Result<std::unique_ptr<OpsSession>> OpenOpsSession(const Context& ctx,
-                                                         const stack::Config& config,
+                                                         const config::Config& config,
                                                          const std::atomic<bool>* cancel);
 
 // What every day-2 command starts with: the selected stack's config, the session and the
@@ -43,7 +43,10 @@ struct DayTwo {
 };
 
 // Prints the error and sets `exit_code` (2 for bad config, flags or a stack that does not
-// exist; 1 for AWS failures and unusable stacks) when it returns nullopt.
-std::optional<DayTwo> OpenDayTwo(Context& ctx, const std::atomic<bool>* cancel, int* exit_code);
+// exist; 1 for AWS failures and unusable stacks) when it returns nullopt. Day-2 commands act
+// on a deployed stack, so by default they need its stacks/<name>.yaml (StackUse::kChangesAws:
+// no built-in preset stands in); a read-only command may pass kOffline.
+std::optional<DayTwo> OpenDayTwo(Context& ctx, const std::atomic<bool>* cancel, int* exit_code,
+                                 StackUse use = StackUse::kChangesAws);
 
 }  // namespace rex::cli

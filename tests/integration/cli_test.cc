@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/json.h"
 #include "support/run_rex.h"
 
@@ -52,6 +54,7 @@ TEST(CliTest, SynthOnAFreshDirectoryUsesTheDevPreset) {
 
 TEST(CliTest, SynthWritesFilesAtomicallyAndYaml) {
   TempDir dir;
+  std::filesystem::create_directory(dir.path() + "/out");  // -o never creates folders
   RexRun run = RunRex({"synth", "--yaml", "-o", "out/template.yaml"}, {.cwd = dir.path()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "");
@@ -85,11 +88,12 @@ TEST(CliTest, InitWritesThePresetAndRefusesToOverwrite) {
   RexRun again = RunRex({"init", "prod"}, {.cwd = dir.path()});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_EQ(again.err,
-            "error: stacks/prod.yaml already exists; edit it or change keys with \"rex config "
-            "set\"\n");
-  RexRun bad = RunRex({"init", "qa"}, {.cwd = dir.path()});
+            "error: stacks/prod.yaml already exists; edit it or change keys with \"rex --stack "
+            "prod config set\"\n");
+  RexRun bad = RunRex({"init", "qa", "--preset", "qa"}, {.cwd = dir.path()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("qa"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/stacks/qa.yaml"));
 }
 
 TEST(CliTest, ConfigSetGetRoundTripWithValidation) {

@@ -4,6 +4,7 @@
 #include <expat.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "support/run_rex.h"
@@ -73,6 +74,7 @@ TEST(GraphIntegrationTest, DotOnStdoutAndInAFileAreTheSame) {
   EXPECT_TRUE(Contains(stdout_run.out, "\"NetworkSubnet")  // a subnet refers to the VPC
               || Contains(stdout_run.out, "-> \"NetworkVpc\""))
       << stdout_run.out;
+  std::filesystem::create_directory(dir.path() + "/out");  // -o never creates folders
   RexRun file_run = RunRex({"graph", "-o", "out/graph.dot"}, {.cwd = dir.path()});
   ASSERT_EQ(file_run.exit_code, 0) << file_run.err;
   EXPECT_EQ(dir.Read("out/graph.dot"), stdout_run.out);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ Json ParseOrFail(const std::string& text) {
 // Records the template the current config synthesizes as the deployed one, like `rex up`
 // does after a successful deploy.
 void RecordDeploy(const TempDir& dir) {
+  std::filesystem::create_directories(dir.path() + "/.rex/dev");  // -o never creates folders
   RexRun synth = RunRex({"synth", "-o", kDeployed}, {.cwd = dir.path()});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
 }
