@@ -177,23 +177,24 @@ base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json*
 // Whether `rex up` deploys the stack as nested stacks (template/nested.h); the plan above is of
 // the logical resources either way.
 base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
-  REX_ASSIGN_OR_RETURN(tmpl::NestedStacks nested,
-                       tmpl::SplitIntoNestedStacks(
+  // The summary only: the children are not built (read-only pass, nothing copied).
+  REX_ASSIGN_OR_RETURN(std::vector<tmpl::NestedChild> summary,
+                       tmpl::SummarizeNestedStacks(
                            inputs.after, tmpl::NestedOptions{.schemas = cfn::FindResourceSchema}));
-  if (!nested.split()) return base::Status::Ok();
+  if (summary.empty()) return base::Status::Ok();
   size_t largest = 0;
   std::vector<std::string> names;
-  for (const tmpl::NestedChild& c : nested.summary) {
+  for (const tmpl::NestedChild& c : summary) {
     largest = std::max(largest, c.resources);
     names.push_back(c.name);
   }
   if (json != nullptr) {
     base::Json stacks = base::Json::array();
-    for (const tmpl::NestedChild& c : nested.summary) {
+    for (const tmpl::NestedChild& c : summary) {
       stacks.push_back(
           {{"name", c.name}, {"resources", c.resources}, {"first", c.first}, {"last", c.last}});
     }
-    (*json)["nestedStacks"] = base::Json{{"count", nested.summary.size()},
+    (*json)["nestedStacks"] = base::Json{{"count", summary.size()},
                                          {"maxResourcesPerStack", tmpl::kMaxResourcesPerStack},
                                          {"stacks", std::move(stacks)}};
     return base::Status::Ok();
@@ -215,7 +216,7 @@ base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json
              << " per stack: split into " << names.size() << " nested stacks: " << shown << " (≤ "
              << tmpl::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
   if (verbose) {
-    for (const tmpl::NestedChild& c : nested.summary) {
+    for (const tmpl::NestedChild& c : summary) {
       ctx.io.out << "  " << c.name << "  " << c.resources << " resources  " << c.first
                  << (c.first == c.last ? std::string() : " … " + c.last) << "\n";
     }
@@ -263,7 +264,8 @@ base::Result<Baseline> ReadBaseline(const Context& ctx, const PreviewFlags& flag
       return base::InvalidArgument("--template " + flags.template_file + ": " +
                                    text.error().message());
     }
-    REX_ASSIGN_OR_RETURN(base::Json tmpl, tmpl::ReadTemplate(*text, flags.template_file));
+    REX_ASSIGN_OR_RETURN(base::Json tmpl, tmpl::ReadTemplate(*text, flags.template_file,
+                                                             tmpl::kMaxLocalTemplateBytes));
     return Baseline{std::move(tmpl), flags.template_file, "template-file"};
   }
   engine::StateStore store(ctx.io.cwd);

@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -108,20 +109,13 @@ class Splitter {
   // children and the parent, never copied.
   Splitter(Json tmpl, const NestedOptions& options)
       : owned_(std::move(tmpl)), tmpl_(owned_), options_(options) {}
+  // Reads `tmpl` only (Summarize): nothing is copied, rewritten or moved.
+  struct ReadOnly {};
+  Splitter(const Json& tmpl, const NestedOptions& options, ReadOnly)
+      : tmpl_(tmpl), options_(options), read_only_(true) {}
 
   base::Result<NestedStacks> Run() {
-    if (tmpl_.contains("Transform")) {
-      return base::InvalidArgument(
-          "cannot split a template with a Transform into nested stacks: the macros may add "
-          "resources rex cannot count");
-    }
-    IndexResources();
-    BuildUnits();
-    ScanDependencies();
-    REX_RETURN_IF_ERROR(MergeCycles());
-    OrderUnits();
-    REX_RETURN_IF_ERROR(CutIntoChunks());
-    NameChunks();
+    REX_RETURN_IF_ERROR(Place());
     RewriteResources();
     Json outputs = RewriteRootOutputs();
     NestedStacks out;
@@ -130,37 +124,104 @@ class Splitter {
     return out;
   }
 
+  // What Run() would report in NestedStacks::summary, with the same errors: the placement is
+  // the same, and the cross-stack references are counted by one read-only walk instead of
+  // being rewritten.
+  base::Result<std::vector<NestedChild>> Summarize() {
+    REX_RETURN_IF_ERROR(Place());
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      Chunk& chunk = chunks_[c];
+      Scope scope{c, &chunk.root_parameters, &chunk.conditions, &chunk.mappings};
+      for (size_t i : chunk.resources) {
+        const Json& res = *resources_[i].json;
+        if (!res.is_object()) continue;
+        for (const auto& [key, value] : res.items()) {
+          if (key == "Condition" && value.is_string()) {
+            chunk.conditions.insert(value.get<std::string>());
+          } else if (IsRewritten(key)) {
+            NoteReferences(value, scope);
+          }
+        }
+      }
+    }
+    if (tmpl_.contains("Outputs")) {
+      Scope scope{kNone, nullptr, &parent_conditions_, &parent_mappings_};
+      for (const auto& [name, output] : tmpl_["Outputs"].items()) {
+        if (!output.is_object()) continue;
+        for (const auto& [key, value] : output.items()) {
+          if (key != "Condition") NoteReferences(value, scope);
+        }
+      }
+    }
+    std::vector<NestedChild> summary;
+    for (Chunk& chunk : chunks_) {
+      (void)ConditionsClosure(chunk.conditions, &chunk.root_parameters);
+      // Export names are unique among every name of the template, parameters included.
+      size_t parameters = chunk.root_parameters.size() + chunk.imports.size();
+      REX_RETURN_IF_ERROR(CheckLimits(chunk, parameters, chunk.exports.size()));
+      summary.push_back(Summary(chunk, parameters, chunk.exports.size()));
+    }
+    return summary;
+  }
+
  private:
+  // Everything up to where each resource goes and the names of the children.
+  base::Status Place() {
+    if (tmpl_.contains("Transform")) {
+      return base::InvalidArgument(
+          "cannot split a template with a Transform into nested stacks: the macros may add "
+          "resources rex cannot count");
+    }
+    if (read_only_) {
+      IndexResources(tmpl_.at("Resources"));
+    } else {
+      IndexResources(owned_.at("Resources"));
+    }
+    BuildUnits();
+    ScanDependencies();
+    REX_RETURN_IF_ERROR(MergeCycles());
+    OrderUnits();
+    REX_RETURN_IF_ERROR(CutIntoChunks());
+    NameChunks();
+    return base::Status::Ok();
+  }
+
   // ---- indexing
-  void IndexResources() {
-    Json& resources = owned_.at("Resources");
+  template <typename JsonT>  // Json (owned) or const Json (read only)
+  void IndexResources(JsonT& resources) {
     resources_.reserve(resources.size());
     for (auto& [id, r] : resources.items()) {
-      Resource res;
-      res.id = id;
-      res.json = &r;
-      res.owned = &r;
-      if (r.is_object()) {
-        auto type = r.find("Type");
-        if (type != r.end() && type->is_string()) res.type = type->get<std::string>();
-        auto condition = r.find("Condition");
-        if (condition != r.end()) res.condition = *condition;
-      }
-      const Json* meta = r.is_object() && r.contains("Metadata") ? &r["Metadata"] : nullptr;
-      if (meta != nullptr && meta->is_object() && meta->contains("rex:path") &&
-          (*meta)["rex:path"].is_string()) {
-        std::vector<std::string> parts = base::Split((*meta)["rex:path"].get<std::string>(), '/');
-        if (parts.size() > 1) res.path.assign(parts.begin() + 1, parts.end());
-      }
-      if (res.path.empty()) res.path = {id};
-      index_.emplace(id, resources_.size());
-      resources_.push_back(std::move(res));
+      Json* owned = nullptr;
+      if constexpr (!std::is_const_v<JsonT>) owned = &r;
+      AddResource(id, r, owned);
     }
     for (const char* section : {"Parameters", "Conditions", "Outputs", "Mappings"}) {
       if (!tmpl_.contains(section)) continue;
       for (const auto& [id, _] : tmpl_[section].items()) taken_.insert(id);
     }
     for (const Resource& r : resources_) taken_.insert(r.id);
+  }
+
+  void AddResource(const std::string& id, const Json& r, Json* owned) {
+    Resource res;
+    res.id = id;
+    res.json = &r;
+    res.owned = owned;
+    if (r.is_object()) {
+      auto type = r.find("Type");
+      if (type != r.end() && type->is_string()) res.type = type->get<std::string>();
+      auto condition = r.find("Condition");
+      if (condition != r.end()) res.condition = *condition;
+    }
+    const Json* meta = r.is_object() && r.contains("Metadata") ? &r["Metadata"] : nullptr;
+    if (meta != nullptr && meta->is_object() && meta->contains("rex:path") &&
+        (*meta)["rex:path"].is_string()) {
+      std::vector<std::string> parts = base::Split((*meta)["rex:path"].get<std::string>(), '/');
+      if (parts.size() > 1) res.path.assign(parts.begin() + 1, parts.end());
+    }
+    if (res.path.empty()) res.path = {id};
+    index_.emplace(id, resources_.size());
+    resources_.push_back(std::move(res));
   }
 
   const Json& Section(const char* name) const {
@@ -419,15 +480,21 @@ class Splitter {
     std::set<std::string>* mappings = nullptr;
   };
 
+  // Records that `scope` reads resource `r`'s `attribute` from the stack `r` lives in: the
+  // producer's output, and the consumer's parameter when `scope` is a chunk.
+  const std::string& NoteCrossReference(const Scope& scope, size_t r,
+                                        const std::string& attribute) {
+    const std::string& name = ExportName(r, attribute);
+    if (scope.chunk != kNone) chunks_[scope.chunk].imports.emplace(name, resources_[r].chunk);
+    return name;
+  }
+
   // The value standing for resource `r`'s `attribute` in `scope` when `r` lives elsewhere.
   Json CrossReference(const Scope& scope, size_t r, const std::string& attribute) {
-    const std::string& name = ExportName(r, attribute);
+    const std::string& name = NoteCrossReference(scope, r, attribute);
     size_t producer = resources_[r].chunk;
     bool list = IsListAttribute(resources_[r], attribute);
-    if (scope.chunk != kNone) {
-      chunks_[scope.chunk].imports.emplace(name, producer);
-      return Json::object({{"Ref", name}});
-    }
+    if (scope.chunk != kNone) return Json::object({{"Ref", name}});
     Json value =
         Json::object({{"Fn::GetAtt", Json::array({chunks_[producer].name, "Outputs." + name})}});
     if (list) value = Json::object({{"Fn::Split", Json::array({",", std::move(value)})}});
@@ -454,6 +521,46 @@ class Splitter {
     Json value;  // the parent scope's variable value; null in a chunk
   };
 
+  // The resource (index) that `ref`, found in `scope`, reads from another stack, or kNone;
+  // notes the root parameters, conditions and mappings it uses. The one rule for Rewrite and
+  // NoteReferences.
+  size_t Crossing(const core::Reference& ref, const Scope& scope) {
+    switch (ref.kind) {
+      case core::ReferenceKind::kRef:
+      case core::ReferenceKind::kSub: {
+        if (ref.attribute.empty() && IsPseudo(ref.name)) return kNone;
+        std::string name(ref.name);
+        size_t c = ChunkOfName(name);
+        if (c == kNone) {
+          if (ref.attribute.empty()) NoteRootParameter(scope, name);
+          return kNone;
+        }
+        return c == scope.chunk ? kNone : index_.at(name);
+      }
+      case core::ReferenceKind::kGetAtt: {
+        if (ref.attribute.empty()) return kNone;  // no literal attribute: left as written
+        std::string name(ref.name);
+        size_t c = ChunkOfName(name);
+        return c == kNone || c == scope.chunk ? kNone : index_.at(name);
+      }
+      case core::ReferenceKind::kCondition:
+        if (scope.conditions != nullptr) scope.conditions->emplace(ref.name);
+        return kNone;
+      case core::ReferenceKind::kMapping:
+        if (scope.mappings != nullptr) scope.mappings->emplace(ref.name);
+        return kNone;
+    }
+    return kNone;
+  }
+
+  // What Rewrite would record for `value` in `scope`, without changing it.
+  void NoteReferences(const Json& value, const Scope& scope) {
+    core::ForEachReference(value, [&](const core::Reference& ref) {
+      size_t r = Crossing(ref, scope);
+      if (r != kNone) NoteCrossReference(scope, r, std::string(ref.attribute));
+    });
+  }
+
   // Rewrites the references of `value` in place for `scope` (core/references.h finds them):
   // a Ref or GetAtt of a resource of another stack becomes the parameter (in a chunk) or the
   // producer's output (in the parent); Fn::Sub names likewise; root parameters, conditions and
@@ -461,50 +568,17 @@ class Splitter {
   void Rewrite(Json& value, const Scope& scope) {
     std::vector<SubEdit> edits;
     core::ForEachReference(value, [&](Json& node, const core::Reference& ref) {
-      switch (ref.kind) {
-        case core::ReferenceKind::kRef: {
-          if (IsPseudo(ref.name)) return;
-          std::string name(ref.name);
-          size_t c = ChunkOfName(name);
-          if (c == kNone) {
-            NoteRootParameter(scope, name);
-          } else if (c != scope.chunk) {
-            node = CrossReference(scope, index_.at(name), "");
-          }
-          return;
-        }
-        case core::ReferenceKind::kGetAtt: {
-          if (ref.attribute.empty()) return;  // no literal attribute: left as written
-          std::string name(ref.name);
-          size_t c = ChunkOfName(name);
-          if (c == kNone || c == scope.chunk) return;
-          std::string attribute(ref.attribute);
-          node = CrossReference(scope, index_.at(name), attribute);
-          return;
-        }
-        case core::ReferenceKind::kSub: {
-          std::string name(ref.name);
-          std::string attribute(ref.attribute);
-          if (attribute.empty() && IsPseudo(name)) return;
-          size_t c = ChunkOfName(name);
-          if (c == kNone) {
-            if (attribute.empty()) NoteRootParameter(scope, name);
-            return;
-          }
-          if (c == scope.chunk) return;
-          Json cross = CrossReference(scope, index_.at(name), attribute);
-          const std::string& export_name = ExportName(index_.at(name), attribute);
-          edits.push_back(SubEdit{&node, ref.begin, ref.end, export_name,
-                                  scope.chunk == kNone ? std::move(cross) : Json()});
-          return;
-        }
-        case core::ReferenceKind::kCondition:
-          if (scope.conditions != nullptr) scope.conditions->emplace(ref.name);
-          return;
-        case core::ReferenceKind::kMapping:
-          if (scope.mappings != nullptr) scope.mappings->emplace(ref.name);
-          return;
+      size_t r = Crossing(ref, scope);
+      if (r == kNone) return;
+      std::string attribute(ref.attribute);
+      if (ref.kind != core::ReferenceKind::kSub) {
+        node = CrossReference(scope, r, attribute);
+        return;
       }
+      Json cross = CrossReference(scope, r, attribute);
+      const std::string& export_name = ExportName(r, attribute);
+      edits.push_back(SubEdit{&node, ref.begin, ref.end, export_name,
+                              scope.chunk == kNone ? std::move(cross) : Json()});
     });
     // The edits of one Fn::Sub are adjacent and in format order; an inner Fn::Sub (in the
     // variables of an outer one) comes before the outer one.
@@ -535,6 +609,13 @@ class Splitter {
     } else {
       arg = Json::array({std::move(rewritten), std::move(vars)});
     }
+  }
+
+  // The members of a resource whose references are rewritten, once DependsOn and a string
+  // Condition have been read by name.
+  static bool IsRewritten(const std::string& key) {
+    return key != "Type" && key != "Metadata" && key != "DeletionPolicy" &&
+           key != "UpdateReplacePolicy" && key != "DependsOn";
   }
 
   void RewriteResources() {
@@ -570,8 +651,7 @@ class Splitter {
             value = std::move(kept);
           } else if (key == "Condition" && value.is_string()) {
             chunk.conditions.insert(value.get<std::string>());
-          } else if (key != "Type" && key != "Metadata" && key != "DeletionPolicy" &&
-                     key != "UpdateReplacePolicy") {
+          } else if (IsRewritten(key)) {
             Rewrite(value, scope);
           }
           ++it;
@@ -630,6 +710,29 @@ class Splitter {
     return out;
   }
 
+  base::Status CheckLimits(const Chunk& chunk, size_t parameters, size_t outputs) const {
+    for (const auto& [what, count, limit] :
+         {std::tuple<const char*, size_t, size_t>{"parameters", parameters, kMaxParametersPerStack},
+          std::tuple<const char*, size_t, size_t>{"outputs", outputs, kMaxOutputsPerStack}}) {
+      if (count > limit) {
+        return base::FailedPrecondition("cannot split the stack into nested stacks: nested stack " +
+                                        chunk.name + " needs " + std::to_string(count) + " " +
+                                        what + ", over CloudFormation's limit of " +
+                                        std::to_string(limit));
+      }
+    }
+    return base::Status::Ok();
+  }
+
+  NestedChild Summary(const Chunk& chunk, size_t parameters, size_t outputs) const {
+    return NestedChild{.name = chunk.name,
+                       .resources = chunk.resources.size(),
+                       .parameters = parameters,
+                       .outputs = outputs,
+                       .first = units_[chunk.units.front()].key,
+                       .last = units_[chunk.units.back()].key};
+  }
+
   base::Status EmitChildren(NestedStacks& out) {
     // Outputs are only known once every chunk has been rewritten (consumers create them).
     std::string description = Section("Description").is_string()
@@ -665,18 +768,7 @@ class Splitter {
         }
         outputs[name] = Json::object({{"Value", std::move(value)}});
       }
-      for (const auto& [what, count, limit] :
-           {std::tuple<const char*, size_t, size_t>{"parameters", parameters.size(),
-                                                    kMaxParametersPerStack},
-            std::tuple<const char*, size_t, size_t>{"outputs", outputs.size(),
-                                                    kMaxOutputsPerStack}}) {
-        if (count > limit) {
-          return base::FailedPrecondition(
-              "cannot split the stack into nested stacks: nested stack " + chunk.name + " needs " +
-              std::to_string(count) + " " + what + ", over CloudFormation's limit of " +
-              std::to_string(limit));
-        }
-      }
+      REX_RETURN_IF_ERROR(CheckLimits(chunk, parameters.size(), outputs.size()));
       if (!parameters.empty()) child["Parameters"] = std::move(parameters);
       if (!conditions.empty()) child["Conditions"] = std::move(conditions);
       if (!chunk.mappings.empty()) child["Mappings"] = Pick("Mappings", chunk.mappings);
@@ -685,13 +777,9 @@ class Splitter {
       child["Resources"] = std::move(res);
       if (!outputs.empty()) child["Outputs"] = std::move(outputs);
 
-      out.summary.push_back(
-          NestedChild{.name = chunk.name,
-                      .resources = chunk.resources.size(),
-                      .parameters = child.contains("Parameters") ? child["Parameters"].size() : 0,
-                      .outputs = child.contains("Outputs") ? child["Outputs"].size() : 0,
-                      .first = units_[chunk.units.front()].key,
-                      .last = units_[chunk.units.back()].key});
+      out.summary.push_back(Summary(chunk,
+                                    child.contains("Parameters") ? child["Parameters"].size() : 0,
+                                    child.contains("Outputs") ? child["Outputs"].size() : 0));
       out.children.emplace(chunk.name, std::move(child));
     }
     return base::Status::Ok();
@@ -744,9 +832,10 @@ class Splitter {
     return parent;
   }
 
-  Json owned_;
-  const Json& tmpl_;  // owned_, read only (operator[] must not add members)
+  Json owned_;        // null when read only
+  const Json& tmpl_;  // owned_ or the caller's template; read only (operator[] adds no members)
   const NestedOptions& options_;
+  bool read_only_ = false;
   std::vector<Resource> resources_;
   std::unordered_map<std::string, size_t> index_;
   std::set<std::string> taken_;
@@ -792,6 +881,19 @@ bool NaturalLess(std::string_view a, std::string_view b) {
   return a.size() - i < b.size() - j;
 }
 
+namespace {
+
+base::Status CheckOptions(const NestedOptions& options) {
+  if (options.child_max == 0 || options.child_max > options.max_resources ||
+      options.child_min > options.child_max) {
+    return base::InvalidArgument("nested stack options: need 0 < child_min <= child_max <= " +
+                                 std::to_string(options.max_resources));
+  }
+  return base::Status::Ok();
+}
+
+}  // namespace
+
 base::Result<NestedStacks> SplitIntoNestedStacks(const base::Json& tmpl,
                                                  const NestedOptions& options) {
   return SplitIntoNestedStacks(base::Json(tmpl), options);
@@ -802,12 +904,18 @@ base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl, const Nested
       tmpl["Resources"].size() <= options.split_above) {
     return NestedStacks{std::move(tmpl), {}, {}};
   }
-  if (options.child_max == 0 || options.child_max > options.max_resources ||
-      options.child_min > options.child_max) {
-    return base::InvalidArgument("nested stack options: need 0 < child_min <= child_max <= " +
-                                 std::to_string(options.max_resources));
-  }
+  REX_RETURN_IF_ERROR(CheckOptions(options));
   return Splitter(std::move(tmpl), options).Run();
+}
+
+base::Result<std::vector<NestedChild>> SummarizeNestedStacks(const base::Json& tmpl,
+                                                             const NestedOptions& options) {
+  if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object() ||
+      tmpl["Resources"].size() <= options.split_above) {
+    return std::vector<NestedChild>();
+  }
+  REX_RETURN_IF_ERROR(CheckOptions(options));
+  return Splitter(tmpl, options, Splitter::ReadOnly{}).Summarize();
 }
 
 }  // namespace rex::tmpl

@@ -113,6 +113,13 @@ base::Result<NestedStacks> SplitIntoNestedStacks(const base::Json& tmpl,
 base::Result<NestedStacks> SplitIntoNestedStacks(base::Json&& tmpl,
                                                  const NestedOptions& options = {});
 
+// What SplitIntoNestedStacks(tmpl, options) reports in NestedStacks::summary, with the same
+// errors, without building the children: one read-only pass over `tmpl`, nothing copied or
+// rewritten (for `rex preview`, which shows how the stack would be split). Empty when `tmpl`
+// would not be split.
+base::Result<std::vector<NestedChild>> SummarizeNestedStacks(const base::Json& tmpl,
+                                                             const NestedOptions& options = {});
+
 // "a2" < "a10": compares runs of digits by their value, everything else bytewise.
 bool NaturalLess(std::string_view a, std::string_view b);
 

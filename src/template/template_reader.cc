@@ -176,11 +176,12 @@ base::Status ValidateTemplate(const base::Json& tmpl, std::string_view what) {
   return Checker(what).Check(tmpl);
 }
 
-base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view what) {
-  if (text.size() > kMaxTemplateBytes) {
+base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view what,
+                                      size_t max_bytes) {
+  if (text.size() > max_bytes) {
     return base::InvalidArgument(std::string(what) + ": is " + std::to_string(text.size()) +
                                  " bytes; a template may have at most " +
-                                 std::to_string(kMaxTemplateBytes) + " bytes");
+                                 std::to_string(max_bytes) + " bytes");
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
   if (auto bad = base::FindInvalidUtf8(text)) {

@@ -66,5 +66,29 @@ TEST(TemplateReaderBoundsTest, UnicodeTemplatesStillPlan) {
   EXPECT_FALSE(PlanToJson(plan).dump().empty());
 }
 
+// A local file may be larger than a template CloudFormation holds (the logical template of a
+// stack deployed as nested stacks is one file): the caller names the bound.
+TEST(TemplateReaderBoundsTest, LocalFilesHaveTheirOwnBound) {
+  std::string text = "{\"Description\": \"" + std::string(kMaxTemplateBytes, 'x') +
+                     "\", \"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}}}";
+  auto from_aws = ReadTemplate(text, "the template CloudFormation holds");
+  ASSERT_FALSE(from_aws.ok());
+  EXPECT_EQ(from_aws.error().message(), "the template CloudFormation holds: is " +
+                                            std::to_string(text.size()) +
+                                            " bytes; a template may have at most " +
+                                            std::to_string(kMaxTemplateBytes) + " bytes");
+  auto local = ReadTemplate(text, "big.json", kMaxLocalTemplateBytes);
+  ASSERT_TRUE(local.ok()) << local.error().message();
+  EXPECT_EQ((*local)["Resources"]["B"]["Type"], "AWS::S3::Bucket");
+
+  auto over = ReadTemplate(text, "big.json", text.size() - 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(over.error().message(), "big.json: is " + std::to_string(text.size()) +
+                                        " bytes; a template may have at most " +
+                                        std::to_string(text.size() - 1) + " bytes");
+  EXPECT_GT(kMaxLocalTemplateBytes, kMaxTemplateBytes);
+}
+
 }  // namespace
 }  // namespace rex::tmpl

@@ -15,8 +15,8 @@
 #include "base/json.h"
 #include "cfn/registry.gen.h"
 #include "cfn/secretsmanager.gen.h"
+#include "config/presets.h"
 #include "core/intrinsics.h"
-#include "stack/presets.h"
 #include "stack/rex_stack.h"
 #include "stack/synthetic.h"
 #include "support/golden.h"
@@ -203,6 +203,42 @@ TEST_P(SyntheticSplitTest, Deterministic) {
   }
 }
 
+// SummarizeNestedStacks reports what the split's summary holds, child by child, or the same
+// error, and leaves the template alone.
+void ExpectSummaryMatchesSplit(const Json& tmpl, NestedOptions options) {
+  if (!options.schemas) options.schemas = cfn::FindResourceSchema;
+  const Json original = tmpl;
+  auto summary = SummarizeNestedStacks(tmpl, options);
+  EXPECT_EQ(tmpl, original);
+  auto split = SplitIntoNestedStacks(tmpl, options);
+  ASSERT_EQ(summary.ok(), split.ok());
+  if (!split.ok()) {
+    EXPECT_EQ(summary.error().code(), split.error().code());
+    EXPECT_EQ(summary.error().message(), split.error().message());
+    return;
+  }
+  ASSERT_EQ(summary->size(), split->summary.size());
+  for (size_t i = 0; i < summary->size(); ++i) {
+    const NestedChild& got = (*summary)[i];
+    const NestedChild& want = split->summary[i];
+    SCOPED_TRACE(want.name);
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.resources, want.resources);
+    EXPECT_EQ(got.parameters, want.parameters);
+    EXPECT_EQ(got.outputs, want.outputs);
+    EXPECT_EQ(got.first, want.first);
+    EXPECT_EQ(got.last, want.last);
+  }
+}
+
+TEST_P(SyntheticSplitTest, SummaryWithoutTheChildrenMatchesTheSplit) {
+  Json tmpl = SyntheticTemplate(GetParam());
+  auto summary = SummarizeNestedStacks(tmpl, NestedOptions{.schemas = cfn::FindResourceSchema});
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  EXPECT_GT(summary->size(), 1u);
+  ExpectSummaryMatchesSplit(tmpl, {});
+}
+
 INSTANTIATE_TEST_SUITE_P(Sizes, SyntheticSplitTest, ::testing::Values(2000, 20000));
 
 TEST(NestedTest, RootOutputsReadChildOutputs) {
@@ -245,7 +281,7 @@ TEST(NestedTest, NoEchoParameterPassedDownWithoutItsDefault) {
 }
 
 TEST(NestedTest, UnderTheLimitNothingChanges) {
-  auto dev = stack::SynthesizeRexStack(stack::PresetConfig(stack::Preset::kDev));
+  auto dev = stack::SynthesizeRexStack(config::PresetConfig(config::Preset::kDev));
   ASSERT_TRUE(dev.ok());
   NestedStacks split = Split(dev->json);
   EXPECT_FALSE(split.split());
@@ -435,6 +471,85 @@ TEST(NestedTest, EveryReferenceFormIsRewrittenInPlace) {
   })"));
   EXPECT_EQ(moved->parent["Resources"]["NestedB"]["Properties"]["Parameters"]["A2Ref"],
             Json::parse(R"({"Fn::GetAtt": ["NestedA", "Outputs.A2Ref"]})"));
+}
+
+TEST(NestedTest, SummaryCountsEveryReferenceFormAndTheRootOutputs) {
+  Json tmpl = Json::parse(R"({
+    "Parameters": {"Env": {"Type": "String"}, "Unused": {"Type": "String"}},
+    "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}},
+    "Resources": {
+      "A1": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A1"}},
+      "A2": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A2"},
+             "Condition": "IsProd"},
+      "A3": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/A/A3"}},
+      "B1": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/B/B1"},
+             "DependsOn": ["A3"],
+             "Properties": {
+               "X": {"Fn::GetAtt": "A1.Arn"},
+               "Y": {"Fn::Sub": ["${A2}-${V}-${!A3}-${AWS::Region}", {"V": {"Ref": "A3"}}]},
+               "Z": {"Fn::Sub": "${A1}-${Env}"}}},
+      "B2": {"Type": "AWS::SNS::Topic", "Metadata": {"rex:path": "S/B/B2"},
+             "Properties": {"X": {"Fn::If": ["IsProd", {"Ref": "A1"}, ""]}}}
+    },
+    "Outputs": {"FromA": {"Value": {"Fn::GetAtt": ["A3", "TopicName"]}},
+                "FromB": {"Value": {"Ref": "B2"}, "Condition": "IsProd"}}
+  })");
+  NestedOptions options{.split_above = 2, .child_max = 3, .child_min = 1, .boundary_period = 1};
+  ExpectSummaryMatchesSplit(tmpl, options);
+  auto summary = SummarizeNestedStacks(tmpl, options);
+  ASSERT_TRUE(summary.ok()) << summary.error().ToString();
+  ASSERT_EQ(summary->size(), 2u);
+  EXPECT_EQ((*summary)[0].name, "NestedA");
+  // A1Arn, A1Ref, A2Ref, A3Ref for NestedB; A3TopicName for the parent's output.
+  EXPECT_EQ((*summary)[0].outputs, 5u);
+  EXPECT_EQ((*summary)[1].name, "NestedB");
+  EXPECT_EQ((*summary)[1].parameters, 5u);  // the four imports and Env
+}
+
+TEST(NestedTest, SummaryGivesTheSplitsErrors) {
+  // Components referencing each other over the limit of one stack.
+  Json cycle = Json::parse(R"({"Resources": {}})");
+  cycle["Resources"]["A1"] = Resource("A/One", Json::parse(R"({"TopicName": {"Ref": "B1"}})"));
+  cycle["Resources"]["A2"] = Resource("A/Two");
+  cycle["Resources"]["A3"] = Resource("A/Three");
+  cycle["Resources"]["B1"] = Resource("B/One");
+  cycle["Resources"]["B2"] = Resource("B/Two", Json::parse(R"({"TopicName": {"Ref": "A2"}})"));
+  cycle["Resources"]["C1"] = Resource("C/One");
+  NestedOptions tight{.split_above = 4, .max_resources = 4, .child_max = 3, .child_min = 1};
+  ExpectSummaryMatchesSplit(cycle, tight);
+  EXPECT_FALSE(SummarizeNestedStacks(cycle, tight).ok());
+
+  // A child needing more parameters than CloudFormation allows.
+  Json wide = Json::parse(R"({"Parameters": {}, "Resources": {}})");
+  Json parts = Json::array();
+  for (size_t i = 0; i <= kMaxParametersPerStack; ++i) {
+    std::string p = "P" + std::to_string(i);
+    wide["Parameters"][p] = Json{{"Type", "String"}};
+    parts.push_back(Json{{"Ref", p}});
+  }
+  wide["Resources"]["A1"] =
+      Resource("A/One", Json{{"TopicName", Json{{"Fn::Join", Json::array({"-", parts})}}}});
+  for (int i = 1; i <= 4; ++i) wide["Resources"]["B" + std::to_string(i)] = Resource("B");
+  ExpectSummaryMatchesSplit(wide, Small());
+  auto refused = SummarizeNestedStacks(wide, Small());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.error().message(),
+              HasSubstr("nested stack NestedA needs 201 parameters, over CloudFormation's limit "
+                        "of 200"));
+
+  // A Transform, and options that make no sense.
+  Json transform = Json::parse(R"({"Transform": "AWS::Serverless-2016-10-31", "Resources": {}})");
+  for (int i = 0; i < 6; ++i) transform["Resources"]["R" + std::to_string(i)] = Resource("R");
+  ExpectSummaryMatchesSplit(transform, Small());
+  ExpectSummaryMatchesSplit(wide, NestedOptions{.split_above = 4, .child_max = 0});
+}
+
+TEST(NestedTest, SummaryOfATemplateUnderTheLimitIsEmpty) {
+  auto dev = stack::SynthesizeRexStack(config::PresetConfig(config::Preset::kDev));
+  ASSERT_TRUE(dev.ok());
+  auto summary = SummarizeNestedStacks(dev->json);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->empty());
 }
 
 TEST(NestedTest, NaturalOrder) {
