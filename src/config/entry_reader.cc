@@ -1,0 +1,140 @@
+#include "config/entry_reader.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "base/strings.h"
+#include "config/config_text.h"
+
+namespace rex::config::entries {
+namespace {
+
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+constexpr size_t kMaxNameLength = 20;
+
+}  // namespace
+
+bool IsEntryName(std::string_view s) {
+  if (s.empty() || s.size() > kMaxNameLength || !IsLower(s[0]) || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; });
+}
+
+bool IsVariableName(std::string_view s) {
+  if (s.empty() || s.size() > 255 || IsDigit(s[0])) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_'; });
+}
+
+std::string DescribeNode(const YAML::Node& node) { return text::Describe(node); }
+
+std::string JoinNames(const std::vector<std::string>& names) { return base::Join(names, ", "); }
+
+void RecordBadSection(const YAML::Node& node, const std::string& section, Problems& problems) {
+  problems.emplace_back(section, "expected a map of named entries, got " + text::Describe(node));
+}
+
+bool CheckEntryName(const std::string& name, const std::string& key, const std::string& what,
+                    Problems& problems) {
+  if (IsEntryName(name)) return true;
+  problems.emplace_back(key, text::Quote(name) + " is not allowed as a " + what +
+                                 " name: use 1 to 20 lowercase letters, digits and hyphens, "
+                                 "starting with a letter");
+  return false;
+}
+
+void Reader::String(const std::string& key, const YAML::Node& value, std::string& target) {
+  if (!value.IsScalar()) {
+    Error(key, "expected a string, got " + text::Describe(value));
+    return;
+  }
+  target = value.Scalar();
+}
+
+void Reader::Int(const std::string& key, const YAML::Node& value, int& target) {
+  std::optional<int> v = value.IsScalar() ? text::ParseInt(value.Scalar()) : std::nullopt;
+  if (!v) {
+    Error(key, "expected a whole number, got " + text::Describe(value));
+    return;
+  }
+  target = *v;
+}
+
+void Reader::Words(const std::string& key, const YAML::Node& value,
+                   std::vector<std::string>& target) {
+  if (value.IsScalar()) {
+    target = text::SplitWords(value.Scalar());
+    return;
+  }
+  if (!value.IsSequence()) {
+    Error(key, "expected a list of strings or a string, got " + text::Describe(value));
+    return;
+  }
+  std::string problem;
+  auto items = text::ScalarItems(value, &problem);
+  if (!items) {
+    Error(key, problem);
+    return;
+  }
+  target = std::move(*items);
+}
+
+void Reader::Names(const std::string& key, const YAML::Node& value,
+                   std::vector<std::string>& target) {
+  if (!value.IsSequence()) {
+    Error(key,
+          "expected a list of service names such as [api, worker], got " + text::Describe(value));
+    return;
+  }
+  std::string problem;
+  auto items = text::ScalarItems(value, &problem);
+  if (!items) {
+    Error(key, problem);
+    return;
+  }
+  target = std::move(*items);
+}
+
+void Reader::StringMap(const std::string& key, const YAML::Node& value,
+                       std::map<std::string, std::string>& target) {
+  if (!value.IsMap()) {
+    Error(key, "expected a map of NAME: value, got " + text::Describe(value));
+    return;
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (!it->first.IsScalar() || !it->second.IsScalar()) {
+      Error(key, "expected a map of NAME: value with plain names and values");
+      continue;
+    }
+    target[it->first.Scalar()] = it->second.Scalar();
+  }
+}
+
+void Reader::Unknown(const std::string& key, const std::string& name,
+                     const std::vector<std::string>& allowed) {
+  std::string hint = base::ClosestMatch(name, allowed);
+  Error(key, "unknown key" + (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?") +
+                 "; allowed: " + base::Join(allowed, ", "));
+}
+
+void CheckServiceNames(const std::string& key, const std::vector<std::string>& names,
+                       const std::vector<std::string>& services, Problems& problems) {
+  std::vector<std::string> seen;
+  for (const std::string& name : names) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      problems.emplace_back(key, text::Quote(name) + " is named twice; name each service once");
+      continue;
+    }
+    seen.push_back(name);
+    if (std::find(services.begin(), services.end(), name) != services.end()) continue;
+    std::string hint = base::ClosestMatch(name, services);
+    problems.emplace_back(
+        key, text::Quote(name) + " is not allowed: name a service: " + base::Join(services, ", ") +
+                 (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?"));
+  }
+}
+
+}  // namespace rex::config::entries
