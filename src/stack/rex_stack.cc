@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/intrinsics.h"
+#include "stack/jobs_queues_buckets.h"
 
 namespace rex::stack {
 namespace {
@@ -143,6 +144,7 @@ RexStack::RexStack(core::Construct& scope, std::string id, const config::Config&
               "ECR repository of the " + name + " image");
   }
   AddOutput(*this, "vpcId", networking_->vpc_id(), "the VPC id");
+  AddJobsQueuesAndBuckets(*this);
 }
 
 base::Result<core::Template> SynthesizeRexStack(const config::Config& config) {

@@ -48,7 +48,7 @@ TEST(WorkloadsTest, ExampleMatchesGolden) {
   EXPECT_TRUE(rex::testing::MatchesGolden("workloads.template.json", result->ToJson()));
 }
 
-TEST(WorkloadsTest, ExampleIsTheDevPresetPlusTheNotifierResources) {
+TEST(WorkloadsTest, ExampleIsTheDevPresetPlusTheNotifierJobQueueAndBucketResources) {
   Json t = SynthExample();
   auto dev = SynthesizeRexStack(config::PresetConfig(config::Preset::kDev));
   ASSERT_TRUE(dev.ok()) << dev.error().message();
@@ -58,10 +58,30 @@ TEST(WorkloadsTest, ExampleIsTheDevPresetPlusTheNotifierResources) {
     if (!base.contains(id)) added.push_back(id);
   }
   EXPECT_EQ(added, (std::vector<std::string>{
-                       "ComputeNotifierService", "ComputeNotifierTaskDefinition",
-                       "LoadBalancerNotifierRule", "LoadBalancerNotifierTargetGroup",
-                       "MonitoringNotifierLogGroup", "RegistryNotifier", "SecurityAlbToNotifier",
-                       "SecurityNotifierTaskRole", "SecurityServicesFromAlbNotifier"}));
+                       "BucketsUploads",
+                       "BucketsUploadsPolicy",
+                       "BucketsUploadsReadPolicy",
+                       "BucketsUploadsWritePolicy",
+                       "ComputeNotifierService",
+                       "ComputeNotifierTaskDefinition",
+                       "JobsCleanupExecutionPolicy",
+                       "JobsCleanupLogGroup",
+                       "JobsCleanupSchedule",
+                       "JobsCleanupScheduleRole",
+                       "JobsCleanupTaskDefinition",
+                       "JobsCleanupTaskRole",
+                       "LoadBalancerNotifierRule",
+                       "LoadBalancerNotifierTargetGroup",
+                       "MonitoringNotifierLogGroup",
+                       "QueuesTasks",
+                       "QueuesTasksConsumePolicy",
+                       "QueuesTasksDeadLetterQueue",
+                       "QueuesTasksSendPolicy",
+                       "RegistryNotifier",
+                       "SecurityAlbToNotifier",
+                       "SecurityNotifierTaskRole",
+                       "SecurityServicesFromAlbNotifier",
+                   }));
   // Nothing of the dev preset went away.
   for (const auto& [id, resource] : base.items()) EXPECT_TRUE(t["Resources"].contains(id)) << id;
 }
