@@ -115,11 +115,12 @@ int ExitCodeFor(const base::Status& status) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      InitCommand(),    StackCommand(),   ConfigCommand(),    SynthCommand(),    PreviewCommand(),
-      UpCommand(),      OutputsCommand(), DestroyCommand(),   HistoryCommand(),  RollbackCommand(),
-      UnlockCommand(),  CostCommand(),    CheckCommand(),     GraphCommand(),    BootstrapCommand(),
-      MigrateCommand(), DbCommand(),      LogsCommand(),      RedeployCommand(), StatusCommand(),
-      ImagesCommand(),  CiCommand(),      CompletionCommand()};
+      InitCommand(),    StackCommand(),    ConfigCommand(),     SynthCommand(),
+      PreviewCommand(), UpCommand(),       OutputsCommand(),    DestroyCommand(),
+      HistoryCommand(), RollbackCommand(), UnlockCommand(),     CostCommand(),
+      CheckCommand(),   GraphCommand(),    BootstrapCommand(),  MigrateCommand(),
+      DbCommand(),      LogsCommand(),     RedeployCommand(),   StatusCommand(),
+      ImagesCommand(),  CiCommand(),       CompletionCommand(), RunCommand()};
   return commands;
 }
 

@@ -1,7 +1,7 @@
-// `rex images push SERVICE TAG [--local-image NAME] [--dry-run]` (SERVICE: api | worker):
-// pushes a locally built image to the service's ECR repository of the deployed stack
-// (ops/images.h). With a working Docker (`docker info` succeeds; the program is $REX_DOCKER,
-// default `docker` on PATH) rex runs, and shows:
+// `rex images push SERVICE TAG [--local-image NAME] [--dry-run]` (SERVICE: a service of the
+// deployed stack with an ECR repository of its own: api, worker, notifier, ...): pushes a
+// locally built image to that repository (ops/images.h). With a working Docker (`docker info`
+// succeeds; the program is $REX_DOCKER, default `docker` on PATH) rex runs, and shows:
 //   docker login --username AWS --password-stdin <registry>   (the ECR password on stdin)
 //   docker tag <local image> <repository>:<TAG>
 //   docker push <repository>:<TAG>
@@ -12,7 +12,8 @@
 // `docker build -t rex-backend-api:...` names). The ECR password never appears in any output.
 //
 // Exit codes: 0 pushed and verified (or commands printed); 1 a docker step or AWS call
-// failed; 2 bad usage (unknown service, bad tag), bad config, no such stack.
+// failed; 2 bad usage (a service the stack does not have or without a repository: the message
+// lists those it has; a bad tag), bad config, no such stack.
 
 #include <memory>
 #include <string>
@@ -64,18 +65,16 @@ int RunPush(Context& ctx, const PushFlags& flags) {
   };
   auto selected = SelectStack(ctx);
   if (!selected.ok()) return fail(selected.error());
-  const stack::Config& config = selected->config;
-  // Bad SERVICE or TAG is refused before any AWS call.
-  if (auto valid = ops::ValidatePushRequest(flags.service, flags.tag); !valid.ok()) {
-    return fail(valid);
-  }
+  const config::Config& config = selected->config;
+  // A bad TAG is refused before any AWS call; SERVICE needs the deployed stack.
+  if (auto valid = ops::ValidateImageTag(flags.tag); !valid.ok()) return fail(valid);
   auto session = OpenAwsSession(ctx, &config);
   if (!session.ok()) return fail(session.error());
   AwsSession& s = **session;
   const std::string stack_name = stack::StackName(config);
   auto info = ops::ReadStackInfo(*s.cfn, stack_name, s.region);
   if (!info.ok()) return fail(info.error());
-  auto target = ops::ResolvePushTarget(info->outputs, config.project_name, flags.service, flags.tag,
+  auto target = ops::ResolvePushTarget(*info, config.project_name, flags.service, flags.tag,
                                        flags.local_image);
   if (!target.ok()) return fail(target.error());
 
@@ -113,25 +112,27 @@ int RunPush(Context& ctx, const PushFlags& flags) {
 }  // namespace
 
 Command ImagesCommand() {
-  return {"images",
-          "container images: 'rex images push api|worker TAG' logs in to ECR, tags and pushes",
-          [](CLI::App& app) -> std::function<int(Context&)> {
-            auto flags = std::make_shared<PushFlags>();
-            CLI::App* push = app.add_subcommand(
-                "push",
-                "push a local image to the service's ECR repository (docker login/tag/push), "
-                "or print the commands when Docker is not available");
-            push->fallthrough();
-            push->add_option("SERVICE", flags->service, "api or worker")->required();
-            push->add_option("TAG", flags->tag, "the tag to push, e.g. v1.2.0")->required();
-            push->add_option("--local-image", flags->local_image,
-                             "the local image to push (default: <projectName>-SERVICE:TAG)")
-                ->type_name("NAME");
-            push->add_flag("--dry-run", flags->dry_run,
-                           "print the commands instead of running them");
-            app.require_subcommand(1);
-            return [flags](Context& ctx) { return RunPush(ctx, *flags); };
-          }};
+  return {
+      "images", "container images: 'rex images push SERVICE TAG' logs in to ECR, tags and pushes",
+      [](CLI::App& app) -> std::function<int(Context&)> {
+        auto flags = std::make_shared<PushFlags>();
+        CLI::App* push = app.add_subcommand(
+            "push",
+            "push a local image to the service's ECR repository (docker login/tag/push), "
+            "or print the commands when Docker is not available");
+        push->fallthrough();
+        push->add_option("SERVICE", flags->service,
+                         "a service of the deployed stack with an ECR repository (api, "
+                         "worker, ...)")
+            ->required();
+        push->add_option("TAG", flags->tag, "the tag to push, e.g. v1.2.0")->required();
+        push->add_option("--local-image", flags->local_image,
+                         "the local image to push (default: <projectName>-SERVICE:TAG)")
+            ->type_name("NAME");
+        push->add_flag("--dry-run", flags->dry_run, "print the commands instead of running them");
+        app.require_subcommand(1);
+        return [flags](Context& ctx) { return RunPush(ctx, *flags); };
+      }};
 }
 
 }  // namespace rex::cli

@@ -1,6 +1,6 @@
-// `rex logs SERVICE [-f] [--since 10m|1h|2d|ISO] [--filter PATTERN]`: the log of a service
-// (api, worker, supertokens) or one-off task (migration, bootstrap), from the log group the
-// stack gives it, every stream merged in time order:
+// `rex logs NAME [-f] [--since 10m|1h|2d|ISO] [--filter PATTERN]`: the log of a service (api,
+// worker, notifier, ...) or job (migration, bootstrap, ...) of the deployed stack, from the log
+// group its container logs to (ops::StackInfo::LogGroup), every stream merged in time order:
 //
 //   HH:MM:SS.mmm <task-id-8> message        (UTC; with --json one object per line:
 //                                            {"time": ms, "task", "stream", "message", "eventId"})
@@ -10,8 +10,9 @@
 // the pattern syntax). -f follows new events: polls every REX_POLL_INTERVAL_MS (default 1 s),
 // backing off to 5 × that while nothing comes, never printing an event twice; Ctrl-C ends it.
 //
-// Exit codes: 0 ok (also after Ctrl-C in -f); 1 AWS failure; 2 unknown service, bad --since,
-// bad config, no such stack or log group.
+// Exit codes: 0 ok (also after Ctrl-C in -f); 1 AWS failure, or the workload logs elsewhere
+// than CloudWatch Logs; 2 a name the stack does not have (the message lists what it has), bad
+// --since, bad config, no such stack or log group.
 
 #include <algorithm>
 #include <memory>
@@ -69,15 +70,6 @@ int RunLogs(Context& ctx, const LogsFlags& flags) {
     ctx.PrintError(s);
     return ExitCodeFor(s);
   };
-  std::vector<std::string> allowed;
-  for (std::string_view s : ops::kLogSources) allowed.emplace_back(s);
-  if (std::find(allowed.begin(), allowed.end(), flags.source) == allowed.end()) {
-    std::string hint = base::ClosestMatch(flags.source, allowed);
-    return fail(base::InvalidArgument("unknown service \"" + flags.source + "\"" +
-                                      (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
-                                      " (rex logs takes one of: " + base::Join(allowed, ", ") +
-                                      ")"));
-  }
   auto since = ops::ParseSince(flags.since, std::chrono::system_clock::now());
   if (!since.ok()) return fail(since.error());
 
@@ -85,15 +77,25 @@ int RunLogs(Context& ctx, const LogsFlags& flags) {
   int code = kExitFailed;
   auto day2 = OpenDayTwo(ctx, interrupt.flag(), &code);
   if (!day2) return code;
-  auto group = day2->stack.log_groups.find(flags.source);
-  if (group == day2->stack.log_groups.end()) {
-    return fail(ops::RequireField(day2->stack, "", "log group for " + flags.source));
+  const ops::StackInfo& stack = day2->stack;
+  if (stack.FindService(flags.source) == nullptr && stack.FindJob(flags.source) == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& [name, service] : stack.services) names.push_back(name);
+    for (const auto& [name, job] : stack.jobs) names.push_back(name);
+    return fail(ops::UnknownWorkload(stack, "service or job", flags.source, names,
+                                     "rex logs takes a service or a job"));
+  }
+  const std::string group = stack.LogGroup(flags.source);
+  if (group.empty()) {
+    return fail(base::FailedPrecondition(flags.source + " of stack " + stack.stack_name +
+                                         " does not log to CloudWatch Logs (its container has "
+                                         "no awslogs-group)"));
   }
   if (flags.follow && !ctx.global.json) {
-    ctx.io.err << ctx.err.Dim("following " + group->second + " (Ctrl-C to stop)") << "\n";
+    ctx.io.err << ctx.err.Dim("following " + group + " (Ctrl-C to stop)") << "\n";
   }
   PrintingSink sink(ctx);
-  ops::LogsRequest request{.log_group = group->second,
+  ops::LogsRequest request{.log_group = group,
                            .start_ms = *since,
                            .filter_pattern = flags.filter,
                            .follow = flags.follow};
@@ -103,7 +105,7 @@ int RunLogs(Context& ctx, const LogsFlags& flags) {
     return fail(read.error().WithContext("logs of " + flags.source));
   }
   if (*read == 0 && !flags.follow && !ctx.global.json) {
-    ctx.io.err << "no events in " << group->second << " since " << flags.since
+    ctx.io.err << "no events in " << group << " since " << flags.since
                << (flags.filter.empty() ? "" : " matching \"" + flags.filter + "\"") << "\n";
   }
   return kExitOk;
@@ -112,11 +114,12 @@ int RunLogs(Context& ctx, const LogsFlags& flags) {
 }  // namespace
 
 Command LogsCommand() {
-  return {"logs", "print (or follow with -f) a service's log, every task merged in time order",
+  return {"logs",
+          "print (or follow with -f) a service's or job's log, every task merged in time order",
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto flags = std::make_shared<LogsFlags>();
-            app.add_option("SERVICE", flags->source,
-                           "api, worker, supertokens, migration or bootstrap")
+            app.add_option("NAME", flags->source,
+                           "a service or job of the deployed stack (api, worker, migration, ...)")
                 ->required();
             app.add_flag("-f,--follow", flags->follow, "keep printing new events until Ctrl-C");
             app.add_option("--since", flags->since,

@@ -1,4 +1,5 @@
-// `rex redeploy SERVICE|all [--image-tag TAG [--yes]]`: a new deployment of the service(s) (ECS
+// `rex redeploy SERVICE|all [--image-tag TAG [--yes]]`: SERVICE is any service of the deployed
+// stack (ops::StackInfo::services; all: every one). A new deployment of the service(s) (ECS
 // UpdateService forceNewDeployment: the tasks are replaced with fresh ones pulling the image tag
 // the stack names, e.g. after `docker push` of a new :latest), followed until each service is
 // stable (its PRIMARY deployment COMPLETED and running == desired) or the deployment circuit
@@ -6,13 +7,15 @@
 // service events go to stderr; the result per service to stdout (--json: one document).
 //
 // With --image-tag the new tag goes through the stack instead: services.<svc>.imageTag is set
-// in stacks/<stack>.yaml (all: api and worker) and the stack is updated as `rex up` does it
+// in stacks/<stack>.yaml (all: every service whose image rex builds, i.e. without an `image`
+// of its own; SERVICE must be a service of that file) and the stack is updated as `rex up` does it
 // (plan, confirmation or --yes, CloudFormation waits for the services); if that deploy fails
 // the config gets its old tags back. Then each service is checked as above.
 //
 // Exit codes: 0 every service stable; 1 a service was rolled back (the reason from the
 // rollout and the service events is printed first), Ctrl-C (ECS carries on; `rex status`
-// shows it) or AWS failed; 2 unknown service, bad config, no such stack.
+// shows it) or AWS failed; 2 a service the stack does not have (the message lists what it
+// has), bad config, no such stack.
 
 #include <algorithm>
 #include <filesystem>
@@ -26,8 +29,8 @@
 #include "cli/ops_session.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
+#include "config/config.h"
 #include "ops/redeploy.h"
-#include "stack/config.h"
 
 namespace rex::cli {
 namespace {
@@ -61,11 +64,25 @@ class RedeployPrinter : public ops::RedeployObserver {
   std::map<std::string, std::string> last_;
 };
 
-// The services whose image tag --image-tag sets: "all" means the images built from this
-// repository (api, worker); SuperTokens' own image moves only when named.
-std::vector<std::string> TaggedServices(const std::string& which) {
-  if (which == "all") return {"api", "worker"};
-  return {which};
+// The services whose image tag --image-tag sets: "all" means the images rex builds (the
+// services without an `image` of their own: api, worker, ...); an external image such as
+// SuperTokens' moves only when named. kInvalidArgument for a name the config does not have.
+base::Result<std::vector<std::string>> TaggedServices(const config::Config& config,
+                                                      const std::string& config_path,
+                                                      const std::string& which) {
+  std::vector<std::string> names;
+  std::vector<std::string> built;
+  for (const auto& [name, service] : config.services.entries) {
+    names.push_back(name);
+    if (service.image.empty()) built.push_back(name);
+  }
+  if (which == "all") return built;
+  if (config.services.Find(which) == nullptr) {
+    return base::InvalidArgument("unknown service \"" + which + "\" for --image-tag; " +
+                                 config_path + " has services " + base::Join(names, ", ") +
+                                 " (or all)");
+  }
+  return std::vector<std::string>{which};
 }
 
 // --image-tag: the tag goes into the stack config (services.<svc>.imageTag, the source of
@@ -85,14 +102,16 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
   }
   const std::string path = (std::filesystem::path(ctx.io.cwd) / selected->config_path).string();
   std::map<std::string, std::string> previous;
-  for (const std::string& service : TaggedServices(flags.which)) {
+  auto tagged = TaggedServices(selected->config, selected->config_path, flags.which);
+  if (!tagged.ok()) return fail(tagged.error());
+  for (const std::string& service : *tagged) {
     const std::string key = "services." + service + ".imageTag";
-    auto old = stack::GetConfigFileValue(path, key);
+    auto old = config::GetConfigFileValue(path, key);
     if (!old.ok()) return fail(old.error());
     previous[key] = *old;
   }
   for (const auto& [key, old] : previous) {
-    base::Status set = stack::SetConfigFileValue(path, key, flags.image_tag);
+    base::Status set = config::SetConfigFileValue(path, key, flags.image_tag);
     if (!set.ok()) return fail(set.WithContext("--image-tag"));
     ctx.io.err << key << ": " << old << " -> " << flags.image_tag << " in " << selected->config_path
                << "\n";
@@ -103,7 +122,7 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
   int code = RunUp(ctx, UpFlags{.yes = flags.yes, .allow_data_loss = flags.allow_data_loss});
   if (code != kExitOk) {
     for (const auto& [key, old] : previous) {
-      base::Status restored = stack::SetConfigFileValue(path, key, old);
+      base::Status restored = config::SetConfigFileValue(path, key, old);
       if (!restored.ok()) ctx.PrintWarning("could not restore " + key + ": " + restored.message());
     }
     ctx.io.err << "the image tags in " << selected->config_path
@@ -118,16 +137,6 @@ int RunRedeploy(Context& ctx, const RedeployFlags& flags) {
     PrintCredentialsHint(ctx, s);
     return ExitCodeFor(s);
   };
-  std::vector<std::string> allowed;
-  for (std::string_view s : ops::kServiceNames) allowed.emplace_back(s);
-  allowed.push_back("all");
-  if (std::find(allowed.begin(), allowed.end(), flags.which) == allowed.end()) {
-    std::string hint = base::ClosestMatch(flags.which, allowed);
-    return fail(base::InvalidArgument("unknown service \"" + flags.which + "\"" +
-                                      (hint.empty() ? "" : "; did you mean \"" + hint + "\"?") +
-                                      " (rex redeploy takes one of: " + base::Join(allowed, ", ") +
-                                      ")"));
-  }
   if (!flags.image_tag.empty()) {
     int deployed = RollImageTag(ctx, flags);
     if (deployed != kExitOk) return deployed;
@@ -188,10 +197,13 @@ Command RedeployCommand() {
   return {"redeploy", "replace the tasks of a service (or all) and follow until stable",
           [](CLI::App& app) -> std::function<int(Context&)> {
             auto flags = std::make_shared<RedeployFlags>();
-            app.add_option("SERVICE", flags->which, "api, worker, supertokens or all")->required();
+            app.add_option("SERVICE", flags->which,
+                           "a service of the deployed stack (api, worker, ...) or all")
+                ->required();
             app.add_option("--image-tag", flags->image_tag,
-                           "set services.SERVICE.imageTag (all: api and worker) in the stack "
-                           "config and deploy it through CloudFormation, as rex up")
+                           "set services.SERVICE.imageTag (all: every service whose image rex "
+                           "builds) in the stack config and deploy it through CloudFormation, as "
+                           "rex up")
                 ->type_name("TAG");
             app.add_flag("-y,--yes", flags->yes,
                          "with --image-tag: deploy without asking (required when stdin is not a "

@@ -1,5 +1,6 @@
 // `rex status [--json]`: one screen on the deployed stack (ops/status.h): the stack's status
-// and last update, each service's desired/running/pending counts and deployments, target
+// and last update, each service's desired/running/pending counts and deployments (every
+// service the stack has, by name), the names of its jobs (rex run NAME), target
 // health per target group (unhealthy targets with reason and description), the answers of
 // <apiUrl>/api/health and <apiUrl>/auth/hello (HTTP status and latency, 5 s timeout), the
 // Amplify branch's last build (stacks with a frontend), the database cluster and the cache.
@@ -118,6 +119,7 @@ void PrintText(Context& ctx, const ops::StatusReport& r,
     }
     out << t.Render(st);
   }
+  if (!r.jobs.empty()) out << st.Bold("jobs") << "      " << base::Join(r.jobs, ", ") << "\n";
 
   if (!r.target_groups.empty()) {
     out << "\n";

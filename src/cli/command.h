@@ -83,6 +83,7 @@ Command LogsCommand();
 Command RedeployCommand();
 Command StatusCommand();
 Command ImagesCommand();
+Command RunCommand();  // cmd_run.cc: rex run JOB [--wait]
 Command CiCommand();
 Command StackCommand();  // cmd_stack.cc: rex stack ls | rm NAME
 

@@ -21,7 +21,8 @@ std::string NewClientToken(const std::string& what) {
   char buf[40];
   std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(gen()),
                 static_cast<unsigned long long>(gen()));
-  return "rex-" + what + "-" + buf;
+  // RunTask takes a token of at most 64 characters; a job's name may be longer.
+  return "rex-" + what.substr(0, 24) + "-" + buf;
 }
 
 }  // namespace
@@ -106,12 +107,12 @@ void TaskProgressPrinter::OnNote(std::string_view note) {
 std::optional<ops::TaskOutcome> RunTaskWithProgress(Context& ctx, ops::Session& session,
                                                     const ops::StackInfo& stack,
                                                     const std::string& what, std::ostream& log_out,
-                                                    int* exit_code) {
+                                                    int* exit_code, bool follow) {
+  const ops::JobInfo* job = stack.FindJob(what);
   ops::OneOffTaskRequest request{.what = what,
-                                 .task_definition = what == "bootstrap"
-                                                        ? stack.bootstrap_task_definition
-                                                        : stack.migration_task_definition,
-                                 .client_token = NewClientToken(what)};
+                                 .task_definition = job != nullptr ? job->task_definition : "",
+                                 .client_token = NewClientToken(what),
+                                 .follow = follow};
   TaskProgressPrinter printer(ctx, what, log_out, ctx.global.json);
   auto outcome = ops::RunOneOffTask(session, stack, request, printer);
   printer.Finish();
@@ -125,6 +126,12 @@ std::optional<ops::TaskOutcome> RunTaskWithProgress(Context& ctx, ops::Session& 
     return std::nullopt;
   }
   const ops::TaskOutcome& o = *outcome;
+  if (!follow) {
+    *exit_code = kExitOk;
+    ctx.io.err << "the " << what << " task " << o.task_id << " is " << o.last_status
+               << "; follow its log with \"rex logs " << what << " -f\" (or run it with --wait)\n";
+    return outcome.value();
+  }
   *exit_code = o.ExitCode();
   if (o.cancelled) {
     ctx.io.err << "stopped following the " << what << " task " << o.task_id

@@ -1,6 +1,6 @@
 #pragma once
 
-// How the day-2 commands show a one-off task (rex migrate, rex db bootstrap, and the
+// How the day-2 commands show a one-off task (rex run, rex migrate, rex db bootstrap, and the
 // bootstrap `rex up` runs after creating a stack): the task's log lines as they arrive
 // ("HH:MM:SS.mmm <task-id-8> message", or one JSON object per line with --json) and a
 // progress line on stderr: rewritten in place on a terminal ("migration task 0123abcd
@@ -48,14 +48,18 @@ class TaskProgressPrinter : public ops::TaskObserver {
   bool line_drawn_ = false;
 };
 
-// Runs the task of `what` ("migration" or "bootstrap") with live progress and prints how it
+// Runs the job `what` of the stack ("migration", "bootstrap", any StackInfo::jobs name; one the
+// stack lacks is kFailedPrecondition "stack X has no <what> task definition") with live
+// progress and prints how it
 // ended: the failure reason first when it did not exit 0, what to do on Ctrl-C. Returns the
 // outcome (nullopt after an error, already printed) and sets `exit_code` to the exit code for
 // the command.
+// `follow` false: start the task only, say how to follow it ("rex logs <what> -f") and set
+// `exit_code` to 0 once ECS accepted it.
 std::optional<ops::TaskOutcome> RunTaskWithProgress(Context& ctx, ops::Session& session,
                                                     const ops::StackInfo& stack,
                                                     const std::string& what, std::ostream& log_out,
-                                                    int* exit_code);
+                                                    int* exit_code, bool follow = true);
 
 // The SuperTokens database bootstrap (ops/db_bootstrap.h) as `rex db bootstrap` and `rex up`
 // run it. With a bootstrap bucket (session.s3 set and the bucket found), its record

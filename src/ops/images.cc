@@ -28,10 +28,13 @@ std::string LastLine(const std::string& output) {
   return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
-std::string AllowedServices() {
+// The services of the stack with an ECR repository of their own.
+std::vector<std::string> ImageServices(const StackInfo& stack) {
   std::vector<std::string> names;
-  for (std::string_view s : kImageServices) names.emplace_back(s);
-  return base::Join(names, ", ");
+  for (const auto& [name, service] : stack.services) {
+    if (!service.repository_url.empty()) names.push_back(name);
+  }
+  return names;
 }
 
 // Runs one docker step; kFailedPrecondition naming the step when it exits non-zero.
@@ -52,11 +55,7 @@ base::Status Step(ProcessRunner& runner, PushObserver& observer,
 
 }  // namespace
 
-base::Status ValidatePushRequest(const std::string& service, const std::string& tag) {
-  if (service != "api" && service != "worker") {
-    return base::InvalidArgument("unknown service \"" + service +
-                                 "\"; images exist for: " + AllowedServices());
-  }
+base::Status ValidateImageTag(const std::string& tag) {
   if (!ValidTag(tag)) {
     return base::InvalidArgument("invalid tag \"" + tag +
                                  "\": docker tags are letters, digits, '_', '.' and '-', up to "
@@ -65,24 +64,30 @@ base::Status ValidatePushRequest(const std::string& service, const std::string& 
   return base::Status::Ok();
 }
 
-base::Result<PushTarget> ResolvePushTarget(const std::map<std::string, std::string>& outputs,
-                                           const std::string& project, const std::string& service,
-                                           const std::string& tag, const std::string& local_image) {
-  REX_RETURN_IF_ERROR(ValidatePushRequest(service, tag));
-  const char* output_key = service == "api" ? "apiRepositoryUrl" : "workerRepositoryUrl";
-  auto it = outputs.find(output_key);
-  if (it == outputs.end() || it->second.empty()) {
-    return base::FailedPrecondition(std::string("the stack has no output ") + output_key +
-                                    "; run \"rex up\" with this version of rex");
+base::Result<PushTarget> ResolvePushTarget(const StackInfo& stack, const std::string& project,
+                                           const std::string& service, const std::string& tag,
+                                           const std::string& local_image) {
+  REX_RETURN_IF_ERROR(ValidateImageTag(tag));
+  const std::vector<std::string> allowed = ImageServices(stack);
+  const std::string usage =
+      "rex images push takes a service with an ECR repository: " +
+      (allowed.empty() ? std::string("none in this stack") : base::Join(allowed, ", "));
+  const ServiceInfo* info = stack.FindService(service);
+  if (info == nullptr) return UnknownWorkload(stack, "service", service, allowed, usage);
+  if (info->repository_url.empty()) {
+    return base::InvalidArgument("service " + service + " of stack " + stack.stack_name +
+                                 " has no ECR repository of its own (no output " +
+                                 RepositoryOutputName(service) + "; its image is not built " +
+                                 "here); " + usage);
   }
+  const std::string output_key = RepositoryOutputName(service);
   PushTarget target;
   target.service = service;
   target.tag = tag;
-  target.repository_uri = it->second;
+  target.repository_uri = info->repository_url;
   size_t slash = target.repository_uri.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == target.repository_uri.size()) {
-    return base::FailedPrecondition(std::string("output ") + output_key + " \"" +
-                                    target.repository_uri +
+    return base::FailedPrecondition("output " + output_key + " \"" + target.repository_uri +
                                     "\" is not a repository URI (registry/name)");
   }
   target.registry = target.repository_uri.substr(0, slash);

@@ -4,9 +4,10 @@
 //   aws ecr get-login-password --region R | docker login --username AWS --password-stdin REG
 //   docker tag rex-backend-api:latest REG/rex-backend-dev-api:latest
 //   docker push REG/rex-backend-dev-api:latest
-// — with the repository taken from the deployed stack (outputs apiRepositoryUrl /
-// workerRepositoryUrl), run for the user when Docker works, printed exactly when it does not,
-// and the pushed tag verified with ECR DescribeImages.
+// — with the repository taken from the deployed stack (the service's output
+// <name>RepositoryUrl: apiRepositoryUrl, notifierRepositoryUrl, ...; ServiceInfo), run for the
+// user when Docker works, printed exactly when it does not, and the pushed tag verified with
+// ECR DescribeImages.
 //
 // The ECR password is a secret: it reaches `docker login` on its standard input only (never
 // its command line), and no message, printed command or error of this file contains it.
@@ -21,11 +22,9 @@
 #include "aws/ecr.h"
 #include "base/result.h"
 #include "ops/process.h"
+#include "ops/stack_info.h"
 
 namespace rex::ops {
-
-// The services with an image repository, in display order.
-inline constexpr std::string_view kImageServices[] = {"api", "worker"};
 
 struct PushTarget {
   std::string service = {};         // "api"
@@ -37,18 +36,17 @@ struct PushTarget {
   std::string remote_image = {};    // repository_uri + ":" + tag
 };
 
-// kInvalidArgument for a service without a repository ("unknown service \"web\"; images
-// exist for: api, worker") or a tag docker refuses; OK otherwise. Needs no AWS call.
-base::Status ValidatePushRequest(const std::string& service, const std::string& tag);
+// kInvalidArgument for a tag docker refuses; OK otherwise. Needs no AWS call.
+base::Status ValidateImageTag(const std::string& tag);
 
-// Resolves what to push where, from the stack's outputs (apiRepositoryUrl,
-// workerRepositoryUrl). `local_image` empty: "<project>-<service>:<tag>" (the original
-// README's `docker build -t rex-backend-api:...` names). kInvalidArgument for a service
-// without a repository ("unknown service \"web\"; images exist for: api, worker") or a tag
-// docker refuses; kFailedPrecondition when the stack has no such output.
-base::Result<PushTarget> ResolvePushTarget(const std::map<std::string, std::string>& outputs,
-                                           const std::string& project, const std::string& service,
-                                           const std::string& tag,
+// Resolves what to push where, from the deployed stack's service (its repository_url).
+// `local_image` empty: "<project>-<service>:<tag>" (the original README's `docker build -t
+// rex-backend-api:...` names). kInvalidArgument for a tag docker refuses, a service the stack
+// does not have (UnknownWorkload, naming the services with a repository) or one without a
+// repository of its own (an external image such as supertokens'); kFailedPrecondition when the
+// output is not a repository URI.
+base::Result<PushTarget> ResolvePushTarget(const StackInfo& stack, const std::string& project,
+                                           const std::string& service, const std::string& tag,
                                            const std::string& local_image = "");
 
 // The commands to run by hand (one per line, ready to paste), for a machine without Docker

@@ -46,23 +46,19 @@ bool RedeployOutcome::ok() const {
 
 base::Result<std::vector<std::string>> ResolveServices(const StackInfo& stack,
                                                        std::string_view which) {
-  std::vector<std::string> allowed;
-  for (std::string_view name : kServiceNames) allowed.emplace_back(name);
   std::vector<std::string> names;
   if (which == "all") {
-    names = allowed;
-  } else if (std::find(allowed.begin(), allowed.end(), which) != allowed.end()) {
-    names.emplace_back(which);
-  } else {
-    allowed.push_back("all");
-    return base::InvalidArgument("unknown service \"" + std::string(which) +
-                                 "\"; use one of: " + base::Join(allowed, ", "));
+    for (const auto& [name, service] : stack.services) names.push_back(name);
+    if (names.empty()) REX_RETURN_IF_ERROR(RequireField(stack, "", "ECS service"));
+    return names;
   }
-  for (const std::string& name : names) {
-    if (stack.FindService(name) == nullptr) {
-      REX_RETURN_IF_ERROR(RequireField(stack, "", name + " service"));
-    }
+  if (stack.FindService(which) == nullptr) {
+    std::vector<std::string> candidates = {"all"};
+    for (const auto& [name, service] : stack.services) candidates.push_back(name);
+    return UnknownWorkload(stack, "service", which, candidates,
+                           "rex redeploy takes a service or all");
   }
+  names.emplace_back(which);
   return names;
 }
 

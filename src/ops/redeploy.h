@@ -51,9 +51,11 @@ struct RedeployOutcome {
   bool ok() const;
 };
 
-// Resolves "api" / "worker" / "supertokens" / "all" to service names of the stack.
-// kInvalidArgument "unknown service \"x\"; use one of: api, worker, supertokens, all".
-// kFailedPrecondition when the stack lacks a named service.
+// Resolves a service name of the stack, or "all" (every service of the stack, by name).
+// kInvalidArgument naming what the stack has (UnknownWorkload: "unknown service \"x\"; stack
+// rex-backend-dev has services api, notifier, supertokens, worker; jobs bootstrap, migration
+// (rex redeploy takes a service or all)"); kFailedPrecondition for "all" when the stack has no
+// service.
 base::Result<std::vector<std::string>> ResolveServices(const StackInfo& stack,
                                                        std::string_view which);
 

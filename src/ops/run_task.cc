@@ -147,6 +147,7 @@ base::Result<TaskOutcome> RunOneOffTask(Session& session, const StackInfo& stack
                                                                  started);
   };
   observer.OnStatus(outcome.last_status, elapsed());
+  if (!request.follow) return outcome;
 
   StreamReader reader(session.logs, outcome.log_group, outcome.log_stream);
   engine::Backoff backoff(*session.clock, session.poll, session.cancel);

@@ -1,7 +1,7 @@
 #pragma once
 
-// One-off Fargate tasks of the stack (rex migrate, rex db bootstrap): RunTask in the private
-// subnets with the services' security group and no public IP, then follow the task until it
+// One-off Fargate tasks of the stack (rex run, rex migrate, rex db bootstrap): RunTask in the
+// private subnets with the services' security group and no public IP, then follow the task until it
 // stops, streaming its log events (CloudWatch Logs stream <prefix>/<container>/<task id>, the
 // prefix and group from the task definition's awslogs options) while it runs and after it
 // stops, and report how it ended.
@@ -25,11 +25,15 @@
 namespace rex::ops {
 
 struct OneOffTaskRequest {
-  std::string what;             // "migration", "bootstrap": for messages and startedBy
-  std::string task_definition;  // ARN (StackInfo::migration_task_definition, ...)
+  std::string what;             // the job's name ("migration"): for messages and startedBy
+  std::string task_definition;  // ARN (JobInfo::task_definition)
   // RunTask's idempotency token: a retried RunTask with the same token starts no second
   // task. Default: none (the CLI passes a fresh one per command).
   std::string client_token = {};
+  // False: return as soon as RunTask answered (after OnStarted and one OnStatus), the outcome
+  // holding the task's ARN, id, status, container and log stream; the task runs on. Default:
+  // follow it until it stops.
+  bool follow = true;
 };
 
 // How rex reports a task's progress; the CLI renders it, tests record it.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <future>
 #include <map>
 
@@ -21,11 +22,9 @@ constexpr const char* kNotAvailable = "not available";
 std::vector<ServiceStatus> ReadServices(aws::EcsClient* ecs, const StackInfo& info) {
   std::vector<ServiceStatus> out;
   std::vector<std::string> arns;
-  for (std::string_view name : kServiceNames) {
-    const ServiceInfo* service = info.FindService(name);
-    if (service == nullptr) continue;
-    out.push_back(ServiceStatus{.name = service->name, .service_name = service->service_name});
-    arns.push_back(service->service_arn);
+  for (const auto& [name, service] : info.services) {
+    out.push_back(ServiceStatus{.name = name, .service_name = service.service_name});
+    arns.push_back(service.service_arn);
   }
   if (out.empty()) return out;
   auto fail_all = [&out](const std::string& error) {
@@ -33,18 +32,27 @@ std::vector<ServiceStatus> ReadServices(aws::EcsClient* ecs, const StackInfo& in
     return out;
   };
   if (ecs == nullptr) return fail_all(kNotAvailable);
-  auto answer = ecs->DescribeServices(info.cluster, arns);
-  if (!answer.ok()) return fail_all(answer.error().message());
+  // DescribeServices takes at most 10 services a call.
+  aws::EcsServices answer;
+  for (size_t i = 0; i < arns.size(); i += 10) {
+    std::vector<std::string> batch(
+        arns.begin() + static_cast<std::ptrdiff_t>(i),
+        arns.begin() + static_cast<std::ptrdiff_t>(std::min(arns.size(), i + 10)));
+    auto page = ecs->DescribeServices(info.cluster, batch);
+    if (!page.ok()) return fail_all(page.error().message());
+    for (aws::EcsService& e : page->services) answer.services.push_back(std::move(e));
+    for (aws::EcsFailure& f : page->failures) answer.failures.push_back(std::move(f));
+  }
   for (ServiceStatus& s : out) {
     const aws::EcsService* found = nullptr;
-    for (const aws::EcsService& e : answer->services) {
+    for (const aws::EcsService& e : answer.services) {
       if (e.service_name == s.service_name || LastArnSegment(e.service_arn) == s.service_name) {
         found = &e;
       }
     }
     if (found == nullptr) {
       std::string reason = "MISSING";
-      for (const aws::EcsFailure& f : answer->failures) {
+      for (const aws::EcsFailure& f : answer.failures) {
         if (LastArnSegment(f.arn) == s.service_name) reason = f.reason;
       }
       s.error = "ECS does not know the service (" + reason + ")";
@@ -188,14 +196,14 @@ base::Result<StatusReport> CollectStatus(const StatusClients& clients,
   report.last_updated = info.last_updated_time;
   report.created = info.creation_time;
   report.api_url = info.api_url;
+  for (const auto& [name, job] : info.jobs) report.jobs.push_back(name);
 
   // Every part at once: each is one or two round trips of its own.
   auto services = std::async(std::launch::async, ReadServices, clients.ecs, std::cref(info));
   std::vector<std::future<TargetGroupStatus>> groups;
-  for (std::string_view name : kServiceNames) {
-    const ServiceInfo* service = info.FindService(name);
-    if (service == nullptr || service->target_group_arn.empty()) continue;
-    groups.push_back(std::async(std::launch::async, ReadTargetGroup, clients.elbv2, *service));
+  for (const auto& [name, service] : info.services) {
+    if (service.target_group_arn.empty()) continue;
+    groups.push_back(std::async(std::launch::async, ReadTargetGroup, clients.elbv2, service));
   }
   std::vector<std::future<EndpointStatus>> endpoints;
   if (!info.api_url.empty()) {
@@ -356,6 +364,7 @@ Json StatusToJson(const StatusReport& report, const std::vector<StatusProblem>& 
     services.push_back(std::move(j));
   }
   doc["services"] = std::move(services);
+  doc["jobs"] = report.jobs;
   Json groups = Json::array();
   for (const TargetGroupStatus& g : report.target_groups) {
     Json targets = Json::array();

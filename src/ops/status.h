@@ -109,7 +109,8 @@ struct StatusReport {
   std::optional<aws::TimePoint> last_updated = {};  // else creation_time
   std::optional<aws::TimePoint> created = {};
   std::string api_url = {};
-  std::vector<ServiceStatus> services = {};
+  std::vector<ServiceStatus> services = {};  // every service of the stack, by name
+  std::vector<std::string> jobs = {};        // the stack's jobs (rex run NAME), by name
   std::vector<TargetGroupStatus> target_groups = {};
   std::vector<EndpointStatus> endpoints = {};
   std::optional<FrontendStatus> frontend = {};  // only when the stack has a frontend
@@ -140,7 +141,7 @@ struct StatusProblem {
 // readable.
 std::vector<StatusProblem> AssessStatus(const StatusReport& report);
 
-// The --json document: {"stack": {...}, "services": [...], "targetGroups": [...],
+// The --json document: {"stack": {...}, "services": [...], "jobs": [names], "targetGroups": [...],
 // "endpoints": [...], "frontend": {...}|null, "database": {...}|null, "cache": {...}|null,
 // "healthy": bool, "problems": [{"part", "message"}]}. Times are ISO-8601 UTC.
 base::Json StatusToJson(const StatusReport& report, const std::vector<StatusProblem>& problems);

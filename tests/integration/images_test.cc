@@ -176,7 +176,9 @@ TEST_F(ImagesTest, FailedPushExitsOne) {
 TEST_F(ImagesTest, UnknownServiceIsExitTwoWithTheAllowedOnes) {
   RexRun run = Rex({"images", "push", "web", "v1"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_THAT(run.err, HasSubstr("unknown service \"web\"; images exist for: api, worker"));
+  EXPECT_THAT(run.err, HasSubstr("unknown service \"web\"; stack rex-backend-prod has services "
+                                 "api, supertokens, worker; jobs bootstrap, migration (rex images "
+                                 "push takes a service with an ECR repository: api, worker)"));
 }
 
 }  // namespace

@@ -289,15 +289,18 @@ TEST_F(OpsTest, BadInputIsExit2WithWhatIsAllowed) {
   Deploy();
   RexRun logs = Rex({"logs", "apii"});
   EXPECT_EQ(logs.exit_code, 2);
-  EXPECT_THAT(logs.err, HasSubstr("unknown service \"apii\"; did you mean \"api\"? (rex logs "
-                                  "takes one of: api, worker, supertokens, migration, bootstrap)"));
+  EXPECT_THAT(logs.err, HasSubstr("unknown service or job \"apii\"; did you mean \"api\"? stack "
+                                  "rex-backend-dev has services api, supertokens, worker; jobs "
+                                  "bootstrap, migration (rex logs takes a service or a job)"));
   RexRun since = Rex({"logs", "api", "--since", "yesterday"});
   EXPECT_EQ(since.exit_code, 2);
   EXPECT_THAT(since.err, HasSubstr("--since \"yesterday\" is not a duration or a time"));
   RexRun redeploy = Rex({"redeploy", "frontend"});
   EXPECT_EQ(redeploy.exit_code, 2);
   EXPECT_THAT(redeploy.err,
-              HasSubstr("(rex redeploy takes one of: api, worker, supertokens, all)"));
+              HasSubstr("unknown service \"frontend\"; stack rex-backend-dev has services api, "
+                        "supertokens, worker; jobs bootstrap, migration (rex redeploy takes a "
+                        "service or all)"));
   RexRun db = Rex({"db", "create"});
   EXPECT_EQ(db.exit_code, 2);
 }

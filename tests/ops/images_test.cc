@@ -18,9 +18,20 @@ using rex::testing::FakeTransport;
 constexpr const char* kPassword = "ecr-password-SECRET-5510";
 constexpr const char* kRegistry = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
-const std::map<std::string, std::string> kOutputs = {
-    {"apiRepositoryUrl", std::string(kRegistry) + "/rex-backend-dev-api"},
-    {"workerRepositoryUrl", std::string(kRegistry) + "/rex-backend-dev-worker"}};
+// A deployed stack as FindWorkloads leaves it: api and worker with a repository of their own,
+// supertokens running an external image, one job.
+StackInfo Stack() {
+  StackInfo stack;
+  stack.stack_name = "rex-backend-dev";
+  stack.services["api"] = {.name = "api",
+                           .repository_url = std::string(kRegistry) + "/rex-backend-dev-api"};
+  stack.services["worker"] = {.name = "worker",
+                              .repository_url = std::string(kRegistry) + "/rex-backend-dev-worker"};
+  stack.services["supertokens"] = {.name = "supertokens"};
+  stack.jobs["migration"] = {.name = "migration"};
+  return stack;
+}
+const StackInfo kStack = Stack();
 
 // Records every run (argv and stdin) and answers from a script by argv[1].
 class RecordingRunner : public ProcessRunner {
@@ -58,32 +69,46 @@ class CollectingObserver : public PushObserver {
 };
 
 TEST(ImagesTest, ResolvePushTarget) {
-  auto target = ResolvePushTarget(kOutputs, "rex-backend", "api", "v1.2.0");
+  auto target = ResolvePushTarget(kStack, "rex-backend", "api", "v1.2.0");
   ASSERT_TRUE(target.ok()) << target.error().ToString();
   EXPECT_EQ(target->registry, kRegistry);
   EXPECT_EQ(target->repository, "rex-backend-dev-api");
   EXPECT_EQ(target->local_image, "rex-backend-api:v1.2.0");
   EXPECT_EQ(target->remote_image, std::string(kRegistry) + "/rex-backend-dev-api:v1.2.0");
-  auto named = ResolvePushTarget(kOutputs, "rex-backend", "worker", "latest", "my/worker:dev");
+  auto named = ResolvePushTarget(kStack, "rex-backend", "worker", "latest", "my/worker:dev");
   ASSERT_TRUE(named.ok());
   EXPECT_EQ(named->local_image, "my/worker:dev");
 }
 
 TEST(ImagesTest, BadInputIsRefusedWithTheAllowedValues) {
-  auto unknown = ResolvePushTarget(kOutputs, "rex-backend", "web", "v1");
+  auto unknown = ResolvePushTarget(kStack, "rex-backend", "web", "v1");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code(), base::Code::kInvalidArgument);
-  EXPECT_EQ(unknown.error().message(), "unknown service \"web\"; images exist for: api, worker");
-  auto tag = ResolvePushTarget(kOutputs, "rex-backend", "api", "-bad/tag");
+  EXPECT_EQ(unknown.error().message(),
+            "unknown service \"web\"; stack rex-backend-dev has services api, supertokens, worker; "
+            "jobs migration (rex images push takes a service with an ECR repository: api, "
+            "worker)");
+  auto external = ResolvePushTarget(kStack, "rex-backend", "supertokens", "v1");
+  ASSERT_FALSE(external.ok());
+  EXPECT_EQ(external.error().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(external.error().message(),
+            "service supertokens of stack rex-backend-dev has no ECR repository of its own (no "
+            "output supertokensRepositoryUrl; its image is not built here); rex images push "
+            "takes a service with an ECR repository: api, worker");
+  auto tag = ResolvePushTarget(kStack, "rex-backend", "api", "-bad/tag");
   ASSERT_FALSE(tag.ok());
   EXPECT_EQ(tag.error().code(), base::Code::kInvalidArgument);
-  auto missing = ResolvePushTarget({}, "rex-backend", "api", "v1");
+  EXPECT_EQ(ValidateImageTag("-bad/tag").code(), base::Code::kInvalidArgument);
+  EXPECT_TRUE(ValidateImageTag("v1.2.0").ok());
+  StackInfo broken = kStack;
+  broken.services["api"].repository_url = "not-a-uri";
+  auto missing = ResolvePushTarget(broken, "rex-backend", "api", "v1");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code(), base::Code::kFailedPrecondition);
 }
 
 TEST(ImagesTest, ManualCommandsNeverHoldAPassword) {
-  auto target = ResolvePushTarget(kOutputs, "rex-backend", "api", "v1.2.0");
+  auto target = ResolvePushTarget(kStack, "rex-backend", "api", "v1.2.0");
   ASSERT_TRUE(target.ok());
   EXPECT_EQ(ManualPushCommands(*target, "us-east-1"),
             (std::vector<std::string>{
@@ -124,7 +149,7 @@ class PushTest : public ::testing::Test {
                       &credentials_, transport_, clock_};
   RecordingRunner runner_;
   CollectingObserver observer_;
-  PushTarget target_ = ResolvePushTarget(kOutputs, "rex-backend", "api", "v1.2.0").value();
+  PushTarget target_ = ResolvePushTarget(kStack, "rex-backend", "api", "v1.2.0").value();
 };
 
 TEST_F(PushTest, LoginTagPushVerifyWithThePasswordOnStdinOnly) {

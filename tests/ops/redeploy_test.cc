@@ -92,10 +92,16 @@ TEST_F(RedeployTest, UnknownServicesAreRefusedBeforeAnyCall) {
   ASSERT_FALSE(services.ok());
   EXPECT_EQ(services.error().code(), base::Code::kInvalidArgument);
   EXPECT_EQ(services.error().message(),
-            "unknown service \"frontend\"; use one of: api, worker, supertokens, all");
+            "unknown service \"frontend\"; stack rex-backend-dev has services api, supertokens, "
+            "worker; jobs bootstrap, migration (rex redeploy takes a service or all)");
+  auto typo = ResolveServices(info_, "wroker");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.error().message(), HasSubstr("did you mean \"worker\"?"));
+  // A job is no service.
+  EXPECT_EQ(ResolveServices(info_, "migration").error().code(), base::Code::kInvalidArgument);
   auto all = ResolveServices(info_, "all");
   ASSERT_TRUE(all.ok());
-  EXPECT_THAT(*all, ElementsAre("api", "worker", "supertokens"));
+  EXPECT_THAT(*all, ElementsAre("api", "supertokens", "worker"));
   EXPECT_TRUE(ecs_.UpdateServiceRequests().empty());
 }
 

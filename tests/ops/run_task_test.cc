@@ -57,12 +57,12 @@ class RunTaskTest : public ::testing::Test {
   }
 
   base::Result<TaskOutcome> Run(const std::string& what = "migration") {
-    return RunOneOffTask(h_.session, info_,
-                         {.what = what,
-                          .task_definition = what == "migration" ? info_.migration_task_definition
-                                                                 : info_.bootstrap_task_definition,
-                          .client_token = "token-1"},
-                         observer_);
+    return RunOneOffTask(
+        h_.session, info_,
+        {.what = what,
+         .task_definition = info_.jobs.count(what) > 0 ? info_.jobs.at(what).task_definition : "",
+         .client_token = "token-1"},
+        observer_);
   }
 
   testing::OpsHarness h_;
@@ -84,7 +84,7 @@ TEST_F(RunTaskTest, ASuccessfulMigrationStreamsItsLogAndExitsZero) {
   EXPECT_EQ(outcome->log_events, 3u);
   // The stream awslogs writes: <prefix>/<container>/<task id>.
   EXPECT_EQ(observer_.log_stream, "migration/migration/" + outcome->task_id);
-  EXPECT_EQ(observer_.log_group, info_.log_groups.at("migration"));
+  EXPECT_EQ(observer_.log_group, info_.LogGroup("migration"));
 
   // Private subnets, the services' security group, no public IP, the idempotency token.
   auto requests = ecs_.RunTaskRequests();
@@ -147,7 +147,7 @@ TEST_F(RunTaskTest, CancelStopsFollowingAndLeavesTheTaskRunning) {
 }
 
 TEST_F(RunTaskTest, AStackWithoutTheTaskDefinitionIsAClearError) {
-  info_.migration_task_definition.clear();
+  info_.jobs.erase("migration");
   auto outcome = Run();
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().code(), base::Code::kFailedPrecondition);
