@@ -12,6 +12,7 @@
 #include "aws/credentials.h"
 #include "aws/ecs.h"
 #include "aws/logs.h"
+#include "aws/s3.h"
 #include "base/files.h"
 #include "base/json.h"
 #include "engine/deploy.h"
@@ -46,6 +47,9 @@ struct OpsHarness {
                        &credentials,
                        transport,
                        clock};
+  // For templates over kMaxTemplateBodyBytes (the workloads golden), as rex bootstrap's bucket.
+  aws::S3Client s3{
+      {"https://s3.us-east-1.amazonaws.com", "us-east-1", "s3"}, &credentials, transport, clock};
   Session session{
       .region = "us-east-1",
       .clock = &clock,
@@ -64,10 +68,14 @@ struct OpsHarness {
     if (!text.ok()) return false;
     auto tmpl = base::ParseJson(*text, golden);
     if (!tmpl.ok()) return false;
-    engine::DeployClients clients{cfn, clock, nullptr};
+    engine::DeployClients clients{cfn, clock, &s3};
     engine::DeployRequest request;
     request.stack_name = kStackName;
     request.template_body = engine::CompactTemplateBody(*tmpl);
+    if (request.template_body.size() > engine::kMaxTemplateBodyBytes) {
+      if (!s3.CreateBucket("rex-bootstrap-bucket").ok()) return false;
+      request.template_bucket = "rex-bootstrap-bucket";
+    }
     request.poll = {.initial = std::chrono::milliseconds(10), .max = std::chrono::milliseconds(10)};
     rex::testing::RecordingObserver observer;
     auto outcome = engine::Deploy(clients, request, observer);
