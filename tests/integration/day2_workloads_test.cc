@@ -192,6 +192,13 @@ TEST_F(Day2WorkloadsTest, RunStartsAJobAndWaitFollowsItToItsExitCode) {
   EXPECT_THAT(detached.out, HasSubstr(":task/"));
   EXPECT_THAT(detached.err, HasSubstr("rex logs migration -f"));
 
+  // The config's nightly job runs on demand too.
+  ecs_.ScriptTask("JobsCleanupTaskDefinition", {.log_lines = {"removed 12 expired uploads"}});
+  RexRun cleanup = Rex({"run", "cleanup", "--wait"});
+  EXPECT_EQ(cleanup.exit_code, 0) << cleanup.err;
+  EXPECT_THAT(cleanup.out, HasSubstr("removed 12 expired uploads"));
+  EXPECT_EQ(ecs_.RunTaskRequests().back()["taskDefinition"], Physical("JobsCleanupTaskDefinition"));
+
   RexRun json = Rex({"run", "bootstrap", "--json"});
   EXPECT_EQ(json.exit_code, 0) << json.err;
   auto doc = base::ParseJson(json.out, "stdout");

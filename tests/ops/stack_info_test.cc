@@ -257,6 +257,11 @@ TEST(StackInfoTest, TheWorkloadsGoldenHasTheNotifier) {
   EXPECT_EQ(notifier->task_definition, "phys-ComputeNotifierTaskDefinition");
   EXPECT_EQ(notifier->repository_url, "123.dkr.ecr.us-east-1.amazonaws.com/rex-notifier");
   EXPECT_EQ(info.FindJob("notifier"), nullptr);
+  // The config's nightly job (a task definition its schedule runs, no service) is a job.
+  const JobInfo* cleanup = info.FindJob("cleanup");
+  ASSERT_NE(cleanup, nullptr);
+  EXPECT_EQ(cleanup->task_definition, "phys-JobsCleanupTaskDefinition");
+  EXPECT_EQ(cleanup->log_group, "phys-JobsCleanupLogGroup");
   EXPECT_THAT(info.DescribeWorkloads(),
               HasSubstr("services api, notifier, supertokens, worker; jobs "));
 }
