@@ -200,6 +200,31 @@ TEST(StackInfoTest, ReadsADeployedStack) {
   EXPECT_FALSE(info->cache_replication_group_id.empty());
 }
 
+// The stack of examples/workloads.yaml through the fake endpoint (GetTemplate included): the
+// notifier is a service like the built-in ones, with no line of ops code naming it.
+TEST(StackInfoTest, ADeployedStackWithTheNotifierHasItAsAService) {
+  testing::OpsHarness h;
+  ASSERT_TRUE(h.Deploy("workloads"));
+  auto info = LoadStackInfo(h.cfn, testing::kStackName, "us-east-1");
+  ASSERT_TRUE(info.ok()) << info.error().ToString();
+  auto resources = h.fake.StackResources(testing::kStackName);
+  const ServiceInfo* notifier = info->FindService("notifier");
+  ASSERT_NE(notifier, nullptr);
+  EXPECT_EQ(notifier->logical_id, "ComputeNotifierService");
+  EXPECT_EQ(notifier->service_arn, resources.at("ComputeNotifierService").physical_id);
+  EXPECT_EQ(notifier->task_definition, resources.at("ComputeNotifierTaskDefinition").physical_id);
+  EXPECT_EQ(notifier->log_group, resources.at("MonitoringNotifierLogGroup").physical_id);
+  EXPECT_EQ(notifier->target_group_arn,
+            resources.at("LoadBalancerNotifierTargetGroup").physical_id);
+  // The output comes from the fake's GetAtt RepositoryUri of the notifier's repository.
+  ASSERT_TRUE(info->outputs.count("notifierRepositoryUrl") > 0);
+  EXPECT_FALSE(notifier->repository_url.empty());
+  EXPECT_EQ(notifier->repository_url, info->outputs.at("notifierRepositoryUrl"));
+  ASSERT_NE(info->FindJob("cleanup"), nullptr);
+  EXPECT_EQ(info->FindJob("cleanup")->task_definition,
+            resources.at("JobsCleanupTaskDefinition").physical_id);
+}
+
 // Every ECS service and every task definition of every golden template is found: each task
 // definition is either run by a found service or is a found job, and each has its log group.
 TEST(StackInfoTest, EveryServiceAndJobOfEveryGoldenIsFound) {
