@@ -43,7 +43,7 @@ struct BootstrapFlags {
 
 // The GitHub access the flags ask for; nullopt without --github-repo.
 base::Result<std::optional<engine::GithubAccess>> GithubFromFlags(const BootstrapFlags& flags,
-                                                                  const stack::Config* config) {
+                                                                  const config::Config* config) {
   if (flags.github_repo.empty()) {
     if (!flags.github_branch.empty() || !flags.github_environment.empty() ||
         !flags.github_oidc_provider.empty()) {
@@ -58,7 +58,7 @@ base::Result<std::optional<engine::GithubAccess>> GithubFromFlags(const Bootstra
   if (!flags.github_branch.empty()) github.branch = flags.github_branch;
   if (!flags.github_environment.empty()) github.environment = flags.github_environment;
   github.create_oidc_provider = flags.github_oidc_provider != "existing";
-  github.stack_prefix = config != nullptr ? config->project_name : stack::Config{}.project_name;
+  github.stack_prefix = config != nullptr ? config->project_name : config::Config{}.project_name;
   REX_RETURN_IF_ERROR(engine::ValidateGithubAccess(github));
   return std::optional<engine::GithubAccess>(std::move(github));
 }
@@ -76,7 +76,7 @@ int RunBootstrap(Context& ctx, const BootstrapFlags& flags) {
     return ExitCodeFor(s);
   };
   auto selected = SelectStack(ctx);
-  const stack::Config* config = selected.ok() ? &selected->config : nullptr;
+  const config::Config* config = selected.ok() ? &selected->config : nullptr;
   auto github = GithubFromFlags(flags, config);
   if (!github.ok()) return fail(github.error());
   auto session = OpenAwsSession(ctx, config);

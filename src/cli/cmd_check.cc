@@ -40,10 +40,10 @@ std::string Plural(int n, const std::string& word) {
 
 }  // namespace
 
-tmpl::CheckOptions CheckOptionsFor(const stack::Config& config) {
+tmpl::CheckOptions CheckOptionsFor(const config::Config& config) {
   tmpl::CheckOptions options;
   options.environment = config.environment;
-  for (const stack::CheckSuppression& s : config.checks.suppress) {
+  for (const config::CheckSuppression& s : config.checks.suppress) {
     options.suppressions.push_back(
         tmpl::Suppression{.rule = s.rule, .resource = s.resource, .reason = s.reason});
   }

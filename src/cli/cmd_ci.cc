@@ -39,7 +39,7 @@
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/stack_select.h"
-#include "stack/presets.h"
+#include "config/presets.h"
 
 namespace rex::cli {
 namespace {
@@ -58,7 +58,7 @@ struct StackRegion {
 };
 
 // The region a stack config file names: its `region` (or `aws:region`, `rex-backend:region`,
-// also under a Pulumi file's `config:`), else the config default us-east-1 (stack/config.h). Read
+// also under a Pulumi file's `config:`), else the config default us-east-1 (config/config.h). Read
 // without decrypting anything, so CI setup needs no passphrase.
 base::Result<std::string> ConfigRegion(const std::filesystem::path& path,
                                        const std::string& relative) {
@@ -98,12 +98,12 @@ base::Result<std::vector<StackRegion>> ProjectStacks(const Context& ctx) {
   std::error_code ec;
   std::vector<StackRegion> stacks;
   if (!std::filesystem::is_directory(dir, ec)) {
-    auto preset = stack::ParsePreset(ctx.global.stack);
+    auto preset = config::ParsePreset(ctx.global.stack);
     if (!preset.has_value()) {
       return base::NotFound("no stack config stacks/" + ctx.global.stack +
                             ".yaml; create it with \"rex init " + ctx.global.stack + "\"");
     }
-    stacks.push_back({ctx.global.stack, stack::PresetConfig(*preset).region});
+    stacks.push_back({ctx.global.stack, config::PresetConfig(*preset).region});
     return stacks;
   }
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

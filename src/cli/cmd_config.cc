@@ -8,7 +8,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "cli/command.h"
-#include "stack/config.h"
+#include "config/config.h"
 
 namespace rex::cli {
 namespace {
@@ -17,10 +17,10 @@ std::string ConfigPath(const Context& ctx) {
   return (std::filesystem::path(ctx.io.cwd) / ("stacks/" + ctx.global.stack + ".yaml")).string();
 }
 
-stack::Env EnvOf(const Context& ctx) {
-  stack::Env env;
+config::Env EnvOf(const Context& ctx) {
+  config::Env env;
   if (ctx.io.getenv) {
-    auto passphrase = ctx.io.getenv(stack::kPassphraseEnvVar);
+    auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
   env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
@@ -28,7 +28,7 @@ stack::Env EnvOf(const Context& ctx) {
 }
 
 // The decrypted value of a secret key of a loaded config.
-const stack::Secret* SecretOf(const stack::Config& config, std::string_view key) {
+const config::Secret* SecretOf(const config::Config& config, std::string_view key) {
   std::string_view bare = key;
   if (base::StartsWith(bare, "rex-backend:"))
     bare.remove_prefix(std::string_view("rex-backend:").size());
@@ -100,9 +100,9 @@ Command ConfigCommand() {
           const std::string& verb = args->verb;
           args->value_given = !args->value.empty();
           if (verb.empty()) {
-            auto config = stack::LoadConfigFile(path, EnvOf(ctx));
+            auto config = config::LoadConfigFile(path, EnvOf(ctx));
             if (!config.has_value()) return Fail(ctx, config.error());
-            ctx.io.out << stack::ToString(*config);
+            ctx.io.out << config::ToString(*config);
             return kExitOk;
           }
           if (verb != "get" && verb != "set" && verb != "rm") {
@@ -116,23 +116,23 @@ Command ConfigCommand() {
             return Fail(ctx, base::InvalidArgument("rex config " + verb + " needs a KEY"));
           }
           if (verb == "get") {
-            if (args->show_secrets && stack::IsSecretKey(args->key)) {
-              auto config = stack::LoadConfigFile(path, EnvOf(ctx));
+            if (args->show_secrets && config::IsSecretKey(args->key)) {
+              auto config = config::LoadConfigFile(path, EnvOf(ctx));
               if (!config.has_value()) return Fail(ctx, config.error());
-              const stack::Secret* secret = SecretOf(*config, args->key);
+              const config::Secret* secret = SecretOf(*config, args->key);
               if (secret == nullptr || !secret->is_set()) {
                 return Fail(ctx, base::NotFound(args->key + " is not set"));
               }
               ctx.io.out << secret->Reveal() << "\n";
               return kExitOk;
             }
-            auto value = stack::GetConfigFileValue(path, args->key);
+            auto value = config::GetConfigFileValue(path, args->key);
             if (!value.has_value()) return Fail(ctx, value.error());
             ctx.io.out << *value << "\n";
             return kExitOk;
           }
           if (verb == "rm") {
-            base::Status removed = stack::RemoveConfigFileValue(path, args->key);
+            base::Status removed = config::RemoveConfigFileValue(path, args->key);
             if (!removed.ok()) return Fail(ctx, removed);
             ctx.io.err << "removed " << args->key << " from " << relative << "\n";
             return kExitOk;
@@ -166,7 +166,7 @@ Command ConfigCommand() {
             if (plaintext.empty()) {
               return Fail(ctx, base::InvalidArgument("the value for " + args->key + " is empty"));
             }
-            base::Status set = stack::SetConfigFileSecret(path, args->key, plaintext, EnvOf(ctx));
+            base::Status set = config::SetConfigFileSecret(path, args->key, plaintext, EnvOf(ctx));
             base::WipeString(plaintext);
             if (!set.ok()) return Fail(ctx, set);
             ctx.io.err << "set " << args->key << " in " << relative << " (encrypted)\n";
@@ -176,7 +176,7 @@ Command ConfigCommand() {
             return Fail(ctx,
                         base::InvalidArgument("rex config set " + args->key + " needs a VALUE"));
           }
-          base::Status set = stack::SetConfigFileValue(path, args->key, args->value);
+          base::Status set = config::SetConfigFileValue(path, args->key, args->value);
           if (!set.ok()) return Fail(ctx, set);
           ctx.io.err << "set " << args->key << " in " << relative << "\n";
           return kExitOk;
