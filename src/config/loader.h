@@ -1,7 +1,7 @@
 #pragma once
 
-// What the config loader (config/config.cc) shares with the editor (config/edit.cc). Internal
-// to src/config/.
+// What the config loader (config/config.cc) shares with the editor (config/edit.cc), and the
+// load without a passphrase that shell completion (cli/cmd_completion.cc) lists names with.
 
 #include <optional>
 #include <string>
@@ -21,7 +21,7 @@ std::string StackOfSource(std::string_view source);
 std::optional<std::string> CheckYamlBounds(std::string_view text, std::string_view source);
 
 // LoadConfig, with `decrypt` false checking only the shape of secrets (their values stay
-// unknown): what an edit validates its result with, needing no passphrase.
+// unknown, set but empty): what an edit validates its result with, needing no passphrase.
 base::Result<Config> LoadText(std::string_view text, std::string_view source, const Env& env,
                               bool decrypt);
 

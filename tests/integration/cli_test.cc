@@ -1,10 +1,14 @@
 // The CLI as a user meets it: help, usage errors, init, config (with secrets), synth.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "base/json.h"
+#include "base/strings.h"
 #include "support/run_rex.h"
 
 namespace rex::testing {
@@ -203,7 +207,8 @@ TEST(CliTest, CompletionScripts) {
   RexRun bash = RunRex({"completion", "bash"});
   EXPECT_EQ(bash.exit_code, 0);
   EXPECT_NE(bash.out.find("complete -F _rex rex"), std::string::npos);
-  EXPECT_NE(bash.out.find("synth) flags=\"$flags --help -h --output -o --yaml"), std::string::npos)
+  EXPECT_NE(bash.out.find("synth)\n      flags=\"$flags --help -h --output -o --yaml"),
+            std::string::npos)
       << bash.out;
   RexRun zsh = RunRex({"completion", "zsh"});
   EXPECT_EQ(zsh.exit_code, 0);
@@ -211,6 +216,78 @@ TEST(CliTest, CompletionScripts) {
   RexRun fish = RunRex({"completion", "fish"});
   EXPECT_EQ(fish.exit_code, 2);
   EXPECT_EQ(fish.err, "error: no completion for shell \"fish\"; use bash or zsh\n");
+}
+
+// The candidates bash completion offers for `line` (its last word is the one completed), from
+// the real binary's script run by bash in `dir`; `rex completion list` runs the same binary.
+std::vector<std::string> BashComplete(const std::string& dir, const std::string& line) {
+  std::string bin = RexBinary();
+  std::string bin_dir = bin.substr(0, bin.rfind('/'));
+  std::vector<std::string> words = base::Split(line, ' ');
+  std::string array;  // the words contain no quotes
+  for (const std::string& w : words) array += "\"" + w + "\" ";
+  std::string command = "cd '" + dir + "' && PATH='" + bin_dir +
+                        "':/usr/bin:/bin bash -c 'source ./rex.bash; COMP_WORDS=(" + array +
+                        "); COMP_CWORD=" + std::to_string(words.size() - 1) +
+                        "; _rex; printf \"%s\\n\" \"${COMPREPLY[@]}\"' 2>&1";
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  ::pclose(pipe);
+  std::vector<std::string> candidates;
+  for (const std::string& c : base::Split(out, '\n')) {
+    if (!c.empty()) candidates.push_back(c);
+  }
+  return candidates;
+}
+
+TEST(CliTest, BashCompletionOffersVerbsKeysPresetsStacksWorkloadsAndFiles) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init", "dev"}, {.cwd = dir.path()}).exit_code, 0);
+  ASSERT_EQ(RunRex({"init", "qa", "--preset", "staging"}, {.cwd = dir.path()}).exit_code, 0);
+  {
+    std::ofstream dev(dir.path() + "/stacks/dev.yaml");
+    dev << "services:\n  notifier: {port: 8081, path: /notify/*}\n";
+  }
+  { std::ofstream(dir.path() + "/old.yaml") << "{}"; }
+  RexRun script = RunRex({"completion", "bash"});
+  ASSERT_EQ(script.exit_code, 0);
+  { std::ofstream(dir.path() + "/rex.bash") << script.out; }
+  using ::testing::Contains;
+  using ::testing::ElementsAre;
+  using ::testing::Not;
+  EXPECT_THAT(BashComplete(dir.path(), "rex con"), Contains("config"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex config "), ElementsAre("get", "set", "rm"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex config get services.api.c"),
+              ElementsAre("services.api.cpu"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex init "), ElementsAre("dev", "staging", "prod"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex --stack "), ElementsAre("dev", "qa"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex stack "), ElementsAre("ls", "rm"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex stack rm q"), ElementsAre("qa"));
+  std::vector<std::string> logs = BashComplete(dir.path(), "rex logs ");
+  EXPECT_THAT(logs, Contains("notifier"));
+  EXPECT_THAT(logs, Contains("api"));
+  EXPECT_THAT(logs, Contains("migration"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex redeploy n"), ElementsAre("notifier"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex preview --template ol"), ElementsAre("old.yaml"));
+  // Hidden flags stay hidden.
+  std::vector<std::string> synth = BashComplete(dir.path(), "rex synth --");
+  EXPECT_THAT(synth, Contains("--yaml"));
+  EXPECT_THAT(synth, Not(Contains("--synthetic")));
+  EXPECT_THAT(synth, Not(Contains("--unsplit")));
+}
+
+TEST(CliTest, ZshCompletionKeepsApostrophesInSummaries) {
+  RexRun zsh = RunRex({"completion", "zsh"});
+  ASSERT_EQ(zsh.exit_code, 0);
+  // "database tasks: 'rex db bootstrap' ..." inside single quotes: ' is written '\''.
+  EXPECT_NE(zsh.out.find("'db:database tasks: '\\''rex db bootstrap'\\'' creates"),
+            std::string::npos)
+      << zsh.out;
+  EXPECT_EQ(zsh.out.find("--synthetic"), std::string::npos);
 }
 
 }  // namespace
