@@ -62,7 +62,9 @@ base::Json Template(const std::string& queue_name = "jobs", bool secret_paramete
   base::Json t = {
       {"AWSTemplateFormatVersion", "2010-09-09"},
       {"Resources",
-       {{"Queue", {{"Type", "AWS::SQS::Queue"}, {"Properties", {{"QueueName", queue_name}}}}},
+       // A named SNS topic: renaming it replaces it, and a topic holds no data, so the change-set
+       // guard lets the update through (an SQS queue would be data loss: it holds messages).
+       {{"Queue", {{"Type", "AWS::SNS::Topic"}, {"Properties", {{"TopicName", queue_name}}}}},
         {"Topic", {{"Type", "AWS::SNS::Topic"}}}}},
       {"Outputs",
        {{"QueueUrl", {{"Value", {{"Ref", "Queue"}}}}}, {"Region", {{"Value", "us-east-1"}}}}}};
@@ -158,7 +160,7 @@ TEST(DeployTest, AFailedUpdateReportsTheFirstFailureAndFollowsTheRollbackToItsEn
   const Failed& failed = std::get<Failed>(*outcome);
   EXPECT_EQ(failed.first_failure_reason, "Resource handler returned message: \"queue name taken\"");
   EXPECT_EQ(failed.failed_resource, "Queue");
-  EXPECT_EQ(failed.failed_resource_type, "AWS::SQS::Queue");
+  EXPECT_EQ(failed.failed_resource_type, "AWS::SNS::Topic");
   EXPECT_EQ(failed.final_status, "UPDATE_ROLLBACK_COMPLETE");
   EXPECT_EQ(h.fake.StackStatus(kStack), "UPDATE_ROLLBACK_COMPLETE");
   EXPECT_THAT(h.observer.statuses(), Contains("UPDATE_ROLLBACK_COMPLETE"));
