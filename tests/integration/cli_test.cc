@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
 
+#include "base/files.h"
 #include "base/json.h"
 #include "base/strings.h"
 #include "support/run_rex.h"
@@ -153,15 +156,52 @@ TEST(CliTest, SecretsAreEncryptedAndNeverPrinted) {
   EXPECT_EQ(synth.out.find(kSecret), std::string::npos);
   EXPECT_EQ(synth.err.find(kSecret), std::string::npos);
 
-  RexRun wrong = RunRex({"synth"}, {.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", "nope"}}});
+  // Reading a secret's value needs the passphrase, and a wrong one is named, never the value.
+  RexOptions wrong_passphrase{.cwd = dir.path(),
+                              .env = {{"REX_CONFIG_PASSPHRASE", "nope-nope-nope"}}};
+  RexRun wrong = RunRex({"config", "get", "dbMasterPassword", "--show-secrets"}, wrong_passphrase);
   EXPECT_EQ(wrong.exit_code, 2);
   EXPECT_NE(wrong.err.find("dbMasterPassword"), std::string::npos) << wrong.err;
   EXPECT_EQ(wrong.err.find(kSecret), std::string::npos);
   EXPECT_EQ(wrong.out, "");
-
-  RexRun missing = RunRex({"synth"}, {.cwd = dir.path()});
+  RexRun missing =
+      RunRex({"config", "get", "dbMasterPassword", "--show-secrets"}, {.cwd = dir.path()});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("REX_CONFIG_PASSPHRASE"), std::string::npos) << missing.err;
+}
+
+// synth, cost, check, graph and the config listing never need a secret's value (a template
+// holds none: secrets reach AWS as NoEcho parameters), so a CI job runs them without the
+// passphrase, and the template is the same as with it.
+TEST(CliTest, CommandsThatOnlyMakeATemplateNeedNoPassphrase) {
+  TempDir dir;
+  ASSERT_EQ(RunRex({"init"}, {.cwd = dir.path()}).exit_code, 0);
+  RexOptions with_passphrase{.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", kPassphrase}}};
+  with_passphrase.stdin_text = std::string(kSecret) + "\n";
+  ASSERT_EQ(RunRex({"config", "set", "dbMasterPassword", "--secret"}, with_passphrase).exit_code,
+            0);
+  with_passphrase.stdin_text.clear();
+  RexRun synth_with = RunRex({"synth"}, with_passphrase);
+  ASSERT_EQ(synth_with.exit_code, 0) << synth_with.err;
+
+  RexOptions none{.cwd = dir.path()};
+  RexRun synth = RunRex({"synth"}, none);
+  EXPECT_EQ(synth.exit_code, 0) << synth.err;
+  EXPECT_EQ(synth.out, synth_with.out);
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"cost"}, {"check"}, {"graph"}, {"config"}}) {
+    RexRun run = RunRex(command, none);
+    EXPECT_EQ(run.exit_code, 0) << command[0] << ": " << run.err;
+    EXPECT_EQ(run.out.find(kSecret), std::string::npos);
+  }
+  RexRun listing = RunRex({"config"}, none);
+  EXPECT_NE(listing.out.find("dbMasterPassword: [secret]"), std::string::npos) << listing.out;
+  // A secret written by hand in clear is still refused, passphrase or not.
+  { std::ofstream(dir.path() + "/stacks/dev.yaml", std::ios::app) << "githubToken: plain\n"; }
+  RexRun plaintext = RunRex({"synth"}, none);
+  EXPECT_EQ(plaintext.exit_code, 2);
+  EXPECT_NE(plaintext.err.find("plaintext secrets are not allowed"), std::string::npos)
+      << plaintext.err;
 }
 
 TEST(CliTest, SecretOnTheCommandLineIsRefusedWithoutEchoingIt) {
@@ -288,6 +328,50 @@ TEST(CliTest, ZshCompletionKeepsApostrophesInSummaries) {
             std::string::npos)
       << zsh.out;
   EXPECT_EQ(zsh.out.find("--synthetic"), std::string::npos);
+}
+
+// A stack over 500 resources: the preview names the nested stacks `rex synth -o` writes (from
+// the split's summary, without building the children), and `--template` reads a baseline over
+// the 4 MiB bound of templates CloudFormation holds.
+TEST(CliTest, PreviewOfALargeStackNamesItsNestedStacksAndReadsABigBaseline) {
+  TempDir dir;
+  RexRun base =
+      RunRex({"synth", "--synthetic", "6000", "--unsplit", "-o", "base.json"}, {.cwd = dir.path()});
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  ASSERT_GT(std::filesystem::file_size(std::filesystem::path(dir.path()) / "base.json"),
+            size_t{4} * 1024 * 1024);
+  RexRun synth =
+      RunRex({"synth", "--synthetic", "6000", "-o", "template.json"}, {.cwd = dir.path()});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  std::set<std::string> written;
+  const std::string suffix = ".nested.template.json";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::string name = entry.path().filename().string();
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+      written.insert(name.substr(0, name.size() - suffix.size()));
+    }
+  }
+  ASSERT_GT(written.size(), 1u);
+
+  RexRun preview =
+      RunRex({"preview", "--synthetic", "6000", "--template", "base.json", "--offline", "--json"},
+             {.cwd = dir.path()});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  auto out = base::ParseJson(preview.out, "stdout");
+  ASSERT_TRUE(out.has_value()) << preview.out;
+  EXPECT_EQ((*out)["baselineSource"], "template-file");
+  const base::Json& nested = (*out)["nestedStacks"];
+  EXPECT_EQ(nested["count"], written.size());
+  std::set<std::string> named;
+  size_t resources = 0;
+  for (const base::Json& stack : nested["stacks"]) {
+    named.insert(stack["name"].get<std::string>());
+    resources += stack["resources"].get<size_t>();
+  }
+  EXPECT_EQ(named, written);
+  auto unsplit = base::ParseJson(base::ReadFile(dir.path() + "/base.json").value(), "base.json");
+  ASSERT_TRUE(unsplit.has_value());
+  EXPECT_EQ(resources, (*unsplit)["Resources"].size());  // the same stack: every resource
 }
 
 }  // namespace
