@@ -9,6 +9,7 @@
 #include "base/strings.h"
 #include "cli/command.h"
 #include "config/config.h"
+#include "config/loader.h"
 
 namespace rex::cli {
 namespace {
@@ -100,7 +101,11 @@ Command ConfigCommand() {
           const std::string& verb = args->verb;
           args->value_given = !args->value.empty();
           if (verb.empty()) {
-            auto config = config::LoadConfigFile(path, EnvOf(ctx));
+            // The listing shows secrets as [secret]: their values are not read, so it needs no
+            // passphrase (only their shape is checked).
+            auto text = base::ReadFile(path);
+            if (!text.has_value()) return Fail(ctx, text.error());
+            auto config = config::LoadText(*text, path, EnvOf(ctx), /*decrypt=*/false);
             if (!config.has_value()) return Fail(ctx, config.error());
             ctx.io.out << config::ToString(*config);
             return kExitOk;

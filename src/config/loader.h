@@ -1,7 +1,8 @@
 #pragma once
 
 // What the config loader (config/config.cc) shares with the editor (config/edit.cc), and the
-// load without a passphrase that shell completion (cli/cmd_completion.cc) lists names with.
+// load without a passphrase for what never needs a secret's value: the `rex config` listing and
+// shell completion.
 
 #include <optional>
 #include <string>
