@@ -120,6 +120,47 @@ void Reader::Unknown(const std::string& key, const std::string& name,
                  "; allowed: " + base::Join(allowed, ", "));
 }
 
+namespace {
+
+// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
+struct FargateSize {
+  int cpu;
+  int min_memory;
+  int max_memory;
+  int step;
+};
+constexpr FargateSize kFargateSizes[] = {
+    {256, 512, 2048, 0},  // 512, 1024, 2048 only
+    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
+    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
+};
+
+}  // namespace
+
+void CheckFargateSize(const std::string& prefix, int cpu, int memory, Problems& problems) {
+  const FargateSize* size = nullptr;
+  for (const FargateSize& f : kFargateSizes) {
+    if (f.cpu == cpu) size = &f;
+  }
+  if (size == nullptr) {
+    problems.emplace_back(prefix + "cpu",
+                          std::to_string(cpu) +
+                              " is not allowed: use a Fargate CPU value: 256, 512, 1024, 2048, "
+                              "4096, 8192 or 16384");
+    return;
+  }
+  bool ok = size->step == 0 ? (memory == 512 || memory == 1024 || memory == 2048)
+                            : (memory >= size->min_memory && memory <= size->max_memory &&
+                               (memory - size->min_memory) % size->step == 0);
+  if (ok) return;
+  std::string allowed = size->step == 0 ? "use 512, 1024 or 2048 MiB"
+                                        : "use " + std::to_string(size->min_memory) + " to " +
+                                              std::to_string(size->max_memory) +
+                                              " MiB in steps of " + std::to_string(size->step);
+  problems.emplace_back(prefix + "memory", std::to_string(memory) + " is not allowed with cpu " +
+                                               std::to_string(cpu) + ": " + allowed);
+}
+
 void CheckServiceNames(const std::string& key, const std::vector<std::string>& names,
                        const std::vector<std::string>& services, Problems& problems) {
   std::vector<std::string> seen;

@@ -61,6 +61,10 @@ class Reader {
   Problems& problems_;
 };
 
+// Checks `cpu` and `memory` (at "<prefix>cpu" and "<prefix>memory") against the pairs Fargate
+// runs: cpu one of 256 ... 16384, memory in the range and steps of that cpu.
+void CheckFargateSize(const std::string& prefix, int cpu, int memory, Problems& problems);
+
 // Checks that every name of `names` (the value of `key`) is one of `services`, once:
 // "<key>: "<name>" is not allowed: name a service: api, worker, ..." (with a "did you mean"
 // when one is close) or "<key>: "<name>" is named twice".

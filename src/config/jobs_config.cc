@@ -17,20 +17,6 @@ constexpr const char* kScheduleHelp =
     "use cron(minutes hours day-of-month month day-of-week year) such as \"cron(0 3 * * ? *)\", "
     "or rate(<n> minutes|hours|days) such as \"rate(1 day)\"";
 
-// Fargate's CPU/memory pairs, as for services (config.h, ServiceConfig::memory).
-// TODO(#14): one table with services_config.cc once the config keys are one row each.
-struct FargateSize {
-  int cpu;
-  int min_memory;
-  int max_memory;
-  int step;
-};
-constexpr FargateSize kFargateSizes[] = {
-    {256, 512, 2048, 0},  // 512, 1024, 2048 only
-    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
-    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
-};
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -321,28 +307,7 @@ void Validate(const Config& config, Problems& problems) {
       }
     }
 
-    const FargateSize* size = nullptr;
-    for (const FargateSize& f : kFargateSizes) {
-      if (f.cpu == job.cpu) size = &f;
-    }
-    if (size == nullptr) {
-      not_allowed(prefix + "cpu", std::to_string(job.cpu),
-                  "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
-    } else {
-      bool ok = size->step == 0
-                    ? (job.memory == 512 || job.memory == 1024 || job.memory == 2048)
-                    : (job.memory >= size->min_memory && job.memory <= size->max_memory &&
-                       (job.memory - size->min_memory) % size->step == 0);
-      if (!ok) {
-        std::string allowed = size->step == 0
-                                  ? "use 512, 1024 or 2048 MiB"
-                                  : "use " + std::to_string(size->min_memory) + " to " +
-                                        std::to_string(size->max_memory) + " MiB in steps of " +
-                                        std::to_string(size->step);
-        error(prefix + "memory", std::to_string(job.memory) + " is not allowed with cpu " +
-                                     std::to_string(job.cpu) + ": " + allowed);
-      }
-    }
+    entries::CheckFargateSize(prefix, job.cpu, job.memory, problems);
 
     for (const auto& [variable, value] : job.environment) {
       const std::string key = prefix + "environment." + variable;

@@ -9,6 +9,7 @@
 
 #include "base/strings.h"
 #include "config/config_text.h"
+#include "config/entry_reader.h"
 
 namespace rex::config {
 
@@ -126,19 +127,6 @@ bool IsPathPattern(std::string_view s) {
            std::string_view("_-.$/~\"'@:+*?&=%").find(c) != std::string_view::npos;
   });
 }
-
-// Fargate's CPU/memory pairs: for each CPU, the memory range and step in MiB.
-struct FargateSize {
-  int cpu;
-  int min_memory;
-  int max_memory;
-  int step;
-};
-constexpr FargateSize kFargateSizes[] = {
-    {256, 512, 2048, 0},  // 512, 1024, 2048 only
-    {512, 1024, 4096, 1024},   {1024, 2048, 8192, 1024},   {2048, 4096, 16384, 1024},
-    {4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
-};
 
 bool IsBuiltIn(std::string_view name) {
   for (const auto& [built_in, unused] : BuiltInServices().entries) {
@@ -414,27 +402,7 @@ void Validate(const Config& config, Problems& problems) {
     if (s.desired_count < 0 || s.desired_count > 100) {
       not_allowed(prefix + "desiredCount", std::to_string(s.desired_count), "use 0 to 100 tasks");
     }
-    const FargateSize* size = nullptr;
-    for (const FargateSize& f : kFargateSizes) {
-      if (f.cpu == s.cpu) size = &f;
-    }
-    if (size == nullptr) {
-      not_allowed(prefix + "cpu", std::to_string(s.cpu),
-                  "use a Fargate CPU value: 256, 512, 1024, 2048, 4096, 8192 or 16384");
-    } else {
-      bool ok = size->step == 0 ? (s.memory == 512 || s.memory == 1024 || s.memory == 2048)
-                                : (s.memory >= size->min_memory && s.memory <= size->max_memory &&
-                                   (s.memory - size->min_memory) % size->step == 0);
-      if (!ok) {
-        std::string allowed = size->step == 0
-                                  ? "use 512, 1024 or 2048 MiB"
-                                  : "use " + std::to_string(size->min_memory) + " to " +
-                                        std::to_string(size->max_memory) + " MiB in steps of " +
-                                        std::to_string(size->step);
-        error(prefix + "memory", std::to_string(s.memory) + " is not allowed with cpu " +
-                                     std::to_string(s.cpu) + ": " + allowed);
-      }
-    }
+    entries::CheckFargateSize(prefix, s.cpu, s.memory, problems);
     if (!IsImageTag(s.image_tag)) {
       not_allowed(prefix + "imageTag", Quote(s.image_tag),
                   "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
