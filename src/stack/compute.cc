@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/intrinsics.h"
+#include "stack/env_references.h"
 #include "stack/security.h"
 
 namespace rex::stack {
@@ -109,42 +110,15 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     AddError("unknown app secret \"" + name + "\"");
     return Str("");
   };
-  // A value with ${...} references replaced: a lone token stays that token, text around
-  // tokens becomes an Fn::Join.
+  // A value with ${...} references replaced (stack/env_references.h).
   auto resolve = [&](const std::string& text, const config::ServiceConfig& service) -> Str {
-    std::vector<Str> parts;
-    std::string literal;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t start = text.find("${", pos);
-      size_t end = start == std::string::npos ? std::string::npos : text.find('}', start);
-      if (end == std::string::npos) {
-        literal += text.substr(pos);
-        break;
-      }
-      literal += text.substr(pos, start - pos);
-      const std::string name = text.substr(start + 2, end - start - 2);
-      if (name == "redisUrl") {
-        if (!literal.empty()) parts.emplace_back(literal);
-        literal.clear();
-        parts.push_back(redis_url);
-      } else if (name == "port") {
-        literal += std::to_string(service.port);
-      } else if (name == "dbName") {
-        literal += props_.database_name;
-      } else if (name == "namespace") {
-        literal += namespace_name_;
-      } else if (name == "supertokensImage") {
-        literal += config.supertokens_image;
-      } else {
-        AddError("unknown reference ${" + name + "}");
-      }
-      pos = end + 1;
-    }
-    if (parts.empty()) return Str(literal);
-    if (!literal.empty()) parts.emplace_back(literal);
-    if (parts.size() == 1) return parts[0];
-    return core::Join("", parts);
+    return ResolveReferences(text,
+                             ReferenceValues{.redis_url = redis_url,
+                                             .db_name = props_.database_name,
+                                             .namespace_name = namespace_name_,
+                                             .supertokens_image = config.supertokens_image,
+                                             .port = service.port},
+                             [&](const std::string& problem) { AddError(problem); });
   };
   auto environment = [&](const config::ServiceConfig& service) {
     std::vector<std::pair<std::string, Str>> env;

@@ -13,6 +13,7 @@
 #include "constructs/queue.h"
 #include "constructs/scheduled_task.h"
 #include "core/intrinsics.h"
+#include "stack/env_references.h"
 
 namespace rex::stack {
 namespace {
@@ -211,39 +212,16 @@ class Wiring {
     return *container->image;
   }
 
-  // ${...} references as a service's environment has them, but ${port}.
+  // ${...} references as a service's environment has them, but ${port}
+  // (stack/env_references.h).
   Str Resolve(const std::string& text) {
-    std::vector<Str> parts;
-    std::string literal;
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t start = text.find("${", pos);
-      size_t end = start == std::string::npos ? std::string::npos : text.find('}', start);
-      if (end == std::string::npos) {
-        literal += text.substr(pos);
-        break;
-      }
-      literal += text.substr(pos, start - pos);
-      const std::string ref = text.substr(start + 2, end - start - 2);
-      if (ref == "redisUrl") {
-        if (!literal.empty()) parts.emplace_back(literal);
-        literal.clear();
-        parts.push_back(stack_.cache().redis_url());
-      } else if (ref == "dbName") {
-        literal += Database::kDatabaseName;
-      } else if (ref == "namespace") {
-        literal += stack_.compute().namespace_name();
-      } else if (ref == "supertokensImage") {
-        literal += config_.supertokens_image;
-      } else {
-        stack_.AddError("unknown reference ${" + ref + "} in a job's environment");
-      }
-      pos = end + 1;
-    }
-    if (parts.empty()) return Str(literal);
-    if (!literal.empty()) parts.emplace_back(literal);
-    if (parts.size() == 1) return parts[0];
-    return core::Join("", parts);
+    return ResolveReferences(
+        text,
+        ReferenceValues{.redis_url = stack_.cache().redis_url(),
+                        .db_name = Database::kDatabaseName,
+                        .namespace_name = stack_.compute().namespace_name(),
+                        .supertokens_image = config_.supertokens_image},
+        [&](const std::string& problem) { stack_.AddError(problem + " in a job's environment"); });
   }
 
   std::vector<std::pair<std::string, Str>> Environment(const config::JobConfig& job) {
