@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "cfn/ec2.gen.h"
+#include "constructs/alarm.h"
 #include "core/intrinsics.h"
 
 namespace rex::constructs {
@@ -393,27 +394,19 @@ void FargateService::AddAlarms(core::Construct& scope, const FargateServiceProps
                  const std::string& metric_namespace, const std::string& metric,
                  std::vector<std::pair<std::string, Str>> dimensions, const std::string& statistic,
                  int period, int evaluation_periods, core::Num threshold) {
-    List<Alarm::Dimension> dims;
-    for (auto& [key, value] : dimensions) {
-      dims.push_back(Alarm::Dimension{.name = key, .value = std::move(value)});
-    }
-    List<Str> actions{alarms.topic_arn};
-    alarms_.push_back(
-        &scope.Add<Alarm>(id, cfn::cloudwatch::CfnAlarmProps{
-                                  .alarm_actions = actions,
-                                  .alarm_description = description,
-                                  .alarm_name = props.service_name + "-" + suffix,
-                                  .comparison_operator = "GreaterThanOrEqualToThreshold",
-                                  .dimensions = dims,
-                                  .evaluation_periods = evaluation_periods,
-                                  .metric_name = metric,
-                                  .namespace_ = metric_namespace,
-                                  .ok_actions = actions,
-                                  .period = period,
-                                  .statistic = statistic,
-                                  .threshold = threshold,
-                                  .treat_missing_data = "notBreaching",
-                              }));
+    alarms_.push_back(&AddThresholdAlarm(scope, id,
+                                         ThresholdAlarmProps{
+                                             .name = props.service_name + "-" + suffix,
+                                             .description = description,
+                                             .metric_namespace = metric_namespace,
+                                             .metric = metric,
+                                             .dimensions = std::move(dimensions),
+                                             .statistic = statistic,
+                                             .period = period,
+                                             .evaluation_periods = evaluation_periods,
+                                             .threshold = threshold,
+                                             .topic_arn = alarms.topic_arn,
+                                         }));
   };
   const std::string percent = std::to_string(alarms.utilization_percent);
   add(props.id + "CpuAlarm", "cpu-high",

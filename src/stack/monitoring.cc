@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "constructs/alarm.h"
 #include "core/intrinsics.h"
 
 namespace rex::stack {
@@ -138,26 +139,19 @@ void Monitoring::AddAlarm(const std::string& id, const std::string& name,
                           std::vector<std::pair<std::string, core::Str>> dimensions,
                           const std::string& statistic, int period, int evaluation_periods,
                           core::Num threshold) {
-  List<Alarm::Dimension> dims;
-  for (auto& [key, value] : dimensions) {
-    dims.push_back(Alarm::Dimension{.name = key, .value = std::move(value)});
-  }
-  List<Str> actions{topic_->Ref()};
-  Add<Alarm>(id, cfn::cloudwatch::CfnAlarmProps{
-                     .alarm_actions = actions,
-                     .alarm_description = description,
-                     .alarm_name = prefix_ + "-" + name,
-                     .comparison_operator = "GreaterThanOrEqualToThreshold",
-                     .dimensions = dims,
-                     .evaluation_periods = evaluation_periods,
-                     .metric_name = metric,
-                     .namespace_ = metric_namespace,
-                     .ok_actions = actions,
-                     .period = period,
-                     .statistic = statistic,
-                     .threshold = threshold,
-                     .treat_missing_data = "notBreaching",
-                 });
+  constructs::AddThresholdAlarm(*this, id,
+                                constructs::ThresholdAlarmProps{
+                                    .name = prefix_ + "-" + name,
+                                    .description = description,
+                                    .metric_namespace = metric_namespace,
+                                    .metric = metric,
+                                    .dimensions = std::move(dimensions),
+                                    .statistic = statistic,
+                                    .period = period,
+                                    .evaluation_periods = evaluation_periods,
+                                    .threshold = threshold,
+                                    .topic_arn = topic_->Ref(),
+                                });
 }
 
 }  // namespace rex::stack
