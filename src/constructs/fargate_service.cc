@@ -17,7 +17,6 @@ using TaskDef = cfn::ecs::CfnTaskDefinition;
 namespace sd = cfn::servicediscovery;
 namespace aas = cfn::applicationautoscaling;
 namespace elbv2 = cfn::elasticloadbalancingv2;
-using Alarm = cfn::cloudwatch::CfnAlarm;
 
 // AWS caps target group names at 32 characters.
 constexpr size_t kMaxTargetGroupNameLength = 32;

@@ -12,7 +12,6 @@ namespace {
 
 using core::List;
 using core::Str;
-using Alarm = cfn::cloudwatch::CfnAlarm;
 
 const config::Config& ConfigOrDefault(const config::Config* config) {
   static const config::Config kDefault;
