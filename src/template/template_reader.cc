@@ -196,7 +196,8 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
                                  ": is empty; expected a JSON or YAML template");
   }
   base::Json tmpl;
-  if (text[first] != '{') {
+  bool yaml = text[first] != '{';
+  if (yaml) {
     REX_ASSIGN_OR_RETURN(tmpl, ParseYamlTemplate(text, what));
   } else {
     // base::ParseJson catches parse errors only; a number out of range throws out_of_range, so
@@ -215,7 +216,11 @@ base::Result<base::Json> ReadTemplate(std::string_view text, std::string_view wh
   REX_RETURN_IF_ERROR(ValidateTemplate(tmpl, what));
   // The YAML reader can still produce a string that is not UTF-8 from UTF-8 text (yaml-cpp
   // turns some control characters into other bytes): writing the document once, here, finds it
-  // (nesting is bounded by now, so the recursive writer is safe).
+  // (nesting is bounded by now, so the recursive writer is safe). JSON needs no such pass: its
+  // text was checked above and the parser refuses escapes that are not UTF-8 (lone
+  // surrogates), so every string it makes is UTF-8 (the pass cost a whole second copy of a
+  // large template as text).
+  if (!yaml) return tmpl;
   try {
     (void)tmpl.dump();
   } catch (const base::Json::exception& e) {

@@ -66,6 +66,19 @@ TEST(TemplateReaderBoundsTest, UnicodeTemplatesStillPlan) {
   EXPECT_FALSE(PlanToJson(plan).dump().empty());
 }
 
+// JSON text is checked as UTF-8 before parsing and the parser refuses escapes that are not
+// (a lone surrogate), so a JSON template read is always writable again.
+TEST(TemplateReaderBoundsTest, JsonEscapesThatAreNotUtf8AreRefused) {
+  auto lone = ReadTemplate(R"({"Description": "a\ud800b", "Resources": {}})", "t.json");
+  ASSERT_FALSE(lone.ok());
+  EXPECT_EQ(lone.error().code(), base::Code::kInvalidArgument);
+  EXPECT_THAT(lone.error().message(), HasSubstr("t.json is not valid JSON"));
+  auto escaped = ReadTemplate(
+      R"({"Description": "caf\u00e9 \ud83d\ude00 \u0000 \u001f", "Resources": {}})", "t.json");
+  ASSERT_TRUE(escaped.ok()) << escaped.error().message();
+  EXPECT_NO_THROW((void)escaped->dump());
+}
+
 // A local file may be larger than a template CloudFormation holds (the logical template of a
 // stack deployed as nested stacks is one file): the caller names the bound.
 TEST(TemplateReaderBoundsTest, LocalFilesHaveTheirOwnBound) {
