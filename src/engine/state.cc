@@ -41,7 +41,8 @@ base::Result<std::optional<base::Json>> StateStore::ReadDeployedTemplate(
     if (text.error().code() == base::Code::kNotFound) return std::optional<base::Json>();
     return base::InvalidArgument(relative + ": " + text.error().message());
   }
-  REX_ASSIGN_OR_RETURN(base::Json tmpl, tmpl::ReadTemplate(*text, relative));
+  REX_ASSIGN_OR_RETURN(base::Json tmpl,
+                       tmpl::ReadTemplate(*text, relative, tmpl::kMaxLocalTemplateBytes));
   return std::optional<base::Json>(std::move(tmpl));
 }
 
