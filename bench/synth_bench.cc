@@ -3,9 +3,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include "config/presets.h"
 #include "core/stack.h"
 #include "stack/networking.h"
-#include "config/presets.h"
 #include "stack/rex_stack.h"
 #include "stack/synthetic.h"
 
@@ -25,7 +25,7 @@ void BM_SynthNetworking(benchmark::State& state) {
 BENCHMARK(BM_SynthNetworking)->Unit(benchmark::kMicrosecond);
 
 void BM_SynthDevStack(benchmark::State& state) {
-  Config config = PresetConfig(Preset::kDev);
+  config::Config config = config::PresetConfig(config::Preset::kDev);
   size_t resources = 0;
   for (auto _ : state) {
     auto result = SynthesizeRexStack(config);
