@@ -87,10 +87,10 @@ TEST(RegistryTest, EveryServiceHasResourcesAndTheListIsSorted) {
        {"AWS::EC2", "AWS::RDS", "AWS::ElastiCache", "AWS::ECR", "AWS::ECS", "AWS::ServiceDiscovery",
         "AWS::ElasticLoadBalancingV2", "AWS::SecretsManager", "AWS::IAM", "AWS::Logs",
         "AWS::Amplify", "AWS::ApplicationAutoScaling", "AWS::CloudWatch", "AWS::SNS", "AWS::WAFv2",
-        "AWS::Route53", "AWS::S3"}) {
+        "AWS::Route53", "AWS::S3", "AWS::Scheduler", "AWS::SQS"}) {
     EXPECT_GT(per_service[std::string(ns)], 0) << ns;
   }
-  EXPECT_EQ(per_service.size(), 17u);
+  EXPECT_EQ(per_service.size(), 19u);
 }
 
 }  // namespace
