@@ -64,8 +64,6 @@ std::string ServiceConstructId(std::string_view name) {
 namespace services {
 namespace {
 
-constexpr size_t kMaxNameLength = 20;
-
 using text::Describe;
 using text::ParseBool;
 using text::ParseInt;
@@ -75,21 +73,6 @@ using text::SplitWords;
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-
-// 1 to `max` lowercase letters, digits and hyphens, starting with a letter, not ending with
-// a hyphen.
-bool IsName(std::string_view s, size_t max) {
-  if (s.empty() || s.size() > max || !IsLower(s[0]) || s.back() == '-') return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; });
-}
-
-// A container variable name: letters, digits and '_', not starting with a digit.
-bool IsVariableName(std::string_view s) {
-  if (s.empty() || s.size() > 255 || IsDigit(s[0])) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_'; });
-}
 
 bool IsImageTag(std::string_view s) {
   if (s.empty() || s.size() > 128 || s[0] == '.' || s[0] == '-') return false;
@@ -348,7 +331,7 @@ void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) 
       problems.emplace_back(key, "is set more than once");
       continue;
     }
-    if (!IsName(name, kMaxNameLength)) {
+    if (!entries::IsEntryName(name)) {
       problems.emplace_back(key, Quote(name) +
                                      " is not allowed as a service name: use 1 to 20 lowercase "
                                      "letters, digits and hyphens, starting with a letter");
@@ -395,7 +378,7 @@ void Validate(const Config& config, Problems& problems) {
 
   for (const auto& [name, s] : config.services.entries) {
     const std::string prefix = "services." + name + ".";
-    if (!IsName(name, kMaxNameLength)) {
+    if (!entries::IsEntryName(name)) {
       not_allowed("services." + name, Quote(name),
                   "use 1 to 20 lowercase letters, digits and hyphens, starting with a letter");
     }
@@ -473,7 +456,7 @@ void Validate(const Config& config, Problems& problems) {
       error(prefix + "calledBy", "needs discovery: true (callers find the service in Cloud Map)");
     }
     for (const auto& [variable, value] : s.environment) {
-      if (!IsVariableName(variable)) {
+      if (!entries::IsVariableName(variable)) {
         not_allowed(prefix + "environment." + variable, Quote(variable),
                     "use a variable name of letters, digits and '_', not starting with a digit");
       }
@@ -487,7 +470,7 @@ void Validate(const Config& config, Problems& problems) {
       }
     }
     for (const auto& [variable, secret] : s.secrets) {
-      if (!IsVariableName(variable)) {
+      if (!entries::IsVariableName(variable)) {
         not_allowed(prefix + "secrets." + variable, Quote(variable),
                     "use a variable name of letters, digits and '_', not starting with a digit");
       }
