@@ -139,10 +139,10 @@ int RunDestroy(Context& ctx, bool yes, bool preview) {
   if (!bucket.ok()) return fail(bucket.error().WithContext("destroy " + stack_name));
   const std::string bucket_name = bucket->value_or("");
   ProgressPrinter progress(ctx.io, ctx.err, *aws.clock, ctx.io.err_is_tty);
-  auto lease = engine::TakeDeployLease(
-      aws.s3.get(), *aws.clock, bucket_name, stack_name, "rex destroy",
-      LeaseOptionsFromEnvironment(ctx, /*wait=*/false, interrupt.flag()),
-      RenewClientFactory(aws), progress);
+  auto lease =
+      engine::TakeDeployLease(aws.s3.get(), *aws.clock, bucket_name, stack_name, "rex destroy",
+                              LeaseOptionsFromEnvironment(ctx, /*wait=*/false, interrupt.flag()),
+                              RenewClientFactory(aws), progress);
   if (!lease.ok()) return fail(lease.error());
   engine::DeployClients clients = aws.Clients();
   engine::HistoryRecord record;
@@ -157,8 +157,7 @@ int RunDestroy(Context& ctx, bool yes, bool preview) {
                                  progress);
   record.end_time = aws.clock->Now();
   auto write_history = [&] {
-    engine::RecordHistory(ctx.io.cwd, aws.s3.get(), bucket_name, selected->name, record,
-                          progress);
+    engine::RecordHistory(ctx.io.cwd, aws.s3.get(), bucket_name, selected->name, record, progress);
   };
   if (!outcome.ok()) {
     record.result = "error";

@@ -22,10 +22,10 @@
 #include "aws/transport.h"
 #include "base/clock.h"
 #include "cli/command.h"
+#include "config/config.h"
 #include "engine/deploy.h"
 #include "engine/history.h"
 #include "engine/observer.h"
-#include "config/config.h"
 
 namespace rex::cli {
 
