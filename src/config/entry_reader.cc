@@ -63,6 +63,15 @@ void Reader::Int(const std::string& key, const YAML::Node& value, int& target) {
   target = *v;
 }
 
+void Reader::Bool(const std::string& key, const YAML::Node& value, bool& target) {
+  std::optional<bool> v = value.IsScalar() ? text::ParseBool(value.Scalar()) : std::nullopt;
+  if (!v) {
+    Error(key, "expected true or false, got " + text::Describe(value));
+    return;
+  }
+  target = *v;
+}
+
 void Reader::Words(const std::string& key, const YAML::Node& value,
                    std::vector<std::string>& target) {
   if (value.IsScalar()) {

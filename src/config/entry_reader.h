@@ -42,6 +42,7 @@ class Reader {
 
   void String(const std::string& key, const YAML::Node& value, std::string& target);
   void Int(const std::string& key, const YAML::Node& value, int& target);
+  void Bool(const std::string& key, const YAML::Node& value, bool& target);
   // A YAML list of strings, or a string split at spaces.
   void Words(const std::string& key, const YAML::Node& value, std::vector<std::string>& target);
   // A YAML list of strings only (names).

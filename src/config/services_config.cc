@@ -138,19 +138,19 @@ class EntryLoader {
       }
       if (value.IsNull()) continue;  // "key:" keeps the default
       if (name == "image") {
-        String(key, value, s_.image);
+        read_.String(key, value, s_.image);
       } else if (name == "imageTag") {
-        String(key, value, s_.image_tag);
+        read_.String(key, value, s_.image_tag);
       } else if (name == "command") {
-        List(key, value, s_.command);
+        read_.Words(key, value, s_.command);
       } else if (name == "port") {
-        Int(key, value, s_.port);
+        read_.Int(key, value, s_.port);
       } else if (name == "cpu") {
-        Int(key, value, s_.cpu);
+        read_.Int(key, value, s_.cpu);
       } else if (name == "memory") {
-        Int(key, value, s_.memory);
+        read_.Int(key, value, s_.memory);
       } else if (name == "desiredCount") {
-        Int(key, value, s_.desired_count);
+        read_.Int(key, value, s_.desired_count);
       } else if (name == "healthCheck") {
         HealthCheck(key, value);
       } else if (name == "environment") {
@@ -158,17 +158,17 @@ class EntryLoader {
       } else if (name == "secrets") {
         StringMap(key, value, s_.secrets);
       } else if (name == "path") {
-        String(key, value, s_.path);
+        read_.String(key, value, s_.path);
       } else if (name == "discovery") {
-        Bool(key, value, s_.discovery);
+        read_.Bool(key, value, s_.discovery);
       } else if (name == "calledBy") {
-        List(key, value, s_.called_by);
+        read_.Words(key, value, s_.called_by);
       } else if (name == "autoscaling") {
-        Bool(key, value, s_.autoscaling);
+        read_.Bool(key, value, s_.autoscaling);
       } else if (name == "bootstrapDatabase") {
-        Bool(key, value, s_.bootstrap_database);
+        read_.Bool(key, value, s_.bootstrap_database);
       } else {
-        Unknown(key, name, EntryKeys());
+        read_.Unknown(key, name, EntryKeys());
       }
     }
   }
@@ -176,57 +176,6 @@ class EntryLoader {
  private:
   void Error(const std::string& key, std::string message) {
     problems_.emplace_back(key, std::move(message));
-  }
-
-  void Unknown(const std::string& key, const std::string& name,
-               const std::vector<std::string>& allowed) {
-    std::string hint = base::ClosestMatch(name, allowed);
-    Error(key, "unknown key" + (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?") +
-                   "; allowed: " + base::Join(allowed, ", "));
-  }
-
-  void String(const std::string& key, const YAML::Node& value, std::string& target) {
-    if (!value.IsScalar()) {
-      Error(key, "expected a string, got " + Describe(value));
-      return;
-    }
-    target = value.Scalar();
-  }
-
-  void Int(const std::string& key, const YAML::Node& value, int& target) {
-    std::optional<int> v = value.IsScalar() ? ParseInt(value.Scalar()) : std::nullopt;
-    if (!v) {
-      Error(key, "expected a whole number, got " + Describe(value));
-      return;
-    }
-    target = *v;
-  }
-
-  void Bool(const std::string& key, const YAML::Node& value, bool& target) {
-    std::optional<bool> v = value.IsScalar() ? ParseBool(value.Scalar()) : std::nullopt;
-    if (!v) {
-      Error(key, "expected true or false, got " + Describe(value));
-      return;
-    }
-    target = *v;
-  }
-
-  void List(const std::string& key, const YAML::Node& value, std::vector<std::string>& target) {
-    if (value.IsScalar()) {
-      target = SplitWords(value.Scalar());
-      return;
-    }
-    if (!value.IsSequence()) {
-      Error(key, "expected a list of strings or a string, got " + Describe(value));
-      return;
-    }
-    std::string problem;
-    auto items = text::ScalarItems(value, &problem);
-    if (!items) {
-      Error(key, problem);
-      return;
-    }
-    target = std::move(*items);
   }
 
   // Merged over the defaults: a built-in entry keeps the variables it needs.
@@ -256,13 +205,13 @@ class EntryLoader {
       const std::string sub = key + "." + name;
       if (it->second.IsNull()) continue;
       if (name == "path") {
-        String(sub, it->second, s_.health_check.path);
+        read_.String(sub, it->second, s_.health_check.path);
       } else if (name == "command") {
-        String(sub, it->second, s_.health_check.command);
+        read_.String(sub, it->second, s_.health_check.command);
       } else if (name == "gracePeriod") {
-        Int(sub, it->second, s_.health_check.grace_period);
+        read_.Int(sub, it->second, s_.health_check.grace_period);
       } else {
-        Unknown(sub, name, kKeys);
+        read_.Unknown(sub, name, kKeys);
       }
     }
   }
@@ -270,6 +219,7 @@ class EntryLoader {
   std::string prefix_;
   ServiceConfig& s_;
   Problems& problems_;
+  entries::Reader read_{problems_};
   std::set<std::string> seen_;
 };
 
