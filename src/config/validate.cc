@@ -4,6 +4,7 @@
 
 #include "config/validate.h"
 
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -42,6 +43,7 @@ class Validator {
 
   void KeyRule(const Field& f) {
     if (!f.rule.accepts || f.rule.accepts(keys::ValueOf(f, c_))) return;
+    refused_.insert(f.key);
     if (f.key == "vpcCidr") {
       // A block that is allowed but for its host bits: say which block to use instead.
       auto written = base::ParseCidrAddress(c_.vpc_cidr);
@@ -120,14 +122,13 @@ class Validator {
     }
   }
 
-  bool Accepted(std::string_view key) const {
-    const Field* f = keys::FindField(key);
-    return f != nullptr && (!f->rule.accepts || f->rule.accepts(keys::ValueOf(*f, c_)));
-  }
+  // Whether `key` passed its own rule (KeyRule ran first, for every key).
+  bool Accepted(std::string_view key) const { return refused_.count(key) == 0; }
 
   const Config& c_;
   std::string_view source_;
   std::vector<std::string> errors_;
+  std::set<std::string_view, std::less<>> refused_;  // keys whose rule refused their value
 };
 
 }  // namespace
