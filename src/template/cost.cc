@@ -184,6 +184,22 @@ class Estimator {
       auto cluster = Reader::Target(Reader::Prop(resource, "Cluster"));
       ++services_per_cluster_[cluster.value_or("")];
     }
+    // NAT gateways, and the routes through one (a route table each): more routes than
+    // gateways means some subnets reach a gateway in another availability zone.
+    for (const auto& [id, resource] : reader_.resources()->items()) {
+      if (!resource.is_object()) continue;
+      std::string type = Reader::Type(resource);
+      if (type == "AWS::EC2::NatGateway") ++nat_gateways_;
+      if (type == "AWS::EC2::Route" && Reader::Prop(resource, "NatGatewayId") != nullptr) {
+        ++nat_routes_;
+      }
+      if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer" &&
+          reader_.String(Reader::Prop(resource, "Scheme")).value_or("internet-facing") ==
+              "internet-facing" &&
+          reader_.String(Reader::Prop(resource, "Type")).value_or("application") == "application") {
+        ++public_load_balancers_;
+      }
+    }
     // Scalable targets by what their ResourceId references (the first in logical id order
     // wins), so finding a service's target is a lookup, not a scan of every resource.
     for (const auto& [id, resource] : reader_.resources()->items()) {
@@ -270,8 +286,7 @@ class Estimator {
     }
     if (type == "AWS::ServiceDiscovery::PrivateDnsNamespace" ||
         type == "AWS::ServiceDiscovery::PublicDnsNamespace") {
-      return Add(id, r, "Route 53 hosted zone of the namespace", "1 zone", 1,
-                 "route53.hosted_zone.month");
+      return Add(id, r, "namespace's hosted zone", "1 zone", 1, "route53.hosted_zone.month");
     }
     if (type == "AWS::SNS::Topic") {
       double publishes = assume_.Get("snsMillionPublishes");
@@ -352,20 +367,45 @@ class Estimator {
       Add(id, r, "master password secret (managed by RDS)", "1 secret", 1,
           "secretsmanager.secret.month");
     }
+    // Backup storage up to the cluster's size is free, and so is a retention of one day:
+    // what is billed is, roughly, the changed data kept for the days beyond the first.
+    double days = reader_.Number(Reader::Prop(r, "BackupRetentionPeriod")).value_or(1);
+    double change = assume_.Get("auroraBackupChangeGbPerDay");
+    double billed_days = std::max(0.0, days - 1);
+    Add(id, r, "backup storage",
+        FormatQuantity(change) + " GB/day × " + FormatQuantity(billed_days) + " days (" +
+            FormatQuantity(days) + " kept, 1 free)",
+        change * billed_days, "aurora.backup.gb_month");
+    CrossAzTraffic(id, r, assume_.Get("auroraTrafficGb"), "tasks ↔ Aurora");
   }
 
-  void CacheNodes(const std::string& id, const base::Json& r, double nodes,
+  // Traffic between the tasks and a database or cache node in another availability zone,
+  // charged in each direction.
+  void CrossAzTraffic(const std::string& id, const base::Json& r, double gb,
+                      const std::string& between) {
+    double share = assume_.Get("crossAzShare");
+    Add(id, r, "cross-AZ traffic",
+        FormatQuantity(gb) + " GB " + between + " × " + FormatQuantity(share) +
+            " cross-AZ × 2 sides",
+        gb * share * 2, "data_transfer.cross_az.gb");
+  }
+
+  // False when the nodes cannot be priced (listed as unpriced).
+  bool CacheNodes(const std::string& id, const base::Json& r, double nodes,
                   const std::string& node_type) {
     if (node_type.empty()) {
-      return Unpriced(id, Reader::Type(r), "CacheNodeType is not a literal");
+      Unpriced(id, Reader::Type(r), "CacheNodeType is not a literal");
+      return false;
     }
     std::string key = "elasticache.node_hour." + node_type;
     if (prices_.Find(key) == nullptr) {
-      return Unpriced(id, Reader::Type(r), "node type " + node_type + " is not in the price table");
+      Unpriced(id, Reader::Type(r), "node type " + node_type + " is not in the price table");
+      return false;
     }
     Add(id, r, node_type + " nodes",
         FormatQuantity(nodes) + (nodes == 1 ? " node × " : " nodes × ") + Hours(), nodes * hours_,
         key);
+    return true;
   }
 
   void ReplicationGroup(const std::string& id, const base::Json& r) {
@@ -377,12 +417,31 @@ class Estimator {
       double replicas = reader_.Number(Reader::Prop(r, "ReplicasPerNodeGroup")).value_or(0);
       nodes = groups * (replicas + 1);
     }
-    CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""));
+    if (CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""))) {
+      double groups = reader_.Number(Reader::Prop(r, "NumNodeGroups")).value_or(1);
+      CacheExtras(id, r, groups);
+    }
+  }
+
+  // Snapshot storage (one snapshot per shard is free, each further retained day is billed)
+  // and the tasks' cross-AZ traffic to the cache.
+  void CacheExtras(const std::string& id, const base::Json& r, double shards) {
+    double days = reader_.Number(Reader::Prop(r, "SnapshotRetentionLimit")).value_or(0);
+    double gb = assume_.Get("redisSnapshotGb");
+    double billed = std::max(0.0, days - 1);
+    Add(id, r, "snapshot storage",
+        FormatQuantity(gb) + " GB × " + FormatQuantity(billed) + " snapshots" +
+            (shards == 1 ? "" : " × " + FormatQuantity(shards) + " shards") + " (" +
+            FormatQuantity(days) + " kept, 1 free)",
+        gb * billed * shards, "elasticache.backup.gb_month");
+    CrossAzTraffic(id, r, assume_.Get("redisTrafficGb"), "tasks ↔ cache");
   }
 
   void CacheCluster(const std::string& id, const base::Json& r) {
     double nodes = reader_.Number(Reader::Prop(r, "NumCacheNodes")).value_or(1);
-    CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""));
+    if (CacheNodes(id, r, nodes, reader_.String(Reader::Prop(r, "CacheNodeType")).value_or(""))) {
+      CacheExtras(id, r, 1);
+    }
   }
 
   struct TaskSize {
@@ -531,20 +590,25 @@ class Estimator {
             FormatQuantity(services) + " services",
         metrics, "cloudwatch.metric.month");
     double gb = assume_.Get("containerInsightsLogGb");
-    Add(id, r, "Container Insights performance logs", FormatQuantity(gb) + " GB ingested", gb,
+    Add(id, r, "Container Insights logs", FormatQuantity(gb) + " GB ingested", gb,
         "cloudwatch.logs.ingest_gb");
   }
 
   void NatGateway(const std::string& id, const base::Json& r) {
     Add(id, r, "NAT gateway", Hours(), hours_, "vpc.nat_gateway.hour");
-    double gateways = 0;
-    for (const auto& [other, resource] : reader_.resources()->items()) {
-      if (resource.is_object() && Reader::Type(resource) == "AWS::EC2::NatGateway") ++gateways;
-    }
-    double gb = assume_.Get("natDataGb") / std::max(gateways, 1.0);
+    double gateways = std::max(nat_gateways_, 1.0);
+    double gb = assume_.Get("natDataGb") / gateways;
     Add(id, r, "NAT data processed",
         FormatQuantity(gb) + " GB" + (gateways > 1 ? " (natDataGb shared)" : ""), gb,
         "vpc.nat_gateway.gb");
+    // Subnets routed to a gateway in another AZ: with fewer gateways than routes through
+    // them, (routes - gateways) of the routes cross (one gateway per AZ otherwise).
+    if (nat_routes_ > gateways) {
+      double share = (nat_routes_ - gateways) / nat_routes_;
+      Add(id, r, "cross-AZ traffic",
+          FormatQuantity(gb) + " GB × " + FormatQuantity(share) + " from other AZs × 2 sides",
+          gb * share * 2, "data_transfer.cross_az.gb");
+    }
   }
 
   void LoadBalancer(const std::string& id, const base::Json& r) {
@@ -569,8 +633,13 @@ class Estimator {
                               ": subnets are not a literal list; assumed 2 (one public "
                               "IPv4 address per availability zone)");
     }
-    Add(id, r, "public IPv4 addresses (one per AZ)", FormatQuantity(addresses) + " × " + Hours(),
+    Add(id, r, "public IPv4 (one per AZ)", FormatQuantity(addresses) + " × " + Hours(),
         addresses * hours_, "vpc.public_ipv4.hour");
+    double out = assume_.Get("dataTransferOutGb") / std::max(public_load_balancers_, 1.0);
+    Add(id, r, "data out to the internet",
+        FormatQuantity(out) + " GB" +
+            (public_load_balancers_ > 1 ? " (dataTransferOutGb shared)" : ""),
+        out, "data_transfer.internet_out.gb");
   }
 
   void VpcEndpoint(const std::string& id, const base::Json& r) {
@@ -648,6 +717,9 @@ class Estimator {
   double hours_ = 730;
   std::set<std::string> service_task_definitions_;
   std::map<std::string, double> services_per_cluster_;
+  double nat_gateways_ = 0;
+  double nat_routes_ = 0;             // AWS::EC2::Route with a NatGatewayId
+  double public_load_balancers_ = 0;  // internet-facing application load balancers
   std::map<std::string, const base::Json*> scalable_targets_;  // scaled resource id → target
   CostReport report_;
 };
@@ -662,6 +734,17 @@ const std::vector<AssumptionSpec>& AssumptionSpecs() {
       {"auroraStorageGb", 10, "", "GB", "Aurora cluster storage"},
       {"auroraIoMillionRequests", 5, "", "million", "Aurora I/O requests (Standard storage)"},
       {"natDataGb", 10, "", "GB", "data through the NAT gateways, shared by all of them"},
+      {"dataTransferOutGb", 10, "", "GB",
+       "data sent to the internet through the internet-facing load balancers (the 100 GB a "
+       "month AWS gives each account free is not subtracted)"},
+      {"crossAzShare", 0.5, "", "",
+       "share of the tasks' traffic to Aurora and the cache that crosses availability zones"},
+      {"auroraTrafficGb", 20, "", "GB", "data exchanged between the tasks and Aurora"},
+      {"redisTrafficGb", 10, "", "GB", "data exchanged between the tasks and the cache"},
+      {"auroraBackupChangeGbPerDay", 0.5, "", "GB",
+       "data changed a day that Aurora's backups keep for each retained day beyond the first"},
+      {"redisSnapshotGb", 1, "", "GB",
+       "size of one cache snapshot (one per shard is free; retained days beyond it are billed)"},
       {"albLcu", 0.5, "", "LCU", "average load balancer capacity units per hour"},
       {"logIngestGbPerGroup", 1, "", "GB", "logs ingested per log group"},
       {"containerInsightsClusterMetrics", 10, "", "metrics",
@@ -750,15 +833,16 @@ base::Json CostReportToJson(const CostReport& report) {
   std::map<std::string, double> by_component;
   for (const CostItem& item : report.items) {
     items.push_back({{"component", item.component},
-                     {"logical_id", item.logical_id},
+                     {"logicalId", item.logical_id},
+                     {"label", ResourceLabel(item.path, item.logical_id)},
                      {"path", item.path},
                      {"type", item.type},
                      {"item", item.item},
                      {"basis", item.basis},
                      {"quantity", item.quantity},
                      {"unit", item.unit},
-                     {"unit_price", item.unit_price},
-                     {"price_key", item.price_key},
+                     {"unitPrice", item.unit_price},
+                     {"priceKey", item.price_key},
                      {"monthly", item.monthly}});
     by_component[item.component] += item.monthly;
   }
@@ -774,14 +858,20 @@ base::Json CostReportToJson(const CostReport& report) {
   }
   return {{"region", report.region},
           {"currency", report.currency},
-          {"pricing_as_of", report.pricing_as_of},
+          {"pricingAsOf", report.pricing_as_of},
           {"total", report.total},
           {"items", items},
-          {"by_component", components},
+          {"byComponent", components},
           {"assumptions", assumptions},
           {"free", report.free},
           {"unpriced", report.unpriced},
           {"notes", report.notes}};
+}
+
+std::string ResourceLabel(std::string_view path, std::string_view logical_id) {
+  size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash + 1 == path.size()) return std::string(logical_id);
+  return std::string(path.substr(slash + 1));
 }
 
 std::string FormatUsd(double usd) {

@@ -14,10 +14,15 @@
 // What is priced, per resource type (quantities use the assumptions below):
 //   RDS::DBInstance db.serverless    ACU-hours at the average ACU (Standard or I/O-Optimized
 //                                    by the cluster's StorageType)
-//   RDS::DBCluster                   storage GB-month, I/O requests (Standard only), and the
-//                                    Secrets Manager secret of ManageMasterUserPassword
+//   RDS::DBCluster                   storage GB-month, I/O requests (Standard only), the
+//                                    Secrets Manager secret of ManageMasterUserPassword, backup
+//                                    storage beyond the free amount (changed GB a day × the
+//                                    BackupRetentionPeriod days beyond the first) and the tasks'
+//                                    cross-AZ traffic to it (billed leaving and entering a zone)
 //   ElastiCache::ReplicationGroup    node-hours per node (NumCacheClusters, or node groups ×
-//   / CacheCluster                   (replicas + 1)) at the CacheNodeType's price
+//   / CacheCluster                   (replicas + 1)) at the CacheNodeType's price; snapshot
+//                                    storage beyond the free one per shard
+//                                    (SnapshotRetentionLimit - 1 snapshots); cross-AZ traffic
 //   ECS::Service (Fargate)           task count × (vCPU-hours, GB-hours, ephemeral storage above
 //                                    20 GB) from its task definition; x86 or ARM64 prices; a
 //                                    public IPv4 per task when AssignPublicIp is ENABLED; a Cloud
@@ -25,10 +30,14 @@
 //   ECS::TaskDefinition (no service) run on demand (migrations): oneOffTaskHours per month
 //   ECS::Cluster with Container      its metrics as custom metrics (per cluster + per service)
 //     Insights                       and its performance log ingestion
-//   EC2::NatGateway                  hours, data processed (natDataGb shared by all gateways)
+//   EC2::NatGateway                  hours, data processed (natDataGb shared by all gateways),
+//                                    and cross-AZ traffic when fewer gateways than routes to them
+//                                    (subnets of the other zones reach a gateway across zones)
 //   EC2::EIP                         a public IPv4 address
 //   ElasticLoadBalancingV2::         hours, LCU-hours and, internet-facing, one public IPv4
 //     LoadBalancer (application)     address per subnet (two when the subnets are not literal)
+//                                    and data transfer out to the internet (dataTransferOutGb
+//                                    shared by the internet-facing load balancers)
 //   EC2::VPCEndpoint (Interface)     hours per subnet; gateway endpoints are free
 //   Logs::LogGroup                   ingestion and storage (retention days' worth of logs; 12
 //                                    months when no retention is set)
@@ -135,9 +144,16 @@ CostReport EstimateCost(const base::Json& tmpl, const Assumptions& assumptions,
 // The same with the built-in us-east-1 table.
 CostReport EstimateCost(const base::Json& tmpl, const Assumptions& assumptions);
 
-// The report as JSON: {region, currency, pricing_as_of, total, items: [...], by_component,
-// assumptions, free, unpriced, notes}; money as numbers in USD.
+// The report as JSON, camelCase like every --json of rex (docs/json.md): {region, currency,
+// pricingAsOf, total, items: [{component, logicalId, label, path, type, item, basis,
+// quantity, unit, unitPrice, priceKey, monthly}], byComponent, assumptions: [{key, value,
+// unit, description, overridden}], free, unpriced, notes}; money as numbers in USD. The
+// command adds "version" and "stack".
 base::Json CostReportToJson(const CostReport& report);
+
+// The name rex cost and rex preview show for a resource: its rex:path without the root
+// ("Compute/ApiService" for "Rex/Compute/ApiService"), or the logical id when it has no path.
+std::string ResourceLabel(std::string_view path, std::string_view logical_id);
 
 // "$1,234.56".
 std::string FormatUsd(double usd);

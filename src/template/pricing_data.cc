@@ -31,7 +31,10 @@ std::string_view BuiltInPricingJson() {
     "route53": {"url": "https://aws.amazon.com/route53/pricing/", "entered": "2026-11-26"},
     "cloudmap": {"url": "https://aws.amazon.com/cloud-map/pricing/", "entered": "2026-11-26"},
     "kms": {"url": "https://aws.amazon.com/kms/pricing/", "entered": "2026-11-26"},
-    "sns": {"url": "https://aws.amazon.com/sns/pricing/", "entered": "2026-11-26"}
+    "sns": {"url": "https://aws.amazon.com/sns/pricing/", "entered": "2026-11-26"},
+    "data_transfer": {"url": "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer", "entered": "2026-12-02"},
+    "aurora_backup": {"url": "https://aws.amazon.com/rds/aurora/pricing/", "entered": "2026-12-02"},
+    "elasticache_backup": {"url": "https://aws.amazon.com/elasticache/pricing/", "entered": "2026-12-02"}
   },
   "prices": {
     "aurora.serverless_v2.acu_hour": {"usd": 0.12, "unit": "ACU-hour", "source": "aurora",
@@ -44,6 +47,8 @@ std::string_view BuiltInPricingJson() {
       "description": "Aurora I/O-Optimized storage"},
     "aurora.io.million_requests": {"usd": 0.20, "unit": "million I/O", "source": "aurora",
       "description": "Aurora Standard I/O requests"},
+    "aurora.backup.gb_month": {"usd": 0.021, "unit": "GB-month", "source": "aurora_backup",
+      "description": "Aurora backup storage beyond 100% of the cluster's storage and a one-day retention, which are free"},
 
     "elasticache.node_hour.cache.t4g.micro": {"usd": 0.016, "unit": "node-hour", "source": "elasticache",
       "description": "ElastiCache for Redis OSS, cache.t4g.micro"},
@@ -61,6 +66,13 @@ std::string_view BuiltInPricingJson() {
       "description": "ElastiCache for Redis OSS, cache.m7g.large"},
     "elasticache.node_hour.cache.r7g.large": {"usd": 0.219, "unit": "node-hour", "source": "elasticache",
       "description": "ElastiCache for Redis OSS, cache.r7g.large"},
+    "elasticache.backup.gb_month": {"usd": 0.085, "unit": "GB-month", "source": "elasticache_backup",
+      "description": "ElastiCache backup (snapshot) storage, same price in every region; one snapshot per shard is free"},
+
+    "data_transfer.internet_out.gb": {"usd": 0.09, "unit": "GB", "source": "data_transfer",
+      "description": "data transfer out from EC2 (and the load balancers, NAT gateways) to the internet, first 10 TB a month; the first 100 GB a month of an account are free (not subtracted)"},
+    "data_transfer.cross_az.gb": {"usd": 0.01, "unit": "GB-side", "source": "data_transfer",
+      "description": "data transfer between availability zones of a region, charged $0.01/GB out of one zone and $0.01/GB into the other"},
 
     "fargate.x86.vcpu_hour": {"usd": 0.04048, "unit": "vCPU-hour", "source": "fargate",
       "description": "Fargate Linux/x86 vCPU"},

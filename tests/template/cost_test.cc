@@ -51,6 +51,10 @@ struct Line {
 const std::vector<Line> kDevLines = {
     {"Cache", "CacheReplicationGroup", "cache.t4g.micro nodes", 730,
      "elasticache.node_hour.cache.t4g.micro", 11.68},  // 730 × 0.016
+    // SnapshotRetentionLimit 1: the one snapshot is free.
+    {"Cache", "CacheReplicationGroup", "snapshot storage", 0, "elasticache.backup.gb_month", 0.00},
+    // 10 GB tasks ↔ cache × 0.5 across zones × 2 sides × $0.01
+    {"Cache", "CacheReplicationGroup", "cross-AZ traffic", 10, "data_transfer.cross_az.gb", 0.10},
     {"Compute", "ComputeApiService", "Fargate vCPU", 365, "fargate.x86.vcpu_hour",
      14.78},  // 1 task × 730 h × 0.5 vCPU × 0.04048 = 14.7752
     {"Compute", "ComputeApiService", "Fargate memory", 730, "fargate.x86.gb_hour",
@@ -58,14 +62,14 @@ const std::vector<Line> kDevLines = {
     {"Compute", "ComputeApiService", "Cloud Map instances", 1, "cloudmap.instance.month", 0.10},
     {"Compute", "ComputeCluster", "Container Insights metrics", 70, "cloudwatch.metric.month",
      21.00},  // (10 + 20 × 3 services) × 0.30
-    {"Compute", "ComputeCluster", "Container Insights performance logs", 0.5,
-     "cloudwatch.logs.ingest_gb", 0.25},
+    {"Compute", "ComputeCluster", "Container Insights logs", 0.5, "cloudwatch.logs.ingest_gb",
+     0.25},
     {"Compute", "ComputeMigrationTaskDefinition", "Fargate vCPU (run on demand)", 0.5,
      "fargate.x86.vcpu_hour", 0.02},
     {"Compute", "ComputeMigrationTaskDefinition", "Fargate memory (run on demand)", 1,
      "fargate.x86.gb_hour", 0.00},
-    {"Compute", "ComputeNamespace", "Route 53 hosted zone of the namespace", 1,
-     "route53.hosted_zone.month", 0.50},
+    {"Compute", "ComputeNamespace", "namespace's hosted zone", 1, "route53.hosted_zone.month",
+     0.50},
     {"Compute", "ComputeSupertokensService", "Fargate vCPU", 365, "fargate.x86.vcpu_hour", 14.78},
     {"Compute", "ComputeSupertokensService", "Fargate memory", 730, "fargate.x86.gb_hour", 3.24},
     {"Compute", "ComputeSupertokensService", "Cloud Map instances", 1, "cloudmap.instance.month",
@@ -76,13 +80,19 @@ const std::vector<Line> kDevLines = {
     {"Database", "DatabaseCluster", "I/O requests", 5, "aurora.io.million_requests", 1.00},
     {"Database", "DatabaseCluster", "master password secret (managed by RDS)", 1,
      "secretsmanager.secret.month", 0.40},
+    // 0.5 GB changed a day × (7 retained days - 1 free) × $0.021 = 0.063
+    {"Database", "DatabaseCluster", "backup storage", 3, "aurora.backup.gb_month", 0.06},
+    // 20 GB tasks ↔ Aurora × 0.5 across zones × 2 sides × $0.01
+    {"Database", "DatabaseCluster", "cross-AZ traffic", 20, "data_transfer.cross_az.gb", 0.20},
     {"Database", "DatabaseWriter", "Aurora Serverless v2 capacity", 365,
      "aurora.serverless_v2.acu_hour", 43.80},  // 0.5 ACU × 730 h × 0.12
     {"LoadBalancer", "LoadBalancer", "Application Load Balancer", 730, "elb.alb.hour",
      16.43},  // 730 × 0.0225 = 16.425
     {"LoadBalancer", "LoadBalancer", "load balancer capacity units", 365, "elb.alb.lcu_hour", 2.92},
-    {"LoadBalancer", "LoadBalancer", "public IPv4 addresses (one per AZ)", 1460,
-     "vpc.public_ipv4.hour", 7.30},
+    {"LoadBalancer", "LoadBalancer", "public IPv4 (one per AZ)", 1460, "vpc.public_ipv4.hour",
+     7.30},
+    {"LoadBalancer", "LoadBalancer", "data out to the internet", 10,
+     "data_transfer.internet_out.gb", 0.90},  // 10 GB × $0.09
     {"Monitoring", "MonitoringApiLogGroup", "log ingestion", 1, "cloudwatch.logs.ingest_gb", 0.50},
     {"Monitoring", "MonitoringApiLogGroup", "log storage", 7.0 / 30.0,
      "cloudwatch.logs.storage_gb_month", 0.01},
@@ -101,6 +111,9 @@ const std::vector<Line> kDevLines = {
     {"Network", "NetworkNatEip1", "public IPv4 address", 730, "vpc.public_ipv4.hour", 3.65},
     {"Network", "NetworkNatGateway1", "NAT gateway", 730, "vpc.nat_gateway.hour", 32.85},
     {"Network", "NetworkNatGateway1", "NAT data processed", 10, "vpc.nat_gateway.gb", 0.45},
+    // One gateway, two private route tables through it: half the subnets reach it across
+    // zones: 10 GB × 0.5 × 2 sides × $0.01
+    {"Network", "NetworkNatGateway1", "cross-AZ traffic", 10, "data_transfer.cross_az.gb", 0.10},
     {"Registry", "RegistryApiRepository", "image storage", 2, "ecr.storage.gb_month", 0.20},
     {"Registry", "RegistryWorkerRepository", "image storage", 2, "ecr.storage.gb_month", 0.20},
     {"Security", "SecuritySupertokensApiKey", "secret", 1, "secretsmanager.secret.month", 0.40},
@@ -124,15 +137,15 @@ TEST(CostTest, DevFixtureEveryLineMatchesTheHandComputedFigure) {
 
 TEST(CostTest, DevFixtureTotalsByComponentAndOverall) {
   CostReport report = EstimateCost(LoadFixture("dev.template.json"), Assumptions());
-  EXPECT_NEAR(report.ComponentTotal("Cache"), 11.68, 1e-9);
+  EXPECT_NEAR(report.ComponentTotal("Cache"), 11.78, 1e-9);
   EXPECT_NEAR(report.ComponentTotal("Compute"), 76.03, 1e-9);
-  EXPECT_NEAR(report.ComponentTotal("Database"), 46.20, 1e-9);
-  EXPECT_NEAR(report.ComponentTotal("LoadBalancer"), 26.65, 1e-9);
+  EXPECT_NEAR(report.ComponentTotal("Database"), 46.46, 1e-9);
+  EXPECT_NEAR(report.ComponentTotal("LoadBalancer"), 27.55, 1e-9);
   EXPECT_NEAR(report.ComponentTotal("Monitoring"), 2.04, 1e-9);
-  EXPECT_NEAR(report.ComponentTotal("Network"), 36.95, 1e-9);
+  EXPECT_NEAR(report.ComponentTotal("Network"), 37.05, 1e-9);
   EXPECT_NEAR(report.ComponentTotal("Registry"), 0.40, 1e-9);
   EXPECT_NEAR(report.ComponentTotal("Security"), 0.40, 1e-9);
-  EXPECT_NEAR(report.total, 200.35, 1e-9);
+  EXPECT_NEAR(report.total, 201.71, 1e-9);
   EXPECT_TRUE(report.unpriced.empty()) << report.unpriced.front();
   EXPECT_TRUE(report.notes.empty()) << report.notes.front();
   EXPECT_EQ(report.region, "us-east-1");
@@ -162,9 +175,11 @@ TEST(CostTest, AssumptionOverridesChangeTheirLines) {
   EXPECT_NEAR(FindItem(report, "LoadBalancer", "load balancer capacity units")->monthly, 11.68,
               1e-9);
   EXPECT_NEAR(FindItem(report, "MonitoringApiLogGroup", "log ingestion")->monthly, 1.50, 1e-9);
-  // 200.35 + (4.50 - 0.45) + (87.60 - 43.80) + (11.68 - 2.92) + 4 × (1.50 - 0.50) + 4 × (0.02 -
-  // 0.01) for the storage of 3 GB × 7/30 × 0.03 = 0.021.
-  EXPECT_NEAR(report.total, 200.35 + 4.05 + 43.80 + 8.76 + 4.00 + 0.04, 1e-9);
+  // The NAT's cross-AZ line follows natDataGb: 100 GB × 0.5 × 2 sides × $0.01.
+  EXPECT_NEAR(FindItem(report, "NetworkNatGateway1", "cross-AZ traffic")->monthly, 1.00, 1e-9);
+  // 201.71 + (4.50 - 0.45) + (87.60 - 43.80) + (11.68 - 2.92) + 4 × (1.50 - 0.50) + 4 × (0.02 -
+  // 0.01) for the storage of 3 GB × 7/30 × 0.03 = 0.021, + (1.00 - 0.10) cross-AZ to the NAT.
+  EXPECT_NEAR(report.total, 201.71 + 4.05 + 43.80 + 8.76 + 4.00 + 0.04 + 0.90, 1e-9);
   bool listed = false;
   for (const AssumptionUse& a : report.assumptions) {
     if (a.key == "natDataGb") {
@@ -177,6 +192,71 @@ TEST(CostTest, AssumptionOverridesChangeTheirLines) {
     }
   }
   EXPECT_TRUE(listed);
+}
+
+TEST(CostTest, TransferBackupAndSnapshotAssumptionsChangeTheirLines) {
+  Assumptions assume;
+  ASSERT_TRUE(assume.SetFromText("dataTransferOutGb=1000").ok());
+  ASSERT_TRUE(assume.SetFromText("crossAzShare=1").ok());
+  ASSERT_TRUE(assume.SetFromText("auroraTrafficGb=100").ok());
+  ASSERT_TRUE(assume.SetFromText("redisTrafficGb=50").ok());
+  ASSERT_TRUE(assume.SetFromText("auroraBackupChangeGbPerDay=10").ok());
+  CostReport report = EstimateCost(LoadFixture("dev.template.json"), assume);
+  // 1000 GB × $0.09
+  EXPECT_NEAR(FindItem(report, "LoadBalancer", "data out to the internet")->monthly, 90.00, 1e-9);
+  // 100 GB × 1 (every byte crosses) × 2 sides × $0.01
+  EXPECT_NEAR(FindItem(report, "DatabaseCluster", "cross-AZ traffic")->monthly, 2.00, 1e-9);
+  EXPECT_NEAR(FindItem(report, "CacheReplicationGroup", "cross-AZ traffic")->monthly, 1.00, 1e-9);
+  // 10 GB a day × 6 billed days × $0.021
+  EXPECT_NEAR(FindItem(report, "DatabaseCluster", "backup storage")->monthly, 1.26, 1e-9);
+  // The NAT's share comes from the routes, not from crossAzShare.
+  EXPECT_NEAR(FindItem(report, "NetworkNatGateway1", "cross-AZ traffic")->monthly, 0.10, 1e-9);
+  for (const char* key : {"dataTransferOutGb", "crossAzShare", "auroraTrafficGb", "redisTrafficGb",
+                          "auroraBackupChangeGbPerDay", "redisSnapshotGb"}) {
+    bool listed = false;
+    for (const AssumptionUse& a : report.assumptions) {
+      if (a.key == key) {
+        listed = true;
+        EXPECT_EQ(a.overridden, std::string(key) != "redisSnapshotGb") << key;
+      }
+    }
+    EXPECT_TRUE(listed) << key;
+  }
+}
+
+TEST(CostTest, SnapshotsBeyondTheFreeOneAndGatewaysPerZone) {
+  base::Json t = Template({
+      {"Cache",
+       {{"Type", "AWS::ElastiCache::ReplicationGroup"},
+        {"Properties",
+         {{"CacheNodeType", "cache.t4g.micro"},
+          {"NumNodeGroups", 2},
+          {"ReplicasPerNodeGroup", 1},
+          {"SnapshotRetentionLimit", 7}}}}},
+      {"Db",
+       {{"Type", "AWS::RDS::DBCluster"},
+        {"Properties", {{"Engine", "aurora-postgresql"}, {"BackupRetentionPeriod", 1}}}}},
+      {"Nat1", {{"Type", "AWS::EC2::NatGateway"}}},
+      {"Nat2", {{"Type", "AWS::EC2::NatGateway"}}},
+      {"Route1",
+       {{"Type", "AWS::EC2::Route"}, {"Properties", {{"NatGatewayId", {{"Ref", "Nat1"}}}}}}},
+      {"Route2",
+       {{"Type", "AWS::EC2::Route"}, {"Properties", {{"NatGatewayId", {{"Ref", "Nat2"}}}}}}},
+  });
+  Assumptions assume;
+  ASSERT_TRUE(assume.SetFromText("redisSnapshotGb=2").ok());
+  CostReport report = EstimateCost(t, assume);
+  // 2 GB × (7 - 1) snapshots × 2 shards × $0.085
+  const CostItem* snapshots = FindItem(report, "Cache", "snapshot storage");
+  ASSERT_NE(snapshots, nullptr);
+  EXPECT_NEAR(snapshots->quantity, 24, 1e-9);
+  EXPECT_NEAR(snapshots->monthly, 2.04, 1e-9);
+  EXPECT_THAT(snapshots->basis, HasSubstr("7 kept, 1 free"));
+  // A one-day retention is free.
+  EXPECT_NEAR(FindItem(report, "Db", "backup storage")->monthly, 0, 1e-9);
+  // One gateway per route table: nothing crosses zones to reach a NAT.
+  EXPECT_EQ(FindItem(report, "Nat1", "cross-AZ traffic"), nullptr);
+  EXPECT_EQ(FindItem(report, "Nat2", "cross-AZ traffic"), nullptr);
 }
 
 TEST(CostTest, HoursPerMonthScalesEveryAlwaysOnLine) {
@@ -391,12 +471,15 @@ TEST(CostTest, EmptyOrMalformedTemplatesGiveAnEmptyReport) {
 
 TEST(CostTest, ReportJsonCarriesItemsTotalsAndAssumptions) {
   base::Json json = CostReportToJson(EstimateCost(LoadFixture("dev.template.json"), Assumptions()));
-  EXPECT_NEAR(json["total"].get<double>(), 200.35, 1e-9);
-  EXPECT_NEAR(json["by_component"]["Network"].get<double>(), 36.95, 1e-9);
+  EXPECT_NEAR(json["total"].get<double>(), 201.71, 1e-9);
+  EXPECT_NEAR(json["byComponent"]["Network"].get<double>(), 37.05, 1e-9);
   EXPECT_EQ(json["items"].size(), kDevLines.size());
-  EXPECT_EQ(json["items"][0]["logical_id"], "CacheReplicationGroup");
+  EXPECT_EQ(json["items"][0]["logicalId"], "CacheReplicationGroup");
+  EXPECT_EQ(json["items"][0]["label"], "Cache/ReplicationGroup");
   EXPECT_EQ(json["items"][0]["path"], "Rex/Cache/ReplicationGroup");
-  EXPECT_EQ(json["pricing_as_of"], "2026-11-26");
+  EXPECT_EQ(json["items"][0]["unitPrice"], 0.016);
+  EXPECT_EQ(json["items"][0]["priceKey"], "elasticache.node_hour.cache.t4g.micro");
+  EXPECT_EQ(json["pricingAsOf"], "2026-11-26");
   EXPECT_EQ(json["assumptions"][1]["key"], "auroraAverageAcu");
   EXPECT_EQ(json["assumptions"][1]["value"], "the cluster's MinCapacity");
 }
