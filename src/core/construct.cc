@@ -29,11 +29,8 @@ void Construct::Adopt(std::unique_ptr<Construct> child) {
   } else if (child->id_.find('/') != std::string::npos) {
     AddError("construct id \"" + child->id_ + "\" contains '/'");
   }
-  for (const auto& sibling : children_) {
-    if (sibling->id_ == child->id_) {
-      AddError("two children have the id \"" + child->id_ + "\"");
-      break;
-    }
+  if (!child_ids_.insert(child->id_).second) {
+    AddError("two children have the id \"" + child->id_ + "\"");
   }
   children_.push_back(std::move(child));
 }

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct Diagnostic {
 // Ownership: a parent owns its children. `Add<T>(id, args...)` constructs `T(*this, id,
 // args...)`, keeps it and returns a reference that stays valid as long as the root lives.
 // Not thread-safe: build a tree on one thread.
+//
+// Cost: adding a child is O(1) on average (the sibling ids are indexed), so a construct may
+// have many thousands of children.
 class Construct {
  public:
   Construct(Construct& scope, std::string id);
@@ -71,6 +75,9 @@ class Construct {
   std::string id_;
   std::string path_;
   std::vector<std::unique_ptr<Construct>> children_;
+  // The ids of children_, viewing each child's id_ (a child's id never changes and the child
+  // lives as long as this construct), to find a repeated id without scanning the siblings.
+  std::unordered_set<std::string_view> child_ids_;
   std::vector<Diagnostic> diagnostics_;
 };
 

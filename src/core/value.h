@@ -50,6 +50,12 @@ class Value {
   // True for a one-key object whose key is "Ref", "Condition" or starts with "Fn::".
   bool is_intrinsic() const;
   const base::Json& json() const { return json_; }
+  // Moves the JSON out (synthesis, done with the value); the value is left null.
+  base::Json TakeJson() && {
+    base::Json out = std::move(json_);
+    json_ = nullptr;
+    return out;
+  }
   // Elements referenced anywhere inside this value, in first-use order, without duplicates.
   const std::vector<const CfnElement*>& refs() const { return refs_; }
 
