@@ -33,6 +33,27 @@ bool IsClockSkewError(const AwsError& error) {
   return false;
 }
 
+// "CloudFormation", "S3", ... for the signing name of an endpoint: how the AWS console names
+// the service.
+std::string ServiceDisplayName(const std::string& signing_name) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"cloudformation", "CloudFormation"},
+      {"s3", "S3"},
+      {"sts", "STS"},
+      {"ecs", "ECS"},
+      {"logs", "CloudWatch Logs"},
+      {"ecr", "ECR"},
+      {"elasticloadbalancing", "Elastic Load Balancing"},
+      {"rds", "RDS"},
+      {"elasticache", "ElastiCache"},
+      {"amplify", "Amplify"},
+  };
+  for (const auto& [name, display] : kNames) {
+    if (signing_name == name) return display;
+  }
+  return signing_name;
+}
+
 std::string Tries(int n) { return std::to_string(n) + (n == 1 ? " try" : " tries"); }
 
 base::Status GaveUp(const base::Status& failure, int attempts,
@@ -75,6 +96,7 @@ base::Result<base::Json> AwsClient::Call(const OperationModel& op, const base::J
     request.headers = serialized->headers;
     request.headers.emplace_back("User-Agent", kUserAgent);
     request.body = serialized->body;
+    request.label = ServiceDisplayName(endpoint_.signing_name) + " " + op.name;
     if (op.checksum_required && !FindHeader(request.headers, "Content-MD5")) {
       request.headers.emplace_back("Content-MD5", Md5Base64(request.body));
     }

@@ -1,6 +1,7 @@
 #include "aws/credentials.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <set>
 #include <vector>
@@ -118,15 +119,27 @@ class ChainResolver {
     }
     REX_ASSIGN_OR_RETURN(SourceResult container, FromContainer());
     if (container.configured) return std::move(container.provider);
-    REX_ASSIGN_OR_RETURN(SourceResult imds, FromImds());
+    REX_ASSIGN_OR_RETURN(SourceResult imds, FromImds(NoCredentials(name)));
     if (imds.configured) return std::move(imds.provider);
-    return base::Unauthenticated(
-        "no AWS credentials found: looked at AWS_ACCESS_KEY_ID, profile \"" + name + "\" in " +
-        files_.config_path + " and " + files_.credentials_path +
-        ", web identity, container and instance metadata credentials");
+    return NoCredentials(name);
   }
 
  private:
+  // The one-line answer when no source has credentials, listing the sources tried.
+  base::Status NoCredentials(const std::string& profile_name) const {
+    std::string tried;
+    if (options_.profile.empty()) tried += "environment (AWS_ACCESS_KEY_ID), ";
+    tried += "profile \"" + profile_name + "\" in " + files_.config_path + " and " +
+             files_.credentials_path + ", web identity, SSO, container, instance metadata";
+    if (Lower(EnvOr(options_.env, "AWS_EC2_METADATA_DISABLED")) == "true") {
+      tried += " (off: AWS_EC2_METADATA_DISABLED)";
+    }
+    return base::Unauthenticated(
+        "no AWS credentials found (tried: " + tried +
+        "); set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws "
+        "configure`");
+  }
+
   Result<SourceResult> FromEnvironment() {
     std::string id = EnvOr(options_.env, "AWS_ACCESS_KEY_ID");
     std::string secret = EnvOr(options_.env, "AWS_SECRET_ACCESS_KEY");
@@ -210,7 +223,11 @@ class ChainResolver {
       }
       source = std::move(c.provider);
     } else if (credential_source == "Ec2InstanceMetadata") {
-      REX_ASSIGN_OR_RETURN(SourceResult m, FromImds());
+      REX_ASSIGN_OR_RETURN(
+          SourceResult m,
+          FromImds(base::Unauthenticated("AWS profile \"" + name +
+                                         "\": credential_source Ec2InstanceMetadata, but no "
+                                         "instance metadata service answers with a role")));
       if (!m.configured) {
         return base::Unauthenticated(
             "AWS profile \"" + name +
@@ -359,7 +376,10 @@ class ChainResolver {
                                   fetch, clock_, options_.refresh_window)};
   }
 
-  Result<SourceResult> FromImds() {
+  // Instance metadata. `absent` is the answer when no metadata service answers (not on EC2:
+  // the address does not answer or times out, or it refuses the token and has no IAM role to
+  // list): once seen, later calls give it at once instead of asking again.
+  Result<SourceResult> FromImds(base::Status absent) {
     if (Lower(EnvOr(options_.env, "AWS_EC2_METADATA_DISABLED")) == "true") return SourceResult{};
     std::string endpoint = EnvOr(options_.env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
     if (endpoint.empty()) {
@@ -382,6 +402,8 @@ class ChainResolver {
     auto send = [transport, timeout, attempts](HttpRequest request) -> Result<HttpResponse> {
       request.connect_timeout = timeout;
       request.timeout = timeout;
+      request.read_timeout = timeout;
+      request.label = "instance metadata";
       base::Status last;
       for (int i = 0; i < attempts; ++i) {
         auto response = transport->Send(request);
@@ -392,38 +414,49 @@ class ChainResolver {
       }
       return last;
     };
-    auto fetch = [send, endpoint, v1_disabled]() -> Result<Credentials> {
+    // Shared by the copies of the fetch: set once the metadata service proved absent.
+    auto known_absent = std::make_shared<std::atomic<bool>>(false);
+    auto fetch = [send, endpoint, v1_disabled, absent, known_absent]() -> Result<Credentials> {
+      if (known_absent->load()) return absent;
+      auto not_here = [&]() -> Result<Credentials> {
+        known_absent->store(true);
+        return absent;
+      };
       std::string token;
       auto token_response =
           send(HttpRequest{.method = "PUT",
                            .url = endpoint + "/latest/api/token",
                            .headers = {{"x-aws-ec2-metadata-token-ttl-seconds", "21600"}}});
-      if (token_response.ok() && token_response->status == 200) {
+      if (!token_response.ok()) {
+        // Nothing answers at the metadata address (not on EC2, or a metadata hop limit):
+        // as the AWS SDKs do, no credentials from here, without trying IMDSv1 as well.
+        return not_here();
+      }
+      if (token_response->status == 200) {
         token = token_response->body;
       } else if (v1_disabled) {
         return base::Unauthenticated(
             "instance metadata: no IMDSv2 token and "
             "AWS_EC2_METADATA_V1_DISABLED is set");
-      } else if (token_response.ok() && token_response->status != 403 &&
-                 token_response->status != 404 && token_response->status != 405) {
+      } else if (token_response->status != 403 && token_response->status != 404 &&
+                 token_response->status != 405) {
         return base::Unavailable("instance metadata token request answered HTTP " +
                                  std::to_string(token_response->status));
-      } else if (!token_response.ok() &&
-                 token_response.error().code() != base::Code::kDeadlineExceeded) {
-        return std::move(token_response).error().WithContext("instance metadata");
       }
       Headers headers;
       if (!token.empty()) headers.emplace_back("x-aws-ec2-metadata-token", token);
       std::string base = endpoint + "/latest/meta-data/iam/security-credentials/";
-      REX_ASSIGN_OR_RETURN(HttpResponse role,
-                           send(HttpRequest{.method = "GET", .url = base, .headers = headers}));
-      if (role.status != 200) {
+      auto role = send(HttpRequest{.method = "GET", .url = base, .headers = headers});
+      if (!role.ok()) return not_here();
+      if (role->status != 200) {
+        // 403/404 without a token: something answers the address but it is no instance with
+        // a role (a proxy, a sandbox, an instance without a profile).
+        if (token.empty() || role->status == 404) return not_here();
         return base::Unauthenticated("instance metadata: no IAM role attached (HTTP " +
-                                     std::to_string(role.status) + ")");
+                                     std::to_string(role->status) + ")");
       }
-      std::string role_name = Trim(role.body.substr(0, role.body.find('\n')));
-      if (role_name.empty())
-        return base::Unauthenticated("instance metadata: no IAM role attached");
+      std::string role_name = Trim(role->body.substr(0, role->body.find('\n')));
+      if (role_name.empty()) return not_here();
       REX_ASSIGN_OR_RETURN(
           HttpResponse creds,
           send(HttpRequest{.method = "GET", .url = base + role_name, .headers = headers}));

@@ -5,6 +5,9 @@
 #include <openssl/x509.h>
 #include <strings.h>
 
+#include <algorithm>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 
@@ -19,13 +22,66 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+using SteadyClock = std::chrono::steady_clock;
+
+// One exchange: the answer as it arrives, and when the server last sent (or rex last wrote)
+// something, for the read timeout.
+struct Transfer {
+  HttpResponse response;
+  SteadyClock::time_point last_activity = SteadyClock::now();
+  curl_off_t uploaded = 0;
+  std::chrono::milliseconds read_timeout{0};
+  bool read_timed_out = false;
+  CURL* handle = nullptr;
+  bool tls = false;  // https: connected once the TLS handshake is done
+};
+
+// Whether the connection (TCP, and TLS for https) is up: until then the connect timeout
+// applies, not the read timeout.
+bool Connected(const Transfer& transfer) {
+  curl_off_t connected = 0;
+  curl_easy_getinfo(transfer.handle,
+                    transfer.tls ? CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T,
+                    &connected);
+  return connected > 0;
+}
+
+// "30s", or "1.5s" for a limit that is not whole seconds.
+std::string Seconds(std::chrono::milliseconds limit) {
+  if (limit.count() % 1000 == 0) return std::to_string(limit.count() / 1000) + "s";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1fs", static_cast<double>(limit.count()) / 1000.0);
+  return buffer;
+}
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* transfer = static_cast<Transfer*>(user);
+  transfer->response.body.append(data, size * count);
+  transfer->last_activity = SteadyClock::now();
   return size * count;
 }
 
+// Called by curl about once a second while it waits, and whenever data moves: aborts the
+// transfer once the server has been silent for longer than the read timeout after the
+// connection was made and the request written.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
+  auto* transfer = static_cast<Transfer*>(user);
+  auto now = SteadyClock::now();
+  if (ulnow != transfer->uploaded || !Connected(*transfer)) {
+    transfer->uploaded = ulnow;
+    transfer->last_activity = now;
+  }
+  if (now - transfer->last_activity > transfer->read_timeout) {
+    transfer->read_timed_out = true;
+    return 1;
+  }
+  return 0;
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  auto* response = static_cast<HttpResponse*>(user);
+  auto* transfer = static_cast<Transfer*>(user);
+  transfer->last_activity = SteadyClock::now();
+  HttpResponse* response = &transfer->response;
   std::string_view line(data, size * count);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.substr(0, 5) == "HTTP/") {
@@ -74,7 +130,12 @@ class CurlTransport : public HttpTransport {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return base::Internal("curl_easy_init failed");
     CURL* h = curl.get();
-    HttpResponse response;
+    Transfer transfer;
+    const std::chrono::milliseconds connect_timeout =
+        std::min(request.connect_timeout, options_.timeouts.connect);
+    transfer.read_timeout = std::min(request.read_timeout, options_.timeouts.read);
+    transfer.handle = h;
+    transfer.tls = url.scheme == "https";
     char error_buffer[CURL_ERROR_SIZE] = {0};
 
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -97,13 +158,15 @@ class CurlTransport : public HttpTransport {
     if (!link_local && !proxy.empty() && !options_.proxy.no_proxy.empty()) {
       curl_easy_setopt(h, CURLOPT_NOPROXY, options_.proxy.no_proxy.c_str());
     }
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(request.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
 
     if (request.method == "HEAD") {
       curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -133,11 +196,24 @@ class CurlTransport : public HttpTransport {
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
 
+    // The connect timeout (CURLOPT_CONNECTTIMEOUT) covers TCP and TLS; the read timeout starts
+    // once both are done.
+    transfer.last_activity = SteadyClock::now();
     CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
       std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+      if (rc == CURLE_ABORTED_BY_CALLBACK && transfer.read_timed_out) {
+        return base::DeadlineExceeded(where + ": no answer within the read timeout of " +
+                                      Seconds(transfer.read_timeout) + " (REX_READ_TIMEOUT)");
+      }
       if (rc == CURLE_OPERATION_TIMEDOUT) {
-        return base::DeadlineExceeded(where + ": timed out: " + detail);
+        if (!Connected(transfer)) {
+          return base::DeadlineExceeded(where +
+                                        ": could not connect within the connect timeout of " +
+                                        Seconds(connect_timeout) + " (REX_CONNECT_TIMEOUT)");
+        }
+        return base::DeadlineExceeded(where + ": timed out: no complete answer within " +
+                                      Seconds(request.timeout) + " (REX_HTTP_TIMEOUT)");
       }
       if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
         return base::InvalidArgument(where + ": " + detail);
@@ -146,8 +222,8 @@ class CurlTransport : public HttpTransport {
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    response.status = static_cast<int>(status);
-    return response;
+    transfer.response.status = static_cast<int>(status);
+    return std::move(transfer.response);
   }
 
  private:
@@ -167,6 +243,25 @@ ProxySettings ProxySettingsFromEnvironment(const EnvLookup& env) {
   return ProxySettings{.http_proxy = first("HTTP_PROXY", "http_proxy"),
                        .https_proxy = first("HTTPS_PROXY", "https_proxy"),
                        .no_proxy = first("NO_PROXY", "no_proxy")};
+}
+
+base::Result<TransportTimeouts> TimeoutsFromEnvironment(const EnvLookup& env) {
+  TransportTimeouts timeouts;
+  for (auto [name, limit] : {std::pair{"REX_CONNECT_TIMEOUT", &timeouts.connect},
+                             std::pair{"REX_READ_TIMEOUT", &timeouts.read}}) {
+    auto value = env ? env(name) : std::nullopt;
+    if (!value || value->empty()) continue;
+    int seconds = 0;
+    auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+    if (ec != std::errc() || ptr != value->data() + value->size() || seconds < 1 ||
+        seconds > 3600) {
+      return base::InvalidArgument(std::string(name) +
+                                   " must be a whole number of seconds from 1 to 3600; got \"" +
+                                   value->substr(0, 32) + "\"");
+    }
+    *limit = std::chrono::seconds(seconds);
+  }
+  return timeouts;
 }
 
 base::Status CheckCaBundle(const std::string& path) {

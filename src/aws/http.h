@@ -32,6 +32,13 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
   // Time allowed for the whole exchange. Default: 120 s.
   std::chrono::milliseconds timeout = std::chrono::seconds(120);
+  // Time allowed without a byte from the server once connected: until the first byte of the
+  // response (the status line) and then between two reads. Default: 60 s. The transport may cap
+  // it lower (CurlTransportOptions::timeouts).
+  std::chrono::milliseconds read_timeout = std::chrono::seconds(60);
+  // What the request is for, as a person says it ("CloudFormation DescribeStacks"): shown while
+  // rex waits for the answer. Never holds a secret. Default: none.
+  std::string label = {};
 };
 
 struct HttpResponse {

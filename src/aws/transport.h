@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "aws/env.h"
@@ -40,6 +41,20 @@ ProxySettings ProxySettingsFromEnvironment(const EnvLookup& env);
 // kInvalidArgument naming the file and what is wrong otherwise.
 base::Status CheckCaBundle(const std::string& path);
 
+// The limits every request gets at most (a request may ask for less: instance metadata takes
+// 1 s). The AWS SDKs' connect and read (socket) timeouts.
+struct TransportTimeouts {
+  // Time to establish the connection (TCP and TLS). Default: 10 s (REX_CONNECT_TIMEOUT).
+  std::chrono::milliseconds connect = std::chrono::seconds(10);
+  // Time without a byte from the server once connected: until the first byte of the answer and
+  // between two reads. Default: 30 s (REX_READ_TIMEOUT).
+  std::chrono::milliseconds read = std::chrono::seconds(30);
+};
+
+// Defaults with REX_CONNECT_TIMEOUT and REX_READ_TIMEOUT (whole seconds, 1 to 3600) applied.
+// kInvalidArgument naming the variable and the allowed range for anything else.
+base::Result<TransportTimeouts> TimeoutsFromEnvironment(const EnvLookup& env);
+
 struct CurlTransportOptions {
   // Default: none, so nothing reroutes signed AWS traffic unless the caller passes the
   // environment's settings (ProxySettingsFromEnvironment). The instance-metadata endpoints
@@ -48,6 +63,11 @@ struct CurlTransportOptions {
   // Extra CA bundle (PEM file, AWS_CA_BUNDLE) trusted in addition to the system store, not
   // instead of it. Default: none.
   std::string ca_bundle = {};
+  // Caps on each request's connect_timeout and read_timeout. A request that runs into one fails
+  // with kDeadlineExceeded "<METHOD> <origin><path>: no answer within the read timeout of 30s
+  // (REX_READ_TIMEOUT)" (or "could not connect within the connect timeout of 10s
+  // (REX_CONNECT_TIMEOUT)").
+  TransportTimeouts timeouts = {};
 };
 
 // libcurl transport: TLS peer and host verification always on, redirects not followed,

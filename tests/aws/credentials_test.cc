@@ -252,6 +252,60 @@ TEST_F(CredentialsTest, ImdsFallsBackToV1WhenTokenRefused) {
   EXPECT_EQ(HeaderOf(transport_.requests()[2], "x-aws-ec2-metadata-token"), "");
 }
 
+// Not on EC2: nothing answers the metadata address. The chain says, in one line, that no
+// credentials were found and where it looked, not what the metadata endpoint did; it asks once
+// (the token request), with the SDKs' 1 s limits, and remembers the answer for later calls.
+TEST_F(CredentialsTest, NoMetadataServiceIsNoCredentialsFoundListingTheSources) {
+  auto env = BaseEnv();
+  env.erase("AWS_EC2_METADATA_DISABLED");
+  transport_.Fail(base::DeadlineExceeded("PUT http://169.254.169.254/latest/api/token: no answer"));
+  auto chain = Chain(env);
+  auto creds = chain->Get();
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().code(), Code::kUnauthenticated);
+  const std::string& message = creds.error().message();
+  EXPECT_EQ(message.rfind("no AWS credentials found (tried: environment (AWS_ACCESS_KEY_ID), "
+                          "profile \"default\" in " +
+                              dir_ + "/config and " + dir_ + "/credentials",
+                          0),
+            0u)
+      << message;
+  EXPECT_THAT(message, HasSubstr("SSO, container, instance metadata)"));
+  EXPECT_EQ(message.find("169.254"), std::string::npos) << message;
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  ASSERT_EQ(transport_.request_count(), 1u);
+  EXPECT_EQ(transport_.requests()[0].connect_timeout, std::chrono::seconds(1));
+  EXPECT_EQ(transport_.requests()[0].read_timeout, std::chrono::seconds(1));
+
+  auto again = chain->Get();
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message(), message);
+  EXPECT_EQ(transport_.request_count(), 1u) << "the absent metadata service was asked again";
+}
+
+// Something answers the metadata address with HTTP 403 (a proxy, a sandbox): that is no
+// instance with a role either, and the error does not speak of HTTP 403.
+TEST_F(CredentialsTest, MetadataAddressAnswering403IsNoCredentialsFound) {
+  auto env = BaseEnv();
+  env.erase("AWS_EC2_METADATA_DISABLED");
+  transport_.Respond(403, "Forbidden").Respond(403, "Forbidden");
+  auto creds = Chain(env)->Get();
+  ASSERT_FALSE(creds.ok());
+  EXPECT_EQ(creds.error().code(), Code::kUnauthenticated);
+  EXPECT_EQ(creds.error().message().rfind("no AWS credentials found (tried: ", 0), 0u)
+      << creds.error().message();
+  EXPECT_EQ(creds.error().message().find("403"), std::string::npos) << creds.error().message();
+}
+
+// With instance metadata off, the list says so.
+TEST_F(CredentialsTest, NoCredentialsNamesMetadataSwitchedOff) {
+  auto creds = Chain(BaseEnv())->Get();
+  ASSERT_FALSE(creds.ok());
+  EXPECT_THAT(creds.error().message(),
+              HasSubstr("instance metadata (off: AWS_EC2_METADATA_DISABLED)"));
+  EXPECT_EQ(transport_.request_count(), 0u);
+}
+
 // No error message or description produced by the chain contains a secret.
 TEST_F(CredentialsTest, SecretsNeverAppearInErrors) {
   std::vector<std::string> messages;

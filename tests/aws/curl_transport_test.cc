@@ -1,6 +1,11 @@
 // The libcurl transport against a loopback cpp-httplib server (no other network).
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -114,6 +119,80 @@ TEST_F(CurlTransportTest, HttpsGoesThroughAConnectTunnel) {
   request.timeout = std::chrono::milliseconds(3000);
   EXPECT_FALSE(proxied->Send(request).ok());
   EXPECT_EQ(proxy.Seen(), (std::vector<std::string>{"CONNECT 127.0.0.1:" + std::to_string(port_)}));
+}
+
+// A listening socket nobody accepts: the kernel completes the connection, the request is
+// written, and no byte ever comes back (a stalled endpoint).
+class StalledEndpoint {
+ public:
+  StalledEndpoint() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    socklen_t length = sizeof(address);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+        ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+      return;
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~StalledEndpoint() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(CurlTransport, StalledEndpointFailsAtTheReadTimeoutNamingTheEndpointAndTheLimit) {
+  StalledEndpoint stalled;
+  auto transport = NewCurlTransport({.timeouts = {.read = std::chrono::seconds(1)}});
+  HttpRequest request{.method = "POST", .url = stalled.Url("/?Action=DescribeStacks&X=SECRET")};
+  auto response = transport->Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code(), base::Code::kDeadlineExceeded);
+  EXPECT_EQ(response.error().message(), "POST " + stalled.Url("/") +
+                                            ": no answer within the read timeout of 1s "
+                                            "(REX_READ_TIMEOUT)");
+}
+
+TEST(CurlTransport, ARequestsOwnShorterReadTimeoutWins) {
+  StalledEndpoint stalled;
+  auto transport = NewCurlTransport({.timeouts = {.read = std::chrono::seconds(30)}});
+  HttpRequest request{.method = "GET", .url = stalled.Url("/latest/api/token")};
+  request.read_timeout = std::chrono::seconds(1);
+  auto response = transport->Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_THAT(response.error().message(), ::testing::HasSubstr("read timeout of 1s"));
+}
+
+TEST(TransportTimeouts, FromTheEnvironment) {
+  auto defaults = TimeoutsFromEnvironment(MapEnvironment({}));
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->connect, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->read, std::chrono::seconds(30));
+  auto set = TimeoutsFromEnvironment(
+      MapEnvironment({{"REX_CONNECT_TIMEOUT", "3"}, {"REX_READ_TIMEOUT", "120"}}));
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->connect, std::chrono::seconds(3));
+  EXPECT_EQ(set->read, std::chrono::seconds(120));
+  for (const char* bad : {"0", "-1", "1.5", "3601", "ten", "5s"}) {
+    auto refused = TimeoutsFromEnvironment(MapEnvironment({{"REX_READ_TIMEOUT", bad}}));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code(), base::Code::kInvalidArgument);
+    EXPECT_EQ(refused.error().message(),
+              std::string("REX_READ_TIMEOUT must be a whole number of seconds from 1 to 3600; "
+                          "got \"") +
+                  bad + "\"");
+  }
 }
 
 TEST(ProxySettings, FromTheEnvironmentUpperCaseFirst) {
