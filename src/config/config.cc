@@ -50,8 +50,17 @@ using keys::YamlScalar;
 
 // --- Secret
 
+Secret Secret::Sealed() {
+  Secret secret;
+  secret.set_ = true;
+  secret.sealed_ = true;
+  return secret;
+}
+
 Secret::Secret(Secret&& other) noexcept
-    : value_(std::move(other.value_)), set_(std::exchange(other.set_, false)) {
+    : value_(std::move(other.value_)),
+      set_(std::exchange(other.set_, false)),
+      sealed_(std::exchange(other.sealed_, false)) {
   other.value_.clear();
 }
 
@@ -60,6 +69,7 @@ Secret& Secret::operator=(const Secret& other) {
     std::fill(value_.begin(), value_.end(), '\0');
     value_ = other.value_;
     set_ = other.set_;
+    sealed_ = other.sealed_;
   }
   return *this;
 }
@@ -69,6 +79,7 @@ Secret& Secret::operator=(Secret&& other) noexcept {
     std::fill(value_.begin(), value_.end(), '\0');
     value_ = std::move(other.value_);
     set_ = std::exchange(other.set_, false);
+    sealed_ = std::exchange(other.sealed_, false);
     other.value_.clear();
   }
   return *this;
@@ -123,6 +134,22 @@ bool LooksLikeRexSecret(std::string_view text) {
   return i > 1 && i < text.size() && text[i] == ':';
 }
 
+// The most map keys and list items a config file may have (a full one has a few hundred).
+constexpr size_t kMaxConfigKeys = 10000;
+// The most problems reported for one file; the rest are counted.
+constexpr size_t kMaxReportedProblems = 50;
+
+// Map keys and list items in the document, counted up to kMaxConfigKeys + 1. The nesting is
+// already bounded (CheckYamlBounds), so the recursion is shallow.
+size_t CountKeys(const YAML::Node& node, size_t count = 0) {
+  if (!node.IsMap() && !node.IsSequence()) return count;
+  for (auto it = node.begin(); it != node.end() && count <= kMaxConfigKeys; ++it) {
+    ++count;
+    count = CountKeys(node.IsMap() ? it->second : *it, count);
+  }
+  return count;
+}
+
 class Loader {
  public:
   Loader(std::string_view source, const Env& env, bool decrypt)
@@ -146,6 +173,12 @@ class Loader {
       return;
     }
     if (root.IsNull()) return;  // an empty file: every default
+    if (CountKeys(root) > kMaxConfigKeys) {
+      errors_.push_back(std::string(source_) + ": has more than " + std::to_string(kMaxConfigKeys) +
+                        " keys and list items; a stack config file may have at most " +
+                        std::to_string(kMaxConfigKeys));
+      return;
+    }
     if (!root.IsMap()) {
       errors_.push_back(std::string(source_) + ": expected a map of config keys, got " +
                         Describe(root));
@@ -174,20 +207,22 @@ class Loader {
   // Reads the secrets that Load collected; separate so that every key problem is reported even
   // when decryption is slow or impossible.
   void DecryptSecrets() {
+    const bool no_passphrase =
+        !env_.config_passphrase.has_value() || env_.config_passphrase->empty();
     for (auto& [field, text] : pending_secrets_) {
       Secret& target = std::get<SecretRef>(field->ref)(config_);
-      if (!decrypt_) {
-        // Edit validation: check the shape only; the value stays unknown.
+      if (!decrypt_ || (no_passphrase && env_.allow_sealed)) {
+        // Check the shape only; the value stays unknown (sealed).
         Result<std::string> salt = base::SecretSalt(text);
         if (!salt.ok()) {
           Error(field->key,
                 salt.error().message() + "; " + SetSecretHint(field->key) + " to set it again");
         } else {
-          target = Secret(std::string());
+          target = Secret::Sealed();
         }
         continue;
       }
-      if (!env_.config_passphrase.has_value() || env_.config_passphrase->empty()) {
+      if (no_passphrase) {
         Error(field->key, "is encrypted but " + std::string(kPassphraseEnvVar) +
                               " is not set; export the passphrase it was set with");
         continue;
@@ -484,6 +519,12 @@ Result<Config> LoadText(std::string_view text, std::string_view source, const En
   // after a syntax error everything is a default and nothing is added.
   std::vector<std::string> more = ValidationErrors(loader.config(), source);
   errors.insert(errors.end(), more.begin(), more.end());
+  if (errors.size() > kMaxReportedProblems) {
+    size_t rest = errors.size() - kMaxReportedProblems;
+    errors.resize(kMaxReportedProblems);
+    errors.push_back(std::string(source) + ": and " + std::to_string(rest) + " more problem" +
+                     (rest == 1 ? "" : "s") + " (fix these first)");
+  }
   if (!errors.empty()) return base::InvalidArgument(JoinErrors(errors));
   return std::move(loader.config());
 }
@@ -512,6 +553,29 @@ bool IsSecretKey(std::string_view key) {
   return f != nullptr && IsSecretField(*f);
 }
 
+std::string SecretProblem(std::string_view key, std::string_view plaintext) {
+  if (base::StartsWith(key, kPulumiPrefix)) key.remove_prefix(kPulumiPrefix.size());
+  const Field* f = FindField(key);
+  if (f == nullptr || !IsSecretField(*f) || !f->rule.secret_problem) return "";
+  std::string problem = f->rule.secret_problem(plaintext);
+  if (problem.empty()) return "";
+  return std::string(f->key) + ": " + problem + "; use " + f->rule.allowed;
+}
+
+Status RequireUnsealedSecrets(const Config& config) {
+  std::vector<std::string> sealed;
+  for (const Field& f : Fields()) {
+    if (IsSecretField(f) && std::get<SecretRef>(f.ref)(const_cast<Config&>(config)).is_sealed()) {
+      sealed.emplace_back(f.key);
+    }
+  }
+  if (sealed.empty()) return Status::Ok();
+  return base::InvalidArgument(base::Join(sealed, ", ") + (sealed.size() == 1 ? " is" : " are") +
+                               " encrypted but " + std::string(kPassphraseEnvVar) +
+                               " is not set; commands that hand secrets to AWS need it: export "
+                               "the passphrase the secrets were set with");
+}
+
 std::string ToString(const Config& config) {
   std::string out;
   for (const Field& f : Fields()) {
@@ -519,8 +583,9 @@ std::string ToString(const Config& config) {
   }
   for (size_t i = 0; i < config.checks.suppress.size(); ++i) {
     const CheckSuppression& s = config.checks.suppress[i];
-    out += std::string(kSuppressKey) + "[" + std::to_string(i) + "]: rule " + Quote(s.rule) +
-           ", resource " + Quote(s.resource) + ", reason " + Quote(s.reason) + "\n";
+    out += std::string(kSuppressKey) + "[" + std::to_string(i) + "]: rule " +
+           text::QuoteAll(s.rule) + ", resource " + text::QuoteAll(s.resource) + ", reason " +
+           text::QuoteAll(s.reason) + "\n";
   }
   return out;
 }
@@ -552,7 +617,7 @@ std::string YamlValue(const Field& f, const Config& config) {
     const std::vector<std::string>& items = (*ref)(const_cast<Config&>(config));
     std::string out = "[";
     for (size_t i = 0; i < items.size(); ++i) {
-      out += (i > 0 ? ", " : "") + Quote(items[i]);
+      out += (i > 0 ? ", " : "") + text::QuoteAll(items[i]);
     }
     return out + "]";
   }

@@ -40,7 +40,9 @@
 //
 // A key with an empty value ("domainName:") keeps its default. Secrets are maps
 // {secure: "v2:..."} (format in base/crypto.h), decrypted at load with the passphrase from
-// REX_CONFIG_PASSPHRASE; a plaintext value for a secret key is refused. A v2 value is bound to
+// REX_CONFIG_PASSPHRASE; a plaintext value for a secret key is refused. Without a passphrase,
+// a load for a command that hands no secret to AWS (Env::allow_sealed) keeps them sealed:
+// set, value unknown, checked when they were set. A v2 value is bound to
 // its stack (the file name's stem: "dev" for stacks/dev.yaml) and key, so values swapped
 // between keys or copied from another stack's file do not decrypt. v1 values (unbound) are
 // still read, with a warning through Env::warn, and every v1 value of a file is rewritten as v2
@@ -53,6 +55,7 @@
 // Thread-safety: every function may be called from any thread; none keeps state apart from
 // the process-wide key cache of base/crypto.h.
 
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
@@ -71,13 +74,23 @@ namespace rex::config {
 // The environment variable holding the passphrase that encrypts config secrets.
 inline constexpr std::string_view kPassphraseEnvVar = "REX_CONFIG_PASSPHRASE";
 
+// The most bytes a secret's value may have (`rex config set --secret` refuses more).
+inline constexpr size_t kMaxSecretBytes = 64 * 1024;
+
 // A secret config value (password, API key, token). Its value is never printed: operator<<
 // writes "[secret]" (or "[not set]"), and no ToString in this module reveals it. Read it
 // with Reveal() only to hand it to AWS as a NoEcho parameter or a Secrets Manager value.
+//
+// Three states: not set (AWS generates the value), set with its plaintext, and sealed: set
+// in the file but not decrypted (loaded without a passphrase for a command that needs no
+// plaintext: synth, cost, check, graph, offline preview). A sealed secret's value was checked
+// by its rule (SecretProblem) when `rex config set --secret` stored it; Reveal() is empty.
 class Secret {
  public:
   Secret() = default;
   explicit Secret(std::string value) : value_(std::move(value)), set_(true) {}
+  // A set secret whose value is not known here.
+  static Secret Sealed();
   Secret(const Secret& other) = default;
   Secret& operator=(const Secret& other);
   Secret(Secret&& other) noexcept;
@@ -86,7 +99,9 @@ class Secret {
 
   // False when the key is absent from the config (AWS then generates the value).
   bool is_set() const { return set_; }
-  // The plaintext; empty when not set.
+  // True when set but not decrypted (see above).
+  bool is_sealed() const { return sealed_; }
+  // The plaintext; empty when not set or sealed.
   const std::string& Reveal() const { return value_; }
 
   bool operator==(const Secret& other) const = default;
@@ -94,6 +109,7 @@ class Secret {
  private:
   std::string value_;
   bool set_ = false;
+  bool sealed_ = false;
 };
 
 // "[secret]" when set, "[not set]" otherwise; never the value.
@@ -344,6 +360,10 @@ struct Env {
   // Receives warnings that do not stop the load (a secret still in the v1 format). Unset:
   // they are dropped.
   std::function<void(const std::string&)> warn = {};
+  // Without a passphrase: false (the default) refuses a file with secrets ("is encrypted but
+  // REX_CONFIG_PASSPHRASE is not set"); true loads them sealed (Secret::is_sealed), for
+  // commands that hand no secret's value to AWS. With a passphrase secrets are decrypted.
+  bool allow_sealed = false;
 
   static Env FromProcess();
 };
@@ -374,6 +394,15 @@ std::vector<std::string> ConfigKeys();
 // True for dbMasterPassword, supertokensApiKey and githubToken (with or without prefix).
 bool IsSecretKey(std::string_view key);
 
+// The one rule of a secret key's value, applied by `rex config set --secret`, by the loader to
+// decrypted values and by the synth: "<key>: <what is wrong>; use <what is allowed>", or ""
+// when `plaintext` is allowed (or `key` is not a secret key). Never quotes the value.
+std::string SecretProblem(std::string_view key, std::string_view plaintext);
+
+// OK when no secret of `config` is sealed; else kInvalidArgument naming the sealed keys and
+// REX_CONFIG_PASSPHRASE: for commands that hand secrets to AWS.
+base::Status RequireUnsealedSecrets(const Config& config);
+
 // One "key: value" line per key, in ConfigKeys() order, then the suppressions. Secrets show as
 // "[secret]" or "[not set]", never their value.
 std::string ToString(const Config& config);
@@ -390,10 +419,19 @@ std::string ConfigToYaml(const Config& config);
 // it is returned; kInvalidArgument lists the problems (unknown key with "did you mean",
 // wrong value with what is allowed, a secret key set without --secret or the reverse).
 
-// Sets a non-secret key to `value` (read as YAML would read a plain scalar; migrationCommand is
-// split at spaces).
+// Sets a non-secret key to `value` (read as YAML would read a plain scalar; a list key such as
+// migrationCommand takes a JSON array of strings, '["sh", "-c", "a && b"]', or words split
+// at spaces).
 base::Result<std::string> SetConfigValue(std::string_view yaml_text, std::string_view source_name,
                                          std::string_view key, std::string_view value);
+
+// Sets several non-secret keys at once (key, value), validated together, so keys that depend
+// on each other (services.api.cpu and services.api.memory) change in one step. Errors about a
+// key that was not set name the keys that were and say to set the related key in the same
+// command.
+base::Result<std::string> SetConfigValues(
+    std::string_view yaml_text, std::string_view source_name,
+    const std::vector<std::pair<std::string, std::string>>& values);
 
 // Sets a secret key to {secure: "v2:..."} encrypted with env.config_passphrase. Reuses the
 // salt of the v2 secrets already in the file, so loading derives one key; v1 secrets already in
@@ -414,9 +452,14 @@ base::Result<std::string> GetConfigValue(std::string_view yaml_text, std::string
                                          std::string_view key);
 
 // File versions of the edits: read `path` (kNotFound if missing), edit, and write it back
-// atomically with mode 0600 (it holds encrypted secrets). Nothing is written on error.
+// atomically with mode 0600 (it holds encrypted secrets); a symlink is written through (its
+// target is replaced, the link kept). Each holds an exclusive flock(2) on "<file>.lock" beside
+// the (resolved) file from the read to the write, so concurrent edits do not lose updates.
+// Nothing is written on error.
 base::Status SetConfigFileValue(const std::string& path, std::string_view key,
                                 std::string_view value);
+base::Status SetConfigFileValues(const std::string& path,
+                                 const std::vector<std::pair<std::string, std::string>>& values);
 base::Status SetConfigFileSecret(const std::string& path, std::string_view key,
                                  std::string_view plaintext, const Env& env);
 base::Status RemoveConfigFileValue(const std::string& path, std::string_view key);

@@ -46,6 +46,16 @@ std::vector<std::string> SplitWords(std::string_view text) {
 }
 
 std::string Quote(std::string_view s) {
+  if (s.size() <= kMaxQuotedBytes) return QuoteAll(s);
+  // Cut at a character boundary: never in the middle of a UTF-8 sequence.
+  size_t cut = kMaxQuotedBytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  std::string out = QuoteAll(s.substr(0, cut));
+  out.insert(out.size() - 1, "...");
+  return out + " (" + std::to_string(s.size()) + " bytes)";
+}
+
+std::string QuoteAll(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,13 @@ std::optional<bool> ParseBool(std::string_view text);
 // Split at spaces, tabs and newlines; empty words dropped.
 std::vector<std::string> SplitWords(std::string_view text);
 
-// `s` in double quotes for messages: '"', '\\', newline and tab escaped.
+// The most bytes of a value a message quotes.
+inline constexpr size_t kMaxQuotedBytes = 100;
+// `s` in double quotes for messages: '"', '\\', newline and tab escaped; a value longer than
+// kMaxQuotedBytes is cut there, as "abc..." (123456 bytes).
 std::string Quote(std::string_view s);
+// Quote without the cut, for text that is written back (YAML) or listed.
+std::string QuoteAll(std::string_view s);
 // The items of a YAML sequence of scalars. nullopt when an item is not a scalar, with
 // `*problem` set to "expected a list of strings, got an item that is <Describe(item)>".
 std::optional<std::vector<std::string>> ScalarItems(const YAML::Node& sequence,

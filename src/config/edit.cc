@@ -2,9 +2,18 @@
 // replaced, added or removed and the rest of the file (other keys, comments, order) is kept;
 // the edited text is validated as a whole before it is returned or written.
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -35,6 +44,7 @@ using keys::ListRef;
 using keys::SecretRef;
 using keys::StringRef;
 using keys::YamlScalar;
+using text::Quote;
 using text::SplitWords;
 
 namespace {
@@ -343,24 +353,113 @@ std::vector<std::pair<std::string, std::string>> SecureValues(const YAML::Node& 
 
 }  // namespace
 
+namespace {
+
+// The YAML value `rex config set KEY VALUE` writes for a non-secret key: a list key takes a
+// JSON array of strings or words split at spaces; other keys a plain scalar.
+Result<YAML::Node> ValueNode(std::string_view source, const std::string& name, const Field& field,
+                             std::string_view value) {
+  if (!std::holds_alternative<ListRef>(field.ref)) return YAML::Node(std::string(value));
+  YAML::Node node(YAML::NodeType::Sequence);
+  std::string_view trimmed = value;
+  while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) {
+    trimmed.remove_prefix(1);
+  }
+  if (!trimmed.empty() && trimmed.front() == '[') {
+    // JSON is YAML: read the array with the YAML reader, then require strings.
+    auto refuse = [&](const std::string& what) {
+      return base::InvalidArgument(std::string(source) + ": " + name + ": " + what +
+                                   "; use a JSON array of strings such as " +
+                                   "'[\"sh\", \"-c\", \"./migrate up\"]', or words "
+                                   "separated by spaces");
+    };
+    YAML::Node parsed;
+    try {
+      parsed = YAML::Load(std::string(trimmed));
+    } catch (const YAML::Exception& e) {
+      return refuse("is not a JSON array (" + e.msg + ")");
+    }
+    if (!parsed.IsSequence()) return refuse("is not a JSON array");
+    for (const YAML::Node& item : parsed) {
+      if (!item.IsScalar()) return refuse("has an item that is " + text::Describe(item));
+      node.push_back(item.Scalar());
+    }
+  } else {
+    for (const std::string& word : SplitWords(value)) node.push_back(word);
+  }
+  node.SetStyle(YAML::EmitterStyle::Flow);
+  return node;
+}
+
+// The key an error line "<source>: <key>: ..." is about, or "".
+std::string KeyOfLine(const std::string& line, std::string_view source) {
+  std::string prefix = std::string(source) + ": ";
+  if (!base::StartsWith(line, prefix)) return "";
+  size_t end = line.find(": ", prefix.size());
+  return end == std::string::npos ? "" : line.substr(prefix.size(), end - prefix.size());
+}
+
+// The problems of an edit that sets `names`: lines the file had before the edit are kept;
+// a new line about a key that was not set is a relation to a key that was: it names both and
+// says to set them in one command.
+Status BlameEdit(const Status& problems, std::string_view before, std::string_view source,
+                 const std::vector<std::string>& names) {
+  std::set<std::string> old_lines;
+  Result<Config> old = LoadText(before, source, Env{}, /*decrypt=*/false);
+  if (!old.ok()) {
+    for (std::string& l : base::Split(old.error().message(), '\n')) old_lines.insert(l);
+  }
+  std::vector<std::string> lines = base::Split(problems.message(), '\n');
+  for (std::string& line : lines) {
+    std::string key = KeyOfLine(line, source);
+    if (key.empty() || old_lines.count(line) > 0 ||
+        std::find(names.begin(), names.end(), key) != names.end()) {
+      continue;
+    }
+    std::string set = base::Join(names, ", ");
+    std::string example;
+    for (const std::string& n : names) example += n + "=... ";
+    line = std::string(source) + ": " + set + ": the new value conflicts with " + key + ": " +
+           line.substr(std::string(source).size() + 2 + key.size() + 2) +
+           "; change both in one command: rex config set " + example + key + "=...";
+  }
+  return Status(problems.code(), base::Join(lines, "\n"));
+}
+
+}  // namespace
+
 Result<std::string> SetConfigValue(std::string_view yaml_text, std::string_view source_name,
                                    std::string_view key, std::string_view value) {
-  REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
-  const Field* field = FindField(name);
-  if (IsSecretField(*field)) {
-    return base::InvalidArgument(std::string(source_name) + ": " + name +
-                                 ": is a secret; run \"rex config set " + name +
-                                 " --secret\" so it is stored encrypted");
+  return SetConfigValues(yaml_text, source_name, {{std::string(key), std::string(value)}});
+}
+
+Result<std::string> SetConfigValues(
+    std::string_view yaml_text, std::string_view source_name,
+    const std::vector<std::pair<std::string, std::string>>& values) {
+  if (values.empty()) {
+    return base::InvalidArgument(std::string(source_name) + ": no key to set");
   }
-  YAML::Node node;
-  if (std::holds_alternative<ListRef>(field->ref)) {
-    node = YAML::Node(YAML::NodeType::Sequence);
-    for (const std::string& word : SplitWords(value)) node.push_back(word);
-    node.SetStyle(YAML::EmitterStyle::Flow);
-  } else {
-    node = YAML::Node(std::string(value));
+  std::string edited(yaml_text);
+  std::vector<std::string> names;
+  for (const auto& [key, value] : values) {
+    REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+    const Field* field = FindField(name);
+    if (IsSecretField(*field)) {
+      return base::InvalidArgument(std::string(source_name) + ": " + name +
+                                   ": is a secret; run \"rex config set " + name +
+                                   " --secret\" so it is stored encrypted");
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      return base::InvalidArgument(std::string(source_name) + ": " + name +
+                                   ": is given twice; set each key once");
+    }
+    REX_ASSIGN_OR_RETURN(YAML::Node node, ValueNode(source_name, name, *field, value));
+    REX_ASSIGN_OR_RETURN(edited, Edit(edited, source_name, name, node, /*remove=*/false));
+    names.push_back(name);
   }
-  return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
+  Status valid = ValidateEdited(edited, source_name);
+  if (!valid.ok()) return BlameEdit(valid, yaml_text, source_name, names);
+  return edited;
 }
 
 Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view source_name,
@@ -370,6 +469,17 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
   if (!IsSecretField(*FindField(name))) {
     return base::InvalidArgument(std::string(source_name) + ": " + name +
                                  ": is not a secret; set it without --secret");
+  }
+  // The value's own rule first (the one the synth applies), never quoting it.
+  if (plaintext.size() > kMaxSecretBytes) {
+    return base::InvalidArgument(std::string(source_name) + ": " + name + ": the value has " +
+                                 std::to_string(plaintext.size()) +
+                                 " bytes; a secret may have at "
+                                 "most " +
+                                 std::to_string(kMaxSecretBytes));
+  }
+  if (std::string problem = SecretProblem(name, plaintext); !problem.empty()) {
+    return base::InvalidArgument(std::string(source_name) + ": " + problem);
   }
   if (!env.config_passphrase.has_value() || env.config_passphrase->empty()) {
     return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
@@ -454,29 +564,76 @@ Result<std::string> GetConfigValue(std::string_view yaml_text, std::string_view 
 
 namespace {
 
-Status WriteConfig(const std::string& path, const std::string& text) {
-  return base::WriteFileAtomic(path, text, 0600);
+// An exclusive flock(2) on "<dir>/.<name>.lock" beside a config file, held while it lives.
+class EditLock {
+ public:
+  static Result<std::unique_ptr<EditLock>> Take(const std::filesystem::path& file) {
+    std::filesystem::path lock = file.parent_path() / ("." + file.filename().string() + ".lock");
+    int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return base::FailedPrecondition("cannot create the lock file " + lock.string() +
+                                      " for editing " + file.string() + ": " +
+                                      std::strerror(errno));
+    }
+    int rc;
+    do {
+      rc = ::flock(fd, LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      int err = errno;
+      ::close(fd);
+      return base::FailedPrecondition("cannot lock " + lock.string() + ": " + std::strerror(err));
+    }
+    return std::unique_ptr<EditLock>(new EditLock(fd));
+  }
+  ~EditLock() { ::close(fd_); }  // closing releases the lock
+  EditLock(const EditLock&) = delete;
+  EditLock& operator=(const EditLock&) = delete;
+
+ private:
+  explicit EditLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Read-modify-write of the config file `path` under its lock: `edit` gets the text and the
+// source name (`path` as given, so messages and secret bindings name the file the user named),
+// and the result replaces the file a symlink at `path` points to (the link is kept).
+Status EditFile(const std::string& path,
+                const std::function<Result<std::string>(const std::string&)>& edit) {
+  // Reading first gives the usual errors for a missing or unreadable file.
+  REX_RETURN_IF_ERROR(base::ReadFile(path).status());
+  std::error_code ec;
+  std::filesystem::path target = std::filesystem::canonical(path, ec);
+  if (ec) return base::NotFound(path + ": cannot resolve: " + ec.message());
+  REX_ASSIGN_OR_RETURN(std::unique_ptr<EditLock> lock, EditLock::Take(target));
+  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(target.string()));
+  REX_ASSIGN_OR_RETURN(std::string edited, edit(text));
+  return base::WriteFileAtomic(target.string(), edited, 0600);
 }
 
 }  // namespace
 
 Status SetConfigFileValue(const std::string& path, std::string_view key, std::string_view value) {
-  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
-  REX_ASSIGN_OR_RETURN(std::string edited, SetConfigValue(text, path, key, value));
-  return WriteConfig(path, edited);
+  return EditFile(path,
+                  [&](const std::string& text) { return SetConfigValue(text, path, key, value); });
+}
+
+Status SetConfigFileValues(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& values) {
+  return EditFile(path,
+                  [&](const std::string& text) { return SetConfigValues(text, path, values); });
 }
 
 Status SetConfigFileSecret(const std::string& path, std::string_view key,
                            std::string_view plaintext, const Env& env) {
-  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
-  REX_ASSIGN_OR_RETURN(std::string edited, SetConfigSecret(text, path, key, plaintext, env));
-  return WriteConfig(path, edited);
+  return EditFile(path, [&](const std::string& text) {
+    return SetConfigSecret(text, path, key, plaintext, env);
+  });
 }
 
 Status RemoveConfigFileValue(const std::string& path, std::string_view key) {
-  REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
-  REX_ASSIGN_OR_RETURN(std::string edited, RemoveConfigValue(text, path, key));
-  return WriteConfig(path, edited);
+  return EditFile(path,
+                  [&](const std::string& text) { return RemoveConfigValue(text, path, key); });
 }
 
 Result<std::string> GetConfigFileValue(const std::string& path, std::string_view key) {

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -73,6 +74,58 @@ bool IsEmail(const std::string& s) {
   return Matches(s, "[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+\\.)+[A-Za-z]{2,}");
 }
 
+// --- the checks of the secret keys: what is wrong, never quoting the value
+
+// A line break, a control character or a non-ASCII byte, named; "" when none.
+std::string UnprintableProblem(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r') return "contains a line break";
+    if (u < 0x20 || u == 0x7f) return "contains a control character";
+    if (u >= 0x80) return "contains a non-ASCII character";
+  }
+  return "";
+}
+
+std::string LengthProblem(std::string_view s, size_t lo, size_t hi) {
+  if (s.size() >= lo && s.size() <= hi) return "";
+  return "has " + std::to_string(s.size()) + (s.size() == 1 ? " character" : " characters");
+}
+
+// A printable ASCII character the value may not contain, named.
+std::string CharacterProblem(char c) {
+  if (c == ' ') return "contains a space";
+  return "contains " + Quote(std::string(1, c));
+}
+
+// What RDS refuses in a master password (/ " @ and space), and what would break the JSON
+// secret string (\) or the SuperTokens connection URI (% ? #).
+constexpr std::string_view kForbiddenInDbPassword = " /\"@\\%?#";
+
+std::string DbPasswordProblem(std::string_view s) {
+  if (std::string p = UnprintableProblem(s); !p.empty()) return p;
+  for (char c : s) {
+    if (kForbiddenInDbPassword.find(c) != std::string_view::npos) return CharacterProblem(c);
+  }
+  return LengthProblem(s, 8, 41);
+}
+
+std::string ApiKeyProblem(std::string_view s) {
+  if (std::string p = UnprintableProblem(s); !p.empty()) return p;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '=' && c != '-') {
+      return CharacterProblem(c);
+    }
+  }
+  return LengthProblem(s, 20, 4096);
+}
+
+std::string GithubTokenProblem(std::string_view s) {
+  if (std::string p = UnprintableProblem(s); !p.empty()) return p;
+  if (s.find(' ') != std::string_view::npos) return CharacterProblem(' ');
+  return LengthProblem(s, 1, 4096);
+}
+
 std::string RangeText(const std::string& lo, const std::string& hi, std::string_view unit) {
   return lo + " to " + hi + (unit.empty() ? "" : " " + std::string(unit));
 }
@@ -118,6 +171,15 @@ Rule NonEmptyList(std::string allowed) {
               }};
 }
 
+Rule SecretText(std::string allowed, std::string (*problem)(std::string_view)) {
+  return Rule{std::move(allowed),
+              [problem](const FieldValue& v) {
+                const Secret& secret = *std::get<const Secret*>(v);
+                return !secret.is_set() || secret.is_sealed() || problem(secret.Reveal()).empty();
+              },
+              problem};
+}
+
 // --- the table
 
 #define REX_FIELD(key, member, section, doc, rule)                                   \
@@ -161,7 +223,10 @@ const std::vector<Field>& Fields() {
       REX_FIELD("backupRetentionDays", backup_retention_days, "", "Days of automated backups.",
                 IntRange(1, 35, "days")),
       REX_FIELD("dbMasterPassword", db_master_password, "",
-                "Secret. Unset: AWS generates it in Secrets Manager.", Rule{}),
+                "Secret. Unset: AWS generates it in Secrets Manager.",
+                SecretText("8 to 41 printable ASCII characters without space and / \" @ \\ % ? # "
+                           "(RDS refuses some, the others break the SuperTokens connection URI)",
+                           DbPasswordProblem)),
       REX_FIELD("dbDeletionProtection", db_deletion_protection, "",
                 "Deletion protection and a final snapshot. Unset: on outside dev.", Rule{}),
       REX_FIELD(
@@ -205,7 +270,10 @@ const std::vector<Field>& Fields() {
                 "Command of the migration task (api image).",
                 NonEmptyList("the program and its arguments, e.g. [\"./migrate\", \"up\"]")),
       REX_FIELD("supertokensApiKey", supertokens_api_key, "",
-                "Secret. Unset: AWS generates it in Secrets Manager.", Rule{}),
+                "Secret. Unset: AWS generates it in Secrets Manager.",
+                SecretText("20 to 4096 characters from letters, digits, \"=\" and \"-\" (what "
+                           "SuperTokens accepts; e.g. openssl rand -hex 32)",
+                           ApiKeyProblem)),
       REX_FIELD("supertokensImage", supertokens_image, "",
                 "SuperTokens image without tag (tag: services.supertokens.imageTag).",
                 Text("an image name without tag, such as "
@@ -219,7 +287,8 @@ const std::vector<Field>& Fields() {
                 Text("a git branch name such as \"main\" (no spaces, ~ ^ : ? * [ \\ or \"..\")",
                      IsBranchName)),
       REX_FIELD("githubToken", github_token, "", "Secret. Needed for private repositories only.",
-                Rule{}),
+                SecretText("a GitHub token: 1 to 4096 printable ASCII characters without spaces",
+                           GithubTokenProblem)),
       REX_FIELD("frontendDomain", frontend_domain, "",
                 "Custom domain of the Amplify app (needs githubRepo); empty: the amplifyapp.com "
                 "URL.",
@@ -336,7 +405,7 @@ std::string FormatList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ", ";
-    out += Quote(items[i]);
+    out += text::QuoteAll(items[i]);
   }
   return out + "]";
 }
@@ -376,7 +445,7 @@ std::string YamlScalar(const std::string& value) {
       "null", "Null", "NULL", "~",   "yes", "Yes", "YES", "no", "No", "NO",  "on",
       "On",   "ON",   "off",  "Off", "OFF", "y",   "Y",   "n",  "N",  ".inf"};
   if (text::ParseNumber(value) || text::ParseBool(value) || kLookAlikes.count(value) > 0)
-    return Quote(value);
+    return text::QuoteAll(value);
   YAML::Emitter out;
   out << value;
   return out.c_str();

@@ -37,10 +37,12 @@ using FieldValue =
 
 // What a key allows. `allowed` follows "use" in errors and "Allowed:" in comments ("1 to 35
 // days"); `accepts` checks a value. A rule without `accepts` allows every value of the key's
-// type (booleans, secrets).
+// type (booleans). A secret's rule also has `secret_problem`: what is wrong with a plaintext
+// ("has 5 characters"), "" when allowed, never quoting it (config::SecretProblem).
 struct Rule {
   std::string allowed = "";
   std::function<bool(const FieldValue&)> accepts = {};
+  std::function<std::string(std::string_view)> secret_problem = {};
 };
 
 // Whole numbers from lo to hi; `unit` follows the range in the text ("days").
@@ -53,6 +55,9 @@ Rule NumberRange(double lo, double hi, double step, std::string_view unit);
 Rule Text(std::string allowed, bool (*accepts)(const std::string&), bool empty_ok = false);
 // A list with at least one item.
 Rule NonEmptyList(std::string allowed);
+// A secret whose plaintext `problem` checks; unset and sealed secrets are accepted (a sealed
+// value was checked when it was set).
+Rule SecretText(std::string allowed, std::string (*problem)(std::string_view));
 
 struct Field {
   std::string_view key;      // dotted YAML path

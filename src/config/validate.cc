@@ -53,6 +53,12 @@ class Validator {
         return;
       }
     }
+    if (const auto* secret = std::get_if<keys::SecretRef>(&f.ref)) {
+      // Never the value: what is wrong with it, and the rule.
+      Error(f.key, f.rule.secret_problem((*secret)(const_cast<Config&>(c_)).Reveal()) + "; use " +
+                       f.rule.allowed);
+      return;
+    }
     if (std::holds_alternative<keys::ListRef>(f.ref)) {
       Error(f.key, "an empty command is not allowed: give " + f.rule.allowed);
       return;

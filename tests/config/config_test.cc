@@ -410,18 +410,19 @@ TEST(ConfigErrorTest, ReportsEveryProblemAtOnce) {
 }
 
 TEST(ConfigSecretTest, DecryptsWithThePassphrase) {
-  Config config = MustLoad(
-      "dbMasterPassword: " + Secure("dbMasterPassword", "db-pass-9") + "\n" +
-          "rex-backend:supertokensApiKey: " + Secure("supertokensApiKey", "st-key-9") + "\n",
-      WithPassphrase());
+  Config config = MustLoad("dbMasterPassword: " + Secure("dbMasterPassword", "db-pass-9") + "\n" +
+                               "rex-backend:supertokensApiKey: " +
+                               Secure("supertokensApiKey", "st-key-9-0123456789ab") + "\n",
+                           WithPassphrase());
   EXPECT_TRUE(config.db_master_password.is_set());
   EXPECT_EQ(config.db_master_password.Reveal(), "db-pass-9");
-  EXPECT_EQ(config.supertokens_api_key.Reveal(), "st-key-9");
+  EXPECT_EQ(config.supertokens_api_key.Reveal(), "st-key-9-0123456789ab");
   EXPECT_FALSE(config.github_token.is_set());
 }
 
 TEST(ConfigSecretTest, NoSecretValueInErrorsOrPrintableForms) {
-  const std::string kValues[] = {"db-pass-SENTINEL", "st-key-SENTINEL", "gh-token-SENTINEL"};
+  const std::string kValues[] = {"db-pass-SENTINEL", "st-key-SENTINEL-0123456",
+                                 "gh-token-SENTINEL"};
   std::string yaml = "dbMasterPassword: " + Secure("dbMasterPassword", kValues[0]) +
                      "\nsupertokensApiKey: " + Secure("supertokensApiKey", kValues[1]) +
                      "\ngithubToken: " + Secure("githubToken", kValues[2]) + "\n";
@@ -606,12 +607,12 @@ TEST(ConfigEditTest, SetSecretEncryptsAndSharesOneSalt) {
           .value();
   EXPECT_EQ(text.find("first-pw"), std::string::npos);
   EXPECT_NE(text.find("dbMasterPassword:\n  secure: v2:"), std::string::npos) << text;
-  text = SetConfigSecret(text, kSource, "rex-backend:supertokensApiKey", "second-key",
+  text = SetConfigSecret(text, kSource, "rex-backend:supertokensApiKey", "second-key-0123456789",
                          WithPassphrase())
              .value();
   Config config = MustLoad(text, WithPassphrase());
   EXPECT_EQ(config.db_master_password.Reveal(), "first-pw");
-  EXPECT_EQ(config.supertokens_api_key.Reveal(), "second-key");
+  EXPECT_EQ(config.supertokens_api_key.Reveal(), "second-key-0123456789");
   EXPECT_EQ(config.nat_gateways, 1);
 
   // Both values carry the same salt, so a load derives one key.
@@ -623,12 +624,13 @@ TEST(ConfigEditTest, SetSecretEncryptsAndSharesOneSalt) {
   std::string replaced =
       SetConfigSecret(text, kSource, "dbMasterPassword", "third-pw", WithPassphrase()).value();
   EXPECT_EQ(MustLoad(replaced, WithPassphrase()).db_master_password.Reveal(), "third-pw");
-  EXPECT_EQ(MustLoad(replaced, WithPassphrase()).supertokens_api_key.Reveal(), "second-key");
+  EXPECT_EQ(MustLoad(replaced, WithPassphrase()).supertokens_api_key.Reveal(),
+            "second-key-0123456789");
 }
 
 TEST(ConfigEditTest, SetSecretNeedsTheFilesPassphrase) {
   std::string text =
-      SetConfigSecret("", kSource, "dbMasterPassword", "pw", WithPassphrase()).value();
+      SetConfigSecret("", kSource, "dbMasterPassword", "pw-long-1", WithPassphrase()).value();
   EXPECT_EQ(SetConfigSecret(text, kSource, "githubToken", "t",
                             Env{.config_passphrase = "another passphrase"})
                 .error()
@@ -644,12 +646,14 @@ TEST(ConfigEditTest, SetSecretNeedsTheFilesPassphrase) {
 
 TEST(ConfigSecretTest, SwappedSecureValuesAreRefused) {
   std::string text =
-      SetConfigSecret("", kSource, "dbMasterPassword", "db-pw-1", WithPassphrase()).value();
-  text = SetConfigSecret(text, kSource, "supertokensApiKey", "st-key-1", WithPassphrase()).value();
+      SetConfigSecret("", kSource, "dbMasterPassword", "db-pw-0001", WithPassphrase()).value();
+  text = SetConfigSecret(text, kSource, "supertokensApiKey", "st-key-1-0123456789abcd",
+                         WithPassphrase())
+             .value();
   YAML::Node doc = YAML::Load(text);
   std::string db = doc["dbMasterPassword"]["secure"].Scalar();
   std::string st = doc["supertokensApiKey"]["secure"].Scalar();
-  ASSERT_EQ(MustLoad(text, WithPassphrase()).db_master_password.Reveal(), "db-pw-1");
+  ASSERT_EQ(MustLoad(text, WithPassphrase()).db_master_password.Reveal(), "db-pw-0001");
 
   // The two values swapped: each is bound to the other key, and neither decrypts.
   std::string swapped =
@@ -659,12 +663,12 @@ TEST(ConfigSecretTest, SwappedSecureValuesAreRefused) {
       << error;
   EXPECT_NE(error.find("stacks/dev.yaml: supertokensApiKey: cannot decrypt"), std::string::npos)
       << error;
-  EXPECT_EQ(error.find("db-pw-1"), std::string::npos);
-  EXPECT_EQ(error.find("st-key-1"), std::string::npos);
+  EXPECT_EQ(error.find("db-pw-0001"), std::string::npos);
+  EXPECT_EQ(error.find("st-key-1-0123456789abcd"), std::string::npos);
 
   // The same value copied into another stack's file does not decrypt either.
   std::string copied = "dbMasterPassword: {secure: \"" + db + "\"}\n";
-  EXPECT_EQ(MustLoad(copied, WithPassphrase()).db_master_password.Reveal(), "db-pw-1");
+  EXPECT_EQ(MustLoad(copied, WithPassphrase()).db_master_password.Reveal(), "db-pw-0001");
   base::Result<Config> prod = LoadConfig(copied, "stacks/prod.yaml", WithPassphrase());
   ASSERT_FALSE(prod.ok());
   EXPECT_NE(prod.error().message().find("stacks/prod.yaml: dbMasterPassword: cannot decrypt"),
@@ -691,7 +695,8 @@ TEST(ConfigSecretTest, V1IsReadWithAWarningAndRewrittenAsV2OnTheNextSet) {
 
   // Setting another secret rewrites both v1 values as v2, under one salt.
   std::string edited =
-      SetConfigSecret(text, kSource, "supertokensApiKey", "new-st-key", WithPassphrase()).value();
+      SetConfigSecret(text, kSource, "supertokensApiKey", "new-st-key-0123456789", WithPassphrase())
+          .value();
   EXPECT_EQ(edited.find("v1:"), std::string::npos) << edited;
   EXPECT_NE(edited.find("# my stack"), std::string::npos) << edited;
   YAML::Node doc = YAML::Load(edited);
@@ -703,7 +708,7 @@ TEST(ConfigSecretTest, V1IsReadWithAWarningAndRewrittenAsV2OnTheNextSet) {
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(migrated.db_master_password.Reveal(), "old-db-pw");
   EXPECT_EQ(migrated.github_token.Reveal(), "old-gh-token");
-  EXPECT_EQ(migrated.supertokens_api_key.Reveal(), "new-st-key");
+  EXPECT_EQ(migrated.supertokens_api_key.Reveal(), "new-st-key-0123456789");
   EXPECT_EQ(migrated.nat_gateways, 2);
 }
 
@@ -738,7 +743,8 @@ TEST(ConfigEditTest, RemoveDeletesTheKeyAndItsBlock) {
 
 TEST(ConfigEditTest, GetGivesEffectiveValuesAndHidesSecrets) {
   std::string text =
-      SetConfigSecret(kCommented, kSource, "dbMasterPassword", "pw", WithPassphrase()).value();
+      SetConfigSecret(kCommented, kSource, "dbMasterPassword", "pw-long-1", WithPassphrase())
+          .value();
   EXPECT_EQ(GetConfigValue(text, kSource, "natGateways").value(), "1");
   EXPECT_EQ(GetConfigValue(text, kSource, "rex-backend:projectName").value(), "rex-backend");
   EXPECT_EQ(GetConfigValue(text, kSource, "vpcCidr").value(), "10.0.0.0/16");

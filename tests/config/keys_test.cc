@@ -49,10 +49,20 @@ TEST(KeysTest, TheErrorAndTheCommentQuoteTheOneRule) {
   EXPECT_GE(checked, 8);
 }
 
-TEST(KeysTest, EveryKeyHasADocAndSecretsHaveNoRule) {
+// A secret's rule judges its plaintext (config::SecretProblem) and accepts it unset or sealed;
+// only secrets have one.
+TEST(KeysTest, EveryKeyHasADocAndSecretsHaveAPlaintextRule) {
   for (const Field& f : Fields()) {
+    EXPECT_EQ(static_cast<bool>(f.rule.secret_problem), IsSecretField(f)) << f.key;
     if (IsSecretField(f)) {
-      EXPECT_FALSE(f.rule.accepts) << f.key;
+      ASSERT_TRUE(f.rule.accepts) << f.key;
+      Config config;
+      EXPECT_TRUE(f.rule.accepts(ValueOf(f, config))) << f.key;  // not set
+      std::get<SecretRef>(f.ref)(config) = Secret::Sealed();
+      EXPECT_TRUE(f.rule.accepts(ValueOf(f, config))) << f.key;
+      std::get<SecretRef>(f.ref)(config) = Secret("has a\nline break");
+      EXPECT_FALSE(f.rule.accepts(ValueOf(f, config))) << f.key;
+      EXPECT_NE(f.rule.secret_problem("has a\nline break"), "") << f.key;
     }
     if (f.key.find("services.") == 0) continue;  // the service entries document themselves
     EXPECT_FALSE(f.doc.empty()) << f.key;
