@@ -9,13 +9,19 @@
 // With --image-tag the new tag goes through the stack instead: services.<svc>.imageTag is set
 // in stacks/<stack>.yaml (all: every service whose image rex builds, i.e. without an `image`
 // of its own; SERVICE must be a service of that file) and the stack is updated as `rex up` does it
-// (plan, confirmation or --yes, CloudFormation waits for the services); if that deploy fails
-// the config gets its old tags back. Then each service is checked as above.
+// (plan, confirmation or --yes, CloudFormation waits for the services). Then each service is
+// checked as above. The stack must already exist in CloudFormation (--image-tag never creates
+// one: exit 1 "stack rex-backend-dev does not exist ...; run rex up first", nothing changed).
+// The config keeps the new tag only if the deploy went ahead: when it fails, is declined, is
+// blocked, or is stopped (Ctrl-C, SIGTERM, a closed output pipe) before CloudFormation started
+// the update, the config gets its old tags back; Ctrl-C during the update, which CloudFormation
+// carries on with, keeps the new tags (they are what the stack is becoming).
 //
 // Exit codes: 0 every service stable; 1 a service was rolled back (the reason from the
 // rollout and the service events is printed first), Ctrl-C (ECS carries on; `rex status`
-// shows it) or AWS failed; 2 a service the stack does not have (the message lists what it
-// has), bad config, no such stack.
+// shows it), AWS failed, or (--image-tag) the stack does not exist in CloudFormation; 2 a
+// service the stack does not have (the message lists what it has), bad config, no such
+// stack config.
 
 #include <algorithm>
 #include <filesystem>
@@ -31,6 +37,7 @@
 #include "cli/stack_select.h"
 #include "config/config.h"
 #include "ops/redeploy.h"
+#include "stack/rex_stack.h"
 
 namespace rex::cli {
 namespace {
@@ -85,15 +92,47 @@ base::Result<std::vector<std::string>> TaggedServices(const config::Config& conf
   return std::vector<std::string>{which};
 }
 
+// The stack as CloudFormation has it before --image-tag deploys: it must exist (a stack whose
+// first change set was never executed, REVIEW_IN_PROGRESS, does not count).
+// kFailedPrecondition "stack <name> does not exist in CloudFormation (region <r>); run rex up
+// first" otherwise; AWS errors as they come.
+base::Result<aws::Stack> DeployedStack(Context& ctx, const SelectedStack& selected) {
+  REX_ASSIGN_OR_RETURN(std::unique_ptr<AwsSession> session, OpenAwsSession(ctx, &selected.config));
+  const std::string stack_name = stack::StackName(selected.config);
+  auto stacks = session->cfn->DescribeStacks(stack_name);
+  bool missing = !stacks.ok() && stacks.error().code() == base::Code::kNotFound;
+  if (!stacks.ok() && !missing) return std::move(stacks).error();
+  if (missing || stacks->empty() || stacks->front().stack_status == "REVIEW_IN_PROGRESS") {
+    return base::FailedPrecondition(
+        "stack " + stack_name + " does not exist in CloudFormation (region " + session->region +
+        "); run \"rex up\" first: --image-tag changes the tag of a deployed stack and never "
+        "creates one (nothing was changed)");
+  }
+  return stacks->front();
+}
+
+// Whether the update rex up started is going on or done in CloudFormation (it was executed:
+// the stack changed since `before`, and is not rolling back), after rex up returned without
+// success (e.g. Ctrl-C while following it). Unknown (an AWS error) counts as not.
+bool UpdateWentAhead(Context& ctx, const SelectedStack& selected, const aws::Stack& before) {
+  auto now = DeployedStack(ctx, selected);
+  if (!now.ok()) return false;
+  if (now->last_updated_time == before.last_updated_time) return false;
+  return now->stack_status.find("ROLLBACK") == std::string::npos &&
+         now->stack_status.find("FAILED") == std::string::npos;
+}
+
 // --image-tag: the tag goes into the stack config (services.<svc>.imageTag, the source of
 // truth), then the stack is updated through CloudFormation exactly as `rex up` does it (plan,
-// confirmation, progress). If the deploy does not succeed, the config gets its old tags back.
+// confirmation, progress). If the deploy does not go ahead, the config gets its old tags back
+// (see the header comment).
 int RollImageTag(Context& ctx, const RedeployFlags& flags) {
   auto fail = [&ctx](const base::Status& s) {
     ctx.PrintError(s);
+    PrintCredentialsHint(ctx, s);
     return ExitCodeFor(s);
   };
-  auto selected = SelectStack(ctx);
+  auto selected = SelectStack(ctx, StackUse::kChangesAws);
   if (!selected.ok()) return fail(selected.error());
   if (selected->config_path.empty()) {
     return fail(base::InvalidArgument("--image-tag writes the tag to stacks/" + selected->name +
@@ -110,9 +149,34 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
     if (!old.ok()) return fail(old.error());
     previous[key] = *old;
   }
+  // Ctrl-C or SIGTERM from here on stops the deploy cleanly (rex up's own handling, which
+  // shares this flag) instead of killing rex between writing the tag and restoring it.
+  CancelOnInterrupt interrupt;
+  auto before = DeployedStack(ctx, *selected);
+  if (!before.ok()) return fail(before.error());
+  if (interrupt.flag()->load()) {
+    ctx.io.err << "stopped before anything was changed\n";
+    return kExitFailed;
+  }
+
+  auto restore = [&](const std::string& why) {
+    for (const auto& [key, old] : previous) {
+      base::Status restored = config::SetConfigFileValue(path, key, old);
+      if (!restored.ok()) ctx.PrintWarning("could not restore " + key + ": " + restored.message());
+    }
+    ctx.io.err << "the image tags in " << selected->config_path << " are back to what they were ("
+               << why << "); the stack runs the previous tag\n";
+  };
+  std::map<std::string, std::string> written;
   for (const auto& [key, old] : previous) {
     base::Status set = config::SetConfigFileValue(path, key, flags.image_tag);
-    if (!set.ok()) return fail(set.WithContext("--image-tag"));
+    if (!set.ok()) {
+      for (const auto& [done, value] : written) {
+        (void)config::SetConfigFileValue(path, done, value);
+      }
+      return fail(set.WithContext("--image-tag"));
+    }
+    written[key] = old;
     ctx.io.err << key << ": " << old << " -> " << flags.image_tag << " in " << selected->config_path
                << "\n";
   }
@@ -120,14 +184,13 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
                 "truth), as rex up does:\n";
   // Through `rex up`: the same plan against CloudFormation and the same data-loss guard.
   int code = RunUp(ctx, UpFlags{.yes = flags.yes, .allow_data_loss = flags.allow_data_loss});
-  if (code != kExitOk) {
-    for (const auto& [key, old] : previous) {
-      base::Status restored = config::SetConfigFileValue(path, key, old);
-      if (!restored.ok()) ctx.PrintWarning("could not restore " + key + ": " + restored.message());
-    }
-    ctx.io.err << "the image tags in " << selected->config_path
-               << " are back to what they were; the stack runs the previous tag\n";
+  if (code == kExitOk) return code;
+  if (interrupt.flag()->load() && UpdateWentAhead(ctx, *selected, *before)) {
+    ctx.io.err << "CloudFormation carries on with the update, so " << selected->config_path
+               << " keeps the new tag\n";
+    return code;
   }
+  restore(interrupt.flag()->load() ? "interrupted" : "the deploy did not go ahead");
   return code;
 }
 

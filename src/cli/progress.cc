@@ -16,6 +16,7 @@
 #include "aws/retry.h"
 #include "base/strings.h"
 #include "cli/team.h"
+#include "cli/wait_spinner.h"
 #include "engine/deploy_run.h"
 
 namespace rex::cli {
@@ -318,6 +319,10 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
                        TransportOptionsFromEnvironment(ctx));
   session->transport = std::make_unique<TimeoutTransport>(aws::NewCurlTransport(transport_options),
                                                           std::chrono::seconds(timeout_seconds));
+  if (ctx.io.err_is_tty && &ctx.io.err == &std::cerr && !ctx.global.json) {
+    // "waiting for CloudFormation DescribeStacks (3 s)" while an answer is slow to come.
+    session->transport = NewWaitSpinnerTransport(std::move(session->transport));
+  }
   REX_ASSIGN_OR_RETURN(aws::RetryOptions retry, aws::RetryOptionsFromEnvironment(env));
   // Ctrl-C or SIGTERM under a CancelOnInterrupt ends a retry backoff at once.
   retry.cancel = &g_interrupted;
@@ -341,6 +346,7 @@ base::Result<std::unique_ptr<AwsSession>> OpenAwsSession(const Context& ctx,
 
 base::Result<aws::CurlTransportOptions> TransportOptionsFromEnvironment(const Context& ctx) {
   aws::CurlTransportOptions options{.proxy = aws::ProxySettingsFromEnvironment(EnvOf(ctx))};
+  REX_ASSIGN_OR_RETURN(options.timeouts, aws::TimeoutsFromEnvironment(EnvOf(ctx)));
   std::string ca_bundle = Env(ctx, "AWS_CA_BUNDLE");
   if (!ca_bundle.empty()) {
     std::filesystem::path path(ca_bundle);
@@ -376,7 +382,12 @@ std::map<std::string, std::string> ConfigSecrets(const config::Config& config) {
   return out;
 }
 
+namespace {
+int g_interrupt_depth = 0;  // CancelOnInterrupt instances alive (nested ones share the flag)
+}  // namespace
+
 CancelOnInterrupt::CancelOnInterrupt() {
+  if (g_interrupt_depth++ > 0) return;  // an outer instance already listens
   g_interrupted.store(false);
   struct sigaction action = {};
   action.sa_handler = &OnInterrupt;
@@ -386,6 +397,7 @@ CancelOnInterrupt::CancelOnInterrupt() {
 }
 
 CancelOnInterrupt::~CancelOnInterrupt() {
+  if (--g_interrupt_depth > 0) return;
   sigaction(SIGINT, &g_previous_sigint, nullptr);
   sigaction(SIGTERM, &g_previous_sigterm, nullptr);
 }
@@ -439,9 +451,10 @@ void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs) {
 // ---------------------------------------------------------------- RunDeploy
 
 void PrintCredentialsHint(const Context& ctx, const base::Status& status) {
-  if (status.code() != base::Code::kUnauthenticated) return;
-  std::string code =
-      status.aws().service_code.empty() ? "unauthenticated" : status.aws().service_code;
+  // Only for an answer of AWS: no credentials found, or a profile rex cannot use, never reached
+  // AWS, and their message already says what to do.
+  if (status.code() != base::Code::kUnauthenticated || status.aws().service_code.empty()) return;
+  const std::string& code = status.aws().service_code;
   ctx.PrintNote("AWS refused the credentials (" + code +
                 "); refresh them (a new session, or check AWS_PROFILE / --profile) and run the "
                 "command again");

@@ -92,8 +92,10 @@ struct AwsSession {
 // differs from it is kInvalidArgument naming both; without a config file, or for a built-in
 // preset, --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then the preset's
 // region), credentials (the AWS CLI default chain with --profile), --endpoint-url, retries
-// (AWS_MAX_ATTEMPTS) and the HTTP timeout: REX_HTTP_TIMEOUT seconds for a whole exchange
-// (default 60; the AWS CLI's read timeout). `config` may be null (rex bootstrap without a
+// (AWS_MAX_ATTEMPTS) and the HTTP timeouts: REX_CONNECT_TIMEOUT (default 10 s) to connect,
+// REX_READ_TIMEOUT (default 30 s) without a byte of the answer, REX_HTTP_TIMEOUT seconds for a
+// whole exchange (default 60). On a terminal (stderr, not --json) a slow answer shows what rex
+// waits for (cli/wait_spinner.h). `config` may be null (rex bootstrap without a
 // stack config). kInvalidArgument for bad flags or settings. Warns (aws::PlainHttpWarning) for
 // a plain-http --endpoint-url to another machine. Ctrl-C / SIGTERM under a CancelOnInterrupt
 // end a retry backoff at once.
@@ -109,8 +111,9 @@ std::unique_ptr<aws::HttpTransport> NewTimeoutTransport(std::unique_ptr<aws::Htt
 
 // How rex reaches the network, as the AWS CLI does: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (upper
 // or lower case) and AWS_CA_BUNDLE (a PEM file trusted in addition to the system store;
-// relative to the working folder). kInvalidArgument naming AWS_CA_BUNDLE when it cannot be
-// used.
+// relative to the working folder); the connect and read timeouts (aws::TimeoutsFromEnvironment:
+// REX_CONNECT_TIMEOUT, REX_READ_TIMEOUT). kInvalidArgument naming AWS_CA_BUNDLE or the timeout
+// variable when it cannot be used.
 base::Result<aws::CurlTransportOptions> TransportOptionsFromEnvironment(const Context& ctx);
 
 // Poll intervals: the engine defaults, or REX_POLL_INTERVAL_MS (the first interval and the cap
@@ -128,7 +131,9 @@ std::map<std::string, std::string> ConfigSecrets(const config::Config& config);
 // Ctrl-C (SIGINT) or SIGTERM while an instance lives sets cancelled() instead of killing rex (a
 // second signal does), so the engine stops following, deletes a change set it has not executed,
 // releases the deploy lease, and the command can say how to resume. The previous SIGINT and
-// SIGTERM dispositions are restored by the destructor. One instance at a time.
+// SIGTERM dispositions are restored by the destructor. Instances nest: an inner one (rex up run
+// by rex redeploy --image-tag) shares the outer one's flag, so a signal that came before it
+// still counts, and only the outermost restores the dispositions. One thread at a time.
 class CancelOnInterrupt {
  public:
   CancelOnInterrupt();
@@ -147,7 +152,9 @@ std::optional<std::string> Ask(Context& ctx, const std::string& prompt);
 // unless `yes` or stdin is a terminal.
 base::Status RequireYesWithoutTerminal(const Context& ctx, bool yes, std::string_view command);
 
-// For kUnauthenticated: a note saying the credentials were refused and should be refreshed.
+// For kUnauthenticated from AWS (an answer with an error code, e.g. ExpiredToken): a note saying
+// the credentials were refused and should be refreshed. Nothing for a credential chain error
+// ("no AWS credentials found (tried: ...)"): no AWS answer refused anything.
 void PrintCredentialsHint(const Context& ctx, const base::Status& status);
 
 // A deploy as `rex up` and `rex rollback` run it.

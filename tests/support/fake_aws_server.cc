@@ -168,6 +168,7 @@ FakeAnswer FakeQueryError(int status, const std::string& code, const std::string
 base::Result<aws::HttpResponse> FakeAws::Handle(const aws::HttpRequest& request) {
   FakeAnswer answer = Serve(request);
   if (answer.drop) return base::Unavailable("fake aws: connection dropped");
+  if (answer.stall) return base::DeadlineExceeded("fake aws: no answer");
   if (answer.delay.count() > 0) return base::DeadlineExceeded("fake aws: answer too slow");
   return answer.response;
 }
@@ -221,6 +222,11 @@ std::optional<FakeAnswer> FakeAws::TakeFault(const std::string& action, FakeProt
         a.response.status = 200;
         a.response.headers = {{"Content-Type", "text/xml"}};
         a.drop = true;
+        return a;
+      }
+      case FaultKind::kStall: {
+        FakeAnswer a;
+        a.stall = true;
         return a;
       }
       case FaultKind::kSlow: {
@@ -1672,6 +1678,12 @@ FakeAwsServer::FakeAwsServer(FakeAwsOptions options)
     for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
     request.body = std::move(body);
     FakeAnswer answer = aws_.Serve(request);
+    if (answer.stall) {
+      std::unique_lock<std::mutex> lock(stall_mu_);
+      stall_cv_.wait(lock, [this] { return stopping_; });
+      res.status = 503;
+      return;
+    }
     if (answer.delay.count() > 0) std::this_thread::sleep_for(answer.delay);
     res.status = answer.response.status;
     for (const auto& [name, value] : answer.response.headers) {
@@ -1712,6 +1724,11 @@ FakeAwsServer::FakeAwsServer(FakeAwsOptions options)
 }
 
 FakeAwsServer::~FakeAwsServer() {
+  {
+    std::lock_guard<std::mutex> lock(stall_mu_);
+    stopping_ = true;
+  }
+  stall_cv_.notify_all();
   server_->stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -19,6 +19,7 @@
 // Thread-safe: one mutex guards everything (httplib serves requests from a thread pool).
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -50,6 +51,8 @@ enum class FaultKind {
   kExpiredToken,        // HTTP 403 ExpiredToken "The security token included in the request is
                         // expired"
   kAnswer,              // HTTP `status` with `body` as given (hostile or malformed answers)
+  kStall,               // reads the request and never answers, until the server stops (a
+                        // stalled endpoint; in process: kDeadlineExceeded)
 };
 
 struct Fault {
@@ -89,6 +92,7 @@ struct FakeAnswer {
   aws::HttpResponse response;
   bool drop = false;                   // close the connection after the headers
   std::chrono::milliseconds delay{0};  // wait this long first
+  bool stall = false;                  // never answer (until the server stops)
 };
 
 // The wire protocol a request came in.
@@ -362,6 +366,10 @@ class FakeAwsServer {
 
  private:
   FakeAws aws_;
+  // Stalled answers wait on this until the destructor says stop.
+  std::mutex stall_mu_;
+  std::condition_variable stall_cv_;
+  bool stopping_ = false;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
