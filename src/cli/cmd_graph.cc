@@ -1,86 +1,54 @@
-// rex graph: the selected stack's resources and their references, grouped by component.
-// DOT text comes from template/graph.h; SVG is rendered in-process with Graphviz's library
-// (libgvc, "dot" layout), so no `dot` executable is needed.
-
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
+// rex graph: the selected stack drawn from its synthesized template.
+//
+//   rex graph [--level architecture|resources] [-o FILE.svg|FILE.dot|-]
+//
+// --level architecture (the default): the architecture a person would sketch, one node per
+// load balancer, workload, data store, queue, bucket and front end inside the VPC frame, with
+// the traffic and access links and a legend (template/architecture.h). --level resources: every
+// resource and its references, grouped by component (template/graph.h). DOT text on stdout
+// (or -o FILE.dot); -o FILE.svg renders it in-process (cli/graph_output.h).
 
 #include <memory>
-#include <optional>
 
-#include "base/files.h"
-#include "base/strings.h"
 #include "cli/cli.h"
 #include "cli/command.h"
-#include "cli/output_file.h"
+#include "cli/graph_output.h"
 #include "cli/stack_select.h"
 #include "stack/rex_stack.h"
+#include "template/architecture.h"
 #include "template/graph.h"
 
 namespace rex::cli {
-namespace {
-
-// Lays out `dot` with the "dot" engine and renders it as SVG. kInternal if Graphviz cannot
-// read the text (our DOT writer's bug) or lacks the layout or SVG plugin (a broken install:
-// the message names the package).
-base::Result<std::string> RenderSvg(const std::string& dot) {
-  GVC_t* gvc = gvContext();
-  if (gvc == nullptr) return base::Internal("graphviz: cannot create a context");
-  Agraph_t* graph = agmemread(dot.c_str());
-  if (graph == nullptr) {
-    gvFreeContext(gvc);
-    return base::Internal("graphviz: cannot read the DOT text of the graph");
-  }
-  base::Result<std::string> result = base::Internal("");
-  if (gvLayout(gvc, graph, "dot") != 0) {
-    result = base::Internal(
-        "graphviz: the \"dot\" layout is not available; install the libgvc6 package (it ships "
-        "the layout plugins)");
-  } else {
-    char* data = nullptr;
-    unsigned int length = 0;
-    if (gvRenderData(gvc, graph, "svg", &data, &length) != 0 || data == nullptr) {
-      result = base::Internal("graphviz: cannot render SVG; install the libgvc6 package");
-    } else {
-      result = std::string(data, length);
-    }
-    if (data != nullptr) gvFreeRenderData(data);
-    gvFreeLayout(gvc, graph);
-  }
-  agclose(graph);
-  gvFreeContext(gvc);
-  return result;
-}
-
-}  // namespace
 
 Command GraphCommand() {
   return {
-      "graph", "draw the stack's resources and references (DOT, or SVG with -o FILE.svg)",
+      "graph",
+      "draw the stack's architecture, or with --level resources every resource (DOT, or SVG "
+      "with -o FILE.svg)",
       [](CLI::App& app) -> std::function<int(Context&)> {
         auto output = std::make_shared<std::string>();
+        auto level = std::make_shared<std::string>("architecture");
         app.add_option("-o,--output", *output,
                        "write to FILE: .svg renders the graph, .dot writes DOT text; - is stdout")
             ->type_name("FILE");
-        return [output](Context& ctx) {
-          // -o by cli/output_file.h; "-o -" is stdout (DOT, as without -o).
-          std::optional<OutputTarget> target;
+        app.add_option("--level", *level,
+                       "architecture (default): components, traffic and access; resources: every "
+                       "resource and its references")
+            ->type_name("LEVEL")
+            ->check(CLI::IsMember({"architecture", "resources"}));
+        return [output, level](Context& ctx) {
+          // -o by cli/graph_output.h: .svg, .dot, "-" (stdout, as without -o).
+          GraphOutput where{
+              .target =
+                  OutputTarget{.shown = "-", .resolved = "", .to_stdout = true, .regular = false},
+              .svg = false};
           if (!output->empty()) {
-            auto resolved = ResolveOutput(ctx, *output);
+            auto resolved = ResolveGraphOutput(ctx, *output);
             if (!resolved.has_value()) {
               ctx.PrintError(resolved.error());
               return ExitCodeFor(resolved.error());
             }
-            if (!resolved->to_stdout) target = std::move(resolved).value();
-          }
-          bool svg = target.has_value() && base::EndsWith(*output, ".svg");
-          // A device or FIFO without either ending (/dev/stdout, a pipe) gets DOT text.
-          if (target.has_value() && target->regular && !svg && !base::EndsWith(*output, ".dot")) {
-            base::Status bad =
-                base::InvalidArgument("cannot tell the format of \"" + *output +
-                                      "\": the output file must end in .svg or .dot");
-            ctx.PrintError(bad);
-            return ExitCodeFor(bad);
+            where = std::move(resolved).value();
           }
           auto selected = SelectStack(ctx);
           if (!selected.has_value()) {
@@ -92,30 +60,27 @@ Command GraphCommand() {
             ctx.PrintError(synthesized.error());
             return ExitCodeFor(synthesized.error());
           }
-          tmpl::ResourceGraph graph = tmpl::BuildGraph(synthesized->json);
-          std::string dot = tmpl::ToDot(graph, stack::StackName(selected->config));
-          if (!target.has_value()) {
-            ctx.io.out << dot;
-            return kExitOk;
+          std::string title = stack::StackName(selected->config);
+          std::string dot;
+          std::string summary;
+          if (*level == "resources") {
+            tmpl::ResourceGraph graph = tmpl::BuildGraph(synthesized->json);
+            dot = tmpl::ToDot(graph, title);
+            summary = std::to_string(graph.nodes.size()) + " resources, " +
+                      std::to_string(graph.edges.size()) + " references";
+          } else {
+            tmpl::Architecture architecture = tmpl::BuildArchitecture(synthesized->json, title);
+            dot = tmpl::ArchitectureToDot(architecture, {.title = title});
+            summary = std::to_string(architecture.components.size()) + " components, " +
+                      std::to_string(architecture.links.size()) + " links";
           }
-          std::string text = dot;
-          if (svg) {
-            auto rendered = RenderSvg(dot);
-            if (!rendered.has_value()) {
-              ctx.PrintError(rendered.error());
-              return ExitCodeFor(rendered.error());
-            }
-            text = std::move(rendered).value();
-          }
-          base::Status written = WriteOutput(ctx, *target, text);
+          base::Status written = WriteGraph(ctx, where, dot);
           if (!written.ok()) {
             ctx.PrintError(written);
             return ExitCodeFor(written);
           }
-          if (ctx.global.verbose > 0) {
-            ctx.PrintNote("wrote " + *output + ": " + std::to_string(graph.nodes.size()) +
-                          " resources, " + std::to_string(graph.edges.size()) + " references");
-          }
+          if (ctx.global.verbose > 0 && !where.target.to_stdout)
+            ctx.PrintNote("wrote " + *output + ": " + summary);
           return kExitOk;
         };
       }};

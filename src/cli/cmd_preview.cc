@@ -64,6 +64,10 @@
 //                 "no-credentials" | "stack-not-deployed" | "stack-not-ready" | "unavailable"
 //                 | "cancelled", "note": s?}
 // and one key per extra section that has something to say.
+//
+// --graph FILE.svg|FILE.dot also draws the plan on the stack's architecture (cli/graph_output.h:
+// components coloured create / update / replace / delete with preview's palette, and a
+// legend); written whatever the exit code, as long as the plan was computed.
 
 #include <algorithm>
 #include <filesystem>
@@ -78,6 +82,7 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/graph_output.h"
 #include "cli/plan_render.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
@@ -232,6 +237,7 @@ struct PreviewFlags {
   bool offline = false;
   int synthetic = 0;            // hidden --synthetic N (benchmarks)
   std::string format = "text";  // --format text|markdown
+  std::string graph;            // --graph FILE: the plan drawn on the architecture
 };
 
 // The baseline template and how to name it; a null json when nothing is deployed.
@@ -456,6 +462,19 @@ std::string DataLossList(const tmpl::Plan& plan, const engine::ChangeSetView* vi
 }
 
 int RunPreview(Context& ctx, const PreviewFlags& flags) {
+  std::optional<GraphOutput> graph;
+  if (!flags.graph.empty()) {
+    auto resolved = ResolveGraphOutput(ctx, flags.graph);
+    if (resolved.has_value() && resolved->target.to_stdout) {
+      resolved = base::InvalidArgument(
+          "--graph - would mix the drawing with the plan on stdout; give FILE.svg or FILE.dot");
+    }
+    if (!resolved.has_value()) {
+      ctx.PrintError(resolved.error());
+      return ExitCodeFor(resolved.error());
+    }
+    graph = std::move(resolved).value();
+  }
   auto selected = SelectStack(ctx);
   if (!selected.has_value()) {
     ctx.PrintError(selected.error());
@@ -594,6 +613,14 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     }
   }
 
+  if (graph) {
+    base::Status drawn = WriteGraph(ctx, *graph, PlanGraphDot(before, after, plan, stack_name));
+    if (!drawn.ok()) {
+      ctx.PrintError(drawn);
+      if (code == kExitOk) code = ExitCodeFor(drawn);
+    }
+  }
+
   if (data_loss) {
     if (blocked) {
       ctx.PrintError(base::FailedPrecondition(
@@ -628,6 +655,10 @@ Command PreviewCommand() {
                            "summary ($GITHUB_STEP_SUMMARY); --json is the machine format")
                 ->type_name("FORMAT")
                 ->check(CLI::IsMember({"text", "markdown"}));
+            app.add_option("--graph", flags->graph,
+                           "also draw the plan on the stack's architecture: FILE.svg or FILE.dot, "
+                           "components coloured by what the plan does to them")
+                ->type_name("FILE");
             AddSyntheticOption(app, flags->synthetic);
             return [flags](Context& ctx) {
               if (ctx.global.json && flags->format == "markdown") {
