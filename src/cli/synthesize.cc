@@ -1,7 +1,9 @@
 #include "cli/synthesize.h"
 
+#include <memory>
 #include <string>
 
+#include "base/keep.h"
 #include "stack/rex_stack.h"
 #include "stack/synthetic.h"
 
@@ -30,10 +32,13 @@ base::Result<core::Template> SynthesizeSelected(const Context& ctx, const Select
   ctx.PrintNote("synthetic stack of " +
                 std::to_string(stack::SyntheticStack::ResourceCount(services)) +
                 " resources (--synthetic), not the " + selected.name + " config");
-  core::App app;
+  auto app = std::make_unique<core::App>();
   auto& synthetic =
-      app.Add<stack::SyntheticStack>("Synthetic", stack::SyntheticProps{.services = services});
-  return synthetic.Synthesize();
+      app->Add<stack::SyntheticStack>("Synthetic", stack::SyntheticProps{.services = services});
+  base::Result<core::Template> synthesized = synthetic.Synthesize();
+  // The construct tree is left to the operating system at exit (base/keep.h).
+  base::KeepUntilExit(std::move(app));
+  return synthesized;
 }
 
 }  // namespace rex::cli

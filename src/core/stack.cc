@@ -416,7 +416,7 @@ class Synthesizer {
     if (!props.is_null() && !(props.json().is_object() && props.json().empty())) {
       ValidateProperties(props.json(), r.schema().properties, r.path(), "", errors_);
       ResolveNames(r, "", props.json(), &r);
-      out["Properties"] = props.json();
+      out["Properties"] = std::move(props).TakeJson();
     } else {
       ValidateProperties(base::Json::object(), r.schema().properties, r.path(), "", errors_);
     }

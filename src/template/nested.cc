@@ -8,6 +8,7 @@
 #include <queue>
 #include <set>
 #include <span>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
@@ -50,6 +51,12 @@ std::string JoinPath(const std::vector<std::string>& path, size_t count) {
   }
   return out;
 }
+
+// Hashes std::string and std::string_view alike: lookups by a view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 bool IsPseudo(std::string_view name) { return name.rfind("AWS::", 0) == 0; }
 
@@ -260,8 +267,8 @@ class Splitter {
   void ScanDependencies() {
     for (Resource& r : resources_) {
       auto on = [&](std::string_view name, std::string_view) {
-        auto it = index_.find(std::string(name));
-        if (it != index_.end()) r.deps.push_back(it->second);
+        size_t i = IndexOf(name);
+        if (i != kNone) r.deps.push_back(i);
       };
       if (r.json->contains("Properties")) ForEachResourceReference((*r.json)["Properties"], on);
       for (const char* key : {"CreationPolicy", "UpdatePolicy"}) {
@@ -502,9 +509,15 @@ class Splitter {
   }
 
   // The chunk of resource `name`, or kNone when it is not a resource.
-  size_t ChunkOfName(const std::string& name) const {
+  size_t ChunkOfName(std::string_view name) const {
+    size_t i = IndexOf(name);
+    return i == kNone ? kNone : resources_[i].chunk;
+  }
+
+  // The index of resource `name`, or kNone when it is not a resource.
+  size_t IndexOf(std::string_view name) const {
     auto it = index_.find(name);
-    return it == index_.end() ? kNone : resources_[it->second].chunk;
+    return it == index_.end() ? kNone : it->second;
   }
 
   void NoteRootParameter(const Scope& scope, const std::string& name) {
@@ -529,19 +542,17 @@ class Splitter {
       case core::ReferenceKind::kRef:
       case core::ReferenceKind::kSub: {
         if (ref.attribute.empty() && IsPseudo(ref.name)) return kNone;
-        std::string name(ref.name);
-        size_t c = ChunkOfName(name);
-        if (c == kNone) {
-          if (ref.attribute.empty()) NoteRootParameter(scope, name);
+        size_t i = IndexOf(ref.name);
+        if (i == kNone) {
+          if (ref.attribute.empty()) NoteRootParameter(scope, std::string(ref.name));
           return kNone;
         }
-        return c == scope.chunk ? kNone : index_.at(name);
+        return resources_[i].chunk == scope.chunk ? kNone : i;
       }
       case core::ReferenceKind::kGetAtt: {
         if (ref.attribute.empty()) return kNone;  // no literal attribute: left as written
-        std::string name(ref.name);
-        size_t c = ChunkOfName(name);
-        return c == kNone || c == scope.chunk ? kNone : index_.at(name);
+        size_t i = IndexOf(ref.name);
+        return i == kNone || resources_[i].chunk == scope.chunk ? kNone : i;
       }
       case core::ReferenceKind::kCondition:
         if (scope.conditions != nullptr) scope.conditions->emplace(ref.name);
@@ -837,7 +848,7 @@ class Splitter {
   const NestedOptions& options_;
   bool read_only_ = false;
   std::vector<Resource> resources_;
-  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> index_;
   std::set<std::string> taken_;
   std::vector<Unit> units_;
   std::vector<std::vector<size_t>> unit_deps_;

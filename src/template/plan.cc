@@ -573,6 +573,12 @@ class Planner {
   // Marks values that reference replaced resources as changing after deploy, until no action
   // changes any more. Each (resource, property) pair is added at most once, so it terminates.
   void Propagate() {
+    // Only a replaced (or maybe replaced) resource has anything to propagate.
+    if (std::none_of(plan_.resources.begin(), plan_.resources.end(), [](const ResourcePlan& r) {
+          return r.action == Action::kReplace || r.action == Action::kMayReplace;
+        })) {
+      return;
+    }
     const Json& after = Section(after_, "Resources");
     std::map<std::string, ResourcePlan*> by_id;
     for (ResourcePlan& r : plan_.resources) by_id[r.logical_id] = &r;
