@@ -500,6 +500,12 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     ctx.PrintError(*online.invalid);
     return ExitCodeFor(*online.invalid);
   }
+  // Warnings about CloudFormation's view qualify the plan: they are printed after it, where
+  // they are read (on a terminal, printed first they scroll away above the plan).
+  std::vector<std::string> late_warnings;
+  // CloudFormation did not answer at all (timed out, unreachable): the change set is not tried,
+  // so a stalled endpoint costs its timeout once, not twice.
+  std::optional<base::Status> unreachable;
   if (online.session) {
     // What is deployed is what CloudFormation holds; the .rex/ copy only stands in when it
     // cannot be read, or for a stack deployed as nested stacks (compared resource by resource
@@ -507,8 +513,13 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     auto deployed =
         engine::ReadDeployedBaseline(*online.session->cfn, stack_name, online.session->region);
     if (!deployed.ok()) {
-      ctx.PrintWarning("the template CloudFormation holds could not be read (" +
-                       deployed.error().message() + "); the plan is against " + baseline->name);
+      base::Code code = deployed.error().code();
+      if (code == base::Code::kDeadlineExceeded || code == base::Code::kUnavailable) {
+        unreachable = deployed.error();
+      }
+      late_warnings.push_back("the template CloudFormation holds could not be read (" +
+                              deployed.error().message() + "); the plan is against " +
+                              baseline->name);
     } else if (deployed->nested) {
       ctx.PrintNote("stack " + stack_name + " is deployed as nested stacks: the plan is against " +
                     baseline->name + "; the change set below is CloudFormation's own view");
@@ -521,16 +532,27 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
   const base::Json* before = baseline->json ? &*baseline->json : nullptr;
   tmpl::Plan plan =
       tmpl::ComputePlan(before ? *before : base::Json(nullptr), after, cfn::FindResourceSchema);
-  OnlineCheck check = online.session
-                          ? CheckWithCloudFormation(ctx, *online.session, *selected, after, plan)
-                          : std::move(online.offline);
-  if (!check.note.empty()) {
+  OnlineCheck check;
+  if (unreachable) {
+    check.reason = "unavailable";
+    check.note =
+        "CloudFormation's view is unavailable (it did not answer); the plan above is the "
+        "offline prediction";
+  } else if (online.session) {
+    check = CheckWithCloudFormation(ctx, *online.session, *selected, after, plan);
+  } else {
+    check = std::move(online.offline);
+  }
+  auto print_late_warnings = [&] {
+    ctx.io.out.flush();
+    for (const std::string& warning : late_warnings) ctx.PrintWarning(warning);
+    if (check.note.empty()) return;
     if (check.reason == "unavailable") {
       ctx.PrintWarning(check.note);
     } else {
       ctx.PrintNote(check.note);
     }
-  }
+  };
   const engine::ChangeSetView* view = check.view ? &*check.view : nullptr;
   bool data_loss = plan.HasDataLoss() || (view != nullptr && view->HasDataLoss());
   bool blocked = data_loss && !flags.allow_data_loss;
@@ -627,6 +649,7 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     }
   }
 
+  print_late_warnings();
   if (data_loss) {
     if (blocked) {
       ctx.PrintError(base::FailedPrecondition(

@@ -57,6 +57,44 @@ class AwsCallsTest : public ::testing::Test {
     return RunRex(args, {.cwd = dir_.path(), .env = Env(std::move(extra))});
   }
 
+  // Runs rex on a pseudo-terminal (stdout and stderr both) and returns everything it showed.
+  std::string OnTerminal(std::vector<std::string> args,
+                         std::map<std::string, std::string> extra = {}) {
+    args.insert(args.begin(), {"--endpoint-url", server_.url()});
+    RexOptions options{.cwd = dir_.path(), .env = Env(std::move(extra))};
+    std::vector<std::string> env = RexChildEnvironment(options);
+    int master = -1;
+    pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid < 0) {
+      ADD_FAILURE() << "forkpty failed";
+      return "";
+    }
+    if (pid == 0) ExecRex(args, options, env);
+    std::string screen;
+    int status = 0;
+    bool exited = false;
+    while (!exited) {
+      pollfd fd{master, POLLIN, 0};
+      if (::poll(&fd, 1, 100) > 0) {
+        char buffer[4096];
+        ssize_t n = ::read(master, buffer, sizeof(buffer));
+        if (n > 0) screen.append(buffer, static_cast<size_t>(n));
+      }
+      exited = ::waitpid(pid, &status, WNOHANG) == pid;
+    }
+    // What is left in the terminal after the exit.
+    while (true) {
+      pollfd fd{master, POLLIN, 0};
+      if (::poll(&fd, 1, 100) <= 0) break;
+      char buffer[4096];
+      ssize_t n = ::read(master, buffer, sizeof(buffer));
+      if (n <= 0) break;
+      screen.append(buffer, static_cast<size_t>(n));
+    }
+    ::close(master);
+    return screen;
+  }
+
   FakeAwsServer server_;
   TempDir dir_;
 };
@@ -179,6 +217,21 @@ TEST_F(AwsCallsTest, RedeployImageTagInterruptedLeavesTheConfigAsItWas) {
   EXPECT_EQ(executions(), executed_before) << "a change set was executed after Ctrl-C";
 }
 
+// The warning that CloudFormation could not be asked comes after the plan it qualifies, on a
+// terminal where both streams meet.
+TEST_F(AwsCallsTest, PreviewWarningsComeAfterThePlan) {
+  server_.aws().InjectFault({.kind = FaultKind::kStall, .count = 100});
+  std::string screen =
+      OnTerminal({"preview"}, {{"REX_READ_TIMEOUT", "1"}, {"AWS_MAX_ATTEMPTS", "1"}});
+  size_t plan = screen.find("Preview of rex-backend-dev");
+  size_t warning = screen.find("the template CloudFormation holds could not be read");
+  ASSERT_NE(plan, std::string::npos) << screen;
+  ASSERT_NE(warning, std::string::npos) << screen;
+  EXPECT_LT(plan, warning) << screen;
+  EXPECT_NE(screen.find("CloudFormation's view is unavailable", warning), std::string::npos)
+      << screen;
+}
+
 TEST_F(AwsCallsTest, NoWaitingLineWhenStderrIsPiped) {
   server_.aws().InjectFault({.kind = FaultKind::kSlow,
                              .action = "DescribeStacks",
@@ -196,36 +249,7 @@ TEST_F(AwsCallsTest, WaitingLineOnATerminalNamesTheCall) {
                                .action = "DescribeStacks",
                                .count = 1,
                                .delay = std::chrono::milliseconds(2500)});
-    args.insert(args.begin(), {"--endpoint-url", server_.url()});
-    RexOptions options{.cwd = dir_.path(), .env = Env()};
-    std::vector<std::string> env = RexChildEnvironment(options);
-    int master = -1;
-    pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-    EXPECT_GE(pid, 0);
-    if (pid == 0) ExecRex(args, options, env);
-    std::string screen;
-    int status = 0;
-    bool exited = false;
-    while (!exited) {
-      pollfd fd{master, POLLIN, 0};
-      if (::poll(&fd, 1, 100) > 0) {
-        char buffer[4096];
-        ssize_t n = ::read(master, buffer, sizeof(buffer));
-        if (n > 0) screen.append(buffer, static_cast<size_t>(n));
-      }
-      exited = ::waitpid(pid, &status, WNOHANG) == pid;
-    }
-    // What is left in the terminal after the exit.
-    while (true) {
-      pollfd fd{master, POLLIN, 0};
-      if (::poll(&fd, 1, 100) <= 0) break;
-      char buffer[4096];
-      ssize_t n = ::read(master, buffer, sizeof(buffer));
-      if (n <= 0) break;
-      screen.append(buffer, static_cast<size_t>(n));
-    }
-    ::close(master);
-    return screen;
+    return OnTerminal(std::move(args));
   };
   std::string screen = run_on_terminal({"outputs"});
   EXPECT_THAT(screen, HasSubstr("waiting for CloudFormation DescribeStacks ("));
