@@ -1,10 +1,11 @@
 // rex graph: the selected stack drawn from its synthesized template.
 //
-//   rex graph [--level architecture|resources] [-o FILE.svg|FILE.dot|-]
+//   rex graph [--level architecture|resources] [--subnets] [-o FILE.svg|FILE.dot|-]
 //
 // --level architecture (the default): the architecture a person would sketch, one node per
 // load balancer, workload, data store, queue, bucket and front end inside the VPC frame, with
-// the traffic and access links and a legend (template/architecture.h). --level resources: every
+// the traffic and access links and a legend (template/architecture.h); --subnets adds the
+// subnet tiers (public, private, isolated) as frames inside the VPC. --level resources: every
 // resource and its references, grouped by component (template/graph.h). DOT text on stdout
 // (or -o FILE.dot); -o FILE.svg renders it in-process (cli/graph_output.h).
 
@@ -28,6 +29,7 @@ Command GraphCommand() {
       [](CLI::App& app) -> std::function<int(Context&)> {
         auto output = std::make_shared<std::string>();
         auto level = std::make_shared<std::string>("architecture");
+        auto subnets = std::make_shared<bool>(false);
         app.add_option("-o,--output", *output,
                        "write to FILE: .svg renders the graph, .dot writes DOT text; - is stdout")
             ->type_name("FILE");
@@ -36,7 +38,16 @@ Command GraphCommand() {
                        "resource and its references")
             ->type_name("LEVEL")
             ->check(CLI::IsMember({"architecture", "resources"}));
-        return [output, level](Context& ctx) {
+        app.add_flag("--subnets", *subnets,
+                     "draw the subnet tiers (public, private, isolated) inside the VPC");
+        return [output, level, subnets](Context& ctx) {
+          if (*subnets && *level == "resources") {
+            base::Status bad = base::InvalidArgument(
+                "--subnets frames the architecture's components; it does not apply to --level "
+                "resources");
+            ctx.PrintError(bad);
+            return ExitCodeFor(bad);
+          }
           // -o by cli/graph_output.h: .svg, .dot, "-" (stdout, as without -o).
           GraphOutput where{
               .target =
@@ -70,7 +81,7 @@ Command GraphCommand() {
                       std::to_string(graph.edges.size()) + " references";
           } else {
             tmpl::Architecture architecture = tmpl::BuildArchitecture(synthesized->json, title);
-            dot = tmpl::ArchitectureToDot(architecture, {.title = title});
+            dot = tmpl::ArchitectureToDot(architecture, {.title = title, .subnets = *subnets});
             summary = std::to_string(architecture.components.size()) + " components, " +
                       std::to_string(architecture.links.size()) + " links";
           }

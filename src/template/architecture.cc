@@ -169,6 +169,7 @@ class Builder {
     ClaimAccessPolicies();
     AddVpcs();
     PlaceInVpcs();
+    PlaceInTiers();
     LinkTraffic();
     LinkNetwork();
     LinkIam();
@@ -658,6 +659,82 @@ class Builder {
     }
   }
 
+  // The tier of each subnet: by the routes of its route table, else by MapPublicIpOnLaunch.
+  std::map<std::string, std::string> SubnetTiers() const {
+    std::map<std::string, std::string> table_tier;  // route table -> tier
+    for (const std::string& route : OfType("AWS::EC2::Route")) {
+      const base::Json* props = Props(route);
+      std::string tier;
+      if (!Refs(Member(props, "GatewayId"), "AWS::EC2::InternetGateway").empty()) tier = "public";
+      if (!Refs(Member(props, "NatGatewayId"), "AWS::EC2::NatGateway").empty()) tier = "private";
+      if (tier.empty()) continue;
+      for (const std::string& table : Refs(Member(props, "RouteTableId"), "AWS::EC2::RouteTable")) {
+        std::string& t = table_tier[table];
+        if (t != "public") t = tier;  // a route to the internet gateway makes it public
+      }
+    }
+    std::map<std::string, std::string> out;
+    for (const std::string& subnet : OfType("AWS::EC2::Subnet")) {
+      const base::Json* map_public = Member(Props(subnet), "MapPublicIpOnLaunch");
+      out[subnet] = map_public != nullptr && map_public->is_boolean() && map_public->get<bool>()
+                        ? "public"
+                        : "isolated";
+    }
+    for (const std::string& a : OfType("AWS::EC2::SubnetRouteTableAssociation")) {
+      const base::Json* props = Props(a);
+      for (const std::string& table : Refs(Member(props, "RouteTableId"), "AWS::EC2::RouteTable")) {
+        auto tier = table_tier.find(table);
+        if (tier == table_tier.end()) continue;
+        for (const std::string& subnet : Refs(Member(props, "SubnetId"), "AWS::EC2::Subnet")) {
+          out[subnet] = tier->second;
+        }
+      }
+    }
+    return out;
+  }
+
+  // The one tier of the subnets `value` refers to (directly or through a subnet group), or "".
+  static std::string TierOf(const std::set<std::string>& tiers) {
+    return tiers.size() == 1 ? *tiers.begin() : "";
+  }
+  void CollectTiers(const base::Json* value, const std::map<std::string, std::string>& subnet_tier,
+                    std::set<std::string>& tiers, int depth) const {
+    for (const std::string& ref : Refs(value)) {
+      if (auto it = subnet_tier.find(ref); it != subnet_tier.end()) {
+        tiers.insert(it->second);
+      } else if (depth > 0 && TypeOf(ref) != "AWS::EC2::VPC" &&
+                 TypeOf(ref) != "AWS::EC2::SecurityGroup") {
+        CollectTiers(Props(ref), subnet_tier, tiers, depth - 1);
+      }
+    }
+  }
+
+  void PlaceInTiers() {
+    std::map<std::string, std::string> subnet_tier = SubnetTiers();
+    for (auto& [id, c] : components_) {
+      if (c.vpc.empty()) continue;
+      std::set<std::string> tiers;
+      if (c.kind == ComponentKind::kJob) {
+        for (const auto& [owned, owner] : owner_) {
+          std::string type = TypeOf(owned);
+          if (owner == id && (type == "AWS::Scheduler::Schedule" || type == "AWS::Events::Rule")) {
+            CollectTiers(Props(owned), subnet_tier, tiers, 0);
+          }
+        }
+      } else {
+        // Subnets are named directly (services, load balancers) or by a subnet group.
+        const base::Json* props = Props(id);
+        for (const char* key : {"Subnets", "NetworkConfiguration", "SubnetMappings"}) {
+          CollectTiers(Member(props, key), subnet_tier, tiers, 0);
+        }
+        for (const char* key : {"DBSubnetGroupName", "CacheSubnetGroupName", "SubnetIds"}) {
+          CollectTiers(Member(props, key), subnet_tier, tiers, 1);
+        }
+      }
+      c.tier = TierOf(tiers);
+    }
+  }
+
   void AddLink(const std::string& from, const std::string& to, LinkKind kind,
                const std::string& label) {
     if (from == to) return;
@@ -835,7 +912,8 @@ class Builder {
                                          .name = "internet",
                                          .detail = "users",
                                          .vpc = "",
-                                         .resources = {}});
+                                         .resources = {},
+                                         .tier = ""});
     }
     for (auto& [resource, owner] : owner_) {
       if (auto c = components_.find(owner); c != components_.end()) {
@@ -1134,7 +1212,25 @@ std::string ArchitectureToDot(const Architecture& architecture,
         << "    color=\"" << color << "\";\n"
         << "    fontcolor=\"" << color << "\";\n";
     for (const Component& c : architecture.components) {
-      if (c.vpc == frame.id) write_node(c, "    ");
+      if (c.vpc == frame.id && (!options.subnets || c.tier.empty())) write_node(c, "    ");
+    }
+    if (options.subnets) {
+      for (const char* tier : {"public", "private", "isolated"}) {
+        bool any = false;
+        for (const Component& c : architecture.components) {
+          any = any || (c.vpc == frame.id && c.tier == tier);
+        }
+        if (!any) continue;
+        out << "    subgraph " << DotQuote("cluster_" + frame.id + "_" + tier) << " {\n"
+            << "      label=" << DotQuote(std::string(tier) + " subnets") << ";\n"
+            << "      style=\"rounded,dotted\";\n"
+            << "      color=\"#9aa7b8\";\n"
+            << "      fontcolor=\"#9aa7b8\";\n";
+        for (const Component& c : architecture.components) {
+          if (c.vpc == frame.id && c.tier == tier) write_node(c, "      ");
+        }
+        out << "    }\n";
+      }
     }
     out << "  }\n";
   }

@@ -81,6 +81,10 @@ struct Component {
   std::string detail;  // "Fargate service", "scheduled cron(0 3 * * ? *)", "SQS queue + DLQ"
   std::string vpc;     // the logical id of the VPC frame it sits in; "" outside any
   std::vector<std::string> resources;  // the logical ids it stands for, sorted; none for internet
+  // The subnet tier it runs in, from the subnets it refers to (directly or through a subnet
+  // group): "public" (route to an internet gateway), "private" (route through a NAT gateway),
+  // "isolated" (neither); "" when unknown or mixed.
+  std::string tier = {};
 };
 
 inline constexpr std::string_view kInternetId = "(internet)";
@@ -140,9 +144,13 @@ struct ArchitectureDotOptions {
   // create green, update and may-replace yellow, replace and delete red, unchanged grey) and
   // the legend explains it; otherwise each kind has its own colour.
   const std::map<std::string, Action>* actions = nullptr;
+  // Draw the subnet tiers as frames inside each VPC (components without a tier sit in the VPC
+  // frame itself).
+  bool subnets = false;
 };
 
-// Graphviz DOT text of `architecture`: left to right, the VPC frames as clusters, nodes
+// Graphviz DOT text of `architecture`: left to right, the VPC frames as clusters (with the
+// subnet tiers inside when options.subnets), nodes
 // shaped and coloured by kind (or by action), traffic links bold, network links solid, IAM
 // links dashed, and a legend of the kinds, links (and actions) present. Deterministic; ends
 // with a newline.

@@ -117,6 +117,23 @@ TEST(GraphIntegrationTest, UnknownLevelIsBadUsage) {
   EXPECT_TRUE(run.out.empty()) << run.out;
 }
 
+TEST(GraphIntegrationTest, SubnetsFlagFramesTheTiersInsideTheVpc) {
+  TempDir dir;
+  RexRun run = RunRex({"graph", "--subnets", "-o", "tiers.svg"}, {.cwd = dir.path()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string svg = dir.Read("tiers.svg");
+  XmlFacts facts;
+  EXPECT_EQ(ParseXml(svg, facts), "");
+  EXPECT_TRUE(Contains(svg, ">public subnets</text>")) << svg.substr(0, 400);
+  EXPECT_TRUE(Contains(svg, ">private subnets</text>")) << svg.substr(0, 400);
+  RexRun plain = RunRex({"graph"}, {.cwd = dir.path()});
+  EXPECT_FALSE(Contains(plain.out, "public subnets")) << "tiers only with --subnets";
+  RexRun bad = RunRex({"graph", "--subnets", "--level", "resources"}, {.cwd = dir.path()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--subnets frames the architecture's components")) << bad.err;
+  EXPECT_TRUE(bad.out.empty()) << bad.out;
+}
+
 TEST(GraphIntegrationTest, WorkloadsExampleGraphShowsItsJobsQueuesAndBuckets) {
   TempDir dir;
   dir.Write("stacks/dev.yaml", Example());

@@ -163,6 +163,24 @@ base::Json Anonymize(const base::Json& tmpl) {
   return out;
 }
 
+TEST(ArchitectureTest, SubnetTiersComeFromRouteTables) {
+  Architecture a = BuildArchitecture(Golden("workloads.template.json"), "rex-backend-dev");
+  EXPECT_EQ(Named(a, "ALB").tier, "public");
+  for (const char* name : {"api", "worker", "cleanup", "Aurora PostgreSQL", "Redis"}) {
+    EXPECT_EQ(Named(a, name).tier, "private") << name;
+  }
+  EXPECT_EQ(Named(a, "migration").tier, "");  // no schedule says where it runs
+  EXPECT_EQ(Named(a, "Tasks").tier, "");
+  std::string dot = ArchitectureToDot(a, {.title = "t", .subnets = true});
+  EXPECT_THAT(dot, HasSubstr("    subgraph \"cluster_NetworkVpc_public\" {\n"
+                             "      label=\"public subnets\";\n"));
+  EXPECT_THAT(dot, HasSubstr("      \"LoadBalancerAlb\" [shape=box"));
+  EXPECT_THAT(dot, HasSubstr("      \"ComputeApiService\" [shape=box"));
+  EXPECT_THAT(dot, HasSubstr("\n    \"ComputeMigrationTaskDefinition\" [shape=box"));
+  EXPECT_THAT(dot, Not(HasSubstr("isolated subnets")));
+  EXPECT_THAT(ArchitectureToDot(a, {.title = "t"}), Not(HasSubstr("subnets\"")));
+}
+
 TEST(ArchitectureTest, ComponentsComeFromTypesAndReferencesNotFromLogicalIds) {
   base::Json tmpl = Golden("workloads.template.json");
   Architecture plain = BuildArchitecture(tmpl, "rex-backend-dev");
@@ -262,7 +280,8 @@ TEST(ArchitectureTest, DotEscapesNamesInLabels) {
                                    .name = "<jobs & more>",
                                    .detail = "SQS queue",
                                    .vpc = "",
-                                   .resources = {}});
+                                   .resources = {},
+                                   .tier = ""});
   std::string dot = ArchitectureToDot(a, {.title = "say \"hi\""});
   EXPECT_THAT(dot, HasSubstr("digraph \"say \\\"hi\\\"\" {"));
   EXPECT_THAT(dot, HasSubstr("\"A\\\"b\" [shape=box3d"));
