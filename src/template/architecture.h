@@ -19,6 +19,11 @@
 //   apps by type;
 // - "internet" when a load balancer is internet-facing (Scheme not "internal") or an Amplify
 //   app exists.
+// Placement: a load balancer, service, database or cache sits in the VPC of the subnets or
+// security groups it names (directly or through a subnet group); a scheduled job where its
+// schedule runs it; a job rex runs by hand (rex run: the private subnets) in the stack's VPC
+// when there is exactly one. The subnet tier (Component::tier) comes the same way from the
+// route tables of those subnets.
 // Links (from -> to):
 // - traffic: internet -> each internet-facing load balancer (labelled with its listeners'
 //   protocols and ports) and each Amplify app; load balancer -> each service whose target
