@@ -164,6 +164,22 @@ TEST(CurlTransport, StalledEndpointFailsAtTheReadTimeoutNamingTheEndpointAndTheL
                                             "(REX_READ_TIMEOUT)");
 }
 
+// An https request through a proxy that never answers the CONNECT: the connection (the tunnel
+// and TLS) is never made, so the connect timeout applies, not the (shorter) read timeout.
+TEST(CurlTransport, NoConnectionWithinTheConnectTimeoutNamesThatLimit) {
+  StalledEndpoint proxy;
+  auto transport = NewCurlTransport(
+      {.proxy = {.https_proxy = proxy.Url("")},
+       .timeouts = {.connect = std::chrono::seconds(2), .read = std::chrono::seconds(1)}});
+  auto response =
+      transport->Send(HttpRequest{.method = "POST", .url = "https://127.0.0.1:9/?Action=X"});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().code(), base::Code::kDeadlineExceeded);
+  EXPECT_EQ(response.error().message(),
+            "POST https://127.0.0.1:9/: could not connect within the connect timeout of 2s "
+            "(REX_CONNECT_TIMEOUT)");
+}
+
 TEST(CurlTransport, ARequestsOwnShorterReadTimeoutWins) {
   StalledEndpoint stalled;
   auto transport = NewCurlTransport({.timeouts = {.read = std::chrono::seconds(30)}});
