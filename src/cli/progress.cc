@@ -372,13 +372,13 @@ engine::PollOptions PollOptionsFromEnvironment(const Context& ctx) {
 
 std::map<std::string, std::string> ConfigSecrets(const config::Config& config) {
   std::map<std::string, std::string> out;
-  if (config.db_master_password.is_set()) {
-    out["DbMasterPassword"] = config.db_master_password.Reveal();
-  }
-  if (config.supertokens_api_key.is_set()) {
-    out["SupertokensApiKey"] = config.supertokens_api_key.Reveal();
-  }
-  if (config.github_token.is_set()) out["GithubToken"] = config.github_token.Reveal();
+  // A sealed secret has no value here: it is left out, so the parameter is reported missing.
+  auto add = [&out](const char* parameter, const config::Secret& secret) {
+    if (secret.is_set() && !secret.is_sealed()) out[parameter] = secret.Reveal();
+  };
+  add("DbMasterPassword", config.db_master_password);
+  add("SupertokensApiKey", config.supertokens_api_key);
+  add("GithubToken", config.github_token);
   return out;
 }
 

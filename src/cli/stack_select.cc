@@ -66,6 +66,9 @@ base::Result<SelectedStack> SelectStack(const Context& ctx, StackUse use) {
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
   env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
+  // Without a passphrase, offline commands read secrets sealed (set, value unknown): a synth
+  // needs only that they are set, and their values were checked by "rex config set".
+  env.allow_sealed = use == StackUse::kOffline;
   // Errors name the file as the user knows it (relative to the project).
   auto text = base::ReadFile(path.string());
   if (!text.has_value()) return text.error();

@@ -33,7 +33,10 @@ enum class StackUse {
 // staging and prod fall back to the built-in presets (with a note on stderr), so rex works on
 // a fresh clone; kChangesAws never falls back (kNotFound naming the file and "rex init NAME":
 // a preset must never aim a deploy or a delete at a real stack). kNotFound naming the file and
-// the stacks that exist otherwise; config errors as the loader reports them.
+// the stacks that exist otherwise; config errors as the loader reports them. Without
+// REX_CONFIG_PASSPHRASE, kOffline loads secrets sealed (config::Secret::is_sealed); kChangesAws
+// refuses a file with secrets, naming the variable. A kOffline command that hands secrets to
+// AWS (preview's CloudFormation view) checks config::RequireUnsealedSecrets first.
 base::Result<SelectedStack> SelectStack(const Context& ctx, StackUse use = StackUse::kOffline);
 
 // The `rex check` options of a stack config: its environment and its checks.suppress list.

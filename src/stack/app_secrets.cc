@@ -1,6 +1,5 @@
 #include "stack/app_secrets.h"
 
-#include <cctype>
 #include <utility>
 
 #include "base/check.h"
@@ -22,16 +21,11 @@ AppSecrets::AppSecrets(core::Construct& scope, std::string id, AppSecretsProps p
       .name = prefix + "/supertokens/api-key",
   };
   if (config.supertokens_api_key.is_set()) {
-    const std::string& key = config.supertokens_api_key.Reveal();
-    bool allowed = key.size() >= 20;
-    for (char c : key) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '=' && c != '-') allowed = false;
-    }
-    if (!allowed) {
-      // Never quote the key.
-      AddError(
-          "supertokensApiKey is not a valid SuperTokens API key; use at least 20 "
-          "characters from letters, digits, \"=\" and \"-\"");
+    // The config's one rule (a sealed value was checked when it was set); never the value.
+    if (!config.supertokens_api_key.is_sealed()) {
+      std::string problem =
+          config::SecretProblem("supertokensApiKey", config.supertokens_api_key.Reveal());
+      if (!problem.empty()) AddError(problem);
     }
     auto& parameter = stack()->Add<core::Parameter>(
         kSupertokensApiKeyParameter,

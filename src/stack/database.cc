@@ -24,28 +24,6 @@ constexpr int kSecondsUntilAutoPause = 300;
 // would need escaping in the postgresql:// URI (userinfo), in JSON or in a shell. "^" is
 // not valid in a URI's userinfo either (Java's URI parser in SuperTokens rejects it).
 constexpr const char* kExcludedPasswordCharacters = " %+~`#$&*()|[]{}:;<>?!'/@\"\\^";
-// What a configured password may not contain: RDS's exclusions, then what would break the
-// JSON secret string (\) or the connection URI (% ? #).
-constexpr const char* kForbiddenConfiguredCharacters = " /\"@\\%?#";
-
-// An error message for a configured password RDS or the connection URI cannot take, or "".
-// Never quotes the password.
-std::string CheckConfiguredPassword(const std::string& password) {
-  if (password.size() < 8 || password.size() > 41) {
-    return "dbMasterPassword has " + std::to_string(password.size()) +
-           " characters; Aurora needs 8 to 41";
-  }
-  for (char c : password) {
-    bool printable = c > ' ' && c <= '~';
-    if (!printable ||
-        std::string_view(kForbiddenConfiguredCharacters).find(c) != std::string_view::npos) {
-      return "dbMasterPassword contains a character that is not allowed; use printable ASCII "
-             "without space and / \" @ \\ % ? # (RDS refuses some, the others break the "
-             "SuperTokens connection URI)";
-    }
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -104,8 +82,12 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
   std::optional<Str> password_for_cluster;
   std::optional<Str> username_for_cluster;
   if (config.db_master_password.is_set()) {
-    std::string problem = CheckConfiguredPassword(config.db_master_password.Reveal());
-    if (!problem.empty()) AddError(problem);
+    // The config's one rule (a sealed value was checked when it was set); never the value.
+    if (!config.db_master_password.is_sealed()) {
+      std::string problem =
+          config::SecretProblem("dbMasterPassword", config.db_master_password.Reveal());
+      if (!problem.empty()) AddError(problem);
+    }
     // A stack-level parameter so its logical id is the name the deploy passes a value for.
     password_parameter_ = &stack()->Add<core::Parameter>(
         kDbMasterPasswordParameter,

@@ -162,7 +162,12 @@ TEST(CliTest, SecretsAreEncryptedAndNeverPrinted) {
   EXPECT_EQ(wrong.err.find(kSecret), std::string::npos);
   EXPECT_EQ(wrong.out, "");
 
-  RexRun missing = RunRex({"synth"}, {.cwd = dir.path()});
+  // Without the passphrase the synth needs no plaintext (the secret is sealed: the same
+  // template, NoEcho parameter included); a deploy does, and says so.
+  RexRun sealed = RunRex({"synth"}, {.cwd = dir.path()});
+  EXPECT_EQ(sealed.exit_code, 0) << sealed.err;
+  EXPECT_EQ(sealed.out, synth.out);
+  RexRun missing = RunRex({"up", "--yes"}, {.cwd = dir.path()});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("REX_CONFIG_PASSPHRASE"), std::string::npos) << missing.err;
 }

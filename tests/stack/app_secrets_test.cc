@@ -88,11 +88,28 @@ TEST(AppSecretsTest, InvalidApiKeyIsAnErrorWithoutTheValue) {
     config.supertokens_api_key = config::Secret(bad);
     auto result = SynthSecrets(config);
     ASSERT_FALSE(result.has_value()) << bad;
+    // The config's rule (config::SecretProblem), the one `rex config set --secret` applies.
     EXPECT_EQ(result.error().message(),
-              "error: Rex/Secrets: supertokensApiKey is not a valid SuperTokens API key; use at "
-              "least 20 characters from letters, digits, \"=\" and \"-\"\n1 error; no template "
-              "written");
+              "error: Rex/Secrets: " + config::SecretProblem("supertokensApiKey", bad) +
+                  "\n1 error; no template written");
+    EXPECT_EQ(result.error().message().find(bad), std::string::npos);
+    EXPECT_NE(result.error().message().find("use 20 to 4096 characters from letters, digits, "
+                                            "\"=\" and \"-\""),
+              std::string::npos);
   }
+}
+
+// A secret loaded without the passphrase (sealed) synthesizes as the decrypted one does: its
+// value was checked when it was set, and the template holds only the NoEcho parameter.
+TEST(AppSecretsTest, SealedSecretsSynthesizeLikeDecryptedOnes) {
+  config::Config sealed;
+  sealed.supertokens_api_key = config::Secret::Sealed();
+  sealed.github_token = config::Secret::Sealed();
+  config::Config decrypted;
+  decrypted.supertokens_api_key = config::Secret(kApiKey);
+  decrypted.github_token = config::Secret(kGithubToken);
+  EXPECT_EQ(Synth(sealed), Synth(decrypted));
+  EXPECT_EQ(Synth(sealed)["Parameters"]["SupertokensApiKey"]["NoEcho"], true);
 }
 
 }  // namespace

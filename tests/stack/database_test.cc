@@ -284,6 +284,17 @@ TEST(DatabaseTest, BadConfiguredPasswordIsAnErrorWithoutTheValue) {
   }
 }
 
+// Loaded without the passphrase, the password is sealed: the cluster takes the same NoEcho
+// parameter (its value was checked when it was set).
+TEST(DatabaseTest, SealedPasswordSynthesizesLikeTheDecryptedOne) {
+  config::Config sealed;
+  sealed.db_master_password = config::Secret::Sealed();
+  config::Config decrypted;
+  decrypted.db_master_password = config::Secret(kPassword);
+  EXPECT_EQ(Synth(sealed), Synth(decrypted));
+  EXPECT_EQ(Synth(sealed)["Parameters"]["DbMasterPassword"]["NoEcho"], true);
+}
+
 TEST(DatabaseTest, MissingInputsAreErrors) {
   config::Config config;
   core::App app;
