@@ -186,6 +186,27 @@ TEST(GraphIntegrationTest, PreviewGraphColoursWhatThePlanCreatesChangesAndDelete
   EXPECT_TRUE(Contains(text, "label=<<b>supertokens</b>")) << text;
 }
 
+TEST(GraphIntegrationTest, PreviewGraphShowsAReplacementEvenWhenDataLossBlocksThePlan) {
+  TempDir dir;
+  RexRun synth = RunRex({"synth", "-o", "base.json"}, {.cwd = dir.path()});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  auto base = base::ParseJson(dir.Read("base.json"), "base.json");
+  ASSERT_TRUE(base.ok());
+  // Another cluster identifier in the deployed template: the database is replaced.
+  (*base)["Resources"]["DatabaseCluster"]["Properties"]["DBClusterIdentifier"] = "old-db";
+  dir.Write("base.json", base::DumpJson(*base));
+
+  RexRun run =
+      RunRex({"preview", "--template", "base.json", "--graph", "plan.dot"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(Contains(run.err, "this plan destroys the data of")) << run.err;
+  std::string dot = dir.Read("plan.dot");
+  EXPECT_TRUE(Contains(dot, "label=<<b>-/+ Aurora PostgreSQL</b>")) << dot;
+  EXPECT_TRUE(Contains(dot, "fillcolor=\"#ffd9d6\", color=\"#c62828\", label=<<b>-/+ Aurora"))
+      << dot;
+  EXPECT_TRUE(Contains(dot, "label=<<b>ALB</b>")) << "an untouched component stays plain";
+}
+
 TEST(GraphIntegrationTest, PreviewGraphRefusesStdoutAndUnknownEndingsBeforeAnyWork) {
   TempDir dir;
   RexRun dash = RunRex({"preview", "--graph", "-"}, {.cwd = dir.path()});
