@@ -1073,9 +1073,9 @@ LinkStyle StyleOf(LinkKind kind) {
     case LinkKind::kTraffic:
       return {"#3b6ea5", "penwidth=1.6", "━━ traffic (requests)"};
     case LinkKind::kNetwork:
-      return {"#555555", "penwidth=1.0", "── network access (security group rule or reference)"};
+      return {"#555555", "penwidth=1.0", "── network access"};
     case LinkKind::kIam:
-      return {"#7b5ea7", "style=dashed, penwidth=1.0", "╌╌ IAM access (task role policy)"};
+      return {"#7b5ea7", "style=dashed, penwidth=1.0", "╌╌ IAM access (task role)"};
   }
   return {"#555555", "", ""};
 }
@@ -1275,9 +1275,7 @@ std::string ArchitectureToDot(const Architecture& architecture,
             "\">" + style.legend + "</font></td></tr>";
   }
   if (!architecture.vpcs.empty()) {
-    rows +=
-        "<tr><td border=\"0\" align=\"left\"><font color=\"#7a8ca3\">┄ frame: the VPC they run "
-        "in</font></td></tr>";
+    rows += "<tr><td border=\"0\" align=\"left\"><font color=\"#7a8ca3\">┄ VPC</font></td></tr>";
   }
   out << "  " << DotQuote(kLegendId)
       << " [shape=plaintext, style=\"\", label=<<table border=\"0\" cellborder=\"1\" "
