@@ -388,9 +388,6 @@ OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
                  "); the plan above is the offline prediction";
     return check;
   };
-  // Without the passphrase the secrets are sealed: CloudFormation would need their values.
-  base::Status unsealed = config::RequireUnsealedSecrets(selected.config);
-  if (!unsealed.ok()) return unavailable(unsealed);
   auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected.config));
   if (!parameters.ok()) return unavailable(parameters.error());
   engine::ChangeSetRequest request{
@@ -539,8 +536,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
   if (unreachable) {
     check.reason = "unavailable";
     check.note =
-        "CloudFormation's view is unavailable (it did not answer); the plan above is the "
-        "offline prediction";
+        "CloudFormation's view is unavailable (the template lookup failed, so no change set was "
+        "tried); the plan above is the offline prediction";
   } else if (online.session) {
     check = CheckWithCloudFormation(ctx, *online.session, *selected, after, plan);
   } else {

@@ -45,7 +45,7 @@ std::string LabelOf(const aws::HttpRequest& request) {
 class WaitSpinnerTransport : public aws::HttpTransport {
  public:
   WaitSpinnerTransport(std::unique_ptr<aws::HttpTransport> inner, WaitSpinnerOptions options)
-      : inner_(std::move(inner)), options_(options) {}
+      : inner_(std::move(inner)), options_(options), owner_(std::this_thread::get_id()) {}
 
   ~WaitSpinnerTransport() override {
     {
@@ -59,6 +59,7 @@ class WaitSpinnerTransport : public aws::HttpTransport {
   }
 
   base::Result<aws::HttpResponse> Send(const aws::HttpRequest& request) override {
+    if (!options_.any_thread && std::this_thread::get_id() != owner_) return inner_->Send(request);
     uint64_t id = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -109,6 +110,7 @@ class WaitSpinnerTransport : public aws::HttpTransport {
 
   std::unique_ptr<aws::HttpTransport> inner_;
   const WaitSpinnerOptions options_;
+  const std::thread::id owner_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::map<uint64_t, InFlight> in_flight_;

@@ -25,6 +25,10 @@ struct WaitSpinnerOptions {
   std::chrono::milliseconds delay = std::chrono::seconds(1);
   // How often the line is redrawn. Default: 100 ms.
   std::chrono::milliseconds interval = std::chrono::milliseconds(100);
+  // Show requests of every thread. Default: only those of the thread that made the transport
+  // (the command's own thread, which prints nothing while it waits): a background request (the
+  // deploy lease's renewal) never draws a line that the command's output could run into.
+  bool any_thread = false;
 };
 
 // Wraps `inner` (owned). Thread-safe as `inner` is; with several requests in flight the line

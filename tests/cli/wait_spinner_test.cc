@@ -19,10 +19,17 @@ class HeldTransport : public aws::HttpTransport {
  public:
   base::Result<aws::HttpResponse> Send(const aws::HttpRequest&) override {
     std::unique_lock<std::mutex> lock(mu_);
+    entered_ = true;
+    cv_.notify_all();
     cv_.wait(lock, [this] { return released_; });
     aws::HttpResponse response;
     response.status = 200;
     return response;
+  }
+  // Blocks until a request is waiting here.
+  void WaitUntilEntered() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return entered_; });
   }
   void Release() {
     {
@@ -36,6 +43,7 @@ class HeldTransport : public aws::HttpTransport {
   std::mutex mu_;
   std::condition_variable cv_;
   bool released_ = false;
+  bool entered_ = false;
 };
 
 // Reads `fd` until `text` has been read (true) or the pipe closes (false); everything read is
@@ -58,7 +66,8 @@ TEST(WaitSpinnerTest, ShowsTheLabelWhileWaitingAndErasesTheLineBeforeReturning) 
   auto transport =
       NewWaitSpinnerTransport(std::move(held), {.fd = fds[1],
                                                 .delay = std::chrono::milliseconds(0),
-                                                .interval = std::chrono::milliseconds(5)});
+                                                .interval = std::chrono::milliseconds(5),
+                                                .any_thread = true});
 
   aws::HttpRequest request;
   request.method = "POST";
@@ -84,6 +93,34 @@ TEST(WaitSpinnerTest, ShowsTheLabelWhileWaitingAndErasesTheLineBeforeReturning) 
   EXPECT_EQ(seen.find('\n'), std::string::npos) << "the spinner never moves to a new line";
 }
 
+// A request from another thread than the one that made the transport (the lease renewal in the
+// background) passes through without a line.
+TEST(WaitSpinnerTest, OtherThreadsRequestsDrawNothing) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  auto held = std::make_unique<HeldTransport>();
+  HeldTransport* inner = held.get();
+  auto transport =
+      NewWaitSpinnerTransport(std::move(held), {.fd = fds[1],
+                                                .delay = std::chrono::milliseconds(0),
+                                                .interval = std::chrono::milliseconds(1)});
+  aws::HttpRequest request;
+  request.url = "https://s3.us-east-1.amazonaws.com/";
+  request.label = "S3 PutObject";
+  std::thread background([&] { EXPECT_TRUE(transport->Send(request).ok()); });
+  inner->WaitUntilEntered();
+  // Many redraw intervals while the request waits (a tracked one would be drawn by now).
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  inner->Release();
+  background.join();
+  transport.reset();
+  ::close(fds[1]);
+  std::string seen;
+  ReadUntil(fds[0], "\x01never\x01", &seen);
+  ::close(fds[0]);
+  EXPECT_EQ(seen, "");
+}
+
 TEST(WaitSpinnerTest, WaitLine) {
   EXPECT_EQ(WaitLine("CloudFormation DescribeStacks", std::chrono::milliseconds(3200), 0),
             "⠋ waiting for CloudFormation DescribeStacks (3 s)");
@@ -104,7 +141,8 @@ TEST(WaitSpinnerTest, UnlabelledRequestsNameTheEndpointAndControlsAreEscaped) {
     auto transport =
         NewWaitSpinnerTransport(std::move(held), {.fd = fds[1],
                                                   .delay = std::chrono::milliseconds(0),
-                                                  .interval = std::chrono::milliseconds(5)});
+                                                  .interval = std::chrono::milliseconds(5),
+                                                  .any_thread = true});
     aws::HttpRequest request;
     request.method = "GET";
     request.url = "http://127.0.0.1:9/bucket/key?X-Amz-Signature=SECRET";
