@@ -10,12 +10,14 @@
 
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/json.h"
 #include "base/strings.h"
+#include "support/fake_aws_server.h"
 #include "support/run_rex.h"
 
 namespace rex::testing {
@@ -304,6 +306,37 @@ TEST_F(ConfigTest, SizeLimitsGiveShortClearErrors) {
   EXPECT_EQ(big_secret.exit_code, 2);
   EXPECT_THAT(big_secret.err, HasSubstr("a secret may have at most 65536"));
   EXPECT_LT(big_secret.err.size(), 500u);
+}
+
+// With credentials, preview asks CloudFormation for a change set, which needs the secrets'
+// values: without the passphrase it shows the offline plan and says why, asking nothing.
+TEST(ConfigOnlineTest, PreviewWithoutThePassphraseShowsTheOfflinePlanAndSaysWhy) {
+  TempDir dir;
+  FakeAwsServer server;
+  std::map<std::string, std::string> env = server.RexEnv(kPassphrase);
+  auto rex = [&](std::vector<std::string> args, const std::map<std::string, std::string>& with,
+                 const std::string& stdin_text = "") {
+    args.insert(args.begin(), {"--endpoint-url", server.url()});
+    return RunRex(args, {.cwd = dir.path(), .env = with, .stdin_text = stdin_text});
+  };
+  ASSERT_EQ(rex({"init", "dev"}, env).exit_code, 0);
+  ASSERT_EQ(
+      rex({"config", "set", "dbMasterPassword", "--secret"}, env, std::string(kDbPassword) + "\n")
+          .exit_code,
+      0);
+  ASSERT_EQ(rex({"up", "--yes"}, env).exit_code, 0);
+  std::map<std::string, std::string> without = env;
+  without.erase("REX_CONFIG_PASSPHRASE");
+  size_t before = server.aws().Requests().size();
+  RexRun preview = rex({"preview"}, without);
+  EXPECT_EQ(preview.exit_code, 0) << preview.err;
+  EXPECT_THAT(preview.out + preview.err,
+              HasSubstr("dbMasterPassword is encrypted but REX_CONFIG_PASSPHRASE is not set"));
+  std::vector<std::string> asked = server.aws().Requests();
+  for (size_t i = before; i < asked.size(); ++i) {
+    EXPECT_NE(asked[i], "cloudformation:CreateChangeSet");
+  }
+  EXPECT_THAT(preview.out + preview.err, Not(HasSubstr(kDbPassword)));
 }
 
 }  // namespace
