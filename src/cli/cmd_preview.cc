@@ -388,6 +388,9 @@ OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
                  "); the plan above is the offline prediction";
     return check;
   };
+  // Without the passphrase the secrets are sealed: CloudFormation would need their values.
+  base::Status unsealed = config::RequireUnsealedSecrets(selected.config);
+  if (!unsealed.ok()) return unavailable(unsealed);
   auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected.config));
   if (!parameters.ok()) return unavailable(parameters.error());
   engine::ChangeSetRequest request{
