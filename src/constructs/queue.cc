@@ -45,6 +45,21 @@ Queue::Queue(core::Construct& scope, std::string id, QueueProps props)
                       .sqs_managed_sse_enabled = true,
                       .visibility_timeout = props_.visibility_timeout,
                   });
+  // TLS only (cdk-nag AwsSolutions-SQS4): every request to either queue over plain HTTP is
+  // denied. Adding the policy does not replace the queues.
+  Value deny_plain_http = Value::Object({
+      {"Sid", "DenyWithoutTls"},
+      {"Effect", "Deny"},
+      {"Principal", "*"},
+      {"Action", "sqs:*"},
+      {"Resource", Value::List({queue_arn().value(), dead_letter_->attr_arn().value()})},
+      {"Condition", Value::Object({{"Bool", Value::Object({{"aws:SecureTransport", "false"}})}})},
+  });
+  Add<cfn::sqs::CfnQueuePolicy>(
+      "Policy", cfn::sqs::CfnQueuePolicyProps{
+                    .policy_document = core::Json(PolicyDocument({deny_plain_http})),
+                    .queues = core::List<Str>{queue_->Ref(), dead_letter_->Ref()},
+                });
 }
 
 cfn::iam::CfnPolicy& Queue::GrantSend(std::vector<Str> role_names) {

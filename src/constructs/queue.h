@@ -6,7 +6,8 @@
 // deleted moves to the dead-letter queue, which keeps it 14 days (the most SQS allows).
 //
 // Placement: a node of the construct tree; logical ids are "<path>" for the queue (its
-// construct id is "Resource"), "<path>DeadLetterQueue", and "<path>SendPolicy" /
+// construct id is "Resource"), "<path>DeadLetterQueue", "<path>Policy" for the queue policy
+// denying every request without TLS to both queues, and "<path>SendPolicy" /
 // "<path>ConsumePolicy" for the grants ("Queues/Jobs" -> "QueuesJobs").
 //
 // Errors (AddError, reported at synthesis): values outside what SQS accepts; a grant to no

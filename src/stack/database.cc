@@ -134,6 +134,9 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
                      .database_name = kDatabaseName,
                      .deletion_protection = protect,
                      .enable_cloudwatch_logs_exports = List<Str>{"postgresql"},
+                     // Lets roles connect with IAM tokens (rds-db:connect) beside the password;
+                     // set on an existing cluster without replacement or interruption.
+                     .enable_iam_database_authentication = true,
                      .engine = kEngine,
                      .engine_version = config.db_engine_version,
                      .master_user_password = password_for_cluster,

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "constructs/alarm.h"
+#include "constructs/iam_policy.h"
 #include "core/intrinsics.h"
 
 namespace rex::stack {
@@ -40,6 +41,37 @@ Monitoring::Monitoring(core::Construct& scope, std::string id, MonitoringProps p
                                                       .display_name = prefix_ + " alarms",
                                                       .topic_name = prefix_ + "-alarms",
                                                   });
+  // TLS only (cdk-nag AwsSolutions-SNS3): publishing or subscribing over plain HTTP is
+  // denied. A topic policy replaces SNS's default one, so it also lets CloudWatch alarms of
+  // this account publish (the account's own principals keep their IAM permissions). Adding
+  // or changing a topic policy does not replace the topic.
+  core::Value topic_arn = topic_->Ref().value();
+  core::Value allow_alarms = core::Value::Object({
+      {"Sid", "AllowCloudWatchAlarms"},
+      {"Effect", "Allow"},
+      {"Principal", core::Value::Object({{"Service", "cloudwatch.amazonaws.com"}})},
+      {"Action", "sns:Publish"},
+      {"Resource", topic_arn},
+      {"Condition",
+       core::Value::Object(
+           {{"StringEquals",
+             core::Value::Object({{"aws:SourceAccount", core::aws::AccountId().value()}})}})},
+  });
+  core::Value deny_plain_http = core::Value::Object({
+      {"Sid", "DenyWithoutTls"},
+      {"Effect", "Deny"},
+      {"Principal", "*"},
+      {"Action", core::Value::List({"sns:Publish", "sns:Subscribe"})},
+      {"Resource", topic_arn},
+      {"Condition",
+       core::Value::Object({{"Bool", core::Value::Object({{"aws:SecureTransport", "false"}})}})},
+  });
+  Add<cfn::sns::CfnTopicPolicy>(
+      "AlarmTopicPolicy", cfn::sns::CfnTopicPolicyProps{
+                              .policy_document = core::Json(
+                                  constructs::PolicyDocument({allow_alarms, deny_plain_http})),
+                              .topics = List<Str>{topic_->Ref()},
+                          });
   if (!config.alert_email.empty()) {
     Add<cfn::sns::CfnSubscription>("AlertEmail", cfn::sns::CfnSubscriptionProps{
                                                      .endpoint = config.alert_email,

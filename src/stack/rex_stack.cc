@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/intrinsics.h"
+#include "stack/accepted.h"
 #include "stack/jobs_queues_buckets.h"
 
 namespace rex::stack {
@@ -151,7 +152,11 @@ base::Result<core::Template> SynthesizeRexStack(const config::Config& config) {
   REX_RETURN_IF_ERROR(config::ValidateConfig(config, "config"));
   core::App app;
   auto& stack = app.Add<RexStack>("Rex", config);
-  return stack.Synthesize();
+  auto synthesized = stack.Synthesize();
+  if (!synthesized.ok()) return synthesized;
+  core::Template tmpl = std::move(synthesized).value();
+  RecordAcceptedFindings(tmpl.json);
+  return tmpl;
 }
 
 }  // namespace rex::stack

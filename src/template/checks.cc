@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "base/secret_names.h"
 #include "base/strings.h"
 #include "template/graph.h"
 
@@ -89,43 +90,6 @@ bool IsStarOnly(const std::string& action) {
   return false;
 }
 
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// True if a variable name reads like a secret: one of its words (split at "_", "-", "." and
-// camelCase humps) is a secret word, or two adjacent words make one ("API_KEY", "PRIVATE_KEY").
-bool LooksLikeSecretName(std::string_view name) {
-  static const std::set<std::string> kWords = {"PASSWORD",   "PASSWD",    "PWD",    "SECRET",
-                                               "SECRETS",    "TOKEN",     "APIKEY", "CREDENTIALS",
-                                               "CREDENTIAL", "PRIVATEKEY"};
-  std::vector<std::string> words;
-  std::string current;
-  char previous = 0;
-  for (char c : name) {
-    bool lower_to_upper = std::islower(static_cast<unsigned char>(previous)) != 0 &&
-                          std::isupper(static_cast<unsigned char>(c)) != 0;
-    if (c == '_' || c == '-' || c == '.' || lower_to_upper) {
-      if (!current.empty()) words.push_back(Upper(current));
-      current.clear();
-    }
-    if (c != '_' && c != '-' && c != '.') current += c;
-    previous = c;
-  }
-  if (!current.empty()) words.push_back(Upper(current));
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (kWords.count(words[i]) > 0) return true;
-    if (i + 1 < words.size() && words[i + 1] == "KEY" &&
-        (words[i] == "API" || words[i] == "PRIVATE" || words[i] == "SECRET" ||
-         words[i] == "ACCESS")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 const base::Json* Prop(const base::Json& resource, std::string_view name) {
   return Member(Member(resource, "Properties"), name);
 }
@@ -194,10 +158,21 @@ class Checker {
   std::vector<Finding> Run() {
     if (resources_ == nullptr) return {};
     IndexLoadBalancers();
+    IndexPolicies();
     for (const auto& [id, r] : resources_->items()) {
       if (!r.is_object()) continue;
       std::string type = TypeOf(r);
       if (type == "AWS::RDS::DBCluster") DbCluster(id, r);
+      if (type == "AWS::SNS::Topic") Topic(id, r);
+      if (type == "AWS::SQS::Queue" && tls_queues_.count(id) == 0) {
+        Report("sqs-tls", id, r,
+               "no queue policy denies sqs:* without TLS (aws:SecureTransport "
+               "false)");
+      }
+      if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer") LoadBalancer(id, r);
+      if (type == "AWS::SecretsManager::Secret" && rotated_.count(id) == 0) {
+        Report("secret-rotation", id, r, "no AWS::SecretsManager::RotationSchedule rotates it");
+      }
       if (type == "AWS::ElastiCache::ReplicationGroup") ReplicationGroup(id, r);
       if (type == "AWS::ECR::Repository") Repository(id, r);
       if (type == "AWS::Logs::LogGroup") LogGroup(id, r);
@@ -263,11 +238,86 @@ class Checker {
     }
   }
 
+  // Topics with a TLS-only topic policy, and secrets with a rotation schedule.
+  void IndexPolicies() {
+    for (const auto& [id, r] : resources_->items()) {
+      if (!r.is_object()) continue;
+      std::string type = TypeOf(r);
+      if (type == "AWS::SecretsManager::RotationSchedule") {
+        if (auto secret = Target(Prop(r, "SecretId"))) rotated_.insert(*secret);
+      }
+      if (type == "AWS::SNS::TopicPolicy" &&
+          DeniesPlainHttp(Prop(r, "PolicyDocument"), {"sns:Publish", "sns:*", "*"})) {
+        const base::Json* topics = Prop(r, "Topics");
+        if (topics != nullptr) {
+          for (const std::string& topic : ReferencedIds(*topics)) tls_topics_.insert(topic);
+        }
+      }
+      if (type == "AWS::SQS::QueuePolicy" &&
+          DeniesPlainHttp(Prop(r, "PolicyDocument"), {"sqs:*", "*"})) {
+        const base::Json* queues = Prop(r, "Queues");
+        if (queues != nullptr) {
+          for (const std::string& queue : ReferencedIds(*queues)) tls_queues_.insert(queue);
+        }
+      }
+    }
+  }
+
+  // True if a statement denies one of `actions` to every principal when aws:SecureTransport
+  // is false.
+  static bool DeniesPlainHttp(const base::Json* document, const std::set<std::string>& actions) {
+    const base::Json* statements = Field(document, "Statement");
+    if (statements == nullptr) return false;
+    std::vector<const base::Json*> list;
+    if (statements->is_array()) {
+      for (const auto& st : *statements) list.push_back(&st);
+    } else {
+      list.push_back(statements);
+    }
+    for (const base::Json* st : list) {
+      if (StringOf(Field(st, "Effect")).value_or("") != "Deny") continue;
+      std::vector<std::string> denied = Strings(Field(st, "Action"));
+      bool publish = std::any_of(denied.begin(), denied.end(),
+                                 [&](const std::string& a) { return actions.count(a) > 0; });
+      const base::Json* principal = Field(st, "Principal");
+      bool everyone = (principal != nullptr && *principal == "*") ||
+                      StringOf(Field(principal, "AWS")).value_or("") == "*";
+      auto secure = BoolOf(Field(Field(Field(st, "Condition"), "Bool"), "aws:SecureTransport"));
+      if (publish && everyone && secure.has_value() && !*secure) return true;
+    }
+    return false;
+  }
+
+  void Topic(const std::string& id, const base::Json& r) {
+    if (Prop(r, "KmsMasterKeyId") != nullptr || tls_topics_.count(id) > 0) return;
+    Report("sns-tls", id, r,
+           "no topic policy denies sns:Publish without TLS (aws:SecureTransport false)");
+  }
+
+  void LoadBalancer(const std::string& id, const base::Json& r) {
+    if (!OutsideDev()) return;
+    if (StringOf(Prop(r, "Type")).value_or("application") != "application") return;
+    const base::Json* attributes = Prop(r, "LoadBalancerAttributes");
+    if (attributes != nullptr && attributes->is_array()) {
+      for (const auto& a : *attributes) {
+        if (StringOf(Field(&a, "Key")).value_or("") == "access_logs.s3.enabled" &&
+            BoolOf(Field(&a, "Value")).value_or(false)) {
+          return;
+        }
+      }
+    }
+    Report("alb-access-logs", id, r,
+           "access_logs.s3.enabled is not true in environment " + options_.environment);
+  }
+
   void DbCluster(const std::string& id, const base::Json& r) {
     std::string engine = StringOf(Prop(r, "Engine")).value_or("");
     if (!base::StartsWith(engine, "aurora")) return;
     if (!BoolOf(Prop(r, "StorageEncrypted")).value_or(false)) {
       Report("aurora-encryption", id, r, "StorageEncrypted is not true");
+    }
+    if (!BoolOf(Prop(r, "EnableIAMDatabaseAuthentication")).value_or(false)) {
+      Report("aurora-iam-auth", id, r, "EnableIAMDatabaseAuthentication is not true");
     }
     auto backup = NumberOf(Prop(r, "BackupRetentionPeriod"));
     if (!backup || *backup < 7) {
@@ -331,6 +381,9 @@ class Checker {
   void ReplicationGroup(const std::string& id, const base::Json& r) {
     if (!BoolOf(Prop(r, "AtRestEncryptionEnabled")).value_or(false)) {
       Report("redis-encryption", id, r, "AtRestEncryptionEnabled is not true");
+    }
+    if (Prop(r, "AuthToken") == nullptr && Prop(r, "UserGroupIds") == nullptr) {
+      Report("redis-auth", id, r, "neither AuthToken nor UserGroupIds is set");
     }
   }
 
@@ -465,7 +518,7 @@ class Checker {
       for (const auto& var : *env) {
         std::string name = StringOf(Field(&var, "Name")).value_or("");
         const base::Json* value = Field(&var, "Value");
-        if (name.empty() || value == nullptr || !LooksLikeSecretName(name)) continue;
+        if (name.empty() || value == nullptr || !base::LooksLikeSecretName(name)) continue;
         if (PlaintextValue(*value)) {
           Report("ecs-plaintext-secret", id, r,
                  "container " + container + ": environment variable " + name +
@@ -524,6 +577,9 @@ class Checker {
   const CheckOptions& options_;
   const base::Json* resources_ = nullptr;
   std::set<std::string> lb_groups_;
+  std::set<std::string> tls_topics_;
+  std::set<std::string> tls_queues_;
+  std::set<std::string> rotated_;
   std::optional<base::Json> builtin_versions_;
   std::vector<Finding> findings_;
 };
@@ -536,6 +592,27 @@ bool Matches(const Suppression& s, const Finding& f) {
          (!below.empty() && s.resource == below) ||
          (!f.path.empty() && base::StartsWith(f.path, s.resource + "/")) ||
          (!below.empty() && base::StartsWith(below, s.resource + "/"));
+}
+
+// The reason of a record in the resource's Metadata (cdk_nag.rules_to_suppress) that accepts
+// one of the cdk-nag rules the finding's rule matches.
+std::optional<std::string> RecordedAcceptance(const base::Json& tmpl, const Finding& f) {
+  const RuleInfo* rule = FindRule(f.rule);
+  if (rule == nullptr || rule->cdk_nag.empty()) return std::nullopt;
+  const base::Json* resource = Member(Member(tmpl, "Resources"), f.logical_id);
+  const base::Json* records =
+      Member(Member(Member(resource, "Metadata"), "cdk_nag"), "rules_to_suppress");
+  if (records == nullptr || !records->is_array()) return std::nullopt;
+  for (const auto& record : *records) {
+    std::string id = StringOf(Member(record, "id")).value_or("");
+    std::string reason = StringOf(Member(record, "reason")).value_or("");
+    id = id.substr(0, id.find('['));
+    if (reason.empty()) continue;
+    if (std::find(rule->cdk_nag.begin(), rule->cdk_nag.end(), id) != rule->cdk_nag.end()) {
+      return "(recorded in the template) " + reason;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -570,22 +647,26 @@ const std::vector<RuleInfo>& Rules() {
        "CloudWatch Logs always encrypts at rest; a KMS key adds key policy control and "
        "CloudTrail records of every decryption",
        "set KmsKeyId on the log group if your compliance rules ask for customer managed keys"},
-      {"sg-open-ingress", Severity::kError,
+      {"sg-open-ingress",
+       Severity::kError,
        "no ingress from the whole internet except HTTP/HTTPS to the load balancer",
        "an open port on a database, cache or task is reachable by every scanner on the "
        "internet; only the load balancer is meant to face it",
        "allow the source security group (e.g. the load balancer's or the services') instead "
-       "of 0.0.0.0/0 or ::/0"},
+       "of 0.0.0.0/0 or ::/0",
+       {"AwsSolutions-EC23"}},
       {"iam-wildcard-action", Severity::kError, "IAM policies name their actions",
        "\"*\" or \"service:*\" grants every present and future action of the service, "
        "including deletes and permission changes",
        "list the actions the task or role calls"},
-      {"iam-wildcard-resource", Severity::kError,
+      {"iam-wildcard-resource",
+       Severity::kError,
        "IAM policies name their resources unless the action only supports \"*\"",
        "Resource \"*\" lets a compromised task act on every resource of that type in the "
        "account, not just the stack's",
        "use the ARNs of the stack's resources (Ref or Fn::GetAtt); only actions without "
-       "resource-level permissions may keep \"*\""},
+       "resource-level permissions may keep \"*\"",
+       {"AwsSolutions-IAM5"}},
       {"log-retention", Severity::kError, "every log group has a retention period",
        "without RetentionInDays logs are kept forever: storage cost grows every month and "
        "personal data outlives its purpose",
@@ -594,10 +675,12 @@ const std::vector<RuleInfo>& Rules() {
        "point-in-time recovery only reaches back as far as the retention; 1 day leaves no "
        "time to notice a bad migration",
        "set BackupRetentionPeriod to 7 or more (backupRetentionDays)"},
-      {"aurora-deletion-protection", Severity::kError,
+      {"aurora-deletion-protection",
+       Severity::kError,
        "outside dev, the database has deletion protection",
        "a mistaken destroy or a replacement deletes the cluster and its automated backups",
-       "set DeletionProtection: true (dbDeletionProtection: true)"},
+       "set DeletionProtection: true (dbDeletionProtection: true)",
+       {"AwsSolutions-RDS10"}},
       {"aurora-final-snapshot", Severity::kWarning,
        "outside dev, deleting the database leaves a final snapshot",
        "with DeletionPolicy Delete, removing the cluster from the template deletes it without "
@@ -632,6 +715,51 @@ const std::vector<RuleInfo>& Rules() {
        "AWS refuses deprecated minor versions when it creates a cluster: the deploy fails "
        "after several minutes",
        "set dbEngineVersion to the default or another accepted version"},
+      {"aurora-iam-auth",
+       Severity::kError,
+       "Aurora accepts IAM database authentication",
+       "without it every database login is a long-lived password; IAM authentication lets "
+       "roles connect with short-lived tokens that IAM policies grant and CloudTrail records",
+       "set EnableIAMDatabaseAuthentication: true (no replacement, no interruption)",
+       {"AwsSolutions-RDS6"}},
+      {"sns-tls",
+       Severity::kError,
+       "SNS topics accept publishing over TLS only",
+       "without a policy denying plain HTTP, messages (alarm details) may be published and "
+       "delivered unencrypted in transit",
+       "add an AWS::SNS::TopicPolicy denying sns:Publish to \"*\" when aws:SecureTransport "
+       "is false (the topic is not replaced)",
+       {"AwsSolutions-SNS3"}},
+      {"sqs-tls",
+       Severity::kError,
+       "SQS queues accept requests over TLS only",
+       "without a policy denying plain HTTP, messages (job payloads) may be sent and received "
+       "unencrypted in transit",
+       "add an AWS::SQS::QueuePolicy denying sqs:* to \"*\" when aws:SecureTransport is false "
+       "(the queue is not replaced)",
+       {"AwsSolutions-SQS4"}},
+      {"alb-access-logs",
+       Severity::kWarning,
+       "outside dev, the load balancer writes access logs",
+       "without access logs there is no record of who sent which request, for incident "
+       "response or abuse reports",
+       "set the load balancer attributes access_logs.s3.enabled true and access_logs.s3.bucket "
+       "to an SSE-S3, TLS-only bucket whose policy lets Elastic Load Balancing write",
+       {"AwsSolutions-ELB2"}},
+      {"secret-rotation",
+       Severity::kWarning,
+       "Secrets Manager secrets are rotated",
+       "a secret that never changes stays valid forever once it leaks",
+       "add an AWS::SecretsManager::RotationSchedule, or let RDS manage and rotate the "
+       "database password (ManageMasterUserPassword)",
+       {"AwsSolutions-SMG4"}},
+      {"redis-auth",
+       Severity::kWarning,
+       "Redis requires authentication",
+       "without AUTH or RBAC anything that reaches the cache's port can read and change it",
+       "set TransitEncryptionEnabled with an AuthToken (from a generated secret) or "
+       "UserGroupIds (RBAC)",
+       {"AwsSolutions-AEC6"}},
   };
   return rules;
 }
@@ -651,6 +779,12 @@ std::vector<Finding> RunChecks(const base::Json& tmpl, const CheckOptions& optio
         f.suppressed = true;
         f.suppression_reason = s.reason;
         break;
+      }
+    }
+    if (!f.suppressed) {
+      if (auto reason = RecordedAcceptance(tmpl, f)) {
+        f.suppressed = true;
+        f.suppression_reason = *reason;
       }
     }
   }
@@ -697,7 +831,7 @@ base::Json FindingsToJson(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     base::Json j = {{"rule", f.rule},
                     {"severity", std::string(SeverityName(f.severity))},
-                    {"logical_id", f.logical_id},
+                    {"logicalId", f.logical_id},
                     {"path", f.path},
                     {"type", f.type},
                     {"message", f.message},

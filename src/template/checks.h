@@ -36,6 +36,25 @@
 //   aurora-engine-deprecated   warning  an aurora-postgresql EngineVersion that AWS no longer
 //                                       accepts for new clusters, or that the version list does
 //                                       not know
+//   aurora-iam-auth            error    Aurora EnableIAMDatabaseAuthentication is true
+//   sns-tls                    error    an SNS topic without a KMS key has a topic policy
+//                                       denying sns:Publish to "*" when aws:SecureTransport is
+//                                       false
+//   sqs-tls                    error    every SQS queue has a queue policy denying sqs:* to
+//                                       "*" when aws:SecureTransport is false
+//   alb-access-logs            warning  outside dev: every application load balancer sets
+//                                       access_logs.s3.enabled true (a warning until the stack
+//                                       writes access logs: issue 13)
+//   secret-rotation            warning  every Secrets Manager secret has a RotationSchedule
+//                                       (a warning until the stack rotates its secrets)
+//   redis-auth                 warning  a Redis replication group has an AuthToken or
+//                                       UserGroupIds (a warning until the stack sets them)
+//
+// The rules of cdk-nag's AwsSolutions pack that these match are in RuleInfo::cdk_nag. A
+// finding is also suppressed by the template itself: a record in its resource's Metadata,
+// `cdk_nag: {rules_to_suppress: [{id, reason}]}` (stack/accepted.h writes them), whose id
+// (with or without a "[...]" detail) is one of the rule's cdk_nag ids, with a reason. A
+// suppression of the config (below) is applied first.
 //
 // Severity: an unsuppressed error fails `rex check` (exit 1); warnings and info are reported
 // and do not fail. A suppression accepts the findings of one rule, on one resource (matched by
@@ -64,6 +83,9 @@ struct RuleInfo {
   std::string title;  // one line: what the rule requires
   std::string why;    // why it matters
   std::string fix;    // what to change
+  // The ids of cdk-nag's AwsSolutions rules this rule matches ("AwsSolutions-SNS3"); a
+  // template record accepting one of them suppresses this rule's finding on that resource.
+  std::vector<std::string> cdk_nag = {};
 };
 
 // Every rule, in the order findings are reported.

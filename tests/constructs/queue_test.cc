@@ -64,6 +64,22 @@ TEST(QueueTest, QueueWithDeadLetterQueueAndGrants) {
                             "sqs:GetQueueAttributes","sqs:GetQueueUrl","sqs:ReceiveMessage"])"));
 }
 
+TEST(QueueTest, BothQueuesRefuseRequestsWithoutTls) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Shop");
+  stack.Add<Queue>("Jobs", QueueProps{.name = "jobs"});
+  auto t = stack.Synthesize();
+  ASSERT_TRUE(t.has_value()) << t.error().message();
+  const Json& policy = t->json["Resources"]["JobsPolicy"];
+  EXPECT_EQ(policy["Type"], "AWS::SQS::QueuePolicy");
+  EXPECT_EQ(policy["Properties"]["Queues"],
+            Json::parse(R"([{"Ref":"Jobs"},{"Ref":"JobsDeadLetterQueue"}])"));
+  EXPECT_EQ(policy["Properties"]["PolicyDocument"]["Statement"], Json::parse(R"([{
+      "Sid": "DenyWithoutTls", "Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+      "Resource": [{"Fn::GetAtt":["Jobs","Arn"]}, {"Fn::GetAtt":["JobsDeadLetterQueue","Arn"]}],
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])"));
+}
+
 TEST(QueueTest, ValuesOutsideWhatSqsAcceptsAreErrors) {
   core::App app;
   auto& stack = app.Add<core::Stack>("Shop");

@@ -115,7 +115,7 @@ TEST(JobsQueuesIntegrationTest, PreviewShowsWhatTheyAdd) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto plan = base::ParseJson(json.out, "stdout");
   ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ((*plan)["summary"]["create"], 14);
+  EXPECT_EQ((*plan)["summary"]["create"], 15);  // with the queues' TLS-only policy
   EXPECT_EQ((*plan)["summary"]["delete"], 0);
 }
 

@@ -104,6 +104,25 @@ TEST(MonitoringTest, TopicAndEmailSubscription) {
       "Endpoint": "ops@example.com", "TopicArn": {"Ref": "MonitoringAlarmTopic"}})")));
 }
 
+TEST(MonitoringTest, TheTopicAcceptsTlsOnlyAndCloudWatchAlarmsOfTheAccount) {
+  Json t = Synth(WithAlarms());
+  ASSERT_TRUE(ResourceCountIs(t, "AWS::SNS::TopicPolicy", 1));
+  Json policy = PropertiesOf(t, "MonitoringAlarmTopicPolicy");
+  EXPECT_EQ(policy["Topics"], Json::parse(R"([{"Ref": "MonitoringAlarmTopic"}])"));
+  const Json& statements = policy["PolicyDocument"]["Statement"];
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[0]["Principal"], Json::parse(R"({"Service": "cloudwatch.amazonaws.com"})"));
+  EXPECT_EQ(statements[0]["Action"], "sns:Publish");
+  EXPECT_EQ(statements[0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+            Json::parse(R"({"Ref": "AWS::AccountId"})"));
+  EXPECT_EQ(statements[1]["Effect"], "Deny");
+  EXPECT_EQ(statements[1]["Principal"], "*");
+  EXPECT_EQ(statements[1]["Action"], Json::parse(R"(["sns:Publish", "sns:Subscribe"])"));
+  EXPECT_EQ(statements[1]["Condition"]["Bool"]["aws:SecureTransport"], "false");
+  // Without alarms there is no topic and no policy.
+  EXPECT_TRUE(ResourceCountIs(Synth(config::Config{}), "AWS::SNS::TopicPolicy", 0));
+}
+
 TEST(MonitoringTest, EveryAlarmNotifiesTheTopic) {
   Json t = Synth(WithAlarms());
   auto alarms = ResourcesOfType(t, "AWS::CloudWatch::Alarm");

@@ -76,6 +76,7 @@ TEST(WorkloadsTest, ExampleIsTheDevPresetPlusTheNotifierJobQueueAndBucketResourc
                        "QueuesTasks",
                        "QueuesTasksConsumePolicy",
                        "QueuesTasksDeadLetterQueue",
+                       "QueuesTasksPolicy",
                        "QueuesTasksSendPolicy",
                        "RegistryNotifier",
                        "SecurityAlbToNotifier",

@@ -47,25 +47,31 @@ std::vector<std::string> Check(const base::Json& tmpl, const std::string& enviro
 }
 
 base::Json Aurora(base::Json overrides) {
-  base::Json props = {{"Engine", "aurora-postgresql"},
-                      {"EngineVersion", "15.17"},
-                      {"StorageEncrypted", true},
-                      {"BackupRetentionPeriod", 7},
-                      {"DeletionProtection", true}};
+  base::Json props = {{"Engine", "aurora-postgresql"}, {"EngineVersion", "15.17"},
+                      {"StorageEncrypted", true},      {"BackupRetentionPeriod", 7},
+                      {"DeletionProtection", true},    {"EnableIAMDatabaseAuthentication", true}};
   if (overrides.is_object()) props.update(overrides);
   base::Json r = Resource("AWS::RDS::DBCluster", props, "Rex/Database/Cluster");
   r["DeletionPolicy"] = "Snapshot";
   return r;
 }
 
-TEST(ChecksTest, DevFixtureHasNoErrorsOrWarnings) {
+TEST(ChecksTest, DevFixtureHasNoErrorsOnlyTheOpenWarnings) {
   std::vector<Finding> findings = RunChecks(LoadFixture("dev.template.json"), CheckOptions{});
   EXPECT_FALSE(HasUnsuppressedErrors(findings));
+  std::vector<std::string> warnings;
+  int info = 0;
   for (const Finding& f : findings) {
-    EXPECT_EQ(f.severity, Severity::kInfo) << f.rule << " " << f.logical_id << ": " << f.message;
-    EXPECT_EQ(f.rule, "logs-kms");
+    if (f.severity == Severity::kWarning) warnings.push_back(f.rule + " " + f.logical_id);
+    if (f.severity == Severity::kInfo) {
+      EXPECT_EQ(f.rule, "logs-kms");
+      ++info;
+    }
   }
-  EXPECT_EQ(findings.size(), 4u);  // the four log groups use CloudWatch's own key
+  EXPECT_EQ(info, 4);  // the four log groups use CloudWatch's own key
+  // What the stack does not do yet (issue 13): rotation and Redis AUTH.
+  EXPECT_THAT(warnings, ElementsAre("secret-rotation SecuritySupertokensApiKey",
+                                    "redis-auth CacheReplicationGroup"));
 }
 
 TEST(ChecksTest, EveryRuleHasWhyAndFixAndAUniqueId) {
@@ -88,11 +94,14 @@ TEST(ChecksTest, AuroraEncryption) {
 }
 
 TEST(ChecksTest, RedisEncryption) {
-  EXPECT_THAT(Check(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
-                                                 {{"CacheNodeType", "cache.t4g.micro"}})}})),
-              ElementsAre("redis-encryption Redis"));
-  EXPECT_THAT(Check(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
-                                                 {{"AtRestEncryptionEnabled", true}})}})),
+  EXPECT_THAT(
+      Check(Template(
+          {{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                              {{"CacheNodeType", "cache.t4g.micro"}, {"AuthToken", "t"}})}})),
+      ElementsAre("redis-encryption Redis"));
+  EXPECT_THAT(Check(Template(
+                  {{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                                      {{"AtRestEncryptionEnabled", true}, {"AuthToken", "t"}})}})),
               IsEmpty());
 }
 
@@ -466,6 +475,176 @@ TEST(ChecksTest, MalformedTemplatesGiveNoFindings) {
   EXPECT_THAT(RunChecks(base::Json{{"Resources", "x"}}, {}), IsEmpty());
   EXPECT_THAT(Check(Template({{"Weird", 5}, {"NoProps", {{"Type", "AWS::RDS::DBCluster"}}}})),
               IsEmpty());
+}
+
+TEST(ChecksTest, AuroraIamAuthentication) {
+  EXPECT_THAT(Check(Template({{"Db", Aurora({{"EnableIAMDatabaseAuthentication", false}})}})),
+              ElementsAre("aurora-iam-auth Db"));
+  EXPECT_THAT(Check(Template({{"Db", Aurora({{"EnableIAMDatabaseAuthentication", "true"}})}})),
+              IsEmpty());
+}
+
+base::Json TopicPolicy(const std::string& topic, base::Json statement) {
+  return Resource("AWS::SNS::TopicPolicy",
+                  {{"Topics", base::Json::array({{{"Ref", topic}}})},
+                   {"PolicyDocument", {{"Statement", base::Json::array({statement})}}}});
+}
+
+base::Json DenyPlainPublish() {
+  return {{"Effect", "Deny"},
+          {"Principal", "*"},
+          {"Action", base::Json::array({"sns:Publish", "sns:Subscribe"})},
+          {"Resource", "*"},
+          {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}};
+}
+
+TEST(ChecksTest, SnsTopicsAcceptTlsOnly) {
+  base::Json topic = Resource("AWS::SNS::Topic", {{"TopicName", "alarms"}});
+  EXPECT_THAT(Check(Template({{"Topic", topic}})), ElementsAre("sns-tls Topic"));
+  EXPECT_THAT(
+      Check(Template({{"Topic", topic}, {"Policy", TopicPolicy("Topic", DenyPlainPublish())}})),
+      IsEmpty());
+  // A KMS-encrypted topic passes as cdk-nag's SNS3 has it.
+  EXPECT_THAT(Check(Template({{"Topic", Resource("AWS::SNS::Topic", {{"KmsMasterKeyId", "k"}})}})),
+              IsEmpty());
+  // The deny must cover sns:Publish, every principal, and plain HTTP; and name this topic.
+  base::Json allow = DenyPlainPublish();
+  allow["Effect"] = "Allow";
+  base::Json one_account = DenyPlainPublish();
+  one_account["Principal"] = {{"AWS", "arn:aws:iam::123456789012:root"}};
+  base::Json subscribe_only = DenyPlainPublish();
+  subscribe_only["Action"] = "sns:Subscribe";
+  for (const base::Json& statement : {allow, one_account, subscribe_only}) {
+    EXPECT_THAT(Check(Template({{"Topic", topic}, {"Policy", TopicPolicy("Topic", statement)}})),
+                ElementsAre("sns-tls Topic"))
+        << statement.dump();
+  }
+  EXPECT_THAT(
+      Check(Template({{"Topic", topic}, {"Policy", TopicPolicy("Other", DenyPlainPublish())}})),
+      ElementsAre("sns-tls Topic"));
+}
+
+TEST(ChecksTest, SqsQueuesAcceptTlsOnly) {
+  base::Json queue = Resource("AWS::SQS::Queue", {{"SqsManagedSseEnabled", true}});
+  EXPECT_THAT(Check(Template({{"Queue", queue}})), ElementsAre("sqs-tls Queue"));
+  base::Json deny = DenyPlainPublish();
+  deny["Action"] = "sqs:*";
+  base::Json policy = Resource("AWS::SQS::QueuePolicy",
+                               {{"Queues", base::Json::array({{{"Ref", "Queue"}}})},
+                                {"PolicyDocument", {{"Statement", base::Json::array({deny})}}}});
+  EXPECT_THAT(Check(Template({{"Queue", queue}, {"Policy", policy}})), IsEmpty());
+  // Denying only sqs:SendMessage leaves the others open.
+  policy["Properties"]["PolicyDocument"]["Statement"][0]["Action"] = "sqs:SendMessage";
+  EXPECT_THAT(Check(Template({{"Queue", queue}, {"Policy", policy}})),
+              ElementsAre("sqs-tls Queue"));
+}
+
+TEST(ChecksTest, AlbAccessLogsOutsideDevAreAWarning) {
+  base::Json alb = Resource(
+      "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      {{"Type", "application"},
+       {"LoadBalancerAttributes",
+        base::Json::array({{{"Key", "deletion_protection.enabled"}, {"Value", "true"}}})}});
+  EXPECT_THAT(Check(Template({{"Alb", alb}}), "dev"), IsEmpty());
+  std::vector<Finding> findings = RunChecks(Template({{"Alb", alb}}), {.environment = "prod"});
+  ASSERT_THAT(Ids(findings), ElementsAre("alb-access-logs Alb"));
+  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  alb["Properties"]["LoadBalancerAttributes"].push_back(
+      {{"Key", "access_logs.s3.enabled"}, {"Value", "true"}});
+  EXPECT_THAT(Check(Template({{"Alb", alb}}), "prod"), IsEmpty());
+}
+
+TEST(ChecksTest, SecretRotationAndRedisAuthAreWarnings) {
+  base::Json secret = Resource("AWS::SecretsManager::Secret", {{"Name", "s"}});
+  std::vector<Finding> findings = RunChecks(Template({{"Secret", secret}}), {});
+  ASSERT_THAT(Ids(findings), ElementsAre("secret-rotation Secret"));
+  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  EXPECT_THAT(Check(Template({{"Secret", secret},
+                              {"Rotation", Resource("AWS::SecretsManager::RotationSchedule",
+                                                    {{"SecretId", {{"Ref", "Secret"}}}})}})),
+              IsEmpty());
+  findings = RunChecks(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                                                    {{"AtRestEncryptionEnabled", true}})}}),
+                       {});
+  ASSERT_THAT(Ids(findings), ElementsAre("redis-auth Redis"));
+  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  EXPECT_THAT(Check(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                                                 {{"AtRestEncryptionEnabled", true},
+                                                  {"UserGroupIds", base::Json::array({"g"})}})}})),
+              IsEmpty());
+}
+
+base::Json WithNagRecord(base::Json resource, base::Json record) {
+  resource["Metadata"]["cdk_nag"]["rules_to_suppress"] = base::Json::array({std::move(record)});
+  return resource;
+}
+
+TEST(ChecksTest, ATemplateRecordOfTheMatchingCdkNagRuleSuppressesWithItsReason) {
+  base::Json topic = WithNagRecord(Resource("AWS::SNS::Topic", {{"TopicName", "alarms"}}),
+                                   {{"id", "AwsSolutions-SNS3"}, {"reason", "delivered over TLS"}});
+  std::vector<Finding> findings = RunChecks(Template({{"Topic", topic}}), {});
+  ASSERT_THAT(Ids(findings), ElementsAre("sns-tls Topic"));
+  EXPECT_TRUE(findings[0].suppressed);
+  EXPECT_EQ(findings[0].suppression_reason, "(recorded in the template) delivered over TLS");
+  EXPECT_FALSE(HasUnsuppressedErrors(findings));
+
+  // A record without a reason, or of another rule, suppresses nothing.
+  for (const base::Json& record :
+       {base::Json{{"id", "AwsSolutions-SNS3"}, {"reason", ""}},
+        base::Json{{"id", "AwsSolutions-SNS2"}, {"reason", "not this rule"}}}) {
+    findings = RunChecks(
+        Template(
+            {{"Topic", WithNagRecord(Resource("AWS::SNS::Topic", {{"TopicName", "a"}}), record)}}),
+        {});
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_FALSE(findings[0].suppressed) << record.dump();
+  }
+
+  // A config suppression comes first and keeps its own reason.
+  CheckOptions options;
+  options.suppressions = {{.rule = "sns-tls", .resource = "Topic", .reason = "from the config"}};
+  findings = RunChecks(Template({{"Topic", topic}}), options);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].suppression_reason, "from the config");
+}
+
+TEST(ChecksTest, AnIam5RecordDoesNotHideWildcardActionsAndEcs2DoesNotHidePlainSecrets) {
+  base::Json role = Resource(
+      "AWS::IAM::Role",
+      {{"Policies",
+        base::Json::array(
+            {{{"PolicyName", "p"},
+              {"PolicyDocument",
+               {{"Statement", base::Json::array({{{"Effect", "Allow"},
+                                                  {"Action", "s3:*"},
+                                                  {"Resource", "arn:aws:s3:::b"}}})}}}}})}});
+  role = WithNagRecord(role, {{"id", "AwsSolutions-IAM5"},
+                              {"reason", "ecr login only"},
+                              {"applies_to", base::Json::array({"Resource::*"})}});
+  std::vector<Finding> findings = RunChecks(Template({{"Role", role}}), {});
+  ASSERT_THAT(Ids(findings), ElementsAre("iam-wildcard-action Role"));
+  EXPECT_FALSE(findings[0].suppressed);
+
+  base::Json task = Resource(
+      "AWS::ECS::TaskDefinition",
+      {{"ContainerDefinitions",
+        base::Json::array({{{"Name", "api"},
+                            {"Environment", base::Json::array({{{"Name", "DB_PASSWORD"},
+                                                                {"Value", "hunter2"}}})}}})}});
+  task = WithNagRecord(task, {{"id", "AwsSolutions-ECS2"}, {"reason", "non-secret values"}});
+  findings = RunChecks(Template({{"Task", task}}), {});
+  ASSERT_THAT(Ids(findings), ElementsAre("ecs-plaintext-secret Task"));
+  EXPECT_FALSE(findings[0].suppressed);
+}
+
+TEST(ChecksTest, RulesNameTheCdkNagRulesTheyMatch) {
+  EXPECT_THAT(FindRule("sns-tls")->cdk_nag, ElementsAre("AwsSolutions-SNS3"));
+  EXPECT_THAT(FindRule("aurora-iam-auth")->cdk_nag, ElementsAre("AwsSolutions-RDS6"));
+  EXPECT_THAT(FindRule("alb-access-logs")->cdk_nag, ElementsAre("AwsSolutions-ELB2"));
+  EXPECT_THAT(FindRule("secret-rotation")->cdk_nag, ElementsAre("AwsSolutions-SMG4"));
+  EXPECT_THAT(FindRule("redis-auth")->cdk_nag, ElementsAre("AwsSolutions-AEC6"));
+  EXPECT_THAT(FindRule("sqs-tls")->cdk_nag, ElementsAre("AwsSolutions-SQS4"));
+  EXPECT_THAT(FindRule("ecs-plaintext-secret")->cdk_nag, IsEmpty());
 }
 
 }  // namespace

@@ -1,0 +1,214 @@
+#include "stack/accepted.h"
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/secret_names.h"
+
+namespace rex::stack {
+namespace {
+
+// One accepted finding: the scanners' ids for it and why it stays.
+struct Acceptance {
+  std::string cdk_nag = "";                  // "AwsSolutions-EC23"
+  std::vector<std::string> applies_to = {};  // the finding's detail in cdk-nag ("Resource::*")
+  std::vector<std::string> cfn_nag = {};     // "W2"
+  std::vector<std::string> checkov = {};     // "CKV_AWS_260"
+  std::string reason = "";
+};
+
+const Acceptance kPublicAlb = {
+    .cdk_nag = "AwsSolutions-EC23",
+    .cfn_nag = {"W2", "W9"},
+    .checkov = {"CKV_AWS_260"},
+    .reason =
+        "the security group of an internet-facing load balancer: only TCP 80 and 443 are "
+        "open to the internet (80 redirects to HTTPS when a certificate is set); every "
+        "other group admits only other security groups",
+};
+
+const Acceptance kEnvironment = {
+    .cdk_nag = "AwsSolutions-ECS2",
+    .reason =
+        "the environment variables are non-secret configuration (no name reads like a "
+        "secret's; rex check's ecs-plaintext-secret refuses those): secrets reach the "
+        "containers from Secrets Manager through the container's Secrets",
+};
+
+const Acceptance kEcrLogin = {
+    .cdk_nag = "AwsSolutions-IAM5",
+    .applies_to = {"Resource::*"},
+    .cfn_nag = {"W11"},
+    .reason =
+        "Resource * only for ecr:GetAuthorizationToken, which has no resource-level "
+        "permissions; every other statement names the stack's resources",
+};
+
+const Acceptance kRedisPort = {
+    .cdk_nag = "AwsSolutions-AEC5",
+    .reason =
+        "Redis listens on its default port 6379: changing Port replaces the replication "
+        "group (its data is lost), and the port hides nothing the cache's security group "
+        "does not already refuse (it admits only the services' group)",
+};
+
+const Acceptance kSingleCacheNode = {
+    .cdk_nag = "AwsSolutions-AEC4",
+    .reason =
+        "one cache node by this stack's config (redisNumReplicas 0, chosen for cost): no "
+        "Multi-AZ failover; a replica (redisNumReplicas 1 or more) turns it on",
+};
+
+const Acceptance kNoDeletionProtection = {
+    .cdk_nag = "AwsSolutions-RDS10",
+    .reason =
+        "deletion protection is off by this stack's config (dbDeletionProtection, off in "
+        "the dev preset: a throwaway environment); rex check requires it outside dev",
+};
+
+const base::Json* Get(const base::Json* value, std::string_view key) {
+  if (value == nullptr || !value->is_object()) return nullptr;
+  auto it = value->find(std::string(key));
+  return it == value->end() ? nullptr : &*it;
+}
+
+std::string String(const base::Json* value) {
+  return value != nullptr && value->is_string() ? value->get<std::string>() : "";
+}
+
+// The logical id of {"Ref": id} or {"Fn::GetAtt": [id, ...]}; "" otherwise.
+std::string TargetId(const base::Json& value) {
+  if (const base::Json* ref = Get(&value, "Ref")) return String(ref);
+  const base::Json* att = Get(&value, "Fn::GetAtt");
+  if (att != nullptr && att->is_array() && !att->empty()) return String(&(*att)[0]);
+  return "";
+}
+
+std::vector<const base::Json*> Items(const base::Json* value) {
+  std::vector<const base::Json*> out;
+  if (value == nullptr) return out;
+  if (value->is_array()) {
+    for (const auto& item : *value) out.push_back(&item);
+  } else {
+    out.push_back(value);
+  }
+  return out;
+}
+
+void Record(base::Json& resource, const Acceptance& a) {
+  base::Json& metadata = resource["Metadata"];
+  if (!metadata.is_object()) metadata = base::Json::object();
+  auto add = [](base::Json& form, std::string_view list, base::Json entry) {
+    if (!form.is_object()) form = base::Json::object();
+    base::Json& items = form[std::string(list)];
+    if (!items.is_array()) items = base::Json::array();
+    for (const auto& existing : items) {
+      if (existing == entry) return;
+    }
+    items.push_back(std::move(entry));
+  };
+  base::Json nag = {{"id", a.cdk_nag}, {"reason", a.reason}};
+  if (!a.applies_to.empty()) nag["applies_to"] = a.applies_to;
+  add(metadata["cdk_nag"], "rules_to_suppress", std::move(nag));
+  for (const std::string& id : a.cfn_nag) {
+    add(metadata["cfn_nag"], "rules_to_suppress", {{"id", id}, {"reason", a.reason}});
+  }
+  for (const std::string& id : a.checkov) {
+    add(metadata["checkov"], "skip", {{"id", id}, {"comment", a.reason}});
+  }
+}
+
+// True if every rule open to the internet is TCP 80 or 443 (and at least one is).
+bool OnlyWebPortsOpen(const base::Json& group) {
+  const base::Json* rules = Get(Get(&group, "Properties"), "SecurityGroupIngress");
+  bool any = false;
+  for (const base::Json* rule : Items(rules)) {
+    std::string cidr = String(Get(rule, "CidrIp"));
+    std::string cidr6 = String(Get(rule, "CidrIpv6"));
+    if (cidr != "0.0.0.0/0" && cidr6 != "::/0") continue;
+    const base::Json* from = Get(rule, "FromPort");
+    const base::Json* to = Get(rule, "ToPort");
+    std::string protocol = String(Get(rule, "IpProtocol"));
+    bool web = (protocol == "tcp" || protocol == "6") && from != nullptr && to != nullptr &&
+               from->is_number() && *from == *to && (*from == 80 || *from == 443);
+    if (!web) return false;
+    any = true;
+  }
+  return any;
+}
+
+// True if no container of the task definition has an environment variable named like a
+// secret (and some container has environment variables).
+bool EnvironmentIsNonSecret(const base::Json& task) {
+  bool any = false;
+  for (const base::Json* container : Items(Get(Get(&task, "Properties"), "ContainerDefinitions"))) {
+    const base::Json* env = Get(container, "Environment");
+    if (env == nullptr || !env->is_array()) continue;
+    for (const auto& variable : *env) {
+      if (base::LooksLikeSecretName(String(Get(&variable, "Name")))) return false;
+      any = true;
+    }
+  }
+  return any;
+}
+
+// True if every Allow statement on Resource "*" of the role's policies grants only
+// ecr:GetAuthorizationToken (and one does).
+bool StarOnlyForEcrLogin(const base::Json& role) {
+  bool any = false;
+  for (const base::Json* policy : Items(Get(Get(&role, "Properties"), "Policies"))) {
+    const base::Json* statements = Get(Get(policy, "PolicyDocument"), "Statement");
+    for (const base::Json* s : Items(statements)) {
+      if (String(Get(s, "Effect")) != "Allow") continue;
+      bool star = false;
+      for (const base::Json* r : Items(Get(s, "Resource"))) star = star || String(r) == "*";
+      if (!star) continue;
+      for (const base::Json* action : Items(Get(s, "Action"))) {
+        if (String(action) != "ecr:GetAuthorizationToken") return false;
+      }
+      any = true;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
+void RecordAcceptedFindings(base::Json& tmpl) {
+  if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return;
+  base::Json& resources = tmpl["Resources"];
+  std::set<std::string> lb_groups;
+  for (const auto& [id, r] : resources.items()) {
+    if (String(Get(&r, "Type")) != "AWS::ElasticLoadBalancingV2::LoadBalancer") continue;
+    for (const base::Json* group : Items(Get(Get(&r, "Properties"), "SecurityGroups"))) {
+      lb_groups.insert(TargetId(*group));
+    }
+  }
+  for (auto& [id, r] : resources.items()) {
+    const std::string type = String(Get(&r, "Type"));
+    const base::Json* props = Get(&r, "Properties");
+    if (type == "AWS::EC2::SecurityGroup" && lb_groups.count(id) > 0 && OnlyWebPortsOpen(r)) {
+      Record(r, kPublicAlb);
+    } else if (type == "AWS::ECS::TaskDefinition" && EnvironmentIsNonSecret(r)) {
+      Record(r, kEnvironment);
+    } else if (type == "AWS::IAM::Role" && StarOnlyForEcrLogin(r)) {
+      Record(r, kEcrLogin);
+    } else if (type == "AWS::ElastiCache::ReplicationGroup") {
+      const base::Json* port = Get(props, "Port");
+      if (port == nullptr || (port->is_number() && *port == 6379)) Record(r, kRedisPort);
+      const base::Json* clusters = Get(props, "NumCacheClusters");
+      const base::Json* multi_az = Get(props, "MultiAZEnabled");
+      if (clusters != nullptr && clusters->is_number() && *clusters == 1 &&
+          (multi_az == nullptr || *multi_az == false)) {
+        Record(r, kSingleCacheNode);
+      }
+    } else if (type == "AWS::RDS::DBCluster") {
+      const base::Json* protection = Get(props, "DeletionProtection");
+      if (protection == nullptr || *protection == false) Record(r, kNoDeletionProtection);
+    }
+  }
+}
+
+}  // namespace rex::stack
