@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <set>
 #include <sstream>
 
 #include "base/strings.h"
@@ -223,6 +224,15 @@ int Run(int argc_given, const char* const* argv_given, Io& io) {
   // One stack-name rule for every command (stack_select.h): "--stack ../x" never names a path.
   if (base::Status name = ValidateStackName(global.stack); !name.ok()) {
     return fail_usage(name.message() + (from_env ? " (from $REX_STACK)" : ""), "");
+  }
+  // Commands whose output is a format of its own (a template, DOT/SVG, a shell script) or a
+  // message have no --json document (cli/json_output.h): refused, never text under --json.
+  static const std::set<std::string> kWithoutJson = {"init",   "synth",  "graph",
+                                                     "unlock", "images", "completion"};
+  if (global.json && kWithoutJson.count(chosen) > 0) {
+    return fail_usage(
+        "rex " + chosen + " has no --json output (docs/json.md lists the commands that have one)",
+        chosen);
   }
   Context ctx{io, global, Style(ColorEnabled(io, io.out_is_tty, global.no_color)),
               Style(ColorEnabled(io, io.err_is_tty, global.no_color))};

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "engine/bootstrap.h"
@@ -148,7 +149,7 @@ int RunBootstrap(Context& ctx, const BootstrapFlags& flags) {
     }
   }
   if (ctx.global.json) {
-    base::Json out{{"bucket", **bucket}};
+    base::Json out{{"version", kJsonVersion}, {"bucket", **bucket}};
     if (github->has_value()) {
       out["github"] = {{"repository", (*github)->repo},
                        {"branch", (*github)->branch},

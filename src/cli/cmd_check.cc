@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/stack_select.h"
 #include "stack/rex_stack.h"
 #include "template/checks.h"
@@ -67,7 +68,7 @@ Command CheckCommand() {
                                  {"why", r.why},
                                  {"fix", r.fix}});
               }
-              ctx.io.out << base::DumpJson(rules);
+              ctx.io.out << base::DumpJson(base::Json{{"version", kJsonVersion}, {"rules", rules}});
               return kExitOk;
             }
             Table table({"RULE", "SEVERITY", "REQUIRES"});
@@ -96,6 +97,7 @@ Command CheckCommand() {
           bool failed = tmpl::HasUnsuppressedErrors(findings);
           if (ctx.global.json) {
             base::Json json = tmpl::FindingsToJson(findings);
+            json["version"] = kJsonVersion;
             json["stack"] = stack::StackName(selected->config);
             json["environment"] = selected->config.environment;
             ctx.io.out << base::DumpJson(json);

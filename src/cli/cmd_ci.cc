@@ -38,6 +38,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/stack_select.h"
 #include "config/presets.h"
 
@@ -261,7 +262,8 @@ int RunCiGithub(Context& ctx, const CiFlags& flags) {
         "lives elsewhere, change the \"Build rex\" steps to fetch or build it");
   }
   if (ctx.global.json) {
-    ctx.io.out << base::DumpJson(base::Json{{"path", kWorkflowPath},
+    ctx.io.out << base::DumpJson(base::Json{{"version", kJsonVersion},
+                                            {"path", kWorkflowPath},
                                             {"stacks", names},
                                             {"deployStack", deploy->stack},
                                             {"environment", flags.environment},

@@ -22,6 +22,7 @@
 #include "base/strings.h"
 #include "cfn/registry.gen.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/plan_render.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
@@ -61,6 +62,7 @@ int PreviewDestroy(Context& ctx, const SelectedStack& selected) {
                                       cfn::FindResourceSchema);
   if (ctx.global.json) {
     base::Json json = tmpl::PlanToJson(plan);
+    json["version"] = kJsonVersion;
     json["stack"] = selected.name;
     json["stackName"] = stack_name;
     json["exists"] = stack->has_value();

@@ -12,6 +12,7 @@
 
 #include "aws/http.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/progress.h"
 #include "cli/team.h"
 #include "engine/history.h"
@@ -31,13 +32,17 @@ int RunHistory(Context& ctx) {
   }
   const std::vector<engine::HistoryRecord>* records = &listing->records;
   if (ctx.global.json) {
-    base::Json out = base::Json::array();
+    base::Json list = base::Json::array();
     for (const engine::HistoryRecord& r : *records) {
       base::Json j = engine::HistoryRecordToJson(r);
       j.erase("template");
-      out.push_back(std::move(j));
+      j.erase("version");  // the record file's format; the document's is below
+      list.push_back(std::move(j));
     }
-    ctx.io.out << base::DumpJson(out);
+    ctx.io.out << base::DumpJson(base::Json{{"version", kJsonVersion},
+                                            {"stack", ctx.global.stack},
+                                            {"source", listing->source},
+                                            {"records", std::move(list)}});
     return kExitOk;
   }
   if (records->empty()) {

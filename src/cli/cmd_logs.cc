@@ -21,6 +21,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
 #include "ops/logs.h"
@@ -41,7 +42,8 @@ class PrintingSink : public ops::LogSink {
   void OnEvent(const aws::LogEvent& e) override {
     if (ctx_.global.json) {
       // One compact object per line (JSON Lines), so `rex logs -f --json` can be piped.
-      ctx_.io.out << base::Json{{"time", e.timestamp_ms},
+      ctx_.io.out << base::Json{{"version", kJsonVersion},
+                                {"time", e.timestamp_ms},
                                 {"task", ops::ShortTaskId(e.log_stream_name)},
                                 {"stream", e.log_stream_name},
                                 {"message", e.message},

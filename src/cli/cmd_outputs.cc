@@ -9,6 +9,7 @@
 
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "engine/deploy.h"
@@ -41,7 +42,8 @@ int RunOutputs(Context& ctx, const std::string& name) {
   for (const aws::CfnOutput& o : outputs) {
     if (o.key == name) {
       if (ctx.global.json) {
-        ctx.io.out << base::DumpJson(base::Json{{o.key, o.value}});
+        ctx.io.out << base::DumpJson(
+            base::Json{{"version", kJsonVersion}, {"outputs", base::Json{{o.key, o.value}}}});
       } else {
         ctx.io.out << o.value << "\n";
       }

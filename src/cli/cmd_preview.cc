@@ -238,6 +238,7 @@ struct PreviewFlags {
   bool offline = false;
   int synthetic = 0;            // hidden --synthetic N (benchmarks)
   std::string format = "text";  // --format text|markdown
+  bool wide = false;            // --wide: lines not fitted to kOutputWidth
   std::string graph;            // --graph FILE: the plan drawn on the architecture
 };
 
@@ -621,14 +622,21 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     const Style& style = ctx.out;
     std::string config = selected->config_path.empty() ? "built-in " + selected->name + " preset"
                                                        : selected->config_path;
-    if (before) {
-      ctx.io.out << style.Bold("Preview of " + stack_name) << " (" << config << ") against "
-                 << baseline->name << "\n\n";
+    size_t width = flags.wide ? 0 : kOutputWidth;
+    // "Preview of S (config) against B" on one line when it fits, else the baseline's
+    // description on the lines below the title.
+    std::string title = "Preview of " + stack_name + " (" + config + ")" + (before ? "" : ":");
+    std::string against =
+        before ? "against " + baseline->name : baseline->name + ", every resource is created";
+    if (width == 0 || DisplayWidth(title) + 1 + DisplayWidth(against) <= width) {
+      ctx.io.out << style.Bold(title) << " " << against << "\n\n";
     } else {
-      ctx.io.out << style.Bold("Preview of " + stack_name) << " (" << config
-                 << "): " << baseline->name << ", every resource is created\n\n";
+      ctx.io.out << style.Bold(title) << "\n" << WrapText(against, width) << "\n\n";
     }
-    ctx.io.out << RenderPlan(plan, style, PlanRenderOptions{.verbose = ctx.global.verbose > 0});
+    PlanRenderOptions render{.verbose = ctx.global.verbose > 0};
+    render.width = width;
+    if (flags.wide) render.max_value_width = 0;  // every value whole
+    ctx.io.out << RenderPlan(plan, style, render);
     if (!ctx.global.verbose && plan.summary.metadata_only > 0) {
       ctx.PrintNote("-v lists the metadata-only changes");
     }
@@ -693,6 +701,8 @@ Command PreviewCommand() {
                            "also draw the plan on the stack's architecture: FILE.svg or FILE.dot, "
                            "components coloured by what the plan does to them")
                 ->type_name("FILE");
+            app.add_flag("--wide", flags->wide,
+                         "print whole names and values (lines wider than 100 columns)");
             AddSyntheticOption(app, flags->synthetic);
             return [flags](Context& ctx) {
               if (ctx.global.json && flags->format == "markdown") {

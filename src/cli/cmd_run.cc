@@ -23,6 +23,7 @@
 
 #include "base/json.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
 #include "cli/task_progress.h"
@@ -56,7 +57,8 @@ int RunJob(Context& ctx, const RunFlags& flags) {
                                      /*follow=*/flags.wait);
   if (flags.wait || !outcome) return code;
   if (ctx.global.json) {
-    ctx.io.out << base::DumpJson(base::Json{{"job", flags.job},
+    ctx.io.out << base::DumpJson(base::Json{{"version", kJsonVersion},
+                                            {"job", flags.job},
                                             {"taskArn", outcome->task_arn},
                                             {"taskId", outcome->task_id},
                                             {"status", outcome->last_status},

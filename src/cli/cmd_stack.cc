@@ -31,6 +31,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "config/config.h"
@@ -105,7 +106,7 @@ int RunStackLs(Context& ctx) {
                         {"preset", r.preset},
                         {"selected", r.name == ctx.global.stack}});
     }
-    ctx.io.out << base::DumpJson(base::Json{{"version", 1}, {"stacks", stacks}});
+    ctx.io.out << base::DumpJson(base::Json{{"version", kJsonVersion}, {"stacks", stacks}});
     return kExitOk;
   }
   if (rows.empty()) {

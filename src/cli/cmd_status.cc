@@ -22,6 +22,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
@@ -268,7 +269,9 @@ int RunStatus(Context& ctx) {
   if (!report.ok()) return fail(report.error().WithContext("status of " + stack_name));
   std::vector<ops::StatusProblem> problems = ops::AssessStatus(*report);
   if (ctx.global.json) {
-    ctx.io.out << base::DumpJson(ops::StatusToJson(*report, problems));
+    base::Json json = ops::StatusToJson(*report, problems);
+    json["version"] = kJsonVersion;
+    ctx.io.out << base::DumpJson(json);
   } else {
     PrintText(ctx, *report, problems);
   }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cfn/registry.gen.h"
+#include "cli/json_output.h"
 #include "cli/plan_render.h"
 #include "engine/baseline.h"
 #include "engine/guard.h"
@@ -77,7 +78,8 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
       ctx.PrintError(
           base::FailedPrecondition(engine::DataLossMessage(loss, "nothing was deployed")));
       if (ctx.global.json) {
-        ctx.io.out << base::DumpJson({{"stack", run.stack},
+        ctx.io.out << base::DumpJson({{"version", kJsonVersion},
+                                      {"stack", run.stack},
                                       {"stackName", run.request.stack_name},
                                       {"result", "blocked"},
                                       {"baseline", baseline->Describe()},

@@ -58,9 +58,9 @@ std::string Symbol(const ResourcePlan& r, const Style& style) {
   return "   ";
 }
 
+// The label rex cost shows too (tmpl::ResourceLabel).
 std::string Name(const ResourcePlan& r, bool verbose) {
-  size_t slash = r.path.find('/');
-  std::string name = slash == std::string::npos ? r.logical_id : r.path.substr(slash + 1);
+  std::string name = tmpl::ResourceLabel(r.path, r.logical_id);
   if (verbose && name != r.logical_id) name += " (" + r.logical_id + ")";
   return name;
 }
@@ -140,8 +140,25 @@ std::string Annotation(const ResourcePlan& r, const Style& style) {
   return base::Join(parts, "  ");
 }
 
-std::string ChangeLine(const ValueChange& c, const Style& style, size_t max_width) {
+// `suffix_width`: columns that follow the line (a replacement note). With `width` set, each
+// value is shortened so the line fits it (never below 16 columns a value).
+std::string ChangeLine(const ValueChange& c, const Style& style, size_t max_width, size_t width = 0,
+                       size_t suffix_width = 0) {
   std::string path = c.path.empty() ? "(value)" : c.path;
+  std::vector<std::string> notes;
+  if (c.known_after_deploy) {
+    notes.push_back(style.Yellow("(known after deploy: " + c.caused_by + " is replaced)"));
+  }
+  if (c.reference_changed) notes.push_back(style.Cyan("(reference changed)"));
+  if (width > 0) {
+    size_t fixed = kPropertyIndent.size() + 2 + DisplayWidth(path) + 2 + suffix_width;
+    for (const std::string& n : notes) fixed += 2 + DisplayWidth(n);
+    bool two = c.kind == ChangeKind::kModify && !c.known_after_deploy;
+    if (two) fixed += DisplayWidth(kArrow);
+    size_t room = width > fixed ? (width - fixed) / (two ? 2 : 1) : 0;
+    room = std::max<size_t>(room, 16);
+    max_width = max_width == 0 ? room : std::min(max_width, room);
+  }
   std::string line;
   switch (c.kind) {
     case ChangeKind::kAdd:
@@ -159,11 +176,6 @@ std::string ChangeLine(const ValueChange& c, const Style& style, size_t max_widt
       }
       break;
   }
-  std::vector<std::string> notes;
-  if (c.known_after_deploy) {
-    notes.push_back(style.Yellow("(known after deploy: " + c.caused_by + " is replaced)"));
-  }
-  if (c.reference_changed) notes.push_back(style.Cyan("(reference changed)"));
   return line + (notes.empty() ? "" : "  " + base::Join(notes, "  "));
 }
 
@@ -186,6 +198,7 @@ bool Listed(const ResourcePlan& r, bool verbose) {
 void RenderResources(const tmpl::Plan& plan, const Style& style, const PlanRenderOptions& options,
                      std::ostringstream& out) {
   size_t max_width = options.verbose ? 0 : options.max_value_width;
+  size_t value_fit = options.verbose ? 0 : options.width;
   // Components sorted by name; resources without one last.
   std::map<std::string, std::vector<const ResourcePlan*>> groups;
   std::vector<const ResourcePlan*> ungrouped;
@@ -197,6 +210,14 @@ void RenderResources(const tmpl::Plan& plan, const Style& style, const PlanRende
     type_width = std::max(type_width, DisplayWidth(r.type));
     name_width = std::max(name_width, DisplayWidth(Name(r, options.verbose)));
   }
+  // "  +   " + type + "  " + name: the name gets what the width leaves (at least 24).
+  constexpr size_t kLead = 6;
+  size_t name_limit = 0;
+  if (options.width > 0) {
+    size_t used = kLead + type_width + 2;
+    name_limit = std::max<size_t>(options.width > used ? options.width - used : 0, 24);
+    name_width = std::min(name_width, name_limit);
+  }
   auto render_group = [&](const std::string& title, const std::vector<const ResourcePlan*>& rs) {
     out << style.Bold(title) << "\n";
     for (const ResourcePlan* r : rs) {
@@ -204,23 +225,30 @@ void RenderResources(const tmpl::Plan& plan, const Style& style, const PlanRende
       std::string type = r->action == Action::kNoChange && !r->metadata_only()
                              ? style.Dim(Padded(r->type, type_width))
                              : Padded(r->type, type_width);
-      std::string line =
-          "  " + Symbol(*r, style) + " " + type + "  " +
-          (annotation.empty() ? Name(*r, options.verbose)
-                              : Padded(Name(*r, options.verbose), name_width) + "  " + annotation);
-      out << line << "\n";
+      std::string name = ElideMiddle(Name(*r, options.verbose), name_limit);
+      std::string head = "  " + Symbol(*r, style) + " " + type + "  ";
+      if (annotation.empty()) {
+        out << head << name << "\n";
+      } else if (options.width == 0 ||
+                 DisplayWidth(head) + name_width + 2 + DisplayWidth(annotation) <= options.width) {
+        out << head << Padded(name, name_width) << "  " << annotation << "\n";
+      } else {
+        // Too long for one line: the annotation goes under the name.
+        out << head << name << "\n" << kPropertyIndent << annotation << "\n";
+      }
       if (r->action == Action::kUpdate || r->action == Action::kMayReplace ||
           r->action == Action::kReplace) {
         for (const ValueChange& c : r->changes) {
-          out << kPropertyIndent << ChangeLine(c, style, max_width) << ReplacementNote(c, style)
-              << "\n";
+          std::string note = ReplacementNote(c, style);
+          out << kPropertyIndent << ChangeLine(c, style, max_width, value_fit, DisplayWidth(note))
+              << note << "\n";
         }
       }
       if (!r->attribute_changes.empty() && (options.verbose || r->action != Action::kNoChange)) {
         for (const auto& a : r->attribute_changes) {
           ValueChange as_value{
               .path = a.attribute, .kind = a.kind, .before = a.before, .after = a.after};
-          out << kPropertyIndent << ChangeLine(as_value, style, max_width) << "\n";
+          out << kPropertyIndent << ChangeLine(as_value, style, max_width, value_fit) << "\n";
         }
       }
     }
@@ -230,7 +258,7 @@ void RenderResources(const tmpl::Plan& plan, const Style& style, const PlanRende
 }
 
 void RenderEntries(std::string_view title, const std::vector<tmpl::EntryPlan>& entries,
-                   const Style& style, size_t max_width, std::ostringstream& out) {
+                   const Style& style, size_t max_width, size_t fit, std::ostringstream& out) {
   if (entries.empty()) return;
   out << "\n" << style.Bold(title) << "\n";
   for (const tmpl::EntryPlan& e : entries) {
@@ -244,7 +272,7 @@ void RenderEntries(std::string_view title, const std::vector<tmpl::EntryPlan>& e
       case ChangeKind::kModify:
         out << "  " << style.Yellow("~") << " " << e.name << "\n";
         for (const ValueChange& c : e.changes) {
-          out << kPropertyIndent << ChangeLine(c, style, max_width) << "\n";
+          out << kPropertyIndent << ChangeLine(c, style, max_width, fit) << "\n";
         }
         break;
     }
@@ -309,21 +337,22 @@ std::string RenderPlan(const tmpl::Plan& plan, const Style& style,
                        const PlanRenderOptions& options) {
   std::ostringstream out;
   size_t max_width = options.verbose ? 0 : options.max_value_width;
+  size_t fit = options.verbose ? 0 : options.width;
   if (!plan.HasChanges()) {
     if (options.verbose) RenderResources(plan, style, options, out);
     out << "No changes: " << plan.summary.no_change << " resources unchanged.\n";
     return out.str();
   }
   RenderResources(plan, style, options, out);
-  RenderEntries("Parameters", plan.parameters, style, max_width, out);
-  RenderEntries("Outputs", plan.outputs, style, max_width, out);
-  RenderEntries("Conditions", plan.conditions, style, max_width, out);
-  RenderEntries("Mappings", plan.mappings, style, max_width, out);
-  RenderEntries("Rules", plan.rules, style, max_width, out);
+  RenderEntries("Parameters", plan.parameters, style, max_width, fit, out);
+  RenderEntries("Outputs", plan.outputs, style, max_width, fit, out);
+  RenderEntries("Conditions", plan.conditions, style, max_width, fit, out);
+  RenderEntries("Mappings", plan.mappings, style, max_width, fit, out);
+  RenderEntries("Rules", plan.rules, style, max_width, fit, out);
   if (!plan.template_changes.empty()) {
     out << "\n" << style.Bold("Template") << "\n";
     for (const ValueChange& c : plan.template_changes) {
-      out << kPropertyIndent << ChangeLine(c, style, max_width) << "\n";
+      out << kPropertyIndent << ChangeLine(c, style, max_width, fit) << "\n";
     }
   }
   out << "\n" << RenderSummary(plan, style);

@@ -40,6 +40,10 @@ struct PlanRenderOptions {
   bool verbose = false;
   // Values longer than this many columns are shortened with "…" (not in verbose mode).
   size_t max_value_width = 160;
+  // Lines fit this many columns (kOutputWidth): long names are elided in the middle, values
+  // shortened so a change line fits, an annotation that does not fit goes on its own line.
+  // 0 = no limit (`--wide`); verbose mode never shortens values but still fits names.
+  size_t width = kOutputWidth;
 };
 
 // The plan's resources and sections, then the summary line. A plan without changes renders

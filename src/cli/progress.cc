@@ -15,6 +15,7 @@
 #include "aws/env.h"
 #include "aws/retry.h"
 #include "base/strings.h"
+#include "cli/json_output.h"
 #include "cli/team.h"
 #include "cli/wait_spinner.h"
 #include "engine/deploy_run.h"
@@ -436,7 +437,8 @@ base::Status RequireYesWithoutTerminal(const Context& ctx, bool yes, std::string
 
 void PrintOutputs(Context& ctx, const std::vector<aws::CfnOutput>& outputs) {
   if (ctx.global.json) {
-    ctx.io.out << base::DumpJson(OutputsJson(outputs));
+    ctx.io.out << base::DumpJson(
+        base::Json{{"version", kJsonVersion}, {"outputs", OutputsJson(outputs)}});
     return;
   }
   if (outputs.empty()) {
@@ -492,7 +494,10 @@ int RunDeploy(Context& ctx, AwsSession& session, DeployRun run) {
   }
   const engine::DeployOutcome* outcome = &ran->outcome;
   const engine::HistoryRecord& record = ran->record;
-  base::Json json = {{"stack", run.stack}, {"stackName", stack_name}, {"result", record.result}};
+  base::Json json = {{"version", kJsonVersion},
+                     {"stack", run.stack},
+                     {"stackName", stack_name},
+                     {"result", record.result}};
   int code = kExitOk;
 
   if (auto* deployed = std::get_if<engine::Deployed>(outcome)) {

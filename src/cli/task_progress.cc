@@ -5,6 +5,7 @@
 
 #include "aws/http.h"
 #include "base/json.h"
+#include "cli/json_output.h"
 #include "cli/progress.h"
 #include "engine/bootstrap.h"
 #include "engine/lease.h"
@@ -82,10 +83,15 @@ void TaskProgressPrinter::OnStatus(std::string_view status, std::chrono::millise
 void TaskProgressPrinter::OnLogEvent(const aws::LogEvent& event) {
   ClearLine();
   if (json_) {
-    log_out_ << base::DumpJson(base::Json{{"time", event.timestamp_ms},
-                                          {"task", ops::ShortTaskId(event.log_stream_name)},
-                                          {"stream", event.log_stream_name},
-                                          {"message", event.message}});
+    // One compact object per line (JSON Lines), as rex logs --json prints them.
+    log_out_ << base::Json{{"version", kJsonVersion},
+                           {"time", event.timestamp_ms},
+                           {"task", ops::ShortTaskId(event.log_stream_name)},
+                           {"stream", event.log_stream_name},
+                           {"message", event.message},
+                           {"eventId", event.event_id}}
+                    .dump(-1, ' ', false, base::Json::error_handler_t::replace)
+             << "\n";
   } else {
     std::string message = event.message;
     while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {

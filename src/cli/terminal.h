@@ -57,20 +57,53 @@ size_t DisplayWidth(std::string_view s);
 // the window or hide what precedes it. Other UTF-8 and tabs pass through.
 std::string EscapeControls(std::string_view s);
 
-// A table with aligned columns; cells may hold ANSI colour. Columns are separated by two
-// spaces; the last column is not padded.
+// The width human output fits by default (tables, wrapped notes); `--wide` lifts it where a
+// command offers it.
+inline constexpr size_t kOutputWidth = 100;
+
+// `s` in at most `max_width` columns (DisplayWidth): when longer, its middle is replaced by
+// "…" so both ends stay readable ("ComputeSupert…TaskDefinition", for identifiers).
+// Plain text only (no ANSI escapes); cuts at UTF-8 boundaries; 0 = no limit.
+std::string ElideMiddle(std::string_view s, size_t max_width);
+// The same keeping the start: "Container Insights perf…".
+std::string ElideEnd(std::string_view s, size_t max_width);
+// `text` broken at spaces into lines of at most `width` columns (a longer word stays whole
+// on a line of its own); lines after the first start with `indent` (counted in the width).
+// No trailing newline; 0 = no limit.
+std::string WrapText(std::string_view text, size_t width, std::string_view indent = "");
+
+// How Table::Limit shortens a cell wider than its column's limit.
+enum class Fit {
+  kElideMiddle,  // ElideMiddle: identifiers, names
+  kElideEnd,     // ElideEnd: descriptions where the start says enough
+  kWrap,         // WrapText onto continuation lines of the row (other cells blank)
+};
+
+// A table with aligned columns; cells may hold ANSI colour (except in columns with a Limit
+// that elides). Columns are separated by two spaces; the last column is not padded.
 class Table {
  public:
   explicit Table(std::vector<std::string> header = {}) : header_(std::move(header)) {}
   void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   // Columns whose cells are right-aligned (numbers, money).
   void AlignRight(size_t column) { right_.push_back(column); }
+  // Cells of `column` wider than `max_width` columns are shortened as `fit` says (the
+  // header is never shortened). 0 = no limit.
+  void Limit(size_t column, size_t max_width, Fit fit) {
+    limits_.push_back({column, max_width, fit});
+  }
   std::string Render(const Style& style, std::string_view indent = "") const;
 
  private:
+  struct ColumnLimit {
+    size_t column;
+    size_t max_width;
+    Fit fit;
+  };
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
   std::vector<size_t> right_;
+  std::vector<ColumnLimit> limits_;
 };
 
 }  // namespace rex::cli

@@ -558,7 +558,7 @@ class Estimator {
       report_.free.push_back(id + " (AWS::ECS::TaskDefinition)");
       return;
     }
-    AddTaskHours(id, r, *size, 1, assume_.Get("oneOffTaskHours"), " (run on demand)");
+    AddTaskHours(id, r, *size, 1, assume_.Get("oneOffTaskHours"), " (on demand)");
   }
 
   void EcsCluster(const std::string& id, const base::Json& r) {

@@ -68,7 +68,7 @@ TEST(CostIntegrationTest, DevPresetLinesMatchHandComputedFiguresAndSumToTheTotal
     // quantity × unit price, rounded to cents, for every line.
     EXPECT_NEAR(
         monthly,
-        std::round(item["quantity"].get<double>() * item["unit_price"].get<double>() * 100.0 +
+        std::round(item["quantity"].get<double>() * item["unitPrice"].get<double>() * 100.0 +
                    1e-6) /
             100.0,
         1e-9)
@@ -91,12 +91,17 @@ TEST(CostIntegrationTest, TableShowsLinesTotalAndAssumptions) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(Contains(run.out, "Monthly cost estimate of rex-backend-dev")) << run.out;
   EXPECT_TRUE(Contains(run.out, "NAT gateway")) << run.out;
-  EXPECT_TRUE(Contains(run.out, "730 h = 730 hour")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "730 hour")) << run.out;
   EXPECT_TRUE(Contains(run.out, "$32.85")) << run.out;
   EXPECT_TRUE(Contains(run.out, "total")) << run.out;
   EXPECT_TRUE(Contains(run.out, "hoursPerMonth")) << run.out;
   EXPECT_TRUE(Contains(run.out, "natDataGb")) << run.out;
+  EXPECT_TRUE(Contains(run.out, "dataTransferOutGb")) << run.out;
   EXPECT_EQ(run.out.find("\x1b["), std::string::npos) << "no colour with NO_COLOR";
+  // --wide shows how each quantity was reached.
+  RexRun wide = RunRex({"cost", "--wide"}, {.cwd = dir.path()});
+  ASSERT_EQ(wide.exit_code, 0) << wide.err;
+  EXPECT_TRUE(Contains(wide.out, "730 h = 730 hour")) << wide.out;
 }
 
 TEST(CostIntegrationTest, AssumeOverridesALine) {

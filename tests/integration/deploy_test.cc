@@ -110,7 +110,8 @@ TEST_F(DeployTest, CreatePreviewUpdate) {
   ASSERT_EQ(outputs_json.exit_code, 0) << outputs_json.err;
   auto parsed = base::ParseJson(outputs_json.out, "stdout");
   ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->size(), outputs.size());
+  EXPECT_EQ((*parsed)["version"], 1);
+  EXPECT_EQ((*parsed)["outputs"].size(), outputs.size());
   const auto& [key, value] = *outputs.begin();
   RexRun one = Rex({"outputs", key});
   EXPECT_EQ(one.out, value + "\n");
@@ -135,11 +136,12 @@ TEST_F(DeployTest, AFailedUpdateRollsBackAndShowsTheReasonFirst) {
   EXPECT_THAT(failed.err, HasSubstr("UPDATE_ROLLBACK_IN_PROGRESS"));
 
   RexRun history = Rex({"history", "--json"});
-  auto records = base::ParseJson(history.out, "stdout");
-  ASSERT_TRUE(records.ok()) << history.err;
-  ASSERT_EQ(records->size(), 2u);
-  EXPECT_EQ((*records)[1]["result"], "failed");
-  EXPECT_THAT((*records)[1]["failureReason"].get<std::string>(), HasSubstr("quota exceeded"));
+  auto history_json = base::ParseJson(history.out, "stdout");
+  ASSERT_TRUE(history_json.ok()) << history.err;
+  const base::Json& records = (*history_json)["records"];
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1]["result"], "failed");
+  EXPECT_THAT(records[1]["failureReason"].get<std::string>(), HasSubstr("quota exceeded"));
 }
 
 TEST_F(DeployTest, ThrottlingAnd503AreRetried) {
@@ -247,11 +249,12 @@ TEST_F(DeployTest, HistoryAndRollback) {
   EXPECT_EQ(rollback.exit_code, 0) << rollback.err;
   EXPECT_EQ(dir_.Read(".rex/dev/deployed.template.json"), first_template);
   RexRun json = Rex({"history", "--json"});
-  auto records = base::ParseJson(json.out, "stdout");
-  ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->size(), 3u);
-  EXPECT_EQ((*records)[2]["operation"], "rollback");
-  EXPECT_EQ((*records)[2]["rollbackOf"], 1);
+  auto history_json = base::ParseJson(json.out, "stdout");
+  ASSERT_TRUE(history_json.ok());
+  const base::Json& records = (*history_json)["records"];
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[2]["operation"], "rollback");
+  EXPECT_EQ(records[2]["rollbackOf"], 1);
   RexRun bad = Rex({"rollback", "9", "--yes"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("no deploy #9"));

@@ -369,12 +369,13 @@ void MotoTest::PreviewReadAndDestroyAnOutsideStack(const std::string& template_f
 
   RexRun outputs = Rex({"outputs", "--json"});
   ASSERT_EQ(outputs.exit_code, 0) << outputs.err;
-  auto values = base::ParseJson(outputs.out, "stdout");
-  ASSERT_TRUE(values.ok()) << outputs.out;
-  ASSERT_TRUE(values->is_object()) << outputs.out;
+  auto document = base::ParseJson(outputs.out, "stdout");
+  ASSERT_TRUE(document.ok()) << outputs.out;
+  const base::Json& values = (*document)["outputs"];
+  ASSERT_TRUE(values.is_object()) << outputs.out;
   if (keeps_outputs) {
-    EXPECT_EQ((*values)["TopicName"], "rex-backend-dev-outside") << outputs.out;
-    EXPECT_EQ((*values)["VpcId"].get<std::string>().rfind("vpc-", 0), 0u) << outputs.out;
+    EXPECT_EQ(values["TopicName"], "rex-backend-dev-outside") << outputs.out;
+    EXPECT_EQ(values["VpcId"].get<std::string>().rfind("vpc-", 0), 0u) << outputs.out;
   }
 
   RexRun destroy = Rex({"destroy", "--yes"});
@@ -449,17 +450,18 @@ TEST_F(MotoTest, CreateReadUpdateDeleteANetworkingStack) {
 
   RexRun outputs = Rex({"outputs", "--json"});
   ASSERT_EQ(outputs.exit_code, 0) << outputs.err;
-  auto parsed = base::ParseJson(outputs.out, "stdout");
-  ASSERT_TRUE(parsed.ok()) << outputs.out;
-  EXPECT_TRUE(parsed->is_object());
-  if (parsed->contains("VpcId")) {
-    EXPECT_EQ((*parsed)["VpcId"].get<std::string>().rfind("vpc-", 0), 0u) << outputs.out;
+  auto document = base::ParseJson(outputs.out, "stdout");
+  ASSERT_TRUE(document.ok()) << outputs.out;
+  const base::Json& parsed = (*document)["outputs"];
+  EXPECT_TRUE(parsed.is_object());
+  if (parsed.contains("VpcId")) {
+    EXPECT_EQ(parsed["VpcId"].get<std::string>().rfind("vpc-", 0), 0u) << outputs.out;
   }
 
   RexRun history = Rex({"history", "--json"});
   auto records = base::ParseJson(history.out, "stdout");
   ASSERT_TRUE(records.ok());
-  EXPECT_EQ(records->back()["result"], "deployed");
+  EXPECT_EQ((*records)["records"].back()["result"], "deployed");
 
   RexRun destroy = Rex({"destroy", "--yes"});
   EXPECT_EQ(destroy.exit_code, 0) << destroy.err;

@@ -87,7 +87,7 @@ class TeamTest : public ::testing::Test {
     auto records = base::ParseJson(history_json.out, "stdout");
     EXPECT_TRUE(records.ok()) << history_json.err;
     if (!records.ok()) return numbers;
-    for (const base::Json& r : *records) numbers.push_back(r["number"].get<int>());
+    for (const base::Json& r : (*records)["records"]) numbers.push_back(r["number"].get<int>());
     return numbers;
   }
 
@@ -154,7 +154,9 @@ TEST_F(TeamTest, HistoryNumbersNeverCollideAndBothFoldersListAndRollBackEveryRec
   // Each record names where it was made.
   auto records = base::ParseJson(history_a.out, "stdout");
   ASSERT_TRUE(records.ok());
-  for (const base::Json& r : *records) EXPECT_FALSE(r.value("host", "").empty()) << r.dump();
+  for (const base::Json& r : (*records)["records"]) {
+    EXPECT_FALSE(r.value("host", "").empty()) << r.dump();
+  }
   RexRun table = Rex(b_, {"history"});
   EXPECT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, AllOf(HasSubstr("CREATE_COMPLETE"), HasSubstr("UPDATE_COMPLETE"),

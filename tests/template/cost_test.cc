@@ -64,9 +64,9 @@ const std::vector<Line> kDevLines = {
      21.00},  // (10 + 20 × 3 services) × 0.30
     {"Compute", "ComputeCluster", "Container Insights logs", 0.5, "cloudwatch.logs.ingest_gb",
      0.25},
-    {"Compute", "ComputeMigrationTaskDefinition", "Fargate vCPU (run on demand)", 0.5,
+    {"Compute", "ComputeMigrationTaskDefinition", "Fargate vCPU (on demand)", 0.5,
      "fargate.x86.vcpu_hour", 0.02},
-    {"Compute", "ComputeMigrationTaskDefinition", "Fargate memory (run on demand)", 1,
+    {"Compute", "ComputeMigrationTaskDefinition", "Fargate memory (on demand)", 1,
      "fargate.x86.gb_hour", 0.00},
     {"Compute", "ComputeNamespace", "namespace's hosted zone", 1, "route53.hosted_zone.month",
      0.50},
