@@ -32,6 +32,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
 #include "cli/stack_select.h"
@@ -139,6 +140,10 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
                                       ".yaml, which does not exist; run \"rex init " +
                                       selected->name + "\" first"));
   }
+  // The deploy below hands the secrets to AWS: without the passphrase, stop before the config
+  // is touched.
+  base::Status unsealed = config::RequireUnsealedSecrets(selected->config);
+  if (!unsealed.ok()) return fail(unsealed);
   const std::string path = (std::filesystem::path(ctx.io.cwd) / selected->config_path).string();
   std::map<std::string, std::string> previous;
   auto tagged = TaggedServices(selected->config, selected->config_path, flags.which);
@@ -226,7 +231,9 @@ int RunRedeploy(Context& ctx, const RedeployFlags& flags) {
   auto outcome = ops::FollowServices(session, day2->stack, *services, started, printer);
   if (!outcome.ok()) return fail(outcome.error());
 
-  base::Json json = {{"stack", day2->stack.stack_name}, {"services", base::Json::array()}};
+  base::Json json = {{"version", kJsonVersion},
+                     {"stack", day2->stack.stack_name},
+                     {"services", base::Json::array()}};
   for (const ops::ServiceOutcome& s : outcome->services) {
     std::string result = s.stable ? "stable" : s.rolled_back ? "rolled back" : "not stable";
     json["services"].push_back({{"service", s.name},

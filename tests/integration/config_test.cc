@@ -100,6 +100,12 @@ TEST_F(ConfigTest, CommandsThatDeployNeedThePassphraseAndSaySo) {
     EXPECT_THAT(run.err, HasSubstr("is encrypted but REX_CONFIG_PASSPHRASE is not set"));
     ExpectNoSecret(run);
   }
+  // redeploy --image-tag writes the tag, then deploys: it stops before touching the config.
+  const std::string before = File();
+  RexRun redeploy = Rex({"redeploy", "api", "--image-tag", "v2", "--yes"});
+  EXPECT_EQ(redeploy.exit_code, 2) << redeploy.err;
+  EXPECT_THAT(redeploy.err, HasSubstr("REX_CONFIG_PASSPHRASE is not set"));
+  EXPECT_EQ(File(), before);
 }
 
 TEST_F(ConfigTest, SecretsAreCheckedAtSetWithTheRuleTheSynthApplies) {
