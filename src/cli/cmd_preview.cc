@@ -534,8 +534,11 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
   const base::Json& after = synthesized->json;
   const base::Json* before = baseline->json ? &*baseline->json : nullptr;
+  // Both branches lvalues: a temporary on one side would make the other a copy of the
+  // whole baseline.
+  const base::Json nothing_deployed(nullptr);
   tmpl::Plan plan =
-      tmpl::ComputePlan(before ? *before : base::Json(nullptr), after, cfn::FindResourceSchema);
+      tmpl::ComputePlan(before ? *before : nothing_deployed, after, cfn::FindResourceSchema);
   OnlineCheck check;
   if (unreachable) {
     check.reason = "unavailable";
