@@ -140,6 +140,10 @@ int RollImageTag(Context& ctx, const RedeployFlags& flags) {
                                       ".yaml, which does not exist; run \"rex init " +
                                       selected->name + "\" first"));
   }
+  // The deploy below hands the secrets to AWS: without the passphrase, stop before the config
+  // is touched.
+  base::Status unsealed = config::RequireUnsealedSecrets(selected->config);
+  if (!unsealed.ok()) return fail(unsealed);
   const std::string path = (std::filesystem::path(ctx.io.cwd) / selected->config_path).string();
   std::map<std::string, std::string> previous;
   auto tagged = TaggedServices(selected->config, selected->config_path, flags.which);
