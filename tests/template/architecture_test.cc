@@ -130,7 +130,7 @@ TEST(ArchitectureTest, EveryResourceBelongsToOneComponentAtMost) {
       IsSupersetOf({"ComputeApiService", "ComputeApiTaskDefinition", "LoadBalancerApiTargetGroup",
                     "MonitoringApiLogGroup", "RegistryApi", "SecurityApiTaskRole"}));
   EXPECT_THAT(Named(a, "Tasks").resources,
-              UnorderedElementsAre("QueuesTasks", "QueuesTasksDeadLetterQueue",
+              UnorderedElementsAre("QueuesTasks", "QueuesTasksDeadLetterQueue", "QueuesTasksPolicy",
                                    "QueuesTasksConsumePolicy", "QueuesTasksSendPolicy"));
   EXPECT_THAT(Named(a, "cleanup").resources,
               IsSupersetOf({"JobsCleanupSchedule", "JobsCleanupScheduleRole",
