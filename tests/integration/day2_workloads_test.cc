@@ -121,6 +121,7 @@ TEST_F(Day2WorkloadsTest, RedeployOfTheNotifierUpdatesItsServiceOnly) {
   ASSERT_EQ(all.exit_code, 0) << all.err;
   auto doc = base::ParseJson(all.out, "stdout");
   ASSERT_TRUE(doc.ok()) << all.out;
+  EXPECT_EQ((*doc)["version"], 1);  // docs/json.md
   std::vector<std::string> names;
   for (const base::Json& s : (*doc)["services"]) names.push_back(s["service"]);
   EXPECT_EQ(names, (std::vector<std::string>{"api", "notifier", "supertokens", "worker"}));
@@ -203,6 +204,7 @@ TEST_F(Day2WorkloadsTest, RunStartsAJobAndWaitFollowsItToItsExitCode) {
   EXPECT_EQ(json.exit_code, 0) << json.err;
   auto doc = base::ParseJson(json.out, "stdout");
   ASSERT_TRUE(doc.ok()) << json.out;
+  EXPECT_EQ((*doc)["version"], 1);
   EXPECT_EQ((*doc)["job"], "bootstrap");
   EXPECT_EQ((*doc)["logGroup"], Physical("MonitoringBootstrapLogGroup"));
 }

@@ -226,6 +226,7 @@ TEST_F(OpsTest, LogsMergesStreamsInTimeOrder) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto first = base::ParseJson(base::Split(json.out, '\n')[0], "line");
   ASSERT_TRUE(first.ok()) << json.out;
+  EXPECT_EQ((*first)["version"], 1);  // on every line (docs/json.md)
   EXPECT_EQ((*first)["task"], "bbbbbbbb");
   EXPECT_EQ((*first)["message"], "server started");
   EXPECT_EQ((*first)["time"], t + 100);

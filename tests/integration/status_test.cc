@@ -128,6 +128,7 @@ TEST_F(StatusTest, JsonDocument) {
   EXPECT_EQ(run.exit_code, 1) << run.err;
   base::Json doc = base::Json::parse(run.out, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << run.out;
+  EXPECT_EQ(doc["version"], 1);  // docs/json.md
   EXPECT_EQ(doc["healthy"], false);
   EXPECT_EQ(doc["stack"]["name"], kStackName);
   EXPECT_EQ(doc["stack"]["status"], "CREATE_COMPLETE");
