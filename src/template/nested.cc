@@ -197,6 +197,7 @@ class Splitter {
   template <typename JsonT>  // Json (owned) or const Json (read only)
   void IndexResources(JsonT& resources) {
     resources_.reserve(resources.size());
+    index_.reserve(resources.size());
     for (auto& [id, r] : resources.items()) {
       Json* owned = nullptr;
       if constexpr (!std::is_const_v<JsonT>) owned = &r;
@@ -223,8 +224,15 @@ class Splitter {
     const Json* meta = r.is_object() && r.contains("Metadata") ? &r["Metadata"] : nullptr;
     if (meta != nullptr && meta->is_object() && meta->contains("rex:path") &&
         (*meta)["rex:path"].is_string()) {
-      std::vector<std::string> parts = base::Split((*meta)["rex:path"].get<std::string>(), '/');
-      if (parts.size() > 1) res.path.assign(parts.begin() + 1, parts.end());
+      // The components after the first (the stack), split at '/'.
+      std::string_view path = (*meta)["rex:path"].get_ref<const std::string&>();
+      size_t slash = path.find('/');
+      while (slash != std::string_view::npos) {
+        size_t next = path.find('/', slash + 1);
+        res.path.emplace_back(
+            path.substr(slash + 1, next == std::string_view::npos ? next : next - slash - 1));
+        slash = next;
+      }
     }
     if (res.path.empty()) res.path = {id};
     index_.emplace(id, resources_.size());
