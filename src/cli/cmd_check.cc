@@ -3,6 +3,7 @@
 // come from the stack config's checks.suppress; suppressed findings are listed with their
 // reason, and suppressions that match nothing are warned about so they do not go stale.
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -72,9 +73,14 @@ Command CheckCommand() {
               return kExitOk;
             }
             Table table({"RULE", "SEVERITY", "REQUIRES"});
+            size_t id_width = 4;
             for (const tmpl::RuleInfo& r : tmpl::Rules()) {
               table.AddRow({r.id, SeverityLabel(ctx.out, r.severity), r.title});
+              id_width = std::max(id_width, r.id.size());
             }
+            // The title wraps in what the rule id and severity leave of kOutputWidth.
+            size_t used = id_width + 2 + 8 + 2;
+            table.Limit(2, kOutputWidth > used + 24 ? kOutputWidth - used : 24, Fit::kWrap);
             ctx.io.out << table.Render(ctx.out);
             return kExitOk;
           }
@@ -118,28 +124,40 @@ Command CheckCommand() {
               ++info;
               if (ctx.global.verbose == 0) continue;
             }
-            out << SeverityLabel(s, f.severity) << " " << s.Bold(f.rule) << " " << Where(f) << ": "
-                << f.message << "\n"
-                << "  " << s.Dim("why: " + f.why) << "\n"
-                << "  fix: " << f.fix << "\n";
+            // Each part wrapped to kOutputWidth, continuation lines indented.
+            out << WrapText(SeverityLabel(s, f.severity) + " " + s.Bold(f.rule) + " " + Where(f) +
+                                ": " + f.message,
+                            kOutputWidth, "    ")
+                << "\n"
+                << "  " << s.Dim(WrapText("why: " + f.why, kOutputWidth - 2, "       ")) << "\n"
+                << "  " << WrapText("fix: " + f.fix, kOutputWidth - 2, "       ") << "\n";
           }
           if (suppressed > 0) {
             out << s.Bold("suppressed") << "\n";
             for (const tmpl::Finding& f : findings) {
               if (!f.suppressed) continue;
-              out << "  " << f.rule << " " << Where(f) << ": " << f.message << "\n"
-                  << "    " << s.Dim("reason: " + f.suppression_reason) << "\n";
+              out << "  "
+                  << WrapText(f.rule + " " + Where(f) + ": " + f.message, kOutputWidth - 2,
+                              "      ")
+                  << "\n"
+                  << "    "
+                  << s.Dim(WrapText("reason: " + f.suppression_reason, kOutputWidth - 4,
+                                    "            "))
+                  << "\n";
             }
           }
-          std::string summary = Plural(errors, "error") + ", " + Plural(warnings, "warning") +
-                                ", " + std::to_string(info) + " info" +
-                                (info > 0 && ctx.global.verbose == 0 ? " (-v shows them)" : "") +
-                                ", " + std::to_string(suppressed) + " suppressed; " +
-                                std::to_string(tmpl::Rules().size()) + " rules on " +
-                                stack::StackName(selected->config) + " (environment " +
-                                selected->config.environment + ")";
-          out << (failed ? s.BoldRed("check failed: ") : s.Green("check passed: ")) << summary
-              << "\n";
+          std::string counts = Plural(errors, "error") + ", " + Plural(warnings, "warning") + ", " +
+                               std::to_string(info) + " info" +
+                               (info > 0 && ctx.global.verbose == 0 ? " (-v shows them)" : "") +
+                               ", " + std::to_string(suppressed) + " suppressed";
+          std::string scope = std::to_string(tmpl::Rules().size()) + " rules on " +
+                              stack::StackName(selected->config) + " (environment " +
+                              selected->config.environment + ")";
+          std::string verdict = failed ? "check failed: " : "check passed: ";
+          // On one line when it fits kOutputWidth, else the rules and stack on the next.
+          bool one_line = DisplayWidth(verdict + counts + "; " + scope) <= kOutputWidth;
+          out << (failed ? s.BoldRed(verdict) : s.Green(verdict)) << counts
+              << (one_line ? "; " : ";\n") << scope << "\n";
           ctx.io.out << out.str();
           return failed ? kExitFailed : kExitOk;
         };
