@@ -22,13 +22,15 @@ std::string TopLevelHelp(const Style& style) {
   for (const Command& c : Commands()) commands.AddRow({c.name, c.summary});
   commands.AddRow({"help", "this help; \"rex help COMMAND\" shows a command's flags"});
   commands.AddRow({"version", "print rex's version (also: --version)"});
+  // Summaries wrap within kOutputWidth: 2 of indent, the longest name (completion) and 2.
+  commands.Limit(1, kOutputWidth - 2 - 10 - 2, Fit::kWrap);
   out << commands.Render(style, "  ") << "\n" << style.Bold("Global flags:") << "\n";
   Table flags;
   flags.AddRow({"--stack NAME", "stack config stacks/NAME.yaml (default: $REX_STACK, else dev)"});
   flags.AddRow({"--region REGION", "AWS region (default: flag, $AWS_REGION, profile, config)"});
   flags.AddRow({"--profile NAME", "AWS profile of ~/.aws/config and ~/.aws/credentials"});
   flags.AddRow({"--endpoint-url URL", "send AWS calls to a local emulator (moto, LocalStack)"});
-  flags.AddRow({"--json", "print data as JSON"});
+  flags.AddRow({"--json", "print data as JSON (docs/json.md)"});
   flags.AddRow({"--no-color", "no colour (also: NO_COLOR=1); colour is only used on a terminal"});
   flags.AddRow({"-v, --verbose", "more detail (repeatable)"});
   flags.AddRow({"-h, --help", "this help; 'rex <command> --help' for a command's flags"});

@@ -1,6 +1,7 @@
 // Human output through the real rex binary fits 100 columns by default: rex cost, rex preview
-// and rex check on the dev, staging and prod presets and on examples/workloads.yaml. --wide prints
-// whole names (and cost's quantity basis); cost and preview name a resource alike.
+// and rex check on the dev, staging and prod presets and on examples/workloads.yaml, and rex
+// --help. --wide prints whole names (and cost's quantity basis); cost and preview name a
+// resource alike.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -68,7 +69,8 @@ TEST_F(WidthTest, CostPreviewAndCheckFitOneHundredColumnsOnEveryPresetAndTheWork
                                                {"preview"},
                                                {"check"},
                                                {"check", "-v"},
-                                               {"check", "--rules"}}) {
+                                               {"check", "--rules"},
+                                               {"--help"}}) {
       RexRun run = Run(project, command);
       std::string label =
           project + ": rex " + command[0] + (command.size() > 1 ? " " + command[1] : "");
