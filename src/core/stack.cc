@@ -492,42 +492,46 @@ class Synthesizer {
   }
 
   // Depth-first search over resource dependencies; reports each cycle once.
+  enum class Mark { kNone, kActive, kDone };
+
   void CheckCycles() {
-    enum class Mark { kNone, kActive, kDone };
-    std::map<const CfnResource*, Mark> marks;
+    std::unordered_map<const CfnResource*, Mark> marks;
+    marks.reserve(c_.resources.size());
     std::vector<const CfnResource*> trail;
-    std::function<void(const CfnResource*)> visit = [&](const CfnResource* r) {
-      marks[r] = Mark::kActive;
-      trail.push_back(r);
-      auto it = edges_.find(r);
-      if (it != edges_.end()) {
-        // Visit in logical id order so the reported cycle is deterministic.
-        std::vector<const CfnResource*> next(it->second.begin(), it->second.end());
-        std::sort(next.begin(), next.end(), [](const CfnResource* a, const CfnResource* b) {
-          return a->logical_id() < b->logical_id();
-        });
-        for (const CfnResource* n : next) {
-          if (marks[n] == Mark::kActive) {
-            auto start = std::find(trail.begin(), trail.end(), n);
-            std::string cycle;
-            for (auto i = start; i != trail.end(); ++i) cycle += (*i)->logical_id() + " -> ";
-            cycle += n->logical_id();
-            Error(*n, "", "dependency cycle: " + cycle);
-          } else if (marks[n] == Mark::kNone) {
-            visit(n);
-          }
-        }
-      }
-      trail.pop_back();
-      marks[r] = Mark::kDone;
-    };
     std::vector<const CfnResource*> all = c_.resources;
     std::sort(all.begin(), all.end(), [](const CfnResource* a, const CfnResource* b) {
       return a->logical_id() < b->logical_id();
     });
     for (const CfnResource* r : all) {
-      if (marks[r] == Mark::kNone) visit(r);
+      if (marks[r] == Mark::kNone) Visit(r, marks, trail);
     }
+  }
+
+  void Visit(const CfnResource* r, std::unordered_map<const CfnResource*, Mark>& marks,
+             std::vector<const CfnResource*>& trail) {
+    marks[r] = Mark::kActive;
+    trail.push_back(r);
+    auto it = edges_.find(r);
+    if (it != edges_.end()) {
+      // Visit in logical id order so the reported cycle is deterministic.
+      std::vector<const CfnResource*> next(it->second.begin(), it->second.end());
+      std::sort(next.begin(), next.end(), [](const CfnResource* a, const CfnResource* b) {
+        return a->logical_id() < b->logical_id();
+      });
+      for (const CfnResource* n : next) {
+        if (marks[n] == Mark::kActive) {
+          auto start = std::find(trail.begin(), trail.end(), n);
+          std::string cycle;
+          for (auto i = start; i != trail.end(); ++i) cycle += (*i)->logical_id() + " -> ";
+          cycle += n->logical_id();
+          Error(*n, "", "dependency cycle: " + cycle);
+        } else if (marks[n] == Mark::kNone) {
+          Visit(n, marks, trail);
+        }
+      }
+    }
+    trail.pop_back();
+    marks[r] = Mark::kDone;
   }
 
   const Stack& stack_;
@@ -537,7 +541,8 @@ class Synthesizer {
   std::map<std::string, const CfnElement*> referable_;
   std::map<std::string, const CfnElement*> conditions_;
   std::map<std::string, const CfnElement*> outputs_;
-  std::map<const CfnResource*, std::set<const CfnResource*>> edges_;
+  // Resource → the resources it depends on (read through find only: any order).
+  std::unordered_map<const CfnResource*, std::set<const CfnResource*>> edges_;
   std::set<std::string> foreign_ids_;
 };
 
