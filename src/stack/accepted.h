@@ -22,18 +22,22 @@
 //   AwsSolutions-AEC5  Redis on its default port (changing Port replaces the replication
 //                      group; the port hides nothing the cache's security group does not)
 //   AwsSolutions-AEC4  a single-node replication group (redisNumReplicas 0, chosen for cost)
-//   AwsSolutions-RDS10 an Aurora cluster without deletion protection (dbDeletionProtection
-//                      off, as the dev preset has it)
+//   AwsSolutions-RDS10 an Aurora cluster without deletion protection, in environment "dev"
+//                      only (`rex check` requires protection everywhere else, and only a
+//                      checks.suppress entry of the config accepts its absence there)
 // Metadata changes never replace or interrupt a resource.
 //
 // Pure: reads and edits the JSON only.
+
+#include <string_view>
 
 #include "base/json.h"
 
 namespace rex::stack {
 
 // Adds the records above to the Metadata of the resources of a synthesized template (an
-// object with "Resources"); existing Metadata members are kept. Idempotent.
-void RecordAcceptedFindings(base::Json& tmpl);
+// object with "Resources") of the stack's `environment` ("dev", "prod", ...); existing
+// Metadata members are kept. Idempotent.
+void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment);
 
 }  // namespace rex::stack

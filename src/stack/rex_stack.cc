@@ -155,7 +155,7 @@ base::Result<core::Template> SynthesizeRexStack(const config::Config& config) {
   auto synthesized = stack.Synthesize();
   if (!synthesized.ok()) return synthesized;
   core::Template tmpl = std::move(synthesized).value();
-  RecordAcceptedFindings(tmpl.json);
+  RecordAcceptedFindings(tmpl.json, config.environment);
   return tmpl;
 }
 

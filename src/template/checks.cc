@@ -675,12 +675,10 @@ const std::vector<RuleInfo>& Rules() {
        "point-in-time recovery only reaches back as far as the retention; 1 day leaves no "
        "time to notice a bad migration",
        "set BackupRetentionPeriod to 7 or more (backupRetentionDays)"},
-      {"aurora-deletion-protection",
-       Severity::kError,
+      {"aurora-deletion-protection", Severity::kError,
        "outside dev, the database has deletion protection",
        "a mistaken destroy or a replacement deletes the cluster and its automated backups",
-       "set DeletionProtection: true (dbDeletionProtection: true)",
-       {"AwsSolutions-RDS10"}},
+       "set DeletionProtection: true (dbDeletionProtection: true)"},
       {"aurora-final-snapshot", Severity::kWarning,
        "outside dev, deleting the database leaves a final snapshot",
        "with DeletionPolicy Delete, removing the cluster from the template deletes it without "

@@ -37,7 +37,7 @@ Json Recorded(const Json& tmpl, const std::string& id) {
 
 TEST(AcceptedTest, ALoadBalancersGroupOpenOnlyOnWebPortsIsRecordedForEveryScanner) {
   Json t = Template({{"Alb", Alb("Sg")}, {"Sg", Group(Json::array({Open(80), Open(443)}))}});
-  RecordAcceptedFindings(t);
+  RecordAcceptedFindings(t, "dev");
   Json m = Recorded(t, "Sg");
   EXPECT_EQ(m["rex:path"], "Rex/Security/AlbSecurityGroup");  // kept
   ASSERT_EQ(m["cdk_nag"]["rules_to_suppress"].size(), 1u);
@@ -53,19 +53,19 @@ TEST(AcceptedTest, ALoadBalancersGroupOpenOnlyOnWebPortsIsRecordedForEveryScanne
 
   // Idempotent.
   Json again = t;
-  RecordAcceptedFindings(again);
+  RecordAcceptedFindings(again, "dev");
   EXPECT_EQ(again, t);
 }
 
 TEST(AcceptedTest, NothingIsRecordedForOtherOpenPortsOrGroupsNoLoadBalancerUses) {
   Json ssh = Template({{"Alb", Alb("Sg")}, {"Sg", Group(Json::array({Open(443), Open(22)}))}});
-  RecordAcceptedFindings(ssh);
+  RecordAcceptedFindings(ssh, "prod");
   EXPECT_FALSE(Recorded(ssh, "Sg").contains("cdk_nag"));
   Json all = Template({{"Alb", Alb("Sg")}, {"Sg", Group(Json::array({Open(80, "-1")}))}});
-  RecordAcceptedFindings(all);
+  RecordAcceptedFindings(all, "prod");
   EXPECT_FALSE(Recorded(all, "Sg").contains("cdk_nag"));
   Json unused = Template({{"Sg", Group(Json::array({Open(443)}))}});
-  RecordAcceptedFindings(unused);
+  RecordAcceptedFindings(unused, "prod");
   EXPECT_FALSE(Recorded(unused, "Sg").contains("cdk_nag"));
 }
 
@@ -83,7 +83,7 @@ TEST(AcceptedTest, EnvironmentVariablesAreAcceptedOnlyWhenNoNameReadsLikeASecret
   Json t = Template({{"Plain", Task("LOG_LEVEL")},
                      {"Password", Task("DB_PASSWORD")},
                      {"ApiKey", Task("stripeApiKey")}});
-  RecordAcceptedFindings(t);
+  RecordAcceptedFindings(t, "dev");
   EXPECT_EQ(Recorded(t, "Plain")["cdk_nag"]["rules_to_suppress"][0]["id"], "AwsSolutions-ECS2");
   EXPECT_FALSE(Recorded(t, "Plain").contains("cfn_nag"));  // no cfn_nag or checkov rule for it
   EXPECT_FALSE(Recorded(t, "Password").contains("cdk_nag"));
@@ -109,7 +109,7 @@ TEST(AcceptedTest, ResourceStarIsAcceptedOnlyForTheEcrLogin) {
   Json t = Template({{"Scoped", Role(Json::array({login, logs}))},
                      {"Broad", Role(Json::array({login, broad}))},
                      {"NoStar", Role(Json::array({logs}))}});
-  RecordAcceptedFindings(t);
+  RecordAcceptedFindings(t, "dev");
   Json record = Recorded(t, "Scoped")["cdk_nag"]["rules_to_suppress"][0];
   EXPECT_EQ(record["id"], "AwsSolutions-IAM5");
   EXPECT_EQ(record["applies_to"], Json::parse(R"(["Resource::*"])"));
@@ -127,7 +127,7 @@ TEST(AcceptedTest, RedisPortSingleNodeAndDeletionProtectionFollowTheResource) {
   Json open_db = {{"Type", "AWS::RDS::DBCluster"}, {"Properties", {{"DeletionProtection", false}}}};
   Json kept_db = {{"Type", "AWS::RDS::DBCluster"}, {"Properties", {{"DeletionProtection", true}}}};
   Json t = Template({{"Single", single}, {"Pair", pair}, {"OpenDb", open_db}, {"KeptDb", kept_db}});
-  RecordAcceptedFindings(t);
+  RecordAcceptedFindings(t, "dev");
   std::vector<std::string> ids;
   Json single_records = Recorded(t, "Single")["cdk_nag"]["rules_to_suppress"];
   for (const auto& r : single_records) ids.push_back(r["id"]);
@@ -135,6 +135,11 @@ TEST(AcceptedTest, RedisPortSingleNodeAndDeletionProtectionFollowTheResource) {
   EXPECT_FALSE(Recorded(t, "Pair").contains("cdk_nag"));
   EXPECT_EQ(Recorded(t, "OpenDb")["cdk_nag"]["rules_to_suppress"][0]["id"], "AwsSolutions-RDS10");
   EXPECT_FALSE(Recorded(t, "KeptDb").contains("cdk_nag"));
+  // Outside dev a cluster without deletion protection is not accepted: rex check refuses it
+  // unless the config's checks.suppress accepts it.
+  Json staging = Template({{"OpenDb", open_db}});
+  RecordAcceptedFindings(staging, "staging");
+  EXPECT_FALSE(Recorded(staging, "OpenDb").contains("cdk_nag"));
 }
 
 }  // namespace
