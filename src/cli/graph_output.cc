@@ -34,8 +34,8 @@ base::Status WriteGraph(Context& ctx, const GraphOutput& output, const std::stri
 
 std::string PlanGraphDot(const base::Json* before, const base::Json& after, const tmpl::Plan& plan,
                          const std::string& title) {
-  base::Json drawn =
-      tmpl::TemplateForPlan(before != nullptr ? *before : base::Json(nullptr), after);
+  static const base::Json kNothing(nullptr);  // a reference to the baseline, never a copy of it
+  base::Json drawn = tmpl::TemplateForPlan(before != nullptr ? *before : kNothing, after);
   tmpl::Architecture architecture = tmpl::BuildArchitecture(drawn, title);
   std::map<std::string, tmpl::Action> actions = tmpl::ComponentActions(architecture, plan);
   return tmpl::ArchitectureToDot(architecture, {.title = title, .actions = &actions});

@@ -60,7 +60,8 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
     return ExitCodeFor(baseline.error());
   }
   const base::Json* before = baseline->deployed() ? &*baseline->tmpl : nullptr;
-  tmpl::Plan plan = tmpl::ComputePlan(before ? *before : base::Json(nullptr), run.template_json,
+  static const base::Json kNothing(nullptr);  // a reference to the baseline, never a copy of it
+  tmpl::Plan plan = tmpl::ComputePlan(before != nullptr ? *before : kNothing, run.template_json,
                                       cfn::FindResourceSchema);
   if (!ctx.global.json) {
     ctx.io.out << ctx.out.Bold(options.title)

@@ -35,9 +35,10 @@ std::string DotQuote(std::string_view text) { return "\"" + DotEscape(text) + "\
 
 const base::Json* Member(const base::Json& value, std::string_view key) {
   if (!value.is_object()) return nullptr;
-  // The underlying std::map: nlohmann's own iterators trip GCC's -Wnull-dereference.
+  // The underlying std::map: nlohmann's own iterators trip GCC's -Wnull-dereference. Its
+  // comparator is std::less<>, so the key is looked up without a copy.
   const auto& object = value.get_ref<const base::Json::object_t&>();
-  auto it = object.find(std::string(key));
+  auto it = object.find(key);
   return it == object.end() || it->second.is_null() ? nullptr : &it->second;
 }
 
