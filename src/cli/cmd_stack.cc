@@ -35,6 +35,7 @@
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "config/config.h"
+#include "config/loader.h"
 #include "engine/deploy.h"
 #include "stack/rex_stack.h"
 
@@ -191,8 +192,8 @@ int RunStackRm(Context& ctx, const RmFlags& flags) {
       return kExitFailed;
     }
   }
-  if (!fs::remove(path, ec) || ec) {
-    return fail(base::Aborted("cannot remove " + relative + ": " + ec.message()));
+  if (base::Status removed = config::RemoveConfigFile(path); !removed.ok()) {
+    return fail(removed);
   }
   ctx.io.err << ctx.err.Green("removed") << " " << relative
              << (fs::exists(fs::path(ctx.io.cwd) / ".rex" / flags.name, ec)

@@ -584,16 +584,34 @@ class EditLock {
       ::close(fd);
       return base::FailedPrecondition("cannot lock " + lock.string() + ": " + std::strerror(err));
     }
-    return std::unique_ptr<EditLock>(new EditLock(fd));
+    return std::unique_ptr<EditLock>(new EditLock(fd, std::move(lock)));
   }
+  const std::filesystem::path& path() const { return path_; }
   ~EditLock() { ::close(fd_); }  // closing releases the lock
   EditLock(const EditLock&) = delete;
   EditLock& operator=(const EditLock&) = delete;
 
  private:
-  explicit EditLock(int fd) : fd_(fd) {}
+  EditLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
   int fd_;
+  std::filesystem::path path_;
 };
+
+}  // namespace
+
+base::Status RemoveConfigFile(const std::filesystem::path& file) {
+  REX_ASSIGN_OR_RETURN(std::unique_ptr<EditLock> lock, EditLock::Take(file));
+  std::error_code ec;
+  if (!std::filesystem::remove(file, ec) || ec) {
+    if (!ec) return base::NotFound(file.string() + ": no such stack config");
+    return base::Aborted("cannot remove " + file.string() + ": " + ec.message());
+  }
+  // Removed while still held: a rex waiting on the lock then finds no config to edit.
+  std::filesystem::remove(lock->path(), ec);
+  return base::Status::Ok();
+}
+
+namespace {
 
 // Read-modify-write of the config file `path` under its lock: `edit` gets the text and the
 // source name (`path` as given, so messages and secret bindings name the file the user named),

@@ -4,6 +4,7 @@
 // load without a passphrase for what never needs a secret's value: the `rex config` listing and
 // shell completion.
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,5 +26,10 @@ std::optional<std::string> CheckYamlBounds(std::string_view text, std::string_vi
 // unknown, set but empty): what an edit validates its result with, needing no passphrase.
 base::Result<Config> LoadText(std::string_view text, std::string_view source, const Env& env,
                               bool decrypt);
+
+// Removes the config file `file` and the lock file its edits take (".<name>.lock" beside it),
+// holding that lock meanwhile so that no `rex config set` writes it back half-way. A missing
+// file is an error (NotFound).
+base::Status RemoveConfigFile(const std::filesystem::path& file);
 
 }  // namespace rex::config

@@ -159,9 +159,13 @@ TEST_F(StacksTest, StackRmRefusesWhileTheStackExistsUnlessForced) {
 
 TEST_F(StacksTest, StackRmRemovesAConfigWhoseStackDoesNotExist) {
   ASSERT_EQ(Rex({"init", "qa"}).exit_code, 0);
+  // An edit leaves the lock file it took beside the config; rm takes both away.
+  ASSERT_EQ(Rex({"--stack", "qa", "config", "set", "natGateways", "1"}).exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir_.path() + "/stacks/.qa.yaml.lock"));
   RexRun rm = Rex({"stack", "rm", "qa", "--yes"});
   EXPECT_EQ(rm.exit_code, 0) << rm.err;
   EXPECT_FALSE(fs::exists(dir_.path() + "/stacks/qa.yaml"));
+  EXPECT_FALSE(fs::exists(dir_.path() + "/stacks/.qa.yaml.lock"));
   RexRun missing = Rex({"stack", "rm", "qa", "--yes"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("no stack config stacks/qa.yaml"));
