@@ -29,9 +29,9 @@ std::string DotEscape(std::string_view text) {
   return out;
 }
 
-std::string DotQuote(std::string_view text) { return "\"" + DotEscape(text) + "\""; }
-
 }  // namespace
+
+std::string DotQuote(std::string_view text) { return "\"" + DotEscape(text) + "\""; }
 
 const base::Json* Member(const base::Json& value, std::string_view key) {
   if (!value.is_object()) return nullptr;

@@ -31,6 +31,9 @@ std::string ResourcePath(const base::Json& resource);
 // ("Rex/Network/Vpc" -> "Network"); "" for a path with fewer than two components.
 std::string ComponentOf(std::string_view path);
 
+// `text` as a DOT double-quoted string: quotes and backslashes escaped.
+std::string DotQuote(std::string_view text);
+
 // "AWS::EC2::VPC" -> "EC2::VPC"; other types unchanged.
 std::string ShortType(std::string_view type);
 
