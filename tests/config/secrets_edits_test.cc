@@ -302,10 +302,10 @@ TEST_F(FileEditTest, ConcurrentEditsLoseNoUpdate) {
 }
 
 TEST_F(FileEditTest, SymlinkIsWrittenThrough) {
-  std::filesystem::create_directories(dir_ / "shared");
-  std::string target = (dir_ / "shared/dev.yaml").string();
+  std::filesystem::create_directories(dir_ / "team-configs");
+  std::string target = (dir_ / "team-configs/dev.yaml").string();
   ASSERT_TRUE(base::WriteFileAtomic(target, "natGateways: 1\n").ok());
-  std::filesystem::create_symlink("../shared/dev.yaml", dir_ / "stacks/dev.yaml");
+  std::filesystem::create_symlink("../team-configs/dev.yaml", dir_ / "stacks/dev.yaml");
   ASSERT_TRUE(
       SetConfigFileValues((dir_ / "stacks/dev.yaml").string(), {{"natGateways", "2"}}).ok());
   EXPECT_TRUE(std::filesystem::is_symlink(dir_ / "stacks/dev.yaml"));

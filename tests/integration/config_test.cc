@@ -270,12 +270,12 @@ TEST_F(ConfigTest, ParallelSetsLoseNoUpdate) {
 
 TEST_F(ConfigTest, SymlinkedStackFileIsWrittenThrough) {
   std::filesystem::path root(dir_.path());
-  std::filesystem::create_directories(root / "shared");
-  std::filesystem::rename(root / "stacks/dev.yaml", root / "shared/dev.yaml");
-  std::filesystem::create_symlink("../shared/dev.yaml", root / "stacks/dev.yaml");
+  std::filesystem::create_directories(root / "team-configs");
+  std::filesystem::rename(root / "stacks/dev.yaml", root / "team-configs/dev.yaml");
+  std::filesystem::create_symlink("../team-configs/dev.yaml", root / "stacks/dev.yaml");
   ASSERT_EQ(Rex({"config", "set", "natGateways", "2"}).exit_code, 0);
   EXPECT_TRUE(std::filesystem::is_symlink(root / "stacks/dev.yaml"));
-  EXPECT_THAT(dir_.Read("shared/dev.yaml"), HasSubstr("natGateways: 2"));
+  EXPECT_THAT(dir_.Read("team-configs/dev.yaml"), HasSubstr("natGateways: 2"));
 }
 
 TEST_F(ConfigTest, SizeLimitsGiveShortClearErrors) {
