@@ -58,8 +58,11 @@ const std::set<std::string>& FreeTypes() {
       "AWS::RDS::DBSubnetGroup",
       "AWS::Route53::RecordSet",  // alias records to AWS resources: queries free
       "AWS::Route53::RecordSetGroup",
+      "AWS::S3::BucketPolicy",
       "AWS::SNS::Subscription",
       "AWS::SNS::TopicPolicy",
+      "AWS::SQS::QueuePolicy",
+      "AWS::Scheduler::ScheduleGroup",
       "AWS::SecretsManager::ResourcePolicy",
       "AWS::SecretsManager::SecretTargetAttachment",
       "AWS::ServiceDiscovery::HttpNamespace",
@@ -293,6 +296,30 @@ class Estimator {
       return Add(id, r, "publishes beyond the free tier",
                  FormatQuantity(publishes) + " million publishes", publishes,
                  "sns.million_publishes");
+    }
+    if (type == "AWS::S3::Bucket") {
+      double gb = assume_.Get("s3StorageGbPerBucket");
+      Add(id, r, "storage (S3 Standard)", FormatQuantity(gb) + " GB stored", gb,
+          "s3.standard.gb_month");
+      double writes = assume_.Get("s3ThousandWritesPerBucket");
+      Add(id, r, "writes (PUT, COPY, POST, LIST)", FormatQuantity(writes) + " thousand requests",
+          writes, "s3.thousand_writes");
+      double reads = assume_.Get("s3ThousandReadsPerBucket");
+      return Add(id, r, "reads (GET)", FormatQuantity(reads) + " thousand requests", reads,
+                 "s3.thousand_reads");
+    }
+    if (type == "AWS::SQS::Queue") {
+      bool fifo = reader_.Bool(Reader::Prop(r, "FifoQueue")).value_or(false);
+      double requests = assume_.Get("sqsMillionRequestsPerQueue");
+      return Add(id, r, "requests beyond the free tier",
+                 FormatQuantity(requests) + " million requests", requests,
+                 fifo ? "sqs.fifo.million_requests" : "sqs.standard.million_requests");
+    }
+    if (type == "AWS::Scheduler::Schedule") {
+      double invocations = assume_.Get("schedulerMillionInvocations");
+      return Add(id, r, "invocations beyond the free tier",
+                 FormatQuantity(invocations) + " million invocations", invocations,
+                 "scheduler.million_invocations");
     }
     if (FreeTypes().count(type) > 0) {
       report_.free.push_back(id + " (" + type + ")");
@@ -762,6 +789,14 @@ const std::vector<AssumptionSpec>& AssumptionSpecs() {
       {"route53MillionQueries", 1, "", "million", "standard queries per hosted zone"},
       {"snsMillionPublishes", 0, "", "million",
        "SNS publishes beyond the first million (free tier)"},
+      {"s3StorageGbPerBucket", 1, "", "GB", "data stored per S3 bucket (S3 Standard)"},
+      {"s3ThousandWritesPerBucket", 10, "", "thousand",
+       "PUT, COPY, POST and LIST requests per S3 bucket"},
+      {"s3ThousandReadsPerBucket", 100, "", "thousand", "GET requests per S3 bucket"},
+      {"sqsMillionRequestsPerQueue", 0, "", "million",
+       "SQS requests per queue beyond the account's first million (free tier)"},
+      {"schedulerMillionInvocations", 0, "", "million",
+       "EventBridge Scheduler invocations per schedule beyond the first 14 million (free tier)"},
   };
   return specs;
 }

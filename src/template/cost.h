@@ -44,7 +44,9 @@
 //   CloudWatch::Alarm, SecretsManager::Secret, KMS::Key, Route53::HostedZone (+ queries),
 //   ServiceDiscovery::Private/PublicDnsNamespace (a hosted zone), ECR::Repository (storage),
 //   Amplify::Branch (build minutes, storage, data served), WAFv2::WebACL (ACL, rules,
-//   requests), SNS::Topic (publishes beyond the free tier; 0 by default)
+//   requests), SNS::Topic (publishes beyond the free tier; 0 by default), S3::Bucket (S3
+//   Standard storage, writes and reads), SQS::Queue (requests beyond the free tier; 0 by
+//   default), Scheduler::Schedule (invocations beyond the free tier; 0 by default)
 // Types known to cost nothing by themselves (VPC, subnets, routes, security groups, IAM,
 // listeners, target groups, ...) are counted as free; any other type is listed as unpriced
 // so the estimate never silently claims to be complete.

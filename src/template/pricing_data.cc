@@ -32,6 +32,9 @@ std::string_view BuiltInPricingJson() {
     "cloudmap": {"url": "https://aws.amazon.com/cloud-map/pricing/", "entered": "2026-11-26"},
     "kms": {"url": "https://aws.amazon.com/kms/pricing/", "entered": "2026-11-26"},
     "sns": {"url": "https://aws.amazon.com/sns/pricing/", "entered": "2026-11-26"},
+    "s3": {"url": "https://aws.amazon.com/s3/pricing/", "entered": "2026-12-02"},
+    "sqs": {"url": "https://aws.amazon.com/sqs/pricing/", "entered": "2026-12-02"},
+    "scheduler": {"url": "https://aws.amazon.com/eventbridge/pricing/", "entered": "2026-12-02"},
     "data_transfer": {"url": "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer", "entered": "2026-12-02"},
     "aurora_backup": {"url": "https://aws.amazon.com/rds/aurora/pricing/", "entered": "2026-12-02"},
     "elasticache_backup": {"url": "https://aws.amazon.com/elasticache/pricing/", "entered": "2026-12-02"}
@@ -140,7 +143,23 @@ std::string_view BuiltInPricingJson() {
       "description": "KMS customer managed key"},
 
     "sns.million_publishes": {"usd": 0.50, "unit": "million publishes", "source": "sns",
-      "description": "SNS standard topic publishes beyond the first million (free tier)"}
+      "description": "SNS standard topic publishes beyond the first million (free tier)"},
+
+    "s3.standard.gb_month": {"usd": 0.023, "unit": "GB-month", "source": "s3",
+      "description": "S3 Standard storage, first 50 TB a month"},
+    "s3.thousand_writes": {"usd": 0.005, "unit": "thousand requests", "source": "s3",
+      "description": "S3 Standard PUT, COPY, POST and LIST requests"},
+    "s3.thousand_reads": {"usd": 0.0004, "unit": "thousand requests", "source": "s3",
+      "description": "S3 Standard GET and other reads"},
+
+    "sqs.standard.million_requests": {"usd": 0.40, "unit": "million requests", "source": "sqs",
+      "description": "SQS standard queue requests beyond the first million a month (free tier)"},
+    "sqs.fifo.million_requests": {"usd": 0.50, "unit": "million requests", "source": "sqs",
+      "description": "SQS FIFO queue requests beyond the first million a month (free tier)"},
+
+    "scheduler.million_invocations": {"usd": 1.00, "unit": "million invocations",
+      "source": "scheduler",
+      "description": "EventBridge Scheduler invocations beyond the first 14 million a month"}
   }
 }
 )json";

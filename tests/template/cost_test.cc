@@ -461,6 +461,39 @@ TEST(CostTest, FrontendWafDnsKeysAlarmsEndpointsAndTopics) {
   EXPECT_THAT(report.unpriced, ElementsAre("Mystery (AWS::Bedrock::Agent)"));
 }
 
+TEST(CostTest, BucketsQueuesAndSchedulesArePricedAndTheirPoliciesAreFree) {
+  base::Json t = Template({
+      {"Uploads", {{"Type", "AWS::S3::Bucket"}, {"Properties", base::Json::object()}}},
+      {"UploadsPolicy", {{"Type", "AWS::S3::BucketPolicy"}, {"Properties", base::Json::object()}}},
+      {"Tasks", {{"Type", "AWS::SQS::Queue"}, {"Properties", base::Json::object()}}},
+      {"Ordered", {{"Type", "AWS::SQS::Queue"}, {"Properties", {{"FifoQueue", true}}}}},
+      {"TasksPolicy", {{"Type", "AWS::SQS::QueuePolicy"}, {"Properties", base::Json::object()}}},
+      {"Nightly", {{"Type", "AWS::Scheduler::Schedule"}, {"Properties", base::Json::object()}}},
+  });
+  CostReport report = EstimateCost(t, Assumptions());
+  // 1 GB × $0.023; 10 thousand writes × $0.005; 100 thousand reads × $0.0004.
+  EXPECT_NEAR(FindItem(report, "Uploads", "storage (S3 Standard)")->monthly, 0.02, 1e-9);
+  EXPECT_NEAR(FindItem(report, "Uploads", "writes (PUT, COPY, POST, LIST)")->monthly, 0.05, 1e-9);
+  EXPECT_NEAR(FindItem(report, "Uploads", "reads (GET)")->monthly, 0.04, 1e-9);
+  // Within the free tiers by default; the price key follows the queue's kind.
+  EXPECT_EQ(FindItem(report, "Tasks", "requests beyond the free tier")->price_key,
+            "sqs.standard.million_requests");
+  EXPECT_EQ(FindItem(report, "Ordered", "requests beyond the free tier")->price_key,
+            "sqs.fifo.million_requests");
+  EXPECT_NEAR(FindItem(report, "Nightly", "invocations beyond the free tier")->monthly, 0, 1e-9);
+  EXPECT_TRUE(report.unpriced.empty()) << report.unpriced.front();
+  EXPECT_THAT(report.free, ElementsAre("TasksPolicy (AWS::SQS::QueuePolicy)",
+                                       "UploadsPolicy (AWS::S3::BucketPolicy)"));
+
+  Assumptions busy;
+  ASSERT_TRUE(busy.Set("sqsMillionRequestsPerQueue", 3).ok());
+  ASSERT_TRUE(busy.Set("schedulerMillionInvocations", 2).ok());
+  CostReport priced = EstimateCost(t, busy);
+  EXPECT_NEAR(FindItem(priced, "Tasks", "requests beyond the free tier")->monthly, 1.20, 1e-9);
+  EXPECT_NEAR(FindItem(priced, "Ordered", "requests beyond the free tier")->monthly, 1.50, 1e-9);
+  EXPECT_NEAR(FindItem(priced, "Nightly", "invocations beyond the free tier")->monthly, 2.00, 1e-9);
+}
+
 TEST(CostTest, EmptyOrMalformedTemplatesGiveAnEmptyReport) {
   EXPECT_TRUE(EstimateCost(base::Json::array(), Assumptions()).items.empty());
   CostReport report = EstimateCost(base::Json{{"Resources", 3}}, Assumptions());
