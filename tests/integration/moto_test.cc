@@ -320,7 +320,12 @@ void MotoTest::PreviewReadAndDestroyAnOutsideStack(const std::string& template_f
 
   RexRun preview = Rex({"preview"});
   ASSERT_EQ(preview.exit_code, 0) << preview.out << preview.err;
-  std::string headline = preview.out.substr(0, preview.out.find('\n'));
+  // The headline runs to the first blank line (it wraps at 100 columns); joined into one line.
+  std::string headline;
+  for (char c : preview.out.substr(0, preview.out.find("\n\n"))) {
+    if (c == '\n') c = ' ';
+    if (c != ' ' || headline.empty() || headline.back() != ' ') headline += c;
+  }
   EXPECT_THAT(headline, HasSubstr("Preview of rex-backend-dev"));
   EXPECT_TRUE(headline.find("the template CloudFormation holds") != std::string::npos ||
               headline.find("deployed in CloudFormation") != std::string::npos)
