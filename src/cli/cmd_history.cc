@@ -50,14 +50,18 @@ int RunHistory(Context& ctx) {
                << "\n";
     return kExitOk;
   }
-  Table table(
-      {"#", "Started (UTC)", "Took", "Operation", "Result", "Stack status", "By", "Detail"});
+  // Within kOutputWidth: the stack status opens the detail column (wrapped), "By" is elided
+  // in the middle; `--json` has every field whole.
+  constexpr size_t kByWidth = 16;
+  constexpr size_t kDetailWidth = 24;
+  Table table({"#", "Started (UTC)", "Took", "Operation", "Result", "By", "Status and detail"});
   for (const engine::HistoryRecord& r : *records) {
     std::string detail = r.failure_reason;
     if (!r.failed_resource.empty()) detail = r.failed_resource + ": " + detail;
     if (r.rollback_of)
       detail = "to #" + std::to_string(*r.rollback_of) + (detail.empty() ? "" : "; " + detail);
     if (detail.empty()) detail = r.change_set_name;
+    if (!r.final_status.empty()) detail = r.final_status + (detail.empty() ? "" : " " + detail);
     std::string by = r.user.empty() && r.host.empty() ? "" : r.user + "@" + r.host;
     std::string result = r.result;
     if (result == "deployed" || result == "destroyed" || result == "no-changes") {
@@ -68,8 +72,10 @@ int RunHistory(Context& ctx) {
     table.AddRow({std::to_string(r.number), aws::FormatIso8601(r.start_time),
                   FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(
                       r.end_time - r.start_time)),
-                  r.operation, result, r.final_status, by, detail});
+                  r.operation, result, by, detail});
   }
+  table.Limit(5, kByWidth, Fit::kElideMiddle);
+  table.Limit(6, kDetailWidth, Fit::kWrap);
   table.AlignRight(0);
   ctx.io.out << table.Render(ctx.out);
   return kExitOk;

@@ -245,6 +245,9 @@ TEST_F(DeployTest, HistoryAndRollback) {
   EXPECT_EQ(history.exit_code, 0);
   EXPECT_THAT(history.out, AllOf(HasSubstr("deployed"), HasSubstr("CREATE_COMPLETE"),
                                  HasSubstr("UPDATE_COMPLETE")));
+  // Fits 100 columns (bytes here; the table is ASCII).
+  std::istringstream lines(history.out);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
   RexRun rollback = Rex({"rollback", "1", "--yes"});
   EXPECT_EQ(rollback.exit_code, 0) << rollback.err;
   EXPECT_EQ(dir_.Read(".rex/dev/deployed.template.json"), first_template);
