@@ -631,11 +631,7 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     std::string title = "Preview of " + stack_name + " (" + config + ")" + (before ? "" : ":");
     std::string against =
         before ? "against " + baseline->name : baseline->name + ", every resource is created";
-    if (width == 0 || DisplayWidth(title) + 1 + DisplayWidth(against) <= width) {
-      ctx.io.out << style.Bold(title) << " " << against << "\n\n";
-    } else {
-      ctx.io.out << style.Bold(title) << "\n" << WrapText(against, width) << "\n\n";
-    }
+    ctx.io.out << RenderPlanHeadline(style, title, against, width);
     PlanRenderOptions render{.verbose = ctx.global.verbose > 0};
     render.width = width;
     if (flags.wide) render.max_value_width = 0;  // every value whole

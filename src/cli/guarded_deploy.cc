@@ -64,10 +64,10 @@ int GuardedDeploy(Context& ctx, AwsSession& session, DeployRun run,
   tmpl::Plan plan = tmpl::ComputePlan(before != nullptr ? *before : kNothing, run.template_json,
                                       cfn::FindResourceSchema);
   if (!ctx.global.json) {
-    ctx.io.out << ctx.out.Bold(options.title)
-               << (before ? " (against " + baseline->Describe() + ")"
-                          : ": " + baseline->Describe() + ", every resource is created")
-               << "\n\n"
+    ctx.io.out << RenderPlanHeadline(ctx.out, options.title + (before ? "" : ":"),
+                                     before ? "(against " + baseline->Describe() + ")"
+                                            : baseline->Describe() + ", every resource is created",
+                                     kOutputWidth)
                << ParameterChanges(*baseline, run, ctx.out)
                << RenderPlan(plan, ctx.out, PlanRenderOptions{.verbose = ctx.global.verbose > 0})
                << "\n";

@@ -333,6 +333,14 @@ std::string RenderSummary(const tmpl::Plan& plan, const Style& style) {
   return out;
 }
 
+std::string RenderPlanHeadline(const Style& style, std::string_view title, std::string_view against,
+                               size_t width) {
+  if (width == 0 || DisplayWidth(title) + 1 + DisplayWidth(against) <= width) {
+    return style.Bold(title) + " " + std::string(against) + "\n\n";
+  }
+  return style.Bold(title) + "\n" + WrapText(against, width) + "\n\n";
+}
+
 std::string RenderPlan(const tmpl::Plan& plan, const Style& style,
                        const PlanRenderOptions& options) {
   std::ostringstream out;

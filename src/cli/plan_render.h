@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/json.h"
 #include "cli/terminal.h"
@@ -45,6 +46,12 @@ struct PlanRenderOptions {
   // 0 = no limit (`--wide`); verbose mode never shortens values but still fits names.
   size_t width = kOutputWidth;
 };
+
+// A plan's headline: the bold `title` and `against` (what the plan is computed against) on
+// one line when they fit `width` columns (0 = no limit), else `against` wrapped on the lines
+// below the title; then a blank line. rex preview and rex up print the same.
+std::string RenderPlanHeadline(const Style& style, std::string_view title, std::string_view against,
+                               size_t width);
 
 // The plan's resources and sections, then the summary line. A plan without changes renders
 // as "No changes: N resources unchanged." plus, in verbose mode, the unchanged list.

@@ -182,8 +182,8 @@ TEST_F(GuardTest, RollbackShowsItsPlanAndRefusesARecordThatDeletesTheDatabase) {
   EXPECT_EQ(rollback.exit_code, 1) << rollback.out << rollback.err;
   EXPECT_THAT(rollback.out,
               AllOf(HasSubstr("Rollback of rex-backend-dev to the template of "
-                              "deploy #1 (against the template CloudFormation "
-                              "holds"),
+                              "deploy #1\n(against the template CloudFormation "
+                              "holds"),  // the headline wraps at 100 columns
                     HasSubstr("-   AWS::RDS::DBCluster   Database/Cluster  DATA LOSS")));
   EXPECT_THAT(rollback.err, AllOf(HasSubstr("this deploy destroys the data of Database/Cluster"),
                                   HasSubstr("deleted")));
