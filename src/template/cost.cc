@@ -244,8 +244,14 @@ class Estimator {
 
   std::string Hours() const { return FormatQuantity(hours_) + " h"; }
 
+  // How the lists name a resource: the label rex preview shows (ResourceLabel), then its type.
+  std::string Listed(const std::string& id, std::string_view type) const {
+    const base::Json* r = reader_.Resource(id);
+    return ResourceLabel(r != nullptr ? ResourcePath(*r) : "", id) + " (" + std::string(type) + ")";
+  }
+
   void Unpriced(const std::string& id, const std::string& type, const std::string& why) {
-    report_.unpriced.push_back(id + " (" + type + ")");
+    report_.unpriced.push_back(Listed(id, type));
     if (!why.empty()) report_.notes.push_back(id + ": " + why);
   }
 
@@ -322,7 +328,7 @@ class Estimator {
                  "scheduler.million_invocations");
     }
     if (FreeTypes().count(type) > 0) {
-      report_.free.push_back(id + " (" + type + ")");
+      report_.free.push_back(Listed(id, type));
       return;
     }
     Unpriced(id, type, "");
@@ -582,7 +588,7 @@ class Estimator {
       compat = c->dump();
     }
     if (compat.find("FARGATE") == std::string::npos) {
-      report_.free.push_back(id + " (AWS::ECS::TaskDefinition)");
+      report_.free.push_back(Listed(id, "AWS::ECS::TaskDefinition"));
       return;
     }
     AddTaskHours(id, r, *size, 1, assume_.Get("oneOffTaskHours"), " (on demand)");
@@ -602,7 +608,7 @@ class Estimator {
       }
     }
     if (!insights) {
-      report_.free.push_back(id + " (AWS::ECS::Cluster)");
+      report_.free.push_back(Listed(id, "AWS::ECS::Cluster"));
       return;
     }
     double services = 0;
@@ -672,7 +678,7 @@ class Estimator {
   void VpcEndpoint(const std::string& id, const base::Json& r) {
     std::string kind = reader_.String(Reader::Prop(r, "VpcEndpointType")).value_or("Gateway");
     if (kind != "Interface") {
-      report_.free.push_back(id + " (AWS::EC2::VPCEndpoint)");
+      report_.free.push_back(Listed(id, "AWS::EC2::VPCEndpoint"));
       return;
     }
     double azs = 1;

@@ -153,13 +153,14 @@ TEST(CostTest, DevFixtureTotalsByComponentAndOverall) {
 }
 
 TEST(CostTest, DevFixtureCountsFreeResources) {
+  // Named as rex preview names them (ResourceLabel), with their type.
   CostReport report = EstimateCost(LoadFixture("dev.template.json"), Assumptions());
-  EXPECT_THAT(report.free, ::testing::Contains("NetworkVpc (AWS::EC2::VPC)"));
-  EXPECT_THAT(report.free, ::testing::Contains("NetworkS3Endpoint (AWS::EC2::VPCEndpoint)"));
-  EXPECT_THAT(report.free, ::testing::Contains("SecurityExecutionRole (AWS::IAM::Role)"));
+  EXPECT_THAT(report.free, ::testing::Contains("Network/Vpc (AWS::EC2::VPC)"));
+  EXPECT_THAT(report.free, ::testing::Contains("Network/S3Endpoint (AWS::EC2::VPCEndpoint)"));
+  EXPECT_THAT(report.free, ::testing::Contains("Security/ExecutionRole (AWS::IAM::Role)"));
   // Task definitions run by a service are priced on the service, not again as one-off tasks.
   EXPECT_THAT(report.free,
-              ::testing::Contains("ComputeApiTaskDefinition (AWS::ECS::TaskDefinition)"));
+              ::testing::Contains("Compute/ApiTaskDefinition (AWS::ECS::TaskDefinition)"));
 }
 
 TEST(CostTest, AssumptionOverridesChangeTheirLines) {
