@@ -228,6 +228,38 @@ struct AutoscalingConfig {
   bool operator==(const AutoscalingConfig& other) const = default;
 };
 
+// YAML "albAccessLogs:".
+struct AccessLogsConfig {
+  // Default: false (the staging and prod presets: true).
+  bool enabled = false;
+  // Days the bucket keeps the logs. Default: 90.
+  int retention_days = 90;
+
+  bool operator==(const AccessLogsConfig& other) const = default;
+};
+
+// YAML "cloudTrail:".
+struct CloudTrailConfig {
+  // Default: false (the prod preset: true).
+  bool enabled = false;
+  // Days the bucket keeps the log files. Default: 365.
+  int retention_days = 365;
+
+  bool operator==(const CloudTrailConfig& other) const = default;
+};
+
+// YAML "backupPlan:".
+struct BackupPlanConfig {
+  // Default: false (the staging and prod presets: true).
+  bool enabled = false;
+  // Days each daily backup is kept. Default: 35.
+  int retention_days = 35;
+  // A second region each backup is copied to; "" (default): none.
+  std::string copy_region = "";
+
+  bool operator==(const BackupPlanConfig& other) const = default;
+};
+
 // One accepted finding of `rex check`. YAML: an item of "checks.suppress".
 struct CheckSuppression {
   std::string rule = "";      // the check's id; required
@@ -282,6 +314,10 @@ struct Config {
   // dbDeletionProtection. Default: unset, meaning on outside the "dev" environment; see
   // db_deletion_protection_enabled().
   std::optional<bool> db_deletion_protection = {};
+  // dbManagedPassword: RDS keeps the master password in a Secrets Manager secret of its own
+  // and rotates it (ManageMasterUserPassword); the services and SuperTokens read it from there.
+  // Default: false. Not with dbMasterPassword.
+  bool db_managed_password = false;
 
   // --- cache (ElastiCache Redis 7)
   // redisNodeType. Default: "cache.t4g.micro".
@@ -290,6 +326,9 @@ struct Config {
   int redis_num_replicas = 0;
   // redisTransitEncryption: TLS between tasks and Redis. Default: false.
   bool redis_transit_encryption = false;
+  // redisAuth: Redis AUTH with a token generated in Secrets Manager, handed to the services as
+  // a secret. Default: false. Needs redisTransitEncryption.
+  bool redis_auth = false;
   // redisSnapshotRetentionDays. Default: 1.
   int redis_snapshot_retention_days = 1;
 
@@ -326,6 +365,9 @@ struct Config {
   bool enable_waf = false;
   // wafRateLimit: requests per 5 minutes per IP before WAF blocks. Default: 2000.
   int waf_rate_limit = 2000;
+  // albAccessLogs.{enabled,retentionDays}: ALB access logs to an encrypted, TLS-only bucket
+  // whose lifecycle deletes them after retentionDays.
+  AccessLogsConfig alb_access_logs = {};
 
   // --- monitoring
   // logRetentionDays. Default: 7.
@@ -334,6 +376,23 @@ struct Config {
   bool enable_alarms = false;
   // alertEmail subscribed to the alarm topic. Default: "" (none).
   std::string alert_email = "";
+
+  // --- audit and recovery
+  // cloudTrail.{enabled,retentionDays}: a multi-region CloudTrail trail with log-file
+  // validation, to an encrypted bucket.
+  CloudTrailConfig cloud_trail = {};
+  // backupPlan.{enabled,retentionDays,copyRegion}: an AWS Backup plan for the database.
+  BackupPlanConfig backup_plan = {};
+
+  // --- secrets
+  // secretsProvider: what seals the secrets of this file: "passphrase" (REX_CONFIG_PASSPHRASE)
+  // or "awskms://<key id, ARN or alias/NAME>" (a data key from KMS, kept encrypted in the file).
+  // Default: "passphrase".
+  std::string secrets_provider = "passphrase";
+  // encryptedDataKey: with an awskms:// provider, the data key that seals this file's secrets,
+  // encrypted by that KMS key (base64); written by `rex config change-secrets-provider`.
+  // Default: "".
+  std::string encrypted_data_key = "";
 
   // --- jobs, queues and buckets (config/workload_types.h). Default: none.
   JobsConfig jobs = {};        // jobs.<name>.*
@@ -364,6 +423,12 @@ struct Env {
   // REX_CONFIG_PASSPHRASE is not set"); true loads them sealed (Secret::is_sealed), for
   // commands that hand no secret's value to AWS. With a passphrase secrets are decrypted.
   bool allow_sealed = false;
+  // For a file whose secretsProvider is awskms://: the plaintext of its encryptedDataKey
+  // (KMS Decrypt under `kms_key`, the provider's key). Unset: such a file is read as one
+  // without a passphrase (sealed or refused, by allow_sealed).
+  std::function<base::Result<std::string>(std::string_view kms_key,
+                                          std::string_view encrypted_data_key)>
+      decrypt_data_key = {};
 
   static Env FromProcess();
 };
