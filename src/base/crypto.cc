@@ -121,8 +121,14 @@ Result<Parts> Parse(std::string_view text) {
   if (format == nullptr) {
     size_t colon = text.find(':');
     if (colon != std::string_view::npos && colon > 0 && colon <= 4 && text[0] == 'v') {
+      if (text.substr(0, colon) == "v3") {
+        return InvalidArgument(
+            "malformed secret: a v3 value is sealed with a data key (secretsProvider "
+            "awskms://...), not with a passphrase");
+      }
       return InvalidArgument("malformed secret: unknown format version \"" +
-                             std::string(text.substr(0, colon)) + "\"; this rex reads v1 and v2");
+                             std::string(text.substr(0, colon)) +
+                             "\"; this rex reads v1, v2 and v3");
     }
     return InvalidArgument("malformed secret: expected text starting with \"v2:\" (or \"v1:\")");
   }
@@ -187,7 +193,150 @@ Result<std::string> Encrypt(const Format& format, std::string_view plaintext,
   return std::string(format.prefix) + Base64Encode(salt_bytes + nonce + ciphertext + tag);
 }
 
+constexpr std::string_view kV3Prefix = "v3:";
+
 }  // namespace
+
+Result<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return Internal("RAND_bytes failed to produce random bytes");
+  }
+  return out;
+}
+
+Result<std::string> AesGcmSeal(std::string_view key, std::string_view aad,
+                               std::string_view plaintext) {
+  if (key.size() != kDataKeySize) {
+    return InvalidArgument("an AES-256 key must be " + std::to_string(kDataKeySize) +
+                           " bytes, got " + std::to_string(key.size()));
+  }
+  REX_ASSIGN_OR_RETURN(std::string nonce, RandomBytes(kSecretNonceSize));
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
+  std::string ciphertext(plaintext.size(), '\0');
+  std::string tag(kSecretTagSize, '\0');
+  int len = 0;
+  int aad_len = 0;
+  int final_len = 0;
+  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
+      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, Bytes(key), Bytes(nonce)) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(aad), static_cast<int>(aad.size())) !=
+          1 ||
+      EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()), &len,
+                        Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()) + len,
+                          &final_len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kSecretTagSize, tag.data()) != 1) {
+    WipeString(ciphertext);
+    return Internal("AES-256-GCM encryption failed");
+  }
+  return nonce + ciphertext + tag;
+}
+
+Result<std::string> AesGcmOpen(std::string_view key, std::string_view aad,
+                               std::string_view sealed) {
+  if (key.size() != kDataKeySize) {
+    return InvalidArgument("an AES-256 key must be " + std::to_string(kDataKeySize) +
+                           " bytes, got " + std::to_string(key.size()));
+  }
+  constexpr size_t kMin = kSecretNonceSize + kSecretTagSize;
+  if (sealed.size() < kMin) {
+    return InvalidArgument(std::to_string(sealed.size()) + " bytes of sealed data, at least " +
+                           std::to_string(kMin) + " expected");
+  }
+  std::string_view nonce = sealed.substr(0, kSecretNonceSize);
+  std::string_view ciphertext = sealed.substr(kSecretNonceSize, sealed.size() - kMin);
+  std::string tag(sealed.substr(sealed.size() - kSecretTagSize));
+  CipherCtx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
+  std::string plaintext(ciphertext.size(), '\0');
+  int len = 0;
+  int aad_len = 0;
+  int final_len = 0;
+  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, Bytes(key), Bytes(nonce)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(aad), static_cast<int>(aad.size())) !=
+          1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &len,
+                        Bytes(ciphertext), static_cast<int>(ciphertext.size())) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kSecretTagSize, tag.data()) != 1) {
+    WipeString(plaintext);
+    return Internal("AES-256-GCM decryption failed to start");
+  }
+  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + len,
+                          &final_len) != 1) {
+    WipeString(plaintext);
+    return Unauthenticated("wrong key or corrupted value");
+  }
+  return plaintext;
+}
+
+std::string DataKeyBinding(std::string_view stack, std::string_view key) {
+  return "rex|v3|" + std::string(stack) + "|" + std::string(key);
+}
+
+Result<std::string> EncryptSecretWithDataKey(std::string_view plaintext, std::string_view data_key,
+                                             std::string_view binding) {
+  if (data_key.size() != kDataKeySize) {
+    return InvalidArgument("the data key is " + std::to_string(data_key.size()) +
+                           " bytes; a v3 secret needs one of " + std::to_string(kDataKeySize));
+  }
+  REX_ASSIGN_OR_RETURN(std::string sealed, AesGcmSeal(data_key, binding, plaintext));
+  return std::string(kV3Prefix) + Base64Encode(sealed);
+}
+
+namespace {
+
+// The raw bytes of v3 text, or the "malformed secret" error.
+Result<std::string> ParseV3(std::string_view text) {
+  if (text.substr(0, kV3Prefix.size()) != kV3Prefix) {
+    if (text.substr(0, 3) == "v1:" || text.substr(0, 3) == "v2:") {
+      return InvalidArgument("malformed secret: a " + std::string(text.substr(0, 2)) +
+                             " value is sealed with a passphrase (secretsProvider passphrase), "
+                             "not with a data key");
+    }
+    return InvalidArgument("malformed secret: expected text starting with \"v3:\"");
+  }
+  Result<std::string> raw = Base64Decode(text.substr(kV3Prefix.size()));
+  if (!raw.ok()) return InvalidArgument("malformed secret: " + raw.error().message());
+  constexpr size_t kMin = kSecretNonceSize + kSecretTagSize;
+  if (raw->size() < kMin) {
+    return InvalidArgument("malformed secret: " + std::to_string(raw->size()) +
+                           " bytes after base64 decoding, at least " + std::to_string(kMin) +
+                           " expected");
+  }
+  return raw;
+}
+
+}  // namespace
+
+Result<std::string> DecryptSecretWithDataKey(std::string_view text, std::string_view data_key,
+                                             std::string_view binding) {
+  REX_ASSIGN_OR_RETURN(std::string raw, ParseV3(text));
+  if (data_key.size() != kDataKeySize) {
+    return Unauthenticated("wrong data key or corrupted value");
+  }
+  Result<std::string> plain = AesGcmOpen(data_key, binding, raw);
+  if (!plain.ok() && plain.error().code() == Code::kUnauthenticated) {
+    return Unauthenticated("wrong data key or corrupted value");
+  }
+  return plain;
+}
+
+int SecretVersion(std::string_view text) {
+  if (text.substr(0, 3) == "v1:") return 1;
+  if (text.substr(0, 3) == "v2:") return 2;
+  if (text.substr(0, 3) == "v3:") return 3;
+  return 0;
+}
+
+Status CheckSecretFormat(std::string_view text) {
+  if (SecretVersion(text) == 3) return ParseV3(text).status();
+  return Parse(text).status();
+}
 
 std::string SecretBinding(std::string_view stack, std::string_view key) {
   return "rex|v2|" + std::string(stack) + "|" + std::string(key);

@@ -15,6 +15,16 @@
 //           or copying one to another stack file, fails authentication.
 // - passphrases shorter than kMinPassphraseLength are refused when encrypting.
 //
+// Version 3 (secretsProvider awskms://, EncryptSecretWithDataKey / DecryptSecretWithDataKey):
+//
+//     v3:<base64( nonce[12] | ciphertext[n] | tag[16] )>
+//
+// - key   = a random 32-byte data key (no salt, no scrypt): KMS GenerateDataKey makes it, the
+//           file keeps it encrypted by KMS (config encryptedDataKey), KMS Decrypt gives it back;
+// - value = AES-256-GCM(key, nonce, plaintext) with the associated data
+//           "rex|v3|<stack>|<key>" (DataKeyBinding), 16-byte tag: bound like v2.
+// A v3 value is not read with a passphrase (DecryptSecret refuses it) nor v1/v2 with a data key.
+//
 // Version 1 (read only, DecryptSecret; IsLegacySecret tells it apart):
 //
 //     v1:<base64( salt[16] | nonce[12] | ciphertext[n] | tag[16] )>
@@ -63,6 +73,48 @@ Result<std::string> EncryptSecret(std::string_view plaintext, std::string_view p
 //   ciphertext or tag. Never returns garbage.
 Result<std::string> DecryptSecret(std::string_view text, std::string_view passphrase,
                                   std::string_view binding);
+
+// The size of a v3 data key, in bytes (AES-256).
+inline constexpr size_t kDataKeySize = 32;
+
+// The associated data of a v3 value stored under `key` of stack `stack`:
+// "rex|v3|<stack>|<key>".
+std::string DataKeyBinding(std::string_view stack, std::string_view key);
+
+// Encrypts `plaintext` under `data_key` (exactly kDataKeySize bytes), bound to `binding` (see
+// DataKeyBinding), with a fresh random nonce, and returns the "v3:..." text. kInvalidArgument
+// for a data key of another size (the message gives sizes, never bytes); kInternal if OpenSSL
+// fails.
+Result<std::string> EncryptSecretWithDataKey(std::string_view plaintext, std::string_view data_key,
+                                             std::string_view binding);
+
+// Decrypts v3 text made by EncryptSecretWithDataKey with the same data key and binding.
+// kInvalidArgument "malformed secret: ..." for text that is not v3 (a v1/v2 value says it is
+// sealed with a passphrase) or too short; kUnauthenticated "wrong data key or corrupted value"
+// when the tag does not verify. Never returns garbage.
+Result<std::string> DecryptSecretWithDataKey(std::string_view text, std::string_view data_key,
+                                             std::string_view binding);
+
+// The format version of rex secret text: 1, 2 or 3 by its prefix; 0 for anything else.
+int SecretVersion(std::string_view text);
+
+// OK when `text` is well-formed secret text of version 1, 2 or 3 (prefix, base64, length);
+// else the kInvalidArgument "malformed secret: ..." the matching decrypt function would give.
+// Needs no key: for loading secrets sealed.
+Status CheckSecretFormat(std::string_view text);
+
+// AES-256-GCM of `plaintext` under `key` (kDataKeySize bytes) with associated data `aad` and a
+// fresh random nonce: nonce[12] | ciphertext | tag[16] as raw bytes. The building block of v3,
+// exposed for test doubles that must really encrypt (the fake KMS). kInvalidArgument for a key
+// of another size.
+Result<std::string> AesGcmSeal(std::string_view key, std::string_view aad,
+                               std::string_view plaintext);
+// The inverse of AesGcmSeal; kUnauthenticated when the tag does not verify (wrong key, wrong
+// aad, any change), kInvalidArgument for a key of another size or input shorter than 28 bytes.
+Result<std::string> AesGcmOpen(std::string_view key, std::string_view aad, std::string_view sealed);
+
+// `n` cryptographically random bytes (RAND_bytes); kInternal if OpenSSL fails.
+Result<std::string> RandomBytes(size_t n);
 
 // True when `text` is in the v1 format (starts with "v1:").
 bool IsLegacySecret(std::string_view text);

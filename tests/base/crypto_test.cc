@@ -95,12 +95,93 @@ TEST(CryptoTest, MalformedTextNamesTheProblem) {
   EXPECT_EQ(DecryptSecret("AAAA", kPw, kDbKey).error().message(),
             "malformed secret: expected text starting with \"v2:\" (or \"v1:\")");
   EXPECT_EQ(DecryptSecret("v3:AAAA", kPw, kDbKey).error().message(),
-            "malformed secret: unknown format version \"v3\"; this rex reads v1 and v2");
+            "malformed secret: a v3 value is sealed with a data key (secretsProvider "
+            "awskms://...), not with a passphrase");
+  EXPECT_EQ(DecryptSecret("v4:AAAA", kPw, kDbKey).error().message(),
+            "malformed secret: unknown format version \"v4\"; this rex reads v1, v2 and v3");
   EXPECT_EQ(DecryptSecret("v2:not*base64", kPw, kDbKey).error().message(),
             "malformed secret: invalid base64: length 10 is not a multiple of 4");
   EXPECT_EQ(DecryptSecret("v1:AAAA", kPw, kDbKey).error().message(),
             "malformed secret: 3 bytes after base64 decoding, at least 44 expected");
   EXPECT_EQ(DecryptSecret("v2:AAAA", kPw, kDbKey).error().code(), Code::kInvalidArgument);
+}
+
+// --- v3: sealed with a data key (secretsProvider awskms://)
+
+const std::string kDataKey(kDataKeySize, '\x5a');
+const std::string kV3Db = DataKeyBinding("dev", "dbMasterPassword");
+
+TEST(CryptoTest, V3BindingNamesStackAndKey) {
+  EXPECT_EQ(DataKeyBinding("prod", "githubToken"), "rex|v3|prod|githubToken");
+}
+
+TEST(CryptoTest, V3RoundTripsWithTheDocumentedLayoutAndNoScrypt) {
+  size_t derivations = SecretKeyDerivations();
+  Result<std::string> text = EncryptSecretWithDataKey("hunter2-is-not-a-password", kDataKey, kV3Db);
+  ASSERT_TRUE(text.ok()) << text.error().ToString();
+  ASSERT_EQ(text->substr(0, 3), "v3:");
+  EXPECT_EQ(SecretVersion(*text), 3);
+  std::string raw = Base64Decode(std::string_view(*text).substr(3)).value();
+  EXPECT_EQ(raw.size(), kSecretNonceSize + 25 + kSecretTagSize);  // no salt
+  EXPECT_EQ(DecryptSecretWithDataKey(*text, kDataKey, kV3Db).value(), "hunter2-is-not-a-password");
+  // The layout is plain AES-256-GCM with the binding as associated data.
+  EXPECT_EQ(AesGcmOpen(kDataKey, kV3Db, raw).value(), "hunter2-is-not-a-password");
+  EXPECT_TRUE(CheckSecretFormat(*text).ok());
+  EXPECT_EQ(SecretKeyDerivations(), derivations);
+  EXPECT_NE(EncryptSecretWithDataKey("same", kDataKey, kV3Db).value(),
+            EncryptSecretWithDataKey("same", kDataKey, kV3Db).value());
+}
+
+TEST(CryptoTest, V3FailsUnderAnotherDataKeyStackKeyOrAnyChange) {
+  std::string text = EncryptSecretWithDataKey("value", kDataKey, kV3Db).value();
+  std::string other_key(kDataKeySize, '\x5b');
+  EXPECT_EQ(DecryptSecretWithDataKey(text, other_key, kV3Db).error().code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(DecryptSecretWithDataKey(text, other_key, kV3Db).error().message(),
+            "wrong data key or corrupted value");
+  EXPECT_EQ(DecryptSecretWithDataKey(text, kDataKey, DataKeyBinding("prod", "dbMasterPassword"))
+                .error()
+                .code(),
+            Code::kUnauthenticated);
+  EXPECT_EQ(
+      DecryptSecretWithDataKey(text, kDataKey, DataKeyBinding("dev", "githubToken")).error().code(),
+      Code::kUnauthenticated);
+  // The v2 binding of the same stack and key is not the v3 one.
+  EXPECT_EQ(DecryptSecretWithDataKey(text, kDataKey, SecretBinding("dev", "dbMasterPassword"))
+                .error()
+                .code(),
+            Code::kUnauthenticated);
+  for (size_t i : {size_t{0}, kSecretNonceSize, kSecretNonceSize + 5}) {
+    std::string tampered = Tamper(text, [i](std::string& raw) { raw[i] ^= 1; });
+    EXPECT_EQ(DecryptSecretWithDataKey(tampered, kDataKey, kV3Db).error().code(),
+              Code::kUnauthenticated)
+        << i;
+  }
+}
+
+TEST(CryptoTest, V3AndPassphraseFormatsAreNotMixedUp) {
+  std::string v2 = EncryptSecret("value", kPw, kDbKey).value();
+  EXPECT_EQ(DecryptSecretWithDataKey(v2, kDataKey, kV3Db).error().message(),
+            "malformed secret: a v2 value is sealed with a passphrase (secretsProvider "
+            "passphrase), not with a data key");
+  std::string v3 = EncryptSecretWithDataKey("value", kDataKey, kV3Db).value();
+  EXPECT_EQ(DecryptSecret(v3, kPw, kDbKey).error().code(), Code::kInvalidArgument);
+  EXPECT_EQ(SecretVersion(v2), 2);
+  EXPECT_EQ(SecretVersion("v9:AAAA"), 0);
+  EXPECT_TRUE(CheckSecretFormat(v2).ok());
+  EXPECT_EQ(CheckSecretFormat("v3:AAAA").message(),
+            "malformed secret: 3 bytes after base64 decoding, at least 28 expected");
+  EXPECT_EQ(CheckSecretFormat("v3:*").code(), Code::kInvalidArgument);
+}
+
+TEST(CryptoTest, V3RefusesADataKeyOfTheWrongSize) {
+  Result<std::string> text = EncryptSecretWithDataKey("value", std::string(16, 'k'), kV3Db);
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.error().message(), "the data key is 16 bytes; a v3 secret needs one of 32");
+  std::string good = EncryptSecretWithDataKey("value", kDataKey, kV3Db).value();
+  EXPECT_EQ(DecryptSecretWithDataKey(good, "", kV3Db).error().code(), Code::kUnauthenticated);
+  EXPECT_EQ(RandomBytes(kDataKeySize).value().size(), kDataKeySize);
+  EXPECT_NE(RandomBytes(kDataKeySize).value(), RandomBytes(kDataKeySize).value());
 }
 
 TEST(CryptoTest, V1IsStillReadAndIgnoresTheBinding) {
