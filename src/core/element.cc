@@ -136,6 +136,9 @@ Str Parameter::Ref() const { return Str::Token(Value::RefTo(*this)); }
 Condition::Condition(Construct& scope, std::string id, Value expression)
     : CfnElement(scope, std::move(id), Section::kCondition), expression_(std::move(expression)) {}
 
+Mapping::Mapping(Construct& scope, std::string id, MappingTable table)
+    : CfnElement(scope, std::move(id), Section::kMapping), table_(std::move(table)) {}
+
 Output::Output(Construct& scope, std::string id, OutputProps props)
     : CfnElement(scope, id, Section::kOutput, id), props_(std::move(props)) {
   if (props_.value.is_null()) AddError("an output needs a value");

@@ -12,12 +12,12 @@
 
 namespace rex::core {
 
-// Something with a logical id in a stack's template: a resource, a parameter, a condition
-// or an output. The logical id is derived from the construct path below the stack (see
+// Something with a logical id in a stack's template: a resource, a parameter, a condition,
+// a mapping or an output. The logical id is derived from the construct path below the stack (see
 // LogicalIdFromPath) unless given explicitly, and never changes unless the construct moves.
 class CfnElement : public Construct {
  public:
-  enum class Section { kResource, kParameter, kCondition, kOutput };
+  enum class Section { kResource, kParameter, kCondition, kOutput, kMapping };
 
   CfnElement(Construct& scope, std::string id, Section section,
              std::optional<std::string> logical_id = {});
@@ -117,6 +117,24 @@ class Condition : public CfnElement {
 
  private:
   Value expression_;
+};
+
+// The entries of a mapping: top-level key -> second-level key -> value. Values are literal
+// strings or lists of strings (CloudFormation allows no intrinsics inside Mappings).
+using MappingTable = std::map<std::string, std::map<std::string, base::Json>>;
+
+// A template mapping (the "Mappings" section): a fixed two-level table that Fn::FindInMap
+// (core/intrinsics.h FindInMap) reads at deploy time, e.g. a per-region account id keyed by
+// AWS::Region so one template stays right in every region. Synthesis checks the table's
+// shape (non-empty, keys of A-Za-z0-9, '-', '.' and '_', literal values) and that lookups
+// with literal keys name an entry that exists.
+class Mapping : public CfnElement {
+ public:
+  Mapping(Construct& scope, std::string id, MappingTable table);
+  const MappingTable& table() const { return table_; }
+
+ private:
+  MappingTable table_;
 };
 
 struct OutputProps {

@@ -85,6 +85,12 @@ Str If(const Condition& condition, const Str& if_true, const Str& if_false) {
   return Str::Token(IfValue(condition, if_true.value(), if_false.value()));
 }
 
+Str FindInMap(const Mapping& mapping, const Str& top_level_key, const Str& second_level_key) {
+  return Str::Token(Value::Intrinsic(
+      "Fn::FindInMap",
+      Value::List({NameOf(mapping), top_level_key.value(), second_level_key.value()})));
+}
+
 Value NoValue() { return Value::Intrinsic("Ref", Value("AWS::NoValue")); }
 
 Value Equals(Value a, Value b) {

@@ -28,6 +28,11 @@ Str Base64(const Str& text);
 // Fn::If on a condition; both branches must be of one type.
 Value IfValue(const Condition& condition, Value if_true, Value if_false);
 Str If(const Condition& condition, const Str& if_true, const Str& if_false);
+// Fn::FindInMap: the value at [top_level_key][second_level_key] of `mapping`. Literal keys are
+// checked at synthesis (an absent entry is an error naming the entries there are); a token
+// key (aws::Region()) is resolved by CloudFormation, which fails the stack operation when the
+// entry is absent: guard such a lookup with a condition where the key may be missing.
+Str FindInMap(const Mapping& mapping, const Str& top_level_key, const Str& second_level_key);
 // The AWS::NoValue pseudo parameter, for use in an If branch.
 Value NoValue();
 

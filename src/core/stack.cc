@@ -227,6 +227,7 @@ struct Collected {
   std::vector<const CfnResource*> resources;
   std::vector<const Parameter*> parameters;
   std::vector<const Condition*> conditions;
+  std::vector<const Mapping*> mappings;
   std::vector<const Output*> outputs;
   std::vector<Diagnostic> diagnostics;
 };
@@ -246,6 +247,9 @@ void Collect(const Construct& node, const Stack& stack, Collected& c) {
         break;
       case CfnElement::Section::kOutput:
         c.outputs.push_back(static_cast<const Output*>(element));
+        break;
+      case CfnElement::Section::kMapping:
+        c.mappings.push_back(static_cast<const Mapping*>(element));
         break;
     }
   }
@@ -294,6 +298,7 @@ class Synthesizer {
     if (!stack_.props().description.empty()) tmpl["Description"] = stack_.props().description;
     if (!c_.parameters.empty()) tmpl["Parameters"] = RenderParameters();
     if (!c_.conditions.empty()) tmpl["Conditions"] = RenderConditions();
+    if (!c_.mappings.empty()) tmpl["Mappings"] = RenderMappings();
     tmpl["Resources"] = std::move(resources);
     if (!c_.outputs.empty()) tmpl["Outputs"] = RenderOutputs();
 
@@ -327,6 +332,7 @@ class Synthesizer {
     for (const CfnResource* r : c_.resources) add(referable_, *r);
     for (const Parameter* p : c_.parameters) add(referable_, *p);
     for (const Condition* cond : c_.conditions) add(conditions_, *cond);
+    for (const Mapping* m : c_.mappings) add(mappings_, *m);
     for (const Output* o : c_.outputs) add(outputs_, *o);
   }
 
@@ -344,10 +350,11 @@ class Synthesizer {
   }
 
   // Checks every reference in a rendered JSON value (core/references.h: Ref, Fn::GetAtt in
-  // both forms, Fn::Sub names, conditions) resolves, and records resource dependencies of
-  // `from`.
+  // both forms, Fn::Sub names, conditions, mappings) resolves, and records resource
+  // dependencies of `from`.
   void ResolveNames(const Construct& where, const std::string& property, const base::Json& j,
                     const CfnResource* from) {
+    bool finds_in_map = false;
     ForEachReference(j, [&](const Reference& ref) {
       std::string name(ref.name);
       switch (ref.kind) {
@@ -365,9 +372,59 @@ class Synthesizer {
           }
           return;
         case ReferenceKind::kMapping:
+          if (!mappings_.count(name)) {
+            Error(where, property, "Fn::FindInMap names an undefined mapping " + name);
+          } else {
+            finds_in_map = true;
+          }
           return;
       }
     });
+    if (finds_in_map) CheckFindInMapKeys(where, property, j);
+  }
+
+  // Checks the literal keys of every Fn::FindInMap inside `j` against its mapping's table
+  // (token keys are CloudFormation's to resolve).
+  void CheckFindInMapKeys(const Construct& where, const std::string& property,
+                          const base::Json& j) {
+    std::vector<const base::Json*> todo = {&j};
+    while (!todo.empty()) {
+      const base::Json* node = todo.back();
+      todo.pop_back();
+      if (node->is_object()) {
+        auto find = node->find("Fn::FindInMap");
+        if (node->size() == 1 && find != node->end()) CheckFindInMap(where, property, *find);
+        for (const auto& [key, item] : node->items()) todo.push_back(&item);
+      } else if (node->is_array()) {
+        for (const auto& item : *node) todo.push_back(&item);
+      }
+    }
+  }
+
+  void CheckFindInMap(const Construct& where, const std::string& property, const base::Json& args) {
+    if (!args.is_array() || args.size() != 3 || !args[0].is_string()) {
+      Error(where, property, "Fn::FindInMap takes [mapping, top-level key, second-level key]");
+      return;
+    }
+    auto it = mappings_.find(args[0].get<std::string>());
+    if (it == mappings_.end()) return;  // reported by ResolveNames
+    const MappingTable& table = static_cast<const Mapping*>(it->second)->table();
+    if (!args[1].is_string()) return;
+    auto top = table.find(args[1].get<std::string>());
+    if (top == table.end()) {
+      std::vector<std::string> keys;
+      for (const auto& [key, entry] : table) keys.push_back(key);
+      Error(where, property,
+            "Fn::FindInMap: mapping " + it->first + " has no entry " + args[1].get<std::string>() +
+                "; it has: " + base::Join(keys, ", "));
+      return;
+    }
+    if (!args[2].is_string() || top->second.count(args[2].get<std::string>())) return;
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : top->second) keys.push_back(key);
+    Error(where, property,
+          "Fn::FindInMap: mapping " + it->first + " has no key " + args[2].get<std::string>() +
+              " under " + top->first + "; it has: " + base::Join(keys, ", "));
   }
 
   void ResolveName(const Construct& where, const std::string& property, const std::string& name,
@@ -473,6 +530,54 @@ class Synthesizer {
     return out;
   }
 
+  static bool IsMappingKey(const std::string& key) {
+    if (key.empty()) return false;
+    for (char ch : key) {
+      bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                ch == '-' || ch == '.' || ch == '_';
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  static bool IsMappingValue(const base::Json& value) {
+    if (value.is_string()) return true;
+    if (!value.is_array()) return false;
+    for (const auto& item : value) {
+      if (!item.is_string()) return false;
+    }
+    return true;
+  }
+
+  base::Json RenderMappings() {
+    base::Json out = base::Json::object();
+    for (const Mapping* m : c_.mappings) {
+      if (m->table().empty()) Error(*m, "", "a mapping needs at least one entry");
+      base::Json j = base::Json::object();
+      for (const auto& [top, entry] : m->table()) {
+        if (!IsMappingKey(top)) {
+          Error(*m, top, "a mapping key may hold only A-Za-z0-9, '-', '.' and '_'");
+        }
+        if (entry.empty()) Error(*m, top, "a mapping entry needs at least one key");
+        base::Json inner = base::Json::object();
+        for (const auto& [key, value] : entry) {
+          if (!IsMappingKey(key)) {
+            Error(*m, top + "." + key, "a mapping key may hold only A-Za-z0-9, '-', '.' and '_'");
+          }
+          if (!IsMappingValue(value)) {
+            Error(*m, top + "." + key,
+                  std::string("a mapping value is a string or a list of strings, got ") +
+                      JsonTypeName(value));
+          }
+          inner[key] = value;
+        }
+        j[top] = std::move(inner);
+      }
+      out[m->logical_id()] = std::move(j);
+    }
+    return out;
+  }
+
   base::Json RenderOutputs() {
     base::Json out = base::Json::object();
     for (const Output* o : c_.outputs) {
@@ -540,6 +645,7 @@ class Synthesizer {
   std::vector<Diagnostic> warnings_;
   std::map<std::string, const CfnElement*> referable_;
   std::map<std::string, const CfnElement*> conditions_;
+  std::map<std::string, const CfnElement*> mappings_;
   std::map<std::string, const CfnElement*> outputs_;
   // Resource → the resources it depends on (read through find only: any order).
   std::unordered_map<const CfnResource*, std::set<const CfnResource*>> edges_;
