@@ -1,5 +1,6 @@
 #include "constructs/bucket.h"
 
+#include <string>
 #include <utility>
 
 #include "constructs/iam_policy.h"
@@ -76,14 +77,36 @@ Bucket::Bucket(core::Construct& scope, std::string id, BucketProps props)
       {"Resource", Value::List({bucket_arn().value(), Objects().value()})},
       {"Condition", Value::Object({{"Bool", Value::Object({{"aws:SecureTransport", "false"}})}})},
   });
+  statements_.push_back(std::move(deny_plain_http));
   policy_ = &Add<cfn::s3::CfnBucketPolicy>(
       "Policy", cfn::s3::CfnBucketPolicyProps{
                     .bucket = bucket_name(),
-                    .policy_document = core::Json(PolicyDocument({deny_plain_http})),
+                    .policy_document = core::Json(PolicyDocument(statements_)),
                 });
 }
 
 Str Bucket::Objects() const { return core::Join("", {bucket_arn(), "/*"}); }
+
+Str Bucket::ObjectsArn(std::vector<Str> key_prefix) const {
+  // Adjacent literals are joined into one part: the template reads as the ARN it spells.
+  std::vector<Str> parts = {bucket_arn()};
+  std::string literal = "/";
+  for (Str& part : key_prefix) {
+    if (part.value().is_string()) {
+      literal += part.value().json().get<std::string>();
+      continue;
+    }
+    if (!literal.empty()) parts.emplace_back(std::exchange(literal, std::string()));
+    parts.push_back(std::move(part));
+  }
+  parts.emplace_back(literal + "*");
+  return core::Join("", std::move(parts));
+}
+
+void Bucket::AddToPolicy(Value statement) {
+  statements_.push_back(std::move(statement));
+  policy_->props().policy_document = core::Json(PolicyDocument(statements_));
+}
 
 cfn::iam::CfnPolicy& Bucket::GrantRead(std::vector<Str> role_names) {
   return AddRolePolicy(

@@ -16,6 +16,10 @@
 // "<path>ReadPolicy" / "<path>WritePolicy" for the grants ("Buckets/Uploads" ->
 // "BucketsUploads").
 //
+// A log bucket (ALB access logs, CloudTrail log files) is this bucket with expire_days (the
+// retention) and the log service's write statements added to its policy with AddToPolicy;
+// ObjectsArn("AWSLogs/", account) spells the key prefix a service writes under.
+//
 // Errors (AddError, reported at synthesis): expire_days outside 1 to 3650; a grant to no role.
 //
 // Not thread-safe, like the construct tree.
@@ -60,6 +64,14 @@ class Bucket : public core::Construct {
   // "WritePolicy"; call at most once.
   cfn::iam::CfnPolicy& GrantWrite(std::vector<core::Str> role_names);
 
+  // "<arn>/<key_prefix>*", e.g. ObjectsArn({"AWSLogs/", core::aws::AccountId(), "/"}) for
+  // the objects a log delivery service writes for this account.
+  core::Str ObjectsArn(std::vector<core::Str> key_prefix) const;
+
+  // Appends `statement` (an IAM policy statement object, e.g. an Allow for a log delivery
+  // principal) to the bucket policy after its TLS-only Deny; statements keep their order.
+  void AddToPolicy(core::Value statement);
+
   cfn::s3::CfnBucket& bucket() { return *bucket_; }
   cfn::s3::CfnBucketPolicy& policy() { return *policy_; }
 
@@ -67,6 +79,7 @@ class Bucket : public core::Construct {
   core::Str Objects() const;  // "<arn>/*"
 
   BucketProps props_;
+  std::vector<core::Value> statements_;  // of the bucket policy, the TLS-only Deny first
   cfn::s3::CfnBucket* bucket_ = nullptr;
   cfn::s3::CfnBucketPolicy* policy_ = nullptr;
 };

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "constructs/iam_policy.h"
+#include "core/intrinsics.h"
 #include "core/stack.h"
 
 namespace rex::constructs {
@@ -96,6 +97,40 @@ TEST(BucketTest, ExpiryOutsideItsRangeIsAnError) {
   ASSERT_FALSE(t.has_value());
   EXPECT_NE(t.error().message().find("expire_days 0 is outside 1 to 3650"), std::string::npos)
       << t.error().message();
+}
+
+TEST(BucketTest, AddToPolicyAppendsAfterTheTlsDenyAndObjectsArnSpellsAPrefix) {
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Shop");
+  auto& logs = stack.Add<Bucket>("Logs", BucketProps{.expire_days = 30, .name = "logs"});
+  logs.AddToPolicy(core::Value::Object({
+      {"Sid", "ServiceWrite"},
+      {"Effect", "Allow"},
+      {"Principal", core::Value::Object({{"Service", "logs.example.amazonaws.com"}})},
+      {"Action", "s3:PutObject"},
+      {"Resource", logs.ObjectsArn({"AWSLogs/", core::aws::AccountId(), "/"}).value()},
+  }));
+  logs.AddToPolicy(core::Value::Object({{"Sid", "Second"},
+                                        {"Effect", "Allow"},
+                                        {"Principal", "*"},
+                                        {"Action", "s3:GetObject"},
+                                        {"Resource", logs.ObjectsArn({}).value()}}));
+  auto t = stack.Synthesize();
+  ASSERT_TRUE(t.has_value()) << t.error().message();
+  const Json& statements =
+      t->json["Resources"]["LogsPolicy"]["Properties"]["PolicyDocument"]["Statement"];
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_EQ(statements[0]["Sid"], "DenyWithoutTls");
+  EXPECT_EQ(statements[1]["Sid"], "ServiceWrite");
+  EXPECT_EQ(statements[1]["Resource"],
+            Json::parse(R"({"Fn::Join":["",[{"Fn::GetAtt":["Logs","Arn"]},"/AWSLogs/",
+                            {"Ref":"AWS::AccountId"},"/*"]]})"));
+  EXPECT_EQ(statements[2]["Sid"], "Second");
+  EXPECT_EQ(statements[2]["Resource"],
+            Json::parse(R"({"Fn::Join":["",[{"Fn::GetAtt":["Logs","Arn"]},"/*"]]})"));
+  EXPECT_EQ(t->json["Resources"]["Logs"]["Properties"]["LifecycleConfiguration"]["Rules"][0]
+                   ["ExpirationInDays"],
+            30);
 }
 
 }  // namespace
