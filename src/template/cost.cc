@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "base/check.h"
 #include "base/strings.h"
@@ -16,8 +17,8 @@ namespace {
 
 // Types that cost nothing by themselves: what they carry is priced on another resource (a
 // subnet's traffic on the NAT gateway, a listener on its load balancer) or is free.
-const std::set<std::string>& FreeTypes() {
-  static const std::set<std::string> types = {
+const std::set<std::string, std::less<>>& FreeTypes() {
+  static const std::set<std::string, std::less<>> types = {
       "AWS::Amplify::App",
       "AWS::Amplify::Domain",
       "AWS::ApplicationAutoScaling::ScalableTarget",
@@ -90,9 +91,12 @@ class Reader {
 
   const base::Json* Resource(const std::string& id) const { return Member(resources_, id); }
 
-  static std::string Type(const base::Json& resource) {
+  // The resource's Type; "" if it has none. The view lives as long as the template.
+  static std::string_view Type(const base::Json& resource) {
     const base::Json* type = Member(resource, "Type");
-    return type != nullptr && type->is_string() ? type->get<std::string>() : "";
+    return type != nullptr && type->is_string()
+               ? std::string_view(type->get_ref<const std::string&>())
+               : std::string_view();
   }
 
   static const base::Json* Prop(const base::Json& resource, std::string_view name) {
@@ -161,7 +165,7 @@ class Estimator {
     report_.pricing_as_of = prices_.as_of;
     hours_ = assume_.Get("hoursPerMonth");
     if (reader_.resources() != nullptr) {
-      IndexServices();
+      IndexResources();
       for (const auto& [id, resource] : reader_.resources()->items()) {
         if (resource.is_object()) PriceResource(id, resource);
       }
@@ -177,43 +181,40 @@ class Estimator {
   }
 
  private:
-  // Which task definitions run as services, and how many services each cluster has.
-  void IndexServices() {
-    for (const auto& [id, resource] : reader_.resources()->items()) {
-      if (!resource.is_object() || Reader::Type(resource) != "AWS::ECS::Service") continue;
-      if (auto td = Reader::Target(Reader::Prop(resource, "TaskDefinition"))) {
-        service_task_definitions_.insert(*td);
-      }
-      auto cluster = Reader::Target(Reader::Prop(resource, "Cluster"));
-      ++services_per_cluster_[cluster.value_or("")];
-    }
-    // NAT gateways, and the routes through one (a route table each): more routes than
-    // gateways means some subnets reach a gateway in another availability zone.
+  // One pass over the resources for what pricing one of them needs to know of the others:
+  // - which task definitions run as services, and how many services each cluster has;
+  // - the NAT gateways, and the routes through one (a route table each): more routes than
+  //   gateways means some subnets reach a gateway in another availability zone;
+  // - the internet-facing application load balancers (they share dataTransferOutGb);
+  // - scalable targets by what their ResourceId references (the first in logical id order
+  //   wins), so finding a service's target is a lookup, not a scan of every resource.
+  void IndexResources() {
     for (const auto& [id, resource] : reader_.resources()->items()) {
       if (!resource.is_object()) continue;
-      std::string type = Reader::Type(resource);
-      if (type == "AWS::EC2::NatGateway") ++nat_gateways_;
-      if (type == "AWS::EC2::Route" && Reader::Prop(resource, "NatGatewayId") != nullptr) {
-        ++nat_routes_;
-      }
-      if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer" &&
-          reader_.String(Reader::Prop(resource, "Scheme")).value_or("internet-facing") ==
-              "internet-facing" &&
-          reader_.String(Reader::Prop(resource, "Type")).value_or("application") == "application") {
-        ++public_load_balancers_;
-      }
-    }
-    // Scalable targets by what their ResourceId references (the first in logical id order
-    // wins), so finding a service's target is a lookup, not a scan of every resource.
-    for (const auto& [id, resource] : reader_.resources()->items()) {
-      if (!resource.is_object() ||
-          Reader::Type(resource) != "AWS::ApplicationAutoScaling::ScalableTarget") {
-        continue;
-      }
-      const base::Json* rid = Reader::Prop(resource, "ResourceId");
-      if (rid == nullptr) continue;
-      for (const std::string& target : ReferencedIds(*rid)) {
-        scalable_targets_.emplace(target, &resource);
+      std::string_view type = Reader::Type(resource);
+      if (type == "AWS::ECS::Service") {
+        if (auto td = Reader::Target(Reader::Prop(resource, "TaskDefinition"))) {
+          service_task_definitions_.insert(*td);
+        }
+        auto cluster = Reader::Target(Reader::Prop(resource, "Cluster"));
+        ++services_per_cluster_[cluster.value_or("")];
+      } else if (type == "AWS::EC2::NatGateway") {
+        ++nat_gateways_;
+      } else if (type == "AWS::EC2::Route") {
+        if (Reader::Prop(resource, "NatGatewayId") != nullptr) ++nat_routes_;
+      } else if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer") {
+        if (reader_.String(Reader::Prop(resource, "Scheme")).value_or("internet-facing") ==
+                "internet-facing" &&
+            reader_.String(Reader::Prop(resource, "Type")).value_or("application") ==
+                "application") {
+          ++public_load_balancers_;
+        }
+      } else if (type == "AWS::ApplicationAutoScaling::ScalableTarget") {
+        const base::Json* rid = Reader::Prop(resource, "ResourceId");
+        if (rid == nullptr) continue;
+        for (const std::string& target : ReferencedIds(*rid)) {
+          scalable_targets_.emplace(target, &resource);
+        }
       }
     }
   }
@@ -231,7 +232,7 @@ class Estimator {
         .component = ComponentOf(path),
         .logical_id = id,
         .path = path,
-        .type = Reader::Type(resource),
+        .type = std::string(Reader::Type(resource)),
         .item = std::move(item),
         .basis = std::move(basis),
         .quantity = quantity,
@@ -245,93 +246,131 @@ class Estimator {
   std::string Hours() const { return FormatQuantity(hours_) + " h"; }
 
   // How the lists name a resource: the label rex preview shows (ResourceLabel), then its type.
-  std::string Listed(const std::string& id, std::string_view type) const {
-    const base::Json* r = reader_.Resource(id);
-    return ResourceLabel(r != nullptr ? ResourcePath(*r) : "", id) + " (" + std::string(type) + ")";
+  static std::string Listed(const std::string& id, const base::Json& r) {
+    return ResourceLabel(ResourcePath(r), id) + " (" + std::string(Reader::Type(r)) + ")";
   }
 
-  void Unpriced(const std::string& id, const std::string& type, const std::string& why) {
-    report_.unpriced.push_back(Listed(id, type));
+  // Listed as costing nothing by itself.
+  void Free(const std::string& id, const base::Json& r) { report_.free.push_back(Listed(id, r)); }
+
+  // Listed as not in the price table, with why in the notes when `why` is not empty.
+  void Unpriced(const std::string& id, const base::Json& r, const std::string& why) {
+    report_.unpriced.push_back(Listed(id, r));
     if (!why.empty()) report_.notes.push_back(id + ": " + why);
   }
 
+  using Pricer = void (Estimator::*)(const std::string& id, const base::Json& r);
+
+  // How each priced type is priced: one row per type. Add a priced type here (and its price
+  // keys to pricing_data.cc); a type that costs nothing by itself goes in FreeTypes().
+  static const std::unordered_map<std::string_view, Pricer>& Pricers() {
+    static const std::unordered_map<std::string_view, Pricer> pricers = {
+        {"AWS::Amplify::Branch", &Estimator::AmplifyBranch},
+        {"AWS::CloudWatch::Alarm", &Estimator::Alarm},
+        {"AWS::EC2::EIP", &Estimator::ElasticIp},
+        {"AWS::EC2::NatGateway", &Estimator::NatGateway},
+        {"AWS::EC2::VPCEndpoint", &Estimator::VpcEndpoint},
+        {"AWS::ECR::Repository", &Estimator::EcrRepository},
+        {"AWS::ECS::Cluster", &Estimator::EcsCluster},
+        {"AWS::ECS::Service", &Estimator::EcsService},
+        {"AWS::ECS::TaskDefinition", &Estimator::TaskDefinition},
+        {"AWS::ElastiCache::CacheCluster", &Estimator::CacheCluster},
+        {"AWS::ElastiCache::ReplicationGroup", &Estimator::ReplicationGroup},
+        {"AWS::ElasticLoadBalancingV2::LoadBalancer", &Estimator::LoadBalancer},
+        {"AWS::KMS::Key", &Estimator::KmsKey},
+        {"AWS::Logs::LogGroup", &Estimator::LogGroup},
+        {"AWS::RDS::DBCluster", &Estimator::DbCluster},
+        {"AWS::RDS::DBInstance", &Estimator::DbInstance},
+        {"AWS::Route53::HostedZone", &Estimator::HostedZone},
+        {"AWS::S3::Bucket", &Estimator::Bucket},
+        {"AWS::SNS::Topic", &Estimator::Topic},
+        {"AWS::SQS::Queue", &Estimator::Queue},
+        {"AWS::Scheduler::Schedule", &Estimator::Schedule},
+        {"AWS::SecretsManager::Secret", &Estimator::Secret},
+        {"AWS::ServiceDiscovery::PrivateDnsNamespace", &Estimator::DnsNamespace},
+        {"AWS::ServiceDiscovery::PublicDnsNamespace", &Estimator::DnsNamespace},
+        {"AWS::WAFv2::WebACL", &Estimator::WebAcl},
+    };
+    return pricers;
+  }
+
   void PriceResource(const std::string& id, const base::Json& r) {
-    const std::string type = Reader::Type(r);
-    if (type == "AWS::RDS::DBInstance") return DbInstance(id, r);
-    if (type == "AWS::RDS::DBCluster") return DbCluster(id, r);
-    if (type == "AWS::ElastiCache::ReplicationGroup") return ReplicationGroup(id, r);
-    if (type == "AWS::ElastiCache::CacheCluster") return CacheCluster(id, r);
-    if (type == "AWS::ECS::Service") return EcsService(id, r);
-    if (type == "AWS::ECS::TaskDefinition" && service_task_definitions_.count(id) == 0) {
-      return OneOffTask(id, r);
-    }
-    if (type == "AWS::ECS::Cluster") return EcsCluster(id, r);
-    if (type == "AWS::EC2::NatGateway") return NatGateway(id, r);
-    if (type == "AWS::EC2::EIP") {
-      return Add(id, r, "public IPv4 address", Hours(), hours_, "vpc.public_ipv4.hour");
-    }
-    if (type == "AWS::ElasticLoadBalancingV2::LoadBalancer") return LoadBalancer(id, r);
-    if (type == "AWS::EC2::VPCEndpoint") return VpcEndpoint(id, r);
-    if (type == "AWS::Logs::LogGroup") return LogGroup(id, r);
-    if (type == "AWS::CloudWatch::Alarm") {
-      return Add(id, r, "metric alarm", "1 alarm", 1, "cloudwatch.alarm.month");
-    }
-    if (type == "AWS::SecretsManager::Secret") {
-      return Add(id, r, "secret", "1 secret", 1, "secretsmanager.secret.month");
-    }
-    if (type == "AWS::KMS::Key") return Add(id, r, "KMS key", "1 key", 1, "kms.key.month");
-    if (type == "AWS::ECR::Repository") {
-      double gb = assume_.Get("ecrStorageGbPerRepository");
-      return Add(id, r, "image storage", FormatQuantity(gb) + " GB stored", gb,
-                 "ecr.storage.gb_month");
-    }
-    if (type == "AWS::Amplify::Branch") return AmplifyBranch(id, r);
-    if (type == "AWS::WAFv2::WebACL") return WebAcl(id, r);
-    if (type == "AWS::Route53::HostedZone") {
-      Add(id, r, "hosted zone", "1 zone", 1, "route53.hosted_zone.month");
-      double queries = assume_.Get("route53MillionQueries");
-      return Add(id, r, "DNS queries", FormatQuantity(queries) + " million queries", queries,
-                 "route53.million_queries");
-    }
-    if (type == "AWS::ServiceDiscovery::PrivateDnsNamespace" ||
-        type == "AWS::ServiceDiscovery::PublicDnsNamespace") {
-      return Add(id, r, "namespace's hosted zone", "1 zone", 1, "route53.hosted_zone.month");
-    }
-    if (type == "AWS::SNS::Topic") {
-      double publishes = assume_.Get("snsMillionPublishes");
-      return Add(id, r, "publishes beyond the free tier",
-                 FormatQuantity(publishes) + " million publishes", publishes,
-                 "sns.million_publishes");
-    }
-    if (type == "AWS::S3::Bucket") {
-      double gb = assume_.Get("s3StorageGbPerBucket");
-      Add(id, r, "storage (S3 Standard)", FormatQuantity(gb) + " GB stored", gb,
-          "s3.standard.gb_month");
-      double writes = assume_.Get("s3ThousandWritesPerBucket");
-      Add(id, r, "writes (PUT, COPY, POST, LIST)", FormatQuantity(writes) + " thousand requests",
-          writes, "s3.thousand_writes");
-      double reads = assume_.Get("s3ThousandReadsPerBucket");
-      return Add(id, r, "reads (GET)", FormatQuantity(reads) + " thousand requests", reads,
-                 "s3.thousand_reads");
-    }
-    if (type == "AWS::SQS::Queue") {
-      bool fifo = reader_.Bool(Reader::Prop(r, "FifoQueue")).value_or(false);
-      double requests = assume_.Get("sqsMillionRequestsPerQueue");
-      return Add(id, r, "requests beyond the free tier",
-                 FormatQuantity(requests) + " million requests", requests,
-                 fifo ? "sqs.fifo.million_requests" : "sqs.standard.million_requests");
-    }
-    if (type == "AWS::Scheduler::Schedule") {
-      double invocations = assume_.Get("schedulerMillionInvocations");
-      return Add(id, r, "invocations beyond the free tier",
-                 FormatQuantity(invocations) + " million invocations", invocations,
-                 "scheduler.million_invocations");
-    }
-    if (FreeTypes().count(type) > 0) {
-      report_.free.push_back(Listed(id, type));
-      return;
-    }
-    Unpriced(id, type, "");
+    std::string_view type = Reader::Type(r);
+    const auto& pricers = Pricers();
+    if (auto it = pricers.find(type); it != pricers.end()) return (this->*it->second)(id, r);
+    if (FreeTypes().contains(type)) return Free(id, r);
+    Unpriced(id, r, "");
+  }
+
+  void ElasticIp(const std::string& id, const base::Json& r) {
+    Add(id, r, "public IPv4 address", Hours(), hours_, "vpc.public_ipv4.hour");
+  }
+
+  void Alarm(const std::string& id, const base::Json& r) {
+    Add(id, r, "metric alarm", "1 alarm", 1, "cloudwatch.alarm.month");
+  }
+
+  void Secret(const std::string& id, const base::Json& r) {
+    Add(id, r, "secret", "1 secret", 1, "secretsmanager.secret.month");
+  }
+
+  void KmsKey(const std::string& id, const base::Json& r) {
+    Add(id, r, "KMS key", "1 key", 1, "kms.key.month");
+  }
+
+  void EcrRepository(const std::string& id, const base::Json& r) {
+    double gb = assume_.Get("ecrStorageGbPerRepository");
+    Add(id, r, "image storage", FormatQuantity(gb) + " GB stored", gb, "ecr.storage.gb_month");
+  }
+
+  void HostedZone(const std::string& id, const base::Json& r) {
+    Add(id, r, "hosted zone", "1 zone", 1, "route53.hosted_zone.month");
+    double queries = assume_.Get("route53MillionQueries");
+    Add(id, r, "DNS queries", FormatQuantity(queries) + " million queries", queries,
+        "route53.million_queries");
+  }
+
+  void DnsNamespace(const std::string& id, const base::Json& r) {
+    Add(id, r, "namespace's hosted zone", "1 zone", 1, "route53.hosted_zone.month");
+  }
+
+  void Topic(const std::string& id, const base::Json& r) {
+    double publishes = assume_.Get("snsMillionPublishes");
+    Add(id, r, "publishes beyond the free tier", FormatQuantity(publishes) + " million publishes",
+        publishes, "sns.million_publishes");
+  }
+
+  void Bucket(const std::string& id, const base::Json& r) {
+    double gb = assume_.Get("s3StorageGbPerBucket");
+    Add(id, r, "storage (S3 Standard)", FormatQuantity(gb) + " GB stored", gb,
+        "s3.standard.gb_month");
+    double writes = assume_.Get("s3ThousandWritesPerBucket");
+    Add(id, r, "writes (PUT, COPY, POST, LIST)", FormatQuantity(writes) + " thousand requests",
+        writes, "s3.thousand_writes");
+    double reads = assume_.Get("s3ThousandReadsPerBucket");
+    Add(id, r, "reads (GET)", FormatQuantity(reads) + " thousand requests", reads,
+        "s3.thousand_reads");
+  }
+
+  void Queue(const std::string& id, const base::Json& r) {
+    bool fifo = reader_.Bool(Reader::Prop(r, "FifoQueue")).value_or(false);
+    double requests = assume_.Get("sqsMillionRequestsPerQueue");
+    Add(id, r, "requests beyond the free tier", FormatQuantity(requests) + " million requests",
+        requests, fifo ? "sqs.fifo.million_requests" : "sqs.standard.million_requests");
+  }
+
+  void Schedule(const std::string& id, const base::Json& r) {
+    double invocations = assume_.Get("schedulerMillionInvocations");
+    Add(id, r, "invocations beyond the free tier",
+        FormatQuantity(invocations) + " million invocations", invocations,
+        "scheduler.million_invocations");
+  }
+
+  // A task definition that a service runs is priced on the service; one that none runs is
+  // run on demand (migrations).
+  void TaskDefinition(const std::string& id, const base::Json& r) {
+    if (service_task_definitions_.contains(id)) return Free(id, r);
+    OneOffTask(id, r);
   }
 
   // The Aurora cluster an instance belongs to.
@@ -348,7 +387,7 @@ class Estimator {
   void DbInstance(const std::string& id, const base::Json& r) {
     std::string cls = reader_.String(Reader::Prop(r, "DBInstanceClass")).value_or("");
     if (cls != "db.serverless") {
-      return Unpriced(id, "AWS::RDS::DBInstance",
+      return Unpriced(id, r,
                       "instance class " + (cls.empty() ? std::string("(not literal)") : cls) +
                           " is not in the price table; only db.serverless is priced");
     }
@@ -385,8 +424,7 @@ class Estimator {
   void DbCluster(const std::string& id, const base::Json& r) {
     std::string engine = reader_.String(Reader::Prop(r, "Engine")).value_or("");
     if (!base::StartsWith(engine, "aurora")) {
-      return Unpriced(id, "AWS::RDS::DBCluster",
-                      "engine " + engine + " is not Aurora; only Aurora is priced");
+      return Unpriced(id, r, "engine " + engine + " is not Aurora; only Aurora is priced");
     }
     bool iopt = IoOptimized(reader_, &r);
     double gb = assume_.Get("auroraStorageGb");
@@ -427,12 +465,12 @@ class Estimator {
   bool CacheNodes(const std::string& id, const base::Json& r, double nodes,
                   const std::string& node_type) {
     if (node_type.empty()) {
-      Unpriced(id, Reader::Type(r), "CacheNodeType is not a literal");
+      Unpriced(id, r, "CacheNodeType is not a literal");
       return false;
     }
     std::string key = "elasticache.node_hour." + node_type;
     if (prices_.Find(key) == nullptr) {
-      Unpriced(id, Reader::Type(r), "node type " + node_type + " is not in the price table");
+      Unpriced(id, r, "node type " + node_type + " is not in the price table");
       return false;
     }
     Add(id, r, node_type + " nodes",
@@ -543,12 +581,12 @@ class Estimator {
       }
     }
     if (!fargate) {
-      return Unpriced(id, "AWS::ECS::Service", "not a Fargate service; EC2 capacity is not priced");
+      return Unpriced(id, r, "not a Fargate service; EC2 capacity is not priced");
     }
     auto td_id = Reader::Target(Reader::Prop(r, "TaskDefinition"));
     const base::Json* td = td_id ? reader_.Resource(*td_id) : nullptr;
     if (td == nullptr) {
-      return Unpriced(id, "AWS::ECS::Service", "its task definition is not in the template");
+      return Unpriced(id, r, "its task definition is not in the template");
     }
     double tasks = 1;
     if (auto desired = reader_.Number(Reader::Prop(r, "DesiredCount"))) {
@@ -588,8 +626,7 @@ class Estimator {
       compat = c->dump();
     }
     if (compat.find("FARGATE") == std::string::npos) {
-      report_.free.push_back(Listed(id, "AWS::ECS::TaskDefinition"));
-      return;
+      return Free(id, r);
     }
     AddTaskHours(id, r, *size, 1, assume_.Get("oneOffTaskHours"), " (on demand)");
   }
@@ -608,8 +645,7 @@ class Estimator {
       }
     }
     if (!insights) {
-      report_.free.push_back(Listed(id, "AWS::ECS::Cluster"));
-      return;
+      return Free(id, r);
     }
     double services = 0;
     if (auto it = services_per_cluster_.find(id); it != services_per_cluster_.end()) {
@@ -647,8 +683,7 @@ class Estimator {
   void LoadBalancer(const std::string& id, const base::Json& r) {
     std::string type = reader_.String(Reader::Prop(r, "Type")).value_or("application");
     if (type != "application") {
-      return Unpriced(id, "AWS::ElasticLoadBalancingV2::LoadBalancer",
-                      type + " load balancers are not in the price table");
+      return Unpriced(id, r, type + " load balancers are not in the price table");
     }
     Add(id, r, "Application Load Balancer", Hours(), hours_, "elb.alb.hour");
     double lcu = assume_.Get("albLcu");
@@ -678,8 +713,7 @@ class Estimator {
   void VpcEndpoint(const std::string& id, const base::Json& r) {
     std::string kind = reader_.String(Reader::Prop(r, "VpcEndpointType")).value_or("Gateway");
     if (kind != "Interface") {
-      report_.free.push_back(Listed(id, "AWS::EC2::VPCEndpoint"));
-      return;
+      return Free(id, r);
     }
     double azs = 1;
     if (const base::Json* subnets = Reader::Prop(r, "SubnetIds");
@@ -844,7 +878,9 @@ base::Status Assumptions::SetFromText(std::string_view assignment) {
 }
 
 double Assumptions::Get(std::string_view key) const {
-  if (auto it = overrides_.find(std::string(key)); it != overrides_.end()) return it->second;
+  if (!overrides_.empty()) {
+    if (auto it = overrides_.find(std::string(key)); it != overrides_.end()) return it->second;
+  }
   for (const AssumptionSpec& spec : AssumptionSpecs()) {
     if (spec.key == key) return spec.default_value;
   }
