@@ -25,7 +25,7 @@ struct EndpointOptions {
 };
 
 // The endpoint of `service`, one of "cloudformation", "s3", "sts", "ecs", "logs", "ecr",
-// "elasticloadbalancing" (also "elbv2"), "rds", "elasticache", "amplify":
+// "elasticloadbalancing" (also "elbv2"), "rds", "elasticache", "amplify", "kms":
 // https://{prefix}.{region}.amazonaws.com
 // (amazonaws.com.cn in China regions), ECR at api.ecr with signing name "ecr".
 // kInvalidArgument for an unknown service, a missing or malformed region, or an

@@ -19,6 +19,7 @@ std::string_view Elbv2ModelJson();
 std::string_view RdsModelJson();
 std::string_view ElasticacheModelJson();
 std::string_view AmplifyModelJson();
+std::string_view KmsModelJson();
 
 // A service model with its operations, parsed once from one of the texts above.
 struct LoadedModel {

@@ -38,11 +38,17 @@ struct Positional {
   const char* list;  // an argument of `rex completion list`, or words in quotes: "'a b'"
 };
 constexpr Positional kPositionals[] = {
-    {"config", "", "'get set rm'"},   {"config", "get", "keys"},
-    {"config", "set", "keys"},        {"config", "rm", "keys"},
-    {"init", "", "presets"},          {"logs", "", "workloads"},
-    {"redeploy", "", "services"},     {"run", "", "jobs"},
-    {"images", "push", "services"},   {"stack", "rm", "stacks"},
+    {"config", "", "'get set rm change-secrets-provider'"},
+    {"config", "change-secrets-provider", "'passphrase awskms://'"},
+    {"config", "get", "keys"},
+    {"config", "set", "keys"},
+    {"config", "rm", "keys"},
+    {"init", "", "presets"},
+    {"logs", "", "workloads"},
+    {"redeploy", "", "services"},
+    {"run", "", "jobs"},
+    {"images", "push", "services"},
+    {"stack", "rm", "stacks"},
     {"completion", "", "'bash zsh'"},
 };
 

@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/secrets_kms.h"
 #include "config/config.h"
 #include "config/config_json.h"
 #include "config/loader.h"
@@ -20,13 +21,17 @@ std::string ConfigPath(const Context& ctx) {
   return (std::filesystem::path(ctx.io.cwd) / ("stacks/" + ctx.global.stack + ".yaml")).string();
 }
 
-config::Env EnvOf(const Context& ctx) {
+// The loader's environment for the config file `path`: the passphrase, and KMS for a file
+// whose secretsProvider is awskms:// (asked only when a secret is decrypted).
+config::Env EnvOf(const Context& ctx, const std::string& path) {
   config::Env env;
   if (ctx.io.getenv) {
     auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
   env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
+  auto text = base::ReadFile(path);
+  if (text.ok()) UseKmsForSecrets(ctx, *text, path, env);
   return env;
 }
 
@@ -133,6 +138,27 @@ base::Result<std::vector<std::pair<std::string, std::string>>> SetPairs(
   return pairs;
 }
 
+// `rex config change-secrets-provider PROVIDER`: every secret re-sealed with PROVIDER.
+int ChangeProvider(Context& ctx, const std::string& path, const std::string& relative,
+                   const std::string& provider) {
+  auto text = base::ReadFile(path);
+  if (!text.ok()) return Fail(ctx, text.error());
+  base::Status changed = config::ChangeConfigFileSecretsProvider(path, provider, EnvOf(ctx, path),
+                                                                 KmsDataKeyMaker(ctx, *text, path));
+  if (!changed.ok()) return Fail(ctx, changed);
+  if (ctx.global.json) {
+    return PrintJson(
+        ctx, {{"stack", ctx.global.stack}, {"file", relative}, {"secretsProvider", provider}});
+  }
+  ctx.io.err << "secretsProvider of " << relative << " is now " << provider
+             << "; every secret re-encrypted"
+             << (provider == config::kPassphraseProvider
+                     ? std::string(" with $") + std::string(config::kPassphraseEnvVar)
+                     : std::string(" with a new data key from KMS (encryptedDataKey)"))
+             << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 Command ConfigCommand() {
@@ -152,7 +178,8 @@ Command ConfigCommand() {
           bool show_secrets = false;
         };
         auto args = std::make_shared<Args>();
-        app.add_option("verb", args->verb, "get, set or rm; none lists every key")
+        app.add_option("verb", args->verb,
+                       "get, set, rm or change-secrets-provider; none lists every key")
             ->type_name("VERB");
         args->key_option =
             app.add_option("key", args->key, "a key such as vpcCidr, or KEY=VALUE with set")
@@ -167,10 +194,11 @@ Command ConfigCommand() {
                        "together (give a JSON array as KEY=[...] here)")
             ->type_name("KEY VALUE ...");
         app.add_flag("--secret", args->secret,
-                     "encrypt the value (AES-256-GCM, key from $REX_CONFIG_PASSPHRASE); read "
-                     "from stdin");
+                     "encrypt the value (AES-256-GCM, key from $REX_CONFIG_PASSPHRASE, or the "
+                     "KMS data key with secretsProvider awskms://); read from stdin");
         app.add_flag("--show-secrets", args->show_secrets,
-                     "print secret values in clear (needs $REX_CONFIG_PASSPHRASE)");
+                     "print secret values in clear (needs $REX_CONFIG_PASSPHRASE, or kms:Decrypt "
+                     "with secretsProvider awskms://)");
         return [args](Context& ctx) {
           std::string path = ConfigPath(ctx);
           std::string relative = "stacks/" + ctx.global.stack + ".yaml";
@@ -189,9 +217,9 @@ Command ConfigCommand() {
           // Secrets are read sealed (shown as [secret], no passphrase needed) unless
           // --show-secrets asks for their values.
           auto load = [&]() -> base::Result<config::Config> {
-            if (args->show_secrets) return config::LoadConfigFile(path, EnvOf(ctx));
+            if (args->show_secrets) return config::LoadConfigFile(path, EnvOf(ctx, path));
             REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
-            return config::LoadText(text, path, EnvOf(ctx), /*decrypt=*/false);
+            return config::LoadText(text, path, EnvOf(ctx, path), /*decrypt=*/false);
           };
           if (verb.empty()) {
             auto config = load();
@@ -218,12 +246,23 @@ Command ConfigCommand() {
             base::WipeString(listing);
             return kExitOk;
           }
+          if (verb == "change-secrets-provider") {
+            if (words.size() != 2) {
+              return Fail(ctx, base::InvalidArgument(
+                                   "rex config change-secrets-provider takes one PROVIDER: "
+                                   "\"passphrase\" or \"awskms://KEY\" (key id, ARN or "
+                                   "alias/NAME, optionally ?region=R)"));
+            }
+            return ChangeProvider(ctx, path, relative, words[1]);
+          }
           if (verb != "get" && verb != "set" && verb != "rm") {
-            std::string hint = base::ClosestMatch(verb, {"get", "set", "rm"});
-            return Fail(
-                ctx, base::InvalidArgument(
-                         "unknown config verb \"" + verb.substr(0, 80) + "\"; use get, set or rm" +
-                         (hint.empty() ? std::string() : " (did you mean \"" + hint + "\"?)")));
+            std::string hint =
+                base::ClosestMatch(verb, {"get", "set", "rm", "change-secrets-provider"});
+            return Fail(ctx,
+                        base::InvalidArgument(
+                            "unknown config verb \"" + verb.substr(0, 80) +
+                            "\"; use get, set, rm or change-secrets-provider" +
+                            (hint.empty() ? std::string() : " (did you mean \"" + hint + "\"?)")));
           }
           if (words.size() < 2) {
             return Fail(ctx, base::InvalidArgument("rex config " + verb + " needs a KEY"));
@@ -246,7 +285,7 @@ Command ConfigCommand() {
                   ctx, {{"stack", ctx.global.stack}, {"key", key}, {"value", std::move(*value)}});
             }
             if (args->show_secrets && config::IsSecretKey(key)) {
-              auto config = config::LoadConfigFile(path, EnvOf(ctx));
+              auto config = config::LoadConfigFile(path, EnvOf(ctx, path));
               if (!config.has_value()) return Fail(ctx, config.error());
               const config::Secret* secret = SecretOf(*config, key);
               if (secret == nullptr || !secret->is_set()) {
@@ -287,7 +326,7 @@ Command ConfigCommand() {
             }
             auto plaintext = ReadSecret(ctx, key);
             if (!plaintext.has_value()) return Fail(ctx, plaintext.error());
-            base::Status set = config::SetConfigFileSecret(path, key, *plaintext, EnvOf(ctx));
+            base::Status set = config::SetConfigFileSecret(path, key, *plaintext, EnvOf(ctx, path));
             base::WipeString(*plaintext);
             if (!set.ok()) return Fail(ctx, set);
             ctx.io.err << "set " << key << " in " << relative << " (encrypted)\n";

@@ -6,6 +6,7 @@
 
 #include "base/files.h"
 #include "base/strings.h"
+#include "cli/secrets_kms.h"
 #include "cli/terminal.h"
 #include "config/presets.h"
 
@@ -72,6 +73,9 @@ base::Result<SelectedStack> SelectStack(const Context& ctx, StackUse use) {
   // Errors name the file as the user knows it (relative to the project).
   auto text = base::ReadFile(path.string());
   if (!text.has_value()) return text.error();
+  // With secretsProvider awskms://, commands that may hand secrets to AWS get the data key from
+  // KMS; offline ones read the secrets sealed and make no KMS call.
+  if (use != StackUse::kOffline) UseKmsForSecrets(ctx, *text, relative, env);
   REX_ASSIGN_OR_RETURN(config::Config config, config::LoadConfig(*text, relative, env));
   return SelectedStack{name, relative, std::move(config)};
 }

@@ -23,6 +23,7 @@
 #include "config/jobs_config.h"
 #include "config/keys.h"
 #include "config/loader.h"
+#include "config/secrets_provider.h"
 #include "config/services_config.h"
 #include "config/storage_config.h"
 #include "config/validate.h"
@@ -207,10 +208,29 @@ class Loader {
   // Reads the secrets that Load collected; separate so that every key problem is reported even
   // when decryption is slow or impossible.
   void DecryptSecrets() {
+    if (pending_secrets_.empty()) return;  // nothing to decrypt: no passphrase, no KMS call
+    auto provider = ParseSecretsProvider(config_.secrets_provider);
+    if (!provider.ok()) {
+      // Validation reports the provider; the values are checked for shape only.
+      for (auto& [field, text] : pending_secrets_) SealShapeOnly(field, text);
+      return;
+    }
+    if (provider->has_value()) {
+      DecryptWithDataKey(**provider);
+      return;
+    }
     const bool no_passphrase =
         !env_.config_passphrase.has_value() || env_.config_passphrase->empty();
     for (auto& [field, text] : pending_secrets_) {
       Secret& target = std::get<SecretRef>(field->ref)(config_);
+      if (base::SecretVersion(text) == 3) {
+        Error(field->key,
+              "is sealed with a KMS data key (v3) but secretsProvider is "
+              "\"passphrase\"; restore the file's secretsProvider and "
+              "encryptedDataKey, or " +
+                  SetSecretHint(field->key) + " to set it again");
+        continue;
+      }
       if (!decrypt_ || (no_passphrase && env_.allow_sealed)) {
         // Check the shape only; the value stays unknown (sealed).
         Result<std::string> salt = base::SecretSalt(text);
@@ -250,8 +270,81 @@ class Loader {
 
   Config& config() { return config_; }
   std::vector<std::string>& errors() { return errors_; }
+  // Why the data key of an awskms:// file could not be had (the hook's error, its code kept:
+  // a denied key is not bad input); OK otherwise.
+  const Status& data_key_error() const { return data_key_error_; }
 
  private:
+  // Checks the shape of a secret's text only; its value stays unknown (sealed).
+  void SealShapeOnly(const Field* field, const std::string& text) {
+    Status shape = base::CheckSecretFormat(text);
+    if (!shape.ok()) {
+      Error(field->key, shape.message() + "; " + SetSecretHint(field->key) + " to set it again");
+    } else {
+      std::get<SecretRef>(field->ref)(config_) = Secret::Sealed();
+    }
+  }
+
+  // secretsProvider awskms://: v3 values under the data key that env_.decrypt_data_key gives
+  // for encryptedDataKey (asked once, only when a value is to be decrypted).
+  void DecryptWithDataKey(const KmsProvider& provider) {
+    const std::string named = "KMS key " + provider.key;
+    bool mixed = false;
+    for (auto& [field, text] : pending_secrets_) {
+      if (base::SecretVersion(text) == 1 || base::SecretVersion(text) == 2) {
+        mixed = true;
+        Error(field->key, "is sealed with a passphrase (v" +
+                              std::to_string(base::SecretVersion(text)) +
+                              ") but secretsProvider is " + Quote(config_.secrets_provider) +
+                              "; \"rex config change-secrets-provider\" re-seals every secret, "
+                              "or " +
+                              SetSecretHint(field->key) + " to set it again");
+      }
+    }
+    if (mixed) return;
+    const bool reach_kms = decrypt_ && static_cast<bool>(env_.decrypt_data_key);
+    if (!reach_kms) {
+      if (!decrypt_ || env_.allow_sealed) {
+        for (auto& [field, text] : pending_secrets_) SealShapeOnly(field, text);
+        return;
+      }
+      for (auto& [field, text] : pending_secrets_) {
+        Error(field->key, "is sealed with a data key of " + named +
+                              " and this command cannot ask KMS to decrypt it");
+      }
+      return;
+    }
+    if (config_.encrypted_data_key.empty() || !IsEncryptedDataKey(config_.encrypted_data_key)) {
+      return;  // validation names encryptedDataKey
+    }
+    std::string kms_key = config_.secrets_provider.substr(kKmsScheme.size());
+    Result<std::string> data_key = env_.decrypt_data_key(kms_key, config_.encrypted_data_key);
+    if (!data_key.ok()) {
+      data_key_error_ =
+          Status(data_key.error().code(), std::string(source_) +
+                                              ": encryptedDataKey: cannot decrypt it with " +
+                                              named + ": " + data_key.error().message());
+      return;
+    }
+    std::string stack = StackOfSource(source_);
+    for (auto& [field, text] : pending_secrets_) {
+      Result<std::string> plain =
+          base::DecryptSecretWithDataKey(text, *data_key, base::DataKeyBinding(stack, field->key));
+      if (plain.ok()) {
+        std::get<SecretRef>(field->ref)(config_) = Secret(std::move(plain).value());
+      } else if (plain.error().code() == base::Code::kUnauthenticated) {
+        Error(field->key,
+              "cannot decrypt with the data key of encryptedDataKey: a corrupted "
+              "value, or a value written for another key, stack or data key (" +
+                  SetSecretHint(field->key) + " to set it again)");
+      } else {
+        Error(field->key,
+              plain.error().message() + "; " + SetSecretHint(field->key) + " to set it again");
+      }
+    }
+    base::WipeString(*data_key);
+  }
+
   void Error(std::string_view key, const std::string& message) {
     errors_.push_back(std::string(source_) + ": " + std::string(key) + ": " + message);
   }
@@ -466,6 +559,7 @@ class Loader {
   std::vector<std::string> errors_;
   std::set<std::string> seen_;
   std::vector<std::pair<const Field*, std::string>> pending_secrets_;
+  Status data_key_error_;
 };
 
 }  // namespace
@@ -525,6 +619,11 @@ Result<Config> LoadText(std::string_view text, std::string_view source, const En
     errors.push_back(std::string(source) + ": and " + std::to_string(rest) + " more problem" +
                      (rest == 1 ? "" : "s") + " (fix these first)");
   }
+  if (!loader.data_key_error().ok()) {
+    // The data key's failure keeps its code (a key denied by IAM is exit 1, not bad input).
+    errors.insert(errors.begin(), loader.data_key_error().message());
+    return Status(loader.data_key_error().code(), JoinErrors(errors));
+  }
   if (!errors.empty()) return base::InvalidArgument(JoinErrors(errors));
   return std::move(loader.config());
 }
@@ -570,6 +669,12 @@ Status RequireUnsealedSecrets(const Config& config) {
     }
   }
   if (sealed.empty()) return Status::Ok();
+  if (config.secrets_provider != kPassphraseProvider) {
+    return base::InvalidArgument(
+        base::Join(sealed, ", ") + (sealed.size() == 1 ? " is" : " are") +
+        " sealed with a data key of " + config.secrets_provider +
+        " that was not decrypted; commands that hand secrets to AWS need kms:Decrypt on that key");
+  }
   return base::InvalidArgument(base::Join(sealed, ", ") + (sealed.size() == 1 ? " is" : " are") +
                                " encrypted but " + std::string(kPassphraseEnvVar) +
                                " is not set; commands that hand secrets to AWS need it: export "
@@ -650,6 +755,8 @@ std::string ConfigToYaml(const Config& config) {
     if (IsSecretField(f)) {
       out +=
           indent + "# " + leaf + ": set with: rex config set " + std::string(f.key) + " --secret\n";
+    } else if (f.key == "encryptedDataKey" && config.encrypted_data_key.empty()) {
+      out += indent + "# " + leaf + ": written by rex config change-secrets-provider\n";
     } else if (const auto* ref = std::get_if<OptionalBoolRef>(&f.ref);
                ref != nullptr && !(*ref)(const_cast<Config&>(config)).has_value()) {
       out += indent + "# " + leaf + ": true\n";

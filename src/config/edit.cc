@@ -26,6 +26,7 @@
 #include "config/config_text.h"
 #include "config/keys.h"
 #include "config/loader.h"
+#include "config/secrets_provider.h"
 
 namespace rex::config {
 
@@ -351,6 +352,26 @@ std::vector<std::pair<std::string, std::string>> SecureValues(const YAML::Node& 
   return out;
 }
 
+// The plaintext data key of an awskms:// file (`config` loaded without decrypting), from
+// env.decrypt_data_key; the hook's error keeps its code (a denied key is exit 1).
+Result<std::string> FileDataKey(const Config& config, std::string_view source, const Env& env) {
+  REX_ASSIGN_OR_RETURN(auto provider, ParseSecretsProvider(config.secrets_provider));
+  std::string named = provider.has_value() ? "KMS key " + provider->key : "KMS";
+  if (!env.decrypt_data_key) {
+    return base::FailedPrecondition(std::string(source) +
+                                    ": the secrets are sealed with a data key of " + named +
+                                    " and this command cannot ask KMS to decrypt it");
+  }
+  auto data_key = env.decrypt_data_key(config.secrets_provider.substr(kKmsScheme.size()),
+                                       config.encrypted_data_key);
+  if (!data_key.ok()) {
+    return Status(data_key.error().code(), std::string(source) +
+                                               ": encryptedDataKey: cannot decrypt it with " +
+                                               named + ": " + data_key.error().message());
+  }
+  return data_key;
+}
+
 }  // namespace
 
 namespace {
@@ -389,6 +410,16 @@ Result<YAML::Node> ValueNode(std::string_view source, const std::string& name, c
   }
   node.SetStyle(YAML::EmitterStyle::Flow);
   return node;
+}
+
+// secretsProvider and encryptedDataKey change together with every secret's value, by
+// ChangeSecretsProvider only.
+Status RefuseProviderKey(std::string_view source, const std::string& name) {
+  if (name != "secretsProvider" && name != "encryptedDataKey") return Status::Ok();
+  return base::InvalidArgument(std::string(source) + ": " + name +
+                               ": is changed only by \"rex config change-secrets-provider "
+                               "<passphrase | awskms://KEY>\", which re-encrypts every secret "
+                               "with the new provider");
 }
 
 // The key an error line "<source>: <key>: ..." is about, or "".
@@ -443,6 +474,7 @@ Result<std::string> SetConfigValues(
   std::vector<std::string> names;
   for (const auto& [key, value] : values) {
     REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key));
+    REX_RETURN_IF_ERROR(RefuseProviderKey(source_name, name));
     const Field* field = FindField(name);
     if (IsSecretField(*field)) {
       return base::InvalidArgument(std::string(source_name) + ": " + name +
@@ -480,6 +512,21 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
   }
   if (std::string problem = SecretProblem(name, plaintext); !problem.empty()) {
     return base::InvalidArgument(std::string(source_name) + ": " + problem);
+  }
+  {
+    // The file's provider decides how the value is sealed.
+    REX_ASSIGN_OR_RETURN(Config current,
+                         LoadText(yaml_text, source_name, Env{}, /*decrypt=*/false));
+    if (current.secrets_provider != kPassphraseProvider) {
+      REX_ASSIGN_OR_RETURN(std::string data_key, FileDataKey(current, source_name, env));
+      auto encrypted = base::EncryptSecretWithDataKey(
+          plaintext, data_key, base::DataKeyBinding(StackOfSource(source_name), name));
+      base::WipeString(data_key);
+      if (!encrypted.ok()) return encrypted.error();
+      YAML::Node node(YAML::NodeType::Map);
+      node["secure"] = *encrypted;
+      return ApplyAndValidate(yaml_text, source_name, name, node, /*remove=*/false);
+    }
   }
   if (!env.config_passphrase.has_value() || env.config_passphrase->empty()) {
     return base::InvalidArgument(std::string(source_name) + ": " + name + ": " +
@@ -542,6 +589,7 @@ Result<std::string> SetConfigSecret(std::string_view yaml_text, std::string_view
 Result<std::string> RemoveConfigValue(std::string_view yaml_text, std::string_view source_name,
                                       std::string_view key) {
   REX_ASSIGN_OR_RETURN(std::string name, ResolveKey(source_name, key, /*allow_group=*/true));
+  REX_RETURN_IF_ERROR(RefuseProviderKey(source_name, name));
   return ApplyAndValidate(yaml_text, source_name, name, YAML::Node(), /*remove=*/true);
 }
 
@@ -560,6 +608,120 @@ Result<std::string> GetConfigValue(std::string_view yaml_text, std::string_view 
     return std::string(config.db_deletion_protection_enabled() ? "true" : "false");
   }
   return FormatField(*field, config, /*quote_strings=*/false);
+}
+
+Result<std::string> ChangeSecretsProvider(std::string_view yaml_text, std::string_view source_name,
+                                          std::string_view provider, const Env& env,
+                                          const GenerateDataKeyFn& generate) {
+  auto parsed = ParseSecretsProvider(provider);
+  if (!parsed.ok()) {
+    return base::InvalidArgument(std::string(source_name) +
+                                 ": secretsProvider: " + parsed.error().message());
+  }
+  const std::string stack = StackOfSource(source_name);
+  // Every secret in clear, read with the current provider (its errors as loading gives them).
+  Env reading = env;
+  reading.allow_sealed = false;
+  REX_ASSIGN_OR_RETURN(Config current, LoadText(yaml_text, source_name, reading, /*decrypt=*/true));
+
+  // The new provider's key: a passphrase, or a fresh data key from KMS.
+  std::string passphrase;
+  NewDataKey data_key;
+  if (parsed->has_value()) {
+    if (!generate) {
+      return base::FailedPrecondition(std::string(source_name) +
+                                      ": secretsProvider: this command cannot ask KMS for a "
+                                      "data key");
+    }
+    auto made = generate(provider.substr(kKmsScheme.size()));
+    if (!made.ok()) {
+      return Status(made.error().code(), std::string(source_name) +
+                                             ": secretsProvider: cannot make a data key with KMS "
+                                             "key " +
+                                             (*parsed)->key + ": " + made.error().message());
+    }
+    data_key = std::move(made).value();
+    if (data_key.plaintext.size() != base::kDataKeySize ||
+        !IsEncryptedDataKey(data_key.encrypted)) {
+      base::WipeString(data_key.plaintext);
+      return base::Internal(std::string(source_name) +
+                            ": secretsProvider: KMS returned a data key of an unexpected shape");
+    }
+  } else {
+    if (!env.config_passphrase.has_value() ||
+        env.config_passphrase->size() < base::kMinPassphraseLength) {
+      return base::InvalidArgument(
+          std::string(source_name) + ": secretsProvider: \"passphrase\" needs " +
+          std::string(kPassphraseEnvVar) + " set to the new passphrase (at least " +
+          std::to_string(base::kMinPassphraseLength) + " characters)");
+    }
+    passphrase = *env.config_passphrase;
+  }
+  struct Wipe {
+    std::string* a;
+    std::string* b;
+    ~Wipe() {
+      base::WipeString(*a);
+      base::WipeString(*b);
+    }
+  } wipe{&passphrase, &data_key.plaintext};
+
+  // Re-seal every secret that is set; one salt for the passphrase's values.
+  std::string text(yaml_text);
+  std::string salt;
+  std::vector<std::string> sealed_keys;
+  for (const Field& f : Fields()) {
+    if (!IsSecretField(f)) continue;
+    const Secret& secret = std::get<SecretRef>(f.ref)(current);
+    if (!secret.is_set()) continue;
+    Result<std::string> encrypted =
+        parsed->has_value() ? base::EncryptSecretWithDataKey(secret.Reveal(), data_key.plaintext,
+                                                             base::DataKeyBinding(stack, f.key))
+                            : base::EncryptSecret(secret.Reveal(), passphrase,
+                                                  base::SecretBinding(stack, f.key), salt);
+    if (!encrypted.ok()) return encrypted.error();
+    if (!parsed->has_value() && salt.empty()) salt = base::SecretSalt(*encrypted).value();
+    YAML::Node node(YAML::NodeType::Map);
+    node["secure"] = *encrypted;
+    REX_ASSIGN_OR_RETURN(text, Edit(text, source_name, std::string(f.key), node, false));
+    sealed_keys.emplace_back(f.key);
+  }
+  REX_ASSIGN_OR_RETURN(
+      text, Edit(text, source_name, "secretsProvider", YAML::Node(std::string(provider)), false));
+  if (parsed->has_value()) {
+    REX_ASSIGN_OR_RETURN(
+        text, Edit(text, source_name, "encryptedDataKey", YAML::Node(data_key.encrypted), false));
+  } else if (!current.encrypted_data_key.empty()) {
+    REX_ASSIGN_OR_RETURN(text, Edit(text, source_name, "encryptedDataKey", YAML::Node(), true));
+  }
+  REX_RETURN_IF_ERROR(ValidateEdited(text, source_name));
+
+  // Read the result back with the new provider: every value must come back as it was.
+  Env check;
+  if (parsed->has_value()) {
+    std::string copy = data_key.plaintext;
+    check.decrypt_data_key =
+        [copy](std::string_view, std::string_view) mutable -> Result<std::string> { return copy; };
+  } else {
+    check.config_passphrase = passphrase;
+  }
+  Result<Config> reread = LoadText(text, source_name, check, /*decrypt=*/true);
+  if (!reread.ok()) {
+    return base::Internal(std::string(source_name) +
+                          ": the re-encrypted file does not load back; nothing was written: " +
+                          reread.error().message());
+  }
+  for (const Field& f : Fields()) {
+    if (!IsSecretField(f)) continue;
+    const Secret& before = std::get<SecretRef>(f.ref)(current);
+    const Secret& after = std::get<SecretRef>(f.ref)(*reread);
+    if (before.is_set() != after.is_set() || before.Reveal() != after.Reveal()) {
+      return base::Internal(std::string(source_name) + ": " + std::string(f.key) +
+                            ": does not read back as it was after re-encryption; nothing was "
+                            "written");
+    }
+  }
+  return text;
 }
 
 namespace {
@@ -657,6 +819,13 @@ Status RemoveConfigFileValue(const std::string& path, std::string_view key) {
 Result<std::string> GetConfigFileValue(const std::string& path, std::string_view key) {
   REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
   return GetConfigValue(text, path, key);
+}
+
+Status ChangeConfigFileSecretsProvider(const std::string& path, std::string_view provider,
+                                       const Env& env, const GenerateDataKeyFn& generate) {
+  return EditFile(path, [&](const std::string& text) {
+    return ChangeSecretsProvider(text, path, provider, env, generate);
+  });
 }
 
 }  // namespace rex::config

@@ -15,6 +15,7 @@
 #include "base/cidr.h"
 #include "base/strings.h"
 #include "config/config_text.h"
+#include "config/secrets_provider.h"
 
 namespace rex::config::keys {
 
@@ -324,6 +325,18 @@ const std::vector<Field>& Fields() {
                 "Email subscribed to the alarm topic (needs enableAlarms).",
                 Text("an email address such as \"ops@example.com\"", IsEmail,
                      /*empty_ok=*/true)),
+      REX_FIELD("secretsProvider", secrets_provider, "Secrets",
+                "What seals this file's secrets: \"passphrase\" (REX_CONFIG_PASSPHRASE) or "
+                "\"awskms://KEY\" (a data key that KMS key KEY encrypts, so IAM grants "
+                "kms:Decrypt instead of a shared passphrase). Change it with \"rex config "
+                "change-secrets-provider\", which re-encrypts every secret.",
+                Text(SecretsProviderAllowed(), IsSecretsProvider)),
+      REX_FIELD(
+          "encryptedDataKey", encrypted_data_key, "",
+          "With awskms://: the data key sealing the secrets, encrypted by the KMS key "
+          "(base64); written by \"rex config change-secrets-provider\", never by hand.",
+          Text("base64 of the CiphertextBlob KMS GenerateDataKey returned", IsEncryptedDataKey,
+               /*empty_ok=*/true)),
   };
   return fields;
 }

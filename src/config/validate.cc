@@ -107,6 +107,20 @@ class Validator {
     if (!c_.alert_email.empty() && Accepted("alertEmail") && !c_.enable_alarms) {
       Error("alertEmail", "needs enableAlarms: true (no alarm would ever send it mail)");
     }
+    if (Accepted("secretsProvider") && Accepted("encryptedDataKey")) {
+      bool kms = c_.secrets_provider != "passphrase";
+      if (kms && c_.encrypted_data_key.empty()) {
+        Error("encryptedDataKey",
+              "is empty but secretsProvider is " + Quote(c_.secrets_provider) +
+                  ", which seals the secrets with a data key kept here; switch providers with "
+                  "\"rex config change-secrets-provider <passphrase | awskms://KEY>\", which "
+                  "writes both keys");
+      } else if (!kms && !c_.encrypted_data_key.empty()) {
+        Error("encryptedDataKey",
+              "is set but secretsProvider is \"passphrase\", which uses no data key; remove it, "
+              "or switch providers with \"rex config change-secrets-provider awskms://KEY\"");
+      }
+    }
   }
 
   // The map sections check their own entries (config/services_config.h, jobs_config.h,

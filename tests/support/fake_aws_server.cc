@@ -383,6 +383,7 @@ constexpr std::pair<std::string_view, std::string_view> kJsonTargets[] = {
     {"AmazonEC2ContainerServiceV20141113", "ecs"},
     {"Logs_20140328", "logs"},
     {"AmazonEC2ContainerRegistry_V20150921", "ecr"},
+    {"TrentService", "kms"},
 };
 
 // The services rex reaches through the query protocol, by API version.

@@ -32,6 +32,7 @@ OPERATIONS = {
     ("rds", "2014-10-31"): ["DescribeDBClusters"],
     ("elasticache", "2015-02-02"): ["DescribeReplicationGroups"],
     ("amplify", "2017-07-25"): ["GetApp", "GetBranch", "ListJobs"],
+    ("kms", "2014-11-01"): ["GenerateDataKey", "Decrypt"],
 }
 
 KEEP_SHAPE_KEYS = {"type", "members", "member", "key", "value", "payload", "flattened",
