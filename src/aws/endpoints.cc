@@ -26,7 +26,7 @@ base::Result<Endpoint> ResolveEndpoint(std::string_view service, const EndpointO
   std::string signing_name;
   if (service == "cloudformation" || service == "s3" || service == "sts" || service == "ecs" ||
       service == "logs" || service == "rds" || service == "elasticache" || service == "amplify" ||
-      service == "kms") {
+      service == "secretsmanager" || service == "kms") {
     prefix = signing_name = std::string(service);
   } else if (service == "ecr") {
     prefix = "api.ecr";

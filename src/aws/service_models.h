@@ -20,6 +20,7 @@ std::string_view RdsModelJson();
 std::string_view ElasticacheModelJson();
 std::string_view AmplifyModelJson();
 std::string_view KmsModelJson();
+std::string_view SecretsmanagerModelJson();
 
 // A service model with its operations, parsed once from one of the texts above.
 struct LoadedModel {

@@ -86,5 +86,8 @@ base::Result<std::unique_ptr<ElasticacheClient>> Session::Elasticache() {
 base::Result<std::unique_ptr<AmplifyClient>> Session::Amplify() {
   return Make<AmplifyClient>("amplify");
 }
+base::Result<std::unique_ptr<SecretsManagerClient>> Session::SecretsManager() {
+  return Make<SecretsManagerClient>("secretsmanager");
+}
 
 }  // namespace rex::aws

@@ -17,6 +17,7 @@
 #include "aws/rds.h"
 #include "aws/retry.h"
 #include "aws/s3.h"
+#include "aws/secretsmanager.h"
 #include "aws/sts.h"
 #include "aws/transport.h"
 #include "base/clock.h"
@@ -67,6 +68,7 @@ class Session {
   base::Result<std::unique_ptr<RdsClient>> Rds();
   base::Result<std::unique_ptr<ElasticacheClient>> Elasticache();
   base::Result<std::unique_ptr<AmplifyClient>> Amplify();
+  base::Result<std::unique_ptr<SecretsManagerClient>> SecretsManager();
 
  private:
   Session(HttpTransport& transport, base::Clock& clock) : transport_(transport), clock_(clock) {}

@@ -123,7 +123,8 @@ const std::vector<Command>& Commands() {
       HistoryCommand(), RollbackCommand(), UnlockCommand(),     CostCommand(),
       CheckCommand(),   GraphCommand(),    BootstrapCommand(),  MigrateCommand(),
       DbCommand(),      LogsCommand(),     RedeployCommand(),   StatusCommand(),
-      ImagesCommand(),  CiCommand(),       CompletionCommand(), RunCommand()};
+      ImagesCommand(),  CiCommand(),       CompletionCommand(), RunCommand(),
+      SecretsCommand()};
   return commands;
 }
 

@@ -50,6 +50,7 @@ constexpr Positional kPositionals[] = {
     {"images", "push", "services"},
     {"stack", "rm", "stacks"},
     {"completion", "", "'bash zsh'"},
+    {"secrets", "rotate", "'supertokensApiKey'"},
 };
 
 bool Visible(const CLI::Option* opt) { return !opt->get_group().empty() && opt->nonpositional(); }

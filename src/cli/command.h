@@ -85,6 +85,7 @@ Command StatusCommand();
 Command ImagesCommand();
 Command RunCommand();  // cmd_run.cc: rex run JOB [--wait]
 Command CiCommand();
-Command StackCommand();  // cmd_stack.cc: rex stack ls | rm NAME
+Command StackCommand();    // cmd_stack.cc: rex stack ls | rm NAME
+Command SecretsCommand();  // cmd_secrets.cc: rex secrets rotate KEY
 
 }  // namespace rex::cli

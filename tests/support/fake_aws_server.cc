@@ -384,6 +384,7 @@ constexpr std::pair<std::string_view, std::string_view> kJsonTargets[] = {
     {"Logs_20140328", "logs"},
     {"AmazonEC2ContainerRegistry_V20150921", "ecr"},
     {"TrentService", "kms"},
+    {"secretsmanager", "secretsmanager"},
 };
 
 // The services rex reaches through the query protocol, by API version.
@@ -478,6 +479,11 @@ FakeAnswer FakeAws::ServeLocked(const aws::HttpRequest& request) {
 void FakeAws::OnStackApplied(StackListener listener) {
   std::lock_guard<std::mutex> lock(mu_);
   stack_listeners_.push_back(std::move(listener));
+}
+
+void FakeAws::OnStackAppliedWithParameters(StackParametersListener listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  parameter_listeners_.push_back(std::move(listener));
 }
 
 void FakeAws::AddService(const std::string& service, FakeService* handler) {
@@ -1352,11 +1358,14 @@ void FakeAws::Finish(Stack& stack) {
     stack.tags = cs.tags;
     stack.last_updated_time = Now();
     stack.applying.reset();
-    if (!stack_listeners_.empty()) {
+    if (!stack_listeners_.empty() || !parameter_listeners_.empty()) {
       std::map<std::string, ResourceInfo> resources;
       for (const auto& [id, r] : stack.resources) resources[id] = {r.type, r.physical_id};
       for (const StackListener& listener : stack_listeners_) {
         listener(stack.name, resources, stack.tmpl);
+      }
+      for (const StackParametersListener& listener : parameter_listeners_) {
+        listener(stack.name, resources, stack.tmpl, stack.parameters);
       }
     }
   } else if (stack.status == "ROLLBACK_COMPLETE") {

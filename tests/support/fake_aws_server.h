@@ -190,6 +190,12 @@ class FakeAws {
                                            const std::map<std::string, ResourceInfo>& resources,
                                            const base::Json& tmpl)>;
   void OnStackApplied(StackListener listener);
+  // As OnStackApplied, with the stack's parameter values (NoEcho included), for a fake that
+  // follows what CloudFormation writes from them (FakeSecretsManager: a SecretString).
+  using StackParametersListener = std::function<void(
+      const std::string& stack, const std::map<std::string, ResourceInfo>& resources,
+      const base::Json& tmpl, const std::map<std::string, std::string>& params)>;
+  void OnStackAppliedWithParameters(StackParametersListener listener);
   std::optional<std::string> Object(const std::string& bucket, const std::string& key) const;
   std::vector<std::string> Buckets() const;
   // "cloudformation:CreateChangeSet", "s3:PUT /bucket/key", "sts:GetCallerIdentity", ... for
@@ -344,6 +350,7 @@ class FakeAws {
   std::map<std::string, FakeService*> services_;
   std::map<std::string, std::string> output_overrides_;
   std::vector<StackListener> stack_listeners_;
+  std::vector<StackParametersListener> parameter_listeners_;
   uint64_t counter_ = 0;
 };
 

@@ -32,6 +32,8 @@ OPERATIONS = {
     ("rds", "2014-10-31"): ["DescribeDBClusters"],
     ("elasticache", "2015-02-02"): ["DescribeReplicationGroups"],
     ("amplify", "2017-07-25"): ["GetApp", "GetBranch", "ListJobs"],
+    ("secretsmanager", "2017-10-17"): ["DescribeSecret", "PutSecretValue",
+                                       "UpdateSecretVersionStage"],
     ("kms", "2014-11-01"): ["GenerateDataKey", "Decrypt"],
 }
 
