@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/secret_names.h"
+#include "base/strings.h"
 
 namespace rex::stack {
 namespace {
@@ -66,6 +67,15 @@ const Acceptance kNoDeletionProtection = {
     .reason =
         "a dev stack (a throwaway environment): deletion protection is off by its config "
         "(dbDeletionProtection); rex check requires it in every other environment",
+};
+
+const Acceptance kRotatedByRex = {
+    .cdk_nag = "AwsSolutions-SMG4",
+    .reason =
+        "rotated by rex secrets rotate supertokensApiKey: a new value, every service that "
+        "reads it redeployed, the old value retired. SuperTokens and its callers read one "
+        "static key at start, which a rotation Lambda could change but not roll out to the "
+        "running tasks",
 };
 
 const base::Json* Get(const base::Json* value, std::string_view key) {
@@ -204,6 +214,9 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
           (multi_az == nullptr || *multi_az == false)) {
         Record(r, kSingleCacheNode);
       }
+    } else if (type == "AWS::SecretsManager::Secret" &&
+               base::EndsWith(String(Get(props, "Name")), "/supertokens/api-key")) {
+      Record(r, kRotatedByRex);
     } else if (type == "AWS::RDS::DBCluster" && environment == "dev") {
       const base::Json* protection = Get(props, "DeletionProtection");
       if (protection == nullptr || *protection == false) Record(r, kNoDeletionProtection);

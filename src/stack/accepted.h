@@ -25,6 +25,8 @@
 //   AwsSolutions-RDS10 an Aurora cluster without deletion protection, in environment "dev"
 //                      only (`rex check` requires protection everywhere else, and only a
 //                      checks.suppress entry of the config accepts its absence there)
+//   AwsSolutions-SMG4  the SuperTokens API key's secret (Name ".../supertokens/api-key"):
+//                      rotated by `rex secrets rotate supertokensApiKey` (cli/cmd_secrets.cc)
 // Metadata changes never replace or interrupt a resource.
 //
 // Pure: reads and edits the JSON only.
