@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "base/encoding.h"
+#include "base/json.h"
 #include "support/fake_aws_server.h"
 #include "support/fake_kms.h"
 #include "support/run_rex.h"
@@ -160,8 +161,8 @@ TEST_F(KmsSecretsTest, ADeniedKeyIsExit1NamingTheKeyAndNothingIsDeployed) {
   RexRun show = Rex({"config", "--show-secrets"}, "");
   EXPECT_EQ(show.exit_code, 1);
   EXPECT_THAT(show.err, HasSubstr("KMS key alias/rex-secrets"));
-  RexRun set = Rex({"config", "set", "supertokensApiKey", "--secret"}, "",
-                   "another-supertokens-key-0002\n");
+  RexRun set =
+      Rex({"config", "set", "supertokensApiKey", "--secret"}, "", "another-supertokens-key-0002\n");
   EXPECT_EQ(set.exit_code, 1);
   EXPECT_THAT(dir_.Read("stacks/dev.yaml"), Not(HasSubstr("supertokensApiKey:\n  secure")));
 }
@@ -184,7 +185,14 @@ TEST_F(KmsSecretsTest, OfflineCommandsMakeNoKmsCall) {
 TEST_F(KmsSecretsTest, TheDataKeyAppearsNowhere) {
   ToKms();
   Rex({"config", "--show-secrets"}, "");
-  Rex({"config", "change-secrets-provider", "awskms://alias/other"}, "");  // a new data key
+  RexRun change = Rex({"config", "change-secrets-provider", "awskms://alias/other", "--json"},
+                      "");  // a new data key, under another KMS key
+  ASSERT_EQ(change.exit_code, 0) << change.err;
+  auto doc = base::ParseJson(change.out, "stdout");
+  ASSERT_TRUE(doc.ok()) << change.out;
+  EXPECT_EQ((*doc)["secretsProvider"], "awskms://alias/other");
+  EXPECT_EQ((*doc)["file"], "stacks/dev.yaml");
+  EXPECT_EQ((*doc)["version"], 1);
   Rex({"config", "--json", "--show-secrets"}, "");
   Rex({"synth"}, "");
   auto issued = kms_.IssuedDataKeys();
