@@ -12,11 +12,11 @@
 // Where the value lives decides the steps:
 // - supertokensApiKey set in stacks/<stack>.yaml (a NoEcho parameter feeds the secret): a new
 //   value (40 letters and digits from the CSPRNG) is sealed into the config with its secrets
-//   provider, then the stack is deployed exactly as `rex up` does it (checks, plan against
-//   CloudFormation, the data-loss guard, confirmation unless --yes, the deploy lease).
-//   CloudFormation writes the value into the secret. If the deploy does not go ahead (failed,
-//   declined, blocked, stopped before CloudFormation started), the config gets its old value
-//   back and nothing else happens.
+//   provider (the passphrase, or KMS for awskms://), then the stack is deployed exactly as `rex up`
+//   does it (checks, plan against CloudFormation, the data-loss guard, confirmation unless --yes,
+//   the deploy lease). CloudFormation writes the value into the secret. If the deploy does not go
+//   ahead (failed, declined, blocked, stopped before CloudFormation started), the config gets its
+//   old value back and nothing else happens.
 // - not set (Secrets Manager generated it): after a confirmation (--yes without a terminal),
 //   the new value is put into the secret directly (PutSecretValue, AWSCURRENT); CloudFormation
 //   keeps a generated value on later updates, so `rex up` leaves it in place.
@@ -48,12 +48,14 @@
 #include "aws/retry.h"
 #include "aws/secretsmanager.h"
 #include "base/crypto.h"
+#include "base/files.h"
 #include "base/json.h"
 #include "base/strings.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
+#include "cli/secrets_kms.h"
 #include "cli/stack_select.h"
 #include "config/config.h"
 #include "ops/redeploy.h"
@@ -97,14 +99,17 @@ std::string Trimmed(std::string s) {
   return s.substr(start);
 }
 
-// The environment the config editor seals a secret with (the passphrase provider).
-config::Env SealingEnv(const Context& ctx) {
+// The environment the config editor seals a secret of the file `path` with: its secrets
+// provider's (the passphrase, or KMS for awskms://, as rex config set --secret).
+config::Env SealingEnv(const Context& ctx, const std::string& path) {
   config::Env env;
   if (ctx.io.getenv) {
     auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
     if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
   }
   env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
+  auto text = base::ReadFile(path);
+  if (text.ok()) UseKmsForSecrets(ctx, *text, path, env);
   return env;
 }
 
@@ -221,7 +226,8 @@ class Rotation {
     std::string old_value = config.supertokens_api_key.Reveal();
     auto fresh = ops::NewSecretValue();
     if (!fresh.ok()) return Fail(fresh.error());
-    base::Status sealed = config::SetConfigFileSecret(path, secret_.key, *fresh, SealingEnv(ctx_));
+    base::Status sealed =
+        config::SetConfigFileSecret(path, secret_.key, *fresh, SealingEnv(ctx_, path));
     base::WipeString(*fresh);
     if (!sealed.ok()) {
       base::WipeString(old_value);
@@ -266,7 +272,7 @@ class Rotation {
       return code;
     }
     base::Status restored =
-        config::SetConfigFileSecret(path, secret_.key, old_value, SealingEnv(ctx_));
+        config::SetConfigFileSecret(path, secret_.key, old_value, SealingEnv(ctx_, path));
     base::WipeString(old_value);
     if (!restored.ok()) {
       ctx_.PrintWarning("could not put the old " + secret_.key + " back into " +
