@@ -19,7 +19,9 @@ namespace {
 // One KMS client for a command, opened on first use.
 class KmsAccess {
  public:
-  KmsAccess(const Context& ctx, config::Config config) : ctx_(ctx), config_(std::move(config)) {}
+  // `yaml_text` of `source`: its region decides the session's, read on the first KMS call only.
+  KmsAccess(const Context& ctx, std::string_view yaml_text, std::string_view source)
+      : ctx_(ctx), text_(yaml_text), source_(source) {}
   ~KmsAccess() {
     for (auto& [id, key] : data_keys_) base::WipeString(key);
   }
@@ -62,7 +64,9 @@ class KmsAccess {
  private:
   base::Result<aws::KmsClient*> Client(const config::KmsProvider& provider) {
     if (!session_) {
-      REX_ASSIGN_OR_RETURN(session_, OpenAwsSession(ctx_, &config_));
+      auto config = config::LoadText(text_, source_, config::Env{}, /*decrypt=*/false);
+      config::Config stack = config.ok() ? std::move(config).value() : config::Config{};
+      REX_ASSIGN_OR_RETURN(session_, OpenAwsSession(ctx_, &stack));
     }
     std::string region = provider.region.empty() ? session_->region : provider.region;
     auto& client = clients_[region];
@@ -83,7 +87,8 @@ class KmsAccess {
   }
 
   const Context& ctx_;
-  config::Config config_;
+  const std::string text_;
+  const std::string source_;
   std::mutex mu_;
   std::unique_ptr<AwsSession> session_;
   std::map<std::string, std::unique_ptr<aws::KmsClient>> clients_;
@@ -92,9 +97,7 @@ class KmsAccess {
 
 std::shared_ptr<KmsAccess> AccessFor(const Context& ctx, std::string_view yaml_text,
                                      std::string_view source) {
-  auto config = config::LoadText(yaml_text, source, config::Env{}, /*decrypt=*/false);
-  return std::make_shared<KmsAccess>(ctx,
-                                     config.ok() ? std::move(config).value() : config::Config{});
+  return std::make_shared<KmsAccess>(ctx, yaml_text, source);
 }
 
 }  // namespace

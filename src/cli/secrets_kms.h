@@ -22,9 +22,9 @@
 
 namespace rex::cli {
 
-// Installs env.decrypt_data_key for the stack config text `yaml_text` of ctx.global.stack (its
-// region and provider are read without decrypting; a file that does not load gets no hook and
-// reports its problems when loaded).
+// Installs env.decrypt_data_key for the stack config text `yaml_text` of ctx.global.stack. The
+// text is read again (without decrypting) only when KMS is first called, for the stack's
+// region; the hook costs nothing for a file that never asks it.
 void UseKmsForSecrets(const Context& ctx, std::string_view yaml_text, std::string_view source,
                       config::Env& env);
 

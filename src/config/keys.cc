@@ -230,6 +230,10 @@ const std::vector<Field>& Fields() {
                            DbPasswordProblem)),
       REX_FIELD("dbDeletionProtection", db_deletion_protection, "",
                 "Deletion protection and a final snapshot. Unset: on outside dev.", Rule{}),
+      REX_FIELD("dbManagedPassword", db_managed_password, "",
+                "RDS keeps the master password in its own Secrets Manager secret and rotates it "
+                "every 7 days; the services follow each rotation. Not with dbMasterPassword.",
+                Rule{}),
       REX_FIELD(
           "redisNodeType", redis_node_type, "Cache (ElastiCache Redis 7)", "Node type.",
           Text("a node type such as \"cache.t4g.micro\" (cache.<family>.<size>)", IsNodeType)),

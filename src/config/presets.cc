@@ -119,6 +119,7 @@ Config PresetConfig(Preset preset) {
       c.db_max_capacity = 4;
       c.backup_retention_days = 7;
       c.db_deletion_protection = true;
+      c.db_managed_password = true;
       c.redis_transit_encryption = true;
       c.redis_snapshot_retention_days = 3;
       c.enable_flow_logs = true;
@@ -136,6 +137,7 @@ Config PresetConfig(Preset preset) {
       c.db_max_capacity = 16;
       c.backup_retention_days = 14;
       c.db_deletion_protection = true;
+      c.db_managed_password = true;
       c.redis_num_replicas = 1;
       c.redis_transit_encryption = true;
       c.redis_snapshot_retention_days = 7;

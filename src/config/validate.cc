@@ -104,6 +104,12 @@ class Validator {
                                     "; a load balancer needs a certificate from its own region");
       }
     }
+    if (c_.db_managed_password && c_.db_master_password.is_set()) {
+      Error("dbManagedPassword",
+            "true is not allowed together with dbMasterPassword: RDS generates and rotates the "
+            "managed password; remove dbMasterPassword (rex config rm dbMasterPassword) or set "
+            "dbManagedPassword false");
+    }
     if (!c_.alert_email.empty() && Accepted("alertEmail") && !c_.enable_alarms) {
       Error("alertEmail", "needs enableAlarms: true (no alarm would ever send it mail)");
     }

@@ -78,6 +78,21 @@ const Acceptance kRotatedByRex = {
         "running tasks",
 };
 
+const Acceptance kStateMachineLogs = {
+    .cdk_nag = "AwsSolutions-SF1",
+    .reason =
+        "a STANDARD state machine: Step Functions keeps the full history of every execution "
+        "for 90 days (console, GetExecutionHistory), which is its log; CloudWatch Logs "
+        "delivery would need logs:* permissions on Resource * for one run per rotation",
+};
+
+const Acceptance kStateMachineTracing = {
+    .cdk_nag = "AwsSolutions-SF2",
+    .reason =
+        "each state is one AWS SDK call (ecs:UpdateService) with its result in the execution "
+        "history; X-Ray would trace nothing more, and needs xray:* on Resource *",
+};
+
 const base::Json* Get(const base::Json* value, std::string_view key) {
   if (value == nullptr || !value->is_object()) return nullptr;
   auto it = value->find(std::string(key));
@@ -217,6 +232,10 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
     } else if (type == "AWS::SecretsManager::Secret" &&
                base::EndsWith(String(Get(props, "Name")), "/supertokens/api-key")) {
       Record(r, kRotatedByRex);
+    } else if (type == "AWS::StepFunctions::StateMachine" &&
+               String(Get(props, "StateMachineType")) == "STANDARD") {
+      if (Get(props, "LoggingConfiguration") == nullptr) Record(r, kStateMachineLogs);
+      if (Get(props, "TracingConfiguration") == nullptr) Record(r, kStateMachineTracing);
     } else if (type == "AWS::RDS::DBCluster" && environment == "dev") {
       const base::Json* protection = Get(props, "DeletionProtection");
       if (protection == nullptr || *protection == false) Record(r, kNoDeletionProtection);

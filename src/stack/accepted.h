@@ -27,6 +27,8 @@
 //                      checks.suppress entry of the config accepts its absence there)
 //   AwsSolutions-SMG4  the SuperTokens API key's secret (Name ".../supertokens/api-key"):
 //                      rotated by `rex secrets rotate supertokensApiKey` (cli/cmd_secrets.cc)
+//   AwsSolutions-SF1   a STANDARD state machine without CloudWatch Logs (its execution
+//   AwsSolutions-SF2   history, kept 90 days, is the log) and without X-Ray tracing
 // Metadata changes never replace or interrupt a resource.
 //
 // Pure: reads and edits the JSON only.

@@ -1,5 +1,7 @@
 #include "stack/compute.h"
 
+#include <algorithm>
+#include <map>
 #include <utility>
 
 #include "core/intrinsics.h"
@@ -24,12 +26,6 @@ constexpr const char* kBootstrapImage = "public.ecr.aws/docker/library/postgres:
 const config::Config& ConfigOrDefault(const config::Config* config) {
   static const config::Config kDefault;
   return config != nullptr ? *config : kDefault;
-}
-
-// ECS reads one JSON key of a Secrets Manager secret with "<arn>:<key>:<version stage>:<version
-// id>"; empty stage and id mean the current version.
-Str JsonKey(const Str& secret_arn, const std::string& key) {
-  return core::Join("", {secret_arn, ":" + key + "::"});
 }
 
 }  // namespace
@@ -76,9 +72,14 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   Str services_sg = Require(props_.services_security_group_id, "services_security_group_id");
   Str execution_role = Require(props_.execution_role_arn, "execution_role_arn");
   Str migration_role = Require(props_.migration_task_role_arn, "migration_task_role_arn");
-  Str db_secret = Require(props_.db_credentials_secret_arn, "db_credentials_secret_arn");
-  Str connection_uri_secret = Require(props_.supertokens_connection_uri_secret_arn,
-                                      "supertokens_connection_uri_secret_arn");
+  DatabaseAccess database;
+  if (props_.database_access.has_value()) {
+    database = *props_.database_access;
+  } else {
+    database.secret_arn = Require(props_.db_credentials_secret_arn, "db_credentials_secret_arn");
+    database.supertokens_uri_secret_arn = Require(props_.supertokens_connection_uri_secret_arn,
+                                                  "supertokens_connection_uri_secret_arn");
+  }
   Str api_key_secret =
       Require(props_.supertokens_api_key_secret_arn, "supertokens_api_key_secret_arn");
   Str redis_url = Require(props_.redis_url, "redis_url");
@@ -101,12 +102,10 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
                        .vpc = vpc_id,
                    });
 
-  // The app secrets a service's `secrets` may name (config::services::AppSecretNames()).
+  // The app secrets a service's `secrets` may name (config::services::AppSecretNames()) but
+  // the database's (db.*, supertokens.connectionUri: ContainerValues, in `database_values`).
   auto app_secret = [&](const std::string& name) -> Str {
     if (name == "supertokens.apiKey") return api_key_secret;
-    if (name == "supertokens.connectionUri") return connection_uri_secret;
-    const std::string db_prefix = "db.";
-    if (name.rfind(db_prefix, 0) == 0) return JsonKey(db_secret, name.substr(db_prefix.size()));
     AddError("unknown app secret \"" + name + "\"");
     return Str("");
   };
@@ -126,9 +125,28 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
       env.emplace_back(name, resolve(value, service));
     return env;
   };
-  auto secrets = [&](const config::ServiceConfig& service) {
+  // The database's app secrets through ContainerValues (stack/database.h): the references go
+  // to `out`, the plain values (with dbManagedPassword) to `env`. Other names: false.
+  auto database_values = [&](const std::string& variable, const std::string& name,
+                             std::vector<std::pair<std::string, Str>>& out,
+                             std::vector<std::pair<std::string, Str>>& env) {
+    auto values = ContainerValues(database, variable, name);
+    for (auto& [to, value] : values) {
+      (value.secret ? out : env).emplace_back(to, std::move(value.value));
+    }
+    return !values.empty();
+  };
+  auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // A container's `secrets`; `env` (the container's environment) gets the database values
+  // that are plain, and stays sorted by name.
+  auto secrets = [&](const config::ServiceConfig& service,
+                     std::vector<std::pair<std::string, Str>>& env) {
     std::vector<std::pair<std::string, Str>> out;
-    for (const auto& [name, secret] : service.secrets) out.emplace_back(name, app_secret(secret));
+    for (const auto& [name, secret] : service.secrets) {
+      if (!database_values(name, secret, out, env)) out.emplace_back(name, app_secret(secret));
+    }
+    std::sort(env.begin(), env.end(), by_name);
+    std::sort(out.begin(), out.end(), by_name);
     return out;
   };
   auto image_of = [&](const std::string& name, const config::ServiceConfig& service) -> Str {
@@ -154,18 +172,24 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   // every service with bootstrapDatabase, so such a service never starts without its database
   // (on the first deploy nothing else would have created it yet).
   auto bootstrap_container = [&](const std::string& name, Str log_group) {
+    std::vector<std::pair<std::string, Str>> env = {
+        {"PGAPPNAME", "rex-bootstrap"}, {"PGCONNECT_TIMEOUT", "10"}, {"PGSSLMODE", "require"}};
+    std::vector<std::pair<std::string, Str>> pg_secrets;
+    for (const auto& [variable, key] :
+         std::map<std::string, std::string>{{"PGDATABASE", "db.dbname"},
+                                            {"PGHOST", "db.host"},
+                                            {"PGPASSWORD", "db.password"},
+                                            {"PGPORT", "db.port"},
+                                            {"PGUSER", "db.username"}}) {
+      database_values(variable, key, pg_secrets, env);
+    }
+    std::sort(env.begin(), env.end(), by_name);
     return constructs::FargateContainer{
         .name = name,
         .image = kBootstrapImage,
         .command = List<Str>{"sh", "-c", BootstrapScript()},
-        .environment = {{"PGAPPNAME", "rex-bootstrap"},
-                        {"PGCONNECT_TIMEOUT", "10"},
-                        {"PGSSLMODE", "require"}},
-        .secrets = {{"PGDATABASE", JsonKey(db_secret, "dbname")},
-                    {"PGHOST", JsonKey(db_secret, "host")},
-                    {"PGPASSWORD", JsonKey(db_secret, "password")},
-                    {"PGPORT", JsonKey(db_secret, "port")},
-                    {"PGUSER", JsonKey(db_secret, "username")}},
+        .environment = std::move(env),
+        .secrets = std::move(pg_secrets),
         .log_group = std::move(log_group),
     };
   };
@@ -184,11 +208,13 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   int priority = 0;
   for (const auto& [name, service] : config.services.entries) {
     const std::string construct_id = config::ServiceConstructId(name);
+    std::vector<std::pair<std::string, Str>> env = environment(service);
+    std::vector<std::pair<std::string, Str>> service_secrets = secrets(service, env);
     constructs::FargateContainer container{
         .name = name,
         .image = image_of(name, service),
-        .environment = environment(service),
-        .secrets = secrets(service),
+        .environment = std::move(env),
+        .secrets = std::move(service_secrets),
     };
     if (!service.command.empty()) {
       List<Str> command;
@@ -295,6 +321,7 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
       if (app->environment.at(name).find("${port}") == std::string::npos)
         env.emplace_back(name, value);
     }
+    std::vector<std::pair<std::string, Str>> migration_secrets = secrets(*app, env);
     migration_task_ = &constructs::AddFargateTaskDefinition(
         *this, "MigrationTaskDefinition",
         constructs::FargateTaskDefinitionProps{
@@ -308,7 +335,7 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
                 .image = image_of(props_.migration_service, *app),
                 .command = migration_command,
                 .environment = env,
-                .secrets = secrets(*app),
+                .secrets = migration_secrets,
                 .log_group = migration_logs,
             }},
         });

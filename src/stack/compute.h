@@ -16,6 +16,7 @@
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
+#include "stack/database.h"
 
 namespace rex::stack {
 
@@ -57,6 +58,12 @@ struct ComputeProps {
   std::optional<core::Str> db_credentials_secret_arn = {};
   // Secret holding SuperTokens' PostgreSQL connection URI (a plain string).
   std::optional<core::Str> supertokens_connection_uri_secret_arn = {};
+  // Where the database credentials are (Database::access()). When set, the app secrets db.*
+  // and supertokens.connectionUri and the bootstrap container's libpq variables follow
+  // ContainerValues (stack/database.h; with dbManagedPassword the password comes from RDS's
+  // secret and the rest are plain environment values), and the two ARNs above are not needed.
+  // Unset: the two ARNs above, as an unmanaged DatabaseAccess.
+  std::optional<DatabaseAccess> database_access = {};
   // Secret holding the SuperTokens API key (a plain string).
   std::optional<core::Str> supertokens_api_key_secret_arn = {};
   // "redis://host:port" or "rediss://host:port"; carries no credential.
@@ -116,8 +123,8 @@ struct ComputeProps {
 //   - Task definitions "<p>-<e>-migration" (the migration_service's image and size, its
 //     environment and secrets, command migrationCommand) and "<p>-<e>-bootstrap"
 //     (postgres:15-alpine from ECR Public, no task role; creates the database "supertokens"
-//     unless it exists; PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the credentials
-//     secret, TLS required).
+//     unless it exists; PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE as the app secrets
+//     db.host, ... are read (ContainerValues), TLS required).
 //
 // Errors (reported at synthesis): a missing config or token, or no private subnets.
 class Compute : public core::Construct {

@@ -78,10 +78,14 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
       "master credentials of the " + cluster_name + " Aurora cluster";
   const std::string secret_name = prefix + "/db/credentials";
   const std::string supertokens_uri_name = prefix + "/supertokens/db-uri";
-  secret_names_ = {secret_name, supertokens_uri_name};
+  managed_ = config.db_managed_password;
   std::optional<Str> password_for_cluster;
   std::optional<Str> username_for_cluster;
-  if (config.db_master_password.is_set()) {
+  if (managed_) {
+    // RDS generates the password into a secret of its own and rotates it; nothing else holds
+    // it. (The config refuses dbMasterPassword with dbManagedPassword.)
+    username_for_cluster = Str(kMasterUsername);
+  } else if (config.db_master_password.is_set()) {
     // The config's one rule (a sealed value was checked when it was set); never the value.
     if (!config.db_master_password.is_sealed()) {
       std::string problem =
@@ -126,26 +130,28 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
   if (auto_pause) scaling.seconds_until_auto_pause = kSecondsUntilAutoPause;
 
   cluster_ = &Add<rds::CfnDBCluster>(
-      "Cluster", rds::CfnDBClusterProps{
-                     .backup_retention_period = config.backup_retention_days,
-                     .copy_tags_to_snapshot = true,
-                     .db_cluster_identifier = cluster_name,
-                     .db_subnet_group_name = subnet_group.Ref(),
-                     .database_name = kDatabaseName,
-                     .deletion_protection = protect,
-                     .enable_cloudwatch_logs_exports = List<Str>{"postgresql"},
-                     // Lets roles connect with IAM tokens (rds-db:connect) beside the password;
-                     // set on an existing cluster without replacement or interruption.
-                     .enable_iam_database_authentication = true,
-                     .engine = kEngine,
-                     .engine_version = config.db_engine_version,
-                     .master_user_password = password_for_cluster,
-                     .master_username = username_for_cluster,
-                     .port = kPort,
-                     .serverless_v2_scaling_configuration = scaling,
-                     .storage_encrypted = true,
-                     .vpc_security_group_ids = List<Str>{props.security_group_id},
-                 });
+      "Cluster",
+      rds::CfnDBClusterProps{
+          .backup_retention_period = config.backup_retention_days,
+          .copy_tags_to_snapshot = true,
+          .db_cluster_identifier = cluster_name,
+          .db_subnet_group_name = subnet_group.Ref(),
+          .database_name = kDatabaseName,
+          .deletion_protection = protect,
+          .enable_cloudwatch_logs_exports = List<Str>{"postgresql"},
+          // Lets roles connect with IAM tokens (rds-db:connect) beside the password;
+          // set on an existing cluster without replacement or interruption.
+          .enable_iam_database_authentication = true,
+          .engine = kEngine,
+          .engine_version = config.db_engine_version,
+          .manage_master_user_password = managed_ ? std::optional<core::Bool>(true) : std::nullopt,
+          .master_user_password = password_for_cluster,
+          .master_username = username_for_cluster,
+          .port = kPort,
+          .serverless_v2_scaling_configuration = scaling,
+          .storage_encrypted = true,
+          .vpc_security_group_ids = List<Str>{props.security_group_id},
+      });
   cluster_->AddDependsOn(log_group);
   // A final snapshot when the cluster is deleted or replaced, unless this is a throwaway
   // environment. (Without a policy CloudFormation would snapshot anyway: say so explicitly.)
@@ -198,6 +204,12 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
   writer_->set_deletion_policy(core::DeletionPolicy::kDelete);
   writer_->set_update_replace_policy(core::DeletionPolicy::kDelete);
 
+  // The log group, too: its fixed name would block the next stack of the same name.
+  log_group.set_deletion_policy(core::DeletionPolicy::kDelete);
+  log_group.set_update_replace_policy(core::DeletionPolicy::kDelete);
+  if (managed_) return;
+  secret_names_ = {secret_name, supertokens_uri_name};
+
   attachment_ = &Add<secretsmanager::CfnSecretTargetAttachment>(
       "CredentialsAttachment", secretsmanager::CfnSecretTargetAttachmentProps{
                                    .secret_id = credentials_->Ref(),
@@ -219,9 +231,6 @@ Database::Database(core::Construct& scope, std::string id, DatabaseProps props)
                         endpoint_address(), ":", endpoint_port(), "/supertokens"}),
       });
 
-  // The log group, too: its fixed name would block the next stack of the same name.
-  log_group.set_deletion_policy(core::DeletionPolicy::kDelete);
-  log_group.set_update_replace_policy(core::DeletionPolicy::kDelete);
   // The secrets go with the cluster. Explicit Delete: a retained secret with this fixed name
   // would block the next stack of the same name, and a restored snapshot gets a new password
   // with ModifyDBCluster anyway.
@@ -240,11 +249,74 @@ core::Str Database::endpoint_address() const { return cluster_->attr_endpoint_ad
 core::Str Database::endpoint_port() const { return cluster_->attr_endpoint_port(); }
 // The attachment's Ref is the secret's ARN; referencing it (not the secret) makes every task
 // definition wait until host and port are in the secret.
-core::Str Database::credentials_secret_arn() const { return attachment_->Ref(); }
-core::Str Database::supertokens_uri_secret_arn() const { return supertokens_uri_->Ref(); }
+core::Str Database::credentials_secret_arn() const {
+  return managed_ ? master_user_secret_arn() : attachment_->Ref();
+}
+core::Str Database::supertokens_uri_secret_arn() const {
+  return managed_ ? Str("") : supertokens_uri_->Ref();
+}
+core::Str Database::master_user_secret_arn() const {
+  return cluster_->attr_master_user_secret_secret_arn();
+}
+
+DatabaseAccess Database::access() const {
+  if (!managed_) {
+    return DatabaseAccess{.secret_arn = credentials_secret_arn(),
+                          .supertokens_uri_secret_arn = supertokens_uri_secret_arn()};
+  }
+  return DatabaseAccess{.managed = true,
+                        .secret_arn = master_user_secret_arn(),
+                        .host = endpoint_address(),
+                        .port = endpoint_port()};
+}
+
+// ECS reads one JSON key of a Secrets Manager secret with "<arn>:<key>:<version stage>:<version
+// id>"; empty stage and id mean the current version.
+std::vector<std::pair<std::string, ContainerValue>> ContainerValues(const DatabaseAccess& access,
+                                                                    const std::string& variable,
+                                                                    const std::string& app_secret) {
+  auto secret_key = [&](const std::string& key) {
+    return ContainerValue{.value = Join("", {access.secret_arn, ":" + key + "::"}), .secret = true};
+  };
+  auto plain = [](Str value) { return ContainerValue{.value = std::move(value)}; };
+  const std::string db_prefix = "db.";
+  const bool db_key = app_secret.rfind(db_prefix, 0) == 0;
+  const std::string key = db_key ? app_secret.substr(db_prefix.size()) : "";
+  if (!access.managed) {
+    if (db_key) return {{variable, secret_key(key)}};
+    if (app_secret == "supertokens.connectionUri") {
+      return {
+          {variable, ContainerValue{.value = access.supertokens_uri_secret_arn, .secret = true}}};
+    }
+    return {};
+  }
+  // The managed secret holds only username and password; the rest is not secret.
+  auto managed_value = [&](const std::string& name) -> std::optional<ContainerValue> {
+    if (name == "password") return secret_key("password");
+    if (name == "username") return plain(Str(Database::kMasterUsername));
+    if (name == "host") return plain(access.host);
+    if (name == "port") return plain(access.port);
+    if (name == "dbname") return plain(Str(Database::kDatabaseName));
+    return std::nullopt;
+  };
+  if (db_key) {
+    std::optional<ContainerValue> value = managed_value(key);
+    if (!value.has_value()) return {};
+    return {{variable, *value}};
+  }
+  if (app_secret == "supertokens.connectionUri") {
+    return {{"POSTGRESQL_USER", *managed_value("username")},
+            {"POSTGRESQL_PASSWORD", *managed_value("password")},
+            {"POSTGRESQL_HOST", *managed_value("host")},
+            {"POSTGRESQL_PORT", *managed_value("port")},
+            {"POSTGRESQL_DATABASE_NAME", plain(Str("supertokens"))}};
+  }
+  return {};
+}
 core::Str Database::cluster_identifier() const { return cluster_->Ref(); }
 
 std::vector<core::Str> Database::secret_arn_patterns() const {
+  if (managed_) return {master_user_secret_arn()};
   std::vector<core::Str> patterns;
   for (const std::string& name : secret_names_) {
     patterns.push_back(core::Sub(

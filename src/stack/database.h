@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cfn/logs.gen.h"
@@ -59,11 +60,56 @@ struct DatabaseProps {
 // password: the text of a dynamic reference stays the same when the secret changes.
 // The parameter is added to the enclosing stack, so this construct must be inside one.
 //
+// With dbManagedPassword (config.db_managed_password) the cluster has ManageMasterUserPassword:
+// RDS creates the master user secret (JSON keys username and password, encrypted with the
+// Secrets Manager default key, named by RDS "rds!cluster-<id>") and rotates it every 7 days;
+// MasterUsername is "rexadmin", there is no MasterUserPassword, and CredentialsSecret,
+// CredentialsAttachment and SupertokensDbConnectionSecret are not created (RDS's secret is
+// the only copy of the password). Readers use ContainerValues below.
+//
 // Errors (AddError on this construct): no private subnets; no security group; dbMinCapacity 0
 // on an engine version without auto-pause; a dbMasterPassword that RDS, the JSON secret or the
 // connection URI cannot take (length 8 to 41, printable ASCII without space, / " @ \ % ? #).
 // Warnings (AddWarning on the cluster): a dbEngineVersion AWS lists as deprecated, or a version
 // of the covered major that AWS is not known to accept.
+// One value a container reads from the database's credentials: a Secrets Manager reference
+// (an ECS `secrets` valueFrom, "<arn>:<key>::" or a whole secret's ARN) or a plain value (an
+// ECS `environment` value).
+struct ContainerValue {
+  core::Str value = "";
+  bool secret = false;
+};
+
+// Where the credentials are: what ContainerValues needs. Database::access() gives it.
+struct DatabaseAccess {
+  // True with dbManagedPassword: secret_arn is RDS's master user secret (keys username and
+  // password only). Else the credentials secret (username, password, host, port, dbname).
+  bool managed = false;
+  core::Str secret_arn = "";
+  // Unmanaged: the SuperTokens connection URI secret. Managed: unused.
+  core::Str supertokens_uri_secret_arn = "";
+  // Managed: the writer endpoint's address and port (Fn::GetAtt). Unmanaged: unused.
+  core::Str host = "";
+  core::Str port = "";
+};
+
+// The one rule mapping an app secret name a service or job names in `secrets` to what its
+// container gets, as (variable, value) pairs:
+//   unmanaged  db.<key> -> variable = secret "<credentials arn>:<key>::";
+//              supertokens.connectionUri -> variable = secret (the URI secret's ARN)
+//   managed    db.password -> variable = secret "<master user secret arn>:password::";
+//              db.username, db.host, db.port, db.dbname -> variable = plain "rexadmin", the
+//              endpoint address, the endpoint port, "rex_backend" (they are not secret and
+//              do not change on rotation);
+//              supertokens.connectionUri -> SuperTokens' separate variables instead of
+//              `variable`: POSTGRESQL_USER, POSTGRESQL_PASSWORD (secret), POSTGRESQL_HOST,
+//              POSTGRESQL_PORT, POSTGRESQL_DATABASE_NAME "supertokens" (a URI would have to
+//              hold the password, which only RDS's secret may)
+// An unknown name gives no pairs (the config validation refuses it first).
+std::vector<std::pair<std::string, ContainerValue>> ContainerValues(const DatabaseAccess& access,
+                                                                    const std::string& variable,
+                                                                    const std::string& app_secret);
+
 class Database : public core::Construct {
  public:
   static constexpr const char* kDatabaseName = "rex_backend";
@@ -79,15 +125,24 @@ class Database : public core::Construct {
   // Tokens of the cluster's writer endpoint (GetAtt Endpoint.Address / Endpoint.Port).
   core::Str endpoint_address() const;
   core::Str endpoint_port() const;
-  // ARN (Ref) of the secret with JSON keys username, password, host, port, dbname.
+  // ARN (Ref) of the secret with JSON keys username, password, host, port, dbname; with
+  // dbManagedPassword, RDS's master user secret (keys username and password only).
   core::Str credentials_secret_arn() const;
-  // ARN (Ref) of the secret holding the SuperTokens connection URI (a plain string).
+  // ARN (Ref) of the secret holding the SuperTokens connection URI (a plain string); "" with
+  // dbManagedPassword (there is none).
   core::Str supertokens_uri_secret_arn() const;
-  // The ARNs of both secrets above as IAM patterns built from their fixed names
-  // (arn:…:secret:<name>-??????, Secrets Manager's 6-character suffix). Unlike the Refs,
-  // they do not wait for the cluster, so a policy granting them (the task execution role)
-  // is created alongside the database instead of after it.
+  // The ARNs the task execution role may read. Unmanaged: both secrets above as IAM patterns
+  // built from their fixed names (arn:…:secret:<name>-??????, Secrets Manager's
+  // 6-character suffix); unlike the Refs, they do not wait for the cluster, so the role is
+  // created alongside the database instead of after it. Managed: the master user secret's
+  // ARN (Fn::GetAtt Cluster.MasterUserSecret.SecretArn; RDS names it, so no pattern).
   std::vector<core::Str> secret_arn_patterns() const;
+  // True with dbManagedPassword.
+  bool managed_password() const { return managed_; }
+  // Fn::GetAtt Cluster.MasterUserSecret.SecretArn (meaningful with dbManagedPassword only).
+  core::Str master_user_secret_arn() const;
+  // What ContainerValues needs to read this database's credentials.
+  DatabaseAccess access() const;
   // The cluster identifier (Ref of the cluster), e.g. for alarms and `rex` day-2 commands.
   core::Str cluster_identifier() const;
   // "rex_backend".
@@ -100,6 +155,7 @@ class Database : public core::Construct {
   core::Str SecretField(const char* key) const;
 
   std::vector<std::string> secret_names_;
+  bool managed_ = false;
 
   cfn::rds::CfnDBCluster* cluster_ = nullptr;
   cfn::rds::CfnDBInstance* writer_ = nullptr;

@@ -74,11 +74,15 @@ class Wiring {
     auto& scope = stack_.Add<core::Construct>("Jobs");
     const std::string prefix = StackName(config_);
     for (const auto& [name, job] : config_.jobs) {
+      std::vector<std::pair<std::string, Str>> env = Environment(job);
+      std::vector<std::pair<std::string, Str>> secrets = Secrets(job, env);
+      std::sort(env.begin(), env.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
       constructs::FargateContainer container{
           .name = name,
           .image = JobImage(name, job),
-          .environment = Environment(job),
-          .secrets = Secrets(job),
+          .environment = std::move(env),
+          .secrets = std::move(secrets),
       };
       if (!job.command.empty()) {
         List<Str> command;
@@ -231,18 +235,17 @@ class Wiring {
     return env;
   }
 
-  // App secrets as a service's `secrets` reads them: database keys as "<arn>:<key>::".
-  std::vector<std::pair<std::string, Str>> Secrets(const config::JobConfig& job) {
+  // App secrets as a service's `secrets` reads them: the database's through ContainerValues
+  // (stack/database.h), whose plain values go to `env` (kept sorted by name).
+  std::vector<std::pair<std::string, Str>> Secrets(const config::JobConfig& job,
+                                                   std::vector<std::pair<std::string, Str>>& env) {
     std::vector<std::pair<std::string, Str>> out;
     for (const auto& [variable, secret] : job.secrets) {
-      const std::string db_prefix = "db.";
-      if (secret == "supertokens.apiKey") {
+      auto database = ContainerValues(stack_.database().access(), variable, secret);
+      if (!database.empty()) {
+        for (auto& [to, value] : database) (value.secret ? out : env).emplace_back(to, value.value);
+      } else if (secret == "supertokens.apiKey") {
         out.emplace_back(variable, stack_.secrets().supertokens_api_key_secret_arn());
-      } else if (secret == "supertokens.connectionUri") {
-        out.emplace_back(variable, stack_.database().supertokens_uri_secret_arn());
-      } else if (secret.rfind(db_prefix, 0) == 0) {
-        out.emplace_back(variable, core::Join("", {stack_.database().credentials_secret_arn(),
-                                                   ":" + secret.substr(db_prefix.size()) + "::"}));
       } else {
         stack_.AddError("unknown app secret \"" + secret + "\" in a job's secrets");
       }

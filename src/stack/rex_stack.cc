@@ -8,6 +8,7 @@
 #include "core/intrinsics.h"
 #include "stack/accepted.h"
 #include "stack/jobs_queues_buckets.h"
+#include "stack/rotation_follower.h"
 
 namespace rex::stack {
 namespace {
@@ -79,34 +80,53 @@ RexStack::RexStack(core::Construct& scope, std::string id, const config::Config&
   // One FargateService per service; what is not ECS goes under the component that held it
   // before, so logical ids do not move.
   compute_ = &Add<Compute>(
-      "Compute",
-      ComputeProps{
-          .config = c,
-          .vpc_id = networking_->vpc_id(),
-          .private_subnet_ids = networking_->private_subnet_ids(),
-          .services_security_group_id = security_->services_security_group_id(),
-          .execution_role_arn = security_->execution_role_arn(),
-          .migration_task_role_arn = security_->migration_task_role_arn(),
-          .log_group_scope = monitoring_,
-          .security_scope = security_,
-          .load_balancer_scope = load_balancer_,
-          .repository_uris = std::move(repository_uris),
-          .db_credentials_secret_arn = database_->credentials_secret_arn(),
-          .supertokens_connection_uri_secret_arn = database_->supertokens_uri_secret_arn(),
-          .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
-          .redis_url = cache_->redis_url(),
-          .database_name = std::string(Database::kDatabaseName),
-          .listener_arn = load_balancer_->listener_arn(),
-          .load_balancer_security_group_id = security_->alb_security_group_id(),
-          .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
-          // The cluster endpoint answers only once the writer instance is up.
-          .depends_on = {&database_->writer()},
-          .alarm_topic_arn = monitoring_->alarm_topic_arn(),
-          .migration_log_group_name = monitoring_->migration_log_group_name(),
-          .bootstrap_log_group_name = monitoring_->bootstrap_log_group_name(),
-      });
+      "Compute", ComputeProps{
+                     .config = c,
+                     .vpc_id = networking_->vpc_id(),
+                     .private_subnet_ids = networking_->private_subnet_ids(),
+                     .services_security_group_id = security_->services_security_group_id(),
+                     .execution_role_arn = security_->execution_role_arn(),
+                     .migration_task_role_arn = security_->migration_task_role_arn(),
+                     .log_group_scope = monitoring_,
+                     .security_scope = security_,
+                     .load_balancer_scope = load_balancer_,
+                     .repository_uris = std::move(repository_uris),
+                     .database_access = database_->access(),
+                     .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
+                     .redis_url = cache_->redis_url(),
+                     .database_name = std::string(Database::kDatabaseName),
+                     .listener_arn = load_balancer_->listener_arn(),
+                     .load_balancer_security_group_id = security_->alb_security_group_id(),
+                     .load_balancer_full_name = load_balancer_->load_balancer_full_name(),
+                     // The cluster endpoint answers only once the writer instance is up.
+                     .depends_on = {&database_->writer()},
+                     .alarm_topic_arn = monitoring_->alarm_topic_arn(),
+                     .migration_log_group_name = monitoring_->migration_log_group_name(),
+                     .bootstrap_log_group_name = monitoring_->bootstrap_log_group_name(),
+                 });
   for (const core::Str& arn : compute_->service_log_group_arns()) {
     security_->AllowServiceLogs(arn);
+  }
+  if (database_->managed_password()) {
+    // RDS rotates the password; the services that read it at start are redeployed after each
+    // rotation (their init containers included).
+    std::vector<std::pair<std::string, core::Str>> readers;
+    for (const auto& [name, service] : c->services.entries) {
+      bool reads = service.bootstrap_database;
+      for (const auto& [variable, secret] : service.secrets) {
+        reads = reads || secret == "db.password" || secret == "supertokens.connectionUri";
+      }
+      if (reads) readers.emplace_back(name, compute_->service(name)->service().Ref());
+    }
+    if (!readers.empty()) {
+      Add<RotationFollower>("DbRotation", RotationFollowerProps{
+                                              .name_prefix = StackName(*c),
+                                              .secret_arn = database_->master_user_secret_arn(),
+                                              .cluster_name = compute_->cluster_name(),
+                                              .cluster_arn = compute_->cluster_arn(),
+                                              .services = std::move(readers),
+                                          });
+    }
   }
   frontend_ = &Add<Frontend>("Frontend", FrontendProps{.config = c,
                                                        .api_url = load_balancer_->api_url(),

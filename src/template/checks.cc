@@ -246,6 +246,13 @@ class Checker {
       if (type == "AWS::SecretsManager::RotationSchedule") {
         if (auto secret = Target(Prop(r, "SecretId"))) rotated_.insert(*secret);
       }
+      // A rule whose pattern names a resource (a cluster's MasterUserSecret.SecretArn) follows
+      // its events.
+      if (type == "AWS::Events::Rule" && Prop(r, "EventPattern") != nullptr) {
+        for (const std::string& target : ReferencedIds(*Prop(r, "EventPattern"))) {
+          followed_.insert(target);
+        }
+      }
       if (type == "AWS::SNS::TopicPolicy" &&
           DeniesPlainHttp(Prop(r, "PolicyDocument"), {"sns:Publish", "sns:*", "*"})) {
         const base::Json* topics = Prop(r, "Topics");
@@ -318,6 +325,13 @@ class Checker {
     }
     if (!BoolOf(Prop(r, "EnableIAMDatabaseAuthentication")).value_or(false)) {
       Report("aurora-iam-auth", id, r, "EnableIAMDatabaseAuthentication is not true");
+    }
+    // RDS rotates a managed master password itself (no RotationSchedule); tasks that read it
+    // at start need a rule that redeploys them after each rotation.
+    if (BoolOf(Prop(r, "ManageMasterUserPassword")).value_or(false) && followed_.count(id) == 0) {
+      Report("secret-rotation", id, r,
+             "RDS rotates the managed master password (ManageMasterUserPassword), but no "
+             "AWS::Events::Rule follows the rotation: running tasks keep the old password");
     }
     auto backup = NumberOf(Prop(r, "BackupRetentionPeriod"));
     if (!backup || *backup < 7) {
@@ -580,6 +594,7 @@ class Checker {
   std::set<std::string> tls_topics_;
   std::set<std::string> tls_queues_;
   std::set<std::string> rotated_;
+  std::set<std::string> followed_;  // resources an AWS::Events::Rule's pattern names
   std::optional<base::Json> builtin_versions_;
   std::vector<Finding> findings_;
 };
@@ -746,10 +761,13 @@ const std::vector<RuleInfo>& Rules() {
        {"AwsSolutions-ELB2"}},
       {"secret-rotation",
        Severity::kWarning,
-       "Secrets Manager secrets are rotated",
-       "a secret that never changes stays valid forever once it leaks",
+       "Secrets Manager secrets are rotated, and the rotations of a cluster's managed master "
+       "password are followed",
+       "a secret that never changes stays valid forever once it leaks; after RDS rotates a "
+       "managed password, tasks that read the old one at start fail to connect",
        "add an AWS::SecretsManager::RotationSchedule, or let RDS manage and rotate the "
-       "database password (ManageMasterUserPassword)",
+       "database password (ManageMasterUserPassword, rex's dbManagedPassword) with an "
+       "AWS::Events::Rule on its RotationSucceeded event that redeploys the services",
        {"AwsSolutions-SMG4"}},
       {"redis-auth",
        Severity::kWarning,

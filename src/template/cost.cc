@@ -48,6 +48,8 @@ const std::set<std::string, std::less<>>& FreeTypes() {
       "AWS::ElasticLoadBalancingV2::ListenerCertificate",
       "AWS::ElasticLoadBalancingV2::ListenerRule",
       "AWS::ElasticLoadBalancingV2::TargetGroup",
+      // A rule matching AWS service events: EventBridge charges nothing for those.
+      "AWS::Events::Rule",
       "AWS::IAM::InstanceProfile",
       "AWS::IAM::ManagedPolicy",
       "AWS::IAM::Policy",
@@ -68,6 +70,9 @@ const std::set<std::string, std::less<>>& FreeTypes() {
       "AWS::SecretsManager::SecretTargetAttachment",
       "AWS::ServiceDiscovery::HttpNamespace",
       "AWS::ServiceDiscovery::Service",  // its instances are priced on the ECS service
+      // Per state transition beyond 4,000 a month (STANDARD); idle it costs nothing, and the
+      // rotation follower makes about 4 transitions a week.
+      "AWS::StepFunctions::StateMachine",
       "AWS::WAFv2::WebACLAssociation",
   };
   return types;

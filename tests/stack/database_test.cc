@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/presets.h"
 #include "core/stack.h"
@@ -216,6 +218,95 @@ TEST(DatabaseTest, AccessorsAreTokens) {
   EXPECT_EQ(db.database_name().value().json(), "rex_backend");
   EXPECT_EQ(db.master_password_parameter(), nullptr);
   EXPECT_EQ(db.cluster().logical_id(), "DatabaseCluster");
+}
+
+// dbManagedPassword: RDS keeps and rotates the password; the template holds no secret of it.
+TEST(DatabaseTest, ManagedPasswordLeavesThePasswordToRds) {
+  config::Config config = Prod();
+  config.db_managed_password = true;
+  Json t = Synth(config);
+  Json cluster = PropertiesOf(t, "DatabaseCluster");
+  EXPECT_EQ(cluster["ManageMasterUserPassword"], true);
+  EXPECT_EQ(cluster["MasterUsername"], "rexadmin");
+  EXPECT_FALSE(cluster.contains("MasterUserPassword"));
+  // RDS's own secret, with its default key: no MasterUserSecret property to write.
+  EXPECT_FALSE(cluster.contains("MasterUserSecret"));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::SecretsManager::Secret", 0));
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::SecretsManager::SecretTargetAttachment", 0));
+  EXPECT_FALSE(t.contains("Parameters"));
+}
+
+TEST(DatabaseTest, ManagedPasswordAccessorsNameRdsSecret) {
+  config::Config config = Prod();
+  config.db_managed_password = true;
+  core::App app;
+  auto& stack = app.Add<core::Stack>("Rex");
+  auto& db = stack.Add<Database>("Database", DatabaseProps{.config = &config,
+                                                           .private_subnet_ids = {"subnet-1"},
+                                                           .security_group_id = "sg-db"});
+  const Json secret =
+      Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]})");
+  EXPECT_TRUE(db.managed_password());
+  EXPECT_EQ(db.master_user_secret_arn().value().json(), secret);
+  EXPECT_EQ(db.credentials_secret_arn().value().json(), secret);
+  ASSERT_EQ(db.secret_arn_patterns().size(), 1u);
+  EXPECT_EQ(db.secret_arn_patterns()[0].value().json(), secret);
+  DatabaseAccess access = db.access();
+  EXPECT_TRUE(access.managed);
+  EXPECT_EQ(access.host.value().json(),
+            Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]})"));
+}
+
+// The one rule from app secret names to what a container gets.
+TEST(DatabaseTest, ContainerValuesOfTheManagedSecret) {
+  const Json arn = Json::parse(R"({"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]})");
+  DatabaseAccess managed{.managed = true,
+                         .secret_arn = core::Str::Token(core::Value::FromJson(arn)),
+                         .host = "db.example",
+                         .port = "5432"};
+  auto password = ContainerValues(managed, "DB_PASSWORD", "db.password");
+  ASSERT_EQ(password.size(), 1u);
+  EXPECT_EQ(password[0].first, "DB_PASSWORD");
+  EXPECT_TRUE(password[0].second.secret);
+  EXPECT_EQ(password[0].second.value.value().json(),
+            Json::parse(R"({"Fn::Join": ["", [)" + arn.dump() + R"(, ":password::"]]})"));
+  for (const auto& [name, plain] :
+       std::vector<std::pair<std::string, std::string>>{{"db.username", "rexadmin"},
+                                                        {"db.host", "db.example"},
+                                                        {"db.port", "5432"},
+                                                        {"db.dbname", "rex_backend"}}) {
+    auto values = ContainerValues(managed, "V", name);
+    ASSERT_EQ(values.size(), 1u) << name;
+    EXPECT_FALSE(values[0].second.secret) << name;
+    EXPECT_EQ(values[0].second.value.value().json(), plain) << name;
+  }
+  // SuperTokens gets its separate variables; only the password is a secret.
+  auto supertokens =
+      ContainerValues(managed, "POSTGRESQL_CONNECTION_URI", "supertokens.connectionUri");
+  std::vector<std::string> names;
+  for (const auto& [variable, value] : supertokens) {
+    names.push_back(variable);
+    EXPECT_EQ(value.secret, variable == "POSTGRESQL_PASSWORD") << variable;
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_HOST",
+                                      "POSTGRESQL_PORT", "POSTGRESQL_DATABASE_NAME"}));
+  EXPECT_EQ(supertokens.back().second.value.value().json(), "supertokens");
+  EXPECT_TRUE(ContainerValues(managed, "X", "supertokens.apiKey").empty());
+  EXPECT_TRUE(ContainerValues(managed, "X", "db.nothing").empty());
+}
+
+TEST(DatabaseTest, ContainerValuesOfTheCredentialsSecret) {
+  DatabaseAccess unmanaged{.secret_arn = "arn:creds", .supertokens_uri_secret_arn = "arn:uri"};
+  auto host = ContainerValues(unmanaged, "DB_HOST", "db.host");
+  ASSERT_EQ(host.size(), 1u);
+  EXPECT_TRUE(host[0].second.secret);
+  EXPECT_EQ(host[0].second.value.value().json(), "arn:creds:host::");
+  auto uri = ContainerValues(unmanaged, "POSTGRESQL_CONNECTION_URI", "supertokens.connectionUri");
+  ASSERT_EQ(uri.size(), 1u);
+  EXPECT_EQ(uri[0].first, "POSTGRESQL_CONNECTION_URI");
+  EXPECT_TRUE(uri[0].second.secret);
+  EXPECT_EQ(uri[0].second.value.value().json(), "arn:uri");
 }
 
 TEST(DatabaseTest, DeprecatedEngineVersionWarns) {

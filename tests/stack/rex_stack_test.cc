@@ -172,10 +172,12 @@ TEST(RexStackTest, DatabaseOnlyFromTheServices) {
 }
 
 // The database takes the longest to create; the execution role (and so nothing but the task
-// definitions that need the database's endpoint) must not wait for it.
+// definitions that need the database's endpoint) must not wait for it, unless RDS names the
+// secret it reads (dbManagedPassword, below).
 TEST(RexStackTest, TheExecutionRoleDoesNotWaitForTheDatabase) {
   for (const GoldenCase& g : kGoldens) {
     config::Config config = g.make();
+    if (config.db_managed_password) continue;
     Json t = Synth(config);
     std::set<std::string> role_needs = TransitiveDependencies(t, "SecurityExecutionRole");
     EXPECT_FALSE(role_needs.count("DatabaseCluster")) << g.file;
@@ -187,6 +189,130 @@ TEST(RexStackTest, TheExecutionRoleDoesNotWaitForTheDatabase) {
     EXPECT_NE(policy.find(":secret:" + prefix + "/db/credentials-??????"), std::string::npos);
     EXPECT_NE(policy.find(":secret:" + prefix + "/supertokens/db-uri-??????"), std::string::npos);
   }
+}
+
+// dbManagedPassword (staging and prod presets): the services read the password from RDS's
+// secret and the rest as plain values; SuperTokens gets its separate variables; a rotation
+// redeploys them.
+TEST(RexStackTest, ManagedPasswordReachesTheServicesFromRdsSecret) {
+  config::Config config = config::PresetConfig(config::Preset::kProd);
+  ASSERT_TRUE(config.db_managed_password);
+  Json t = Synth(config);
+  const Json secret =
+      Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]})");
+  const Json password =
+      Json::parse(R"({"Fn::Join": ["", [)" + secret.dump() + R"(, ":password::"]]})");
+  EXPECT_EQ(PropertiesOf(t, "DatabaseCluster")["ManageMasterUserPassword"], true);
+  EXPECT_FALSE(t["Resources"].contains("DatabaseCredentialsSecret"));
+  EXPECT_FALSE(t["Resources"].contains("DatabaseCredentialsAttachment"));
+  EXPECT_FALSE(t["Resources"].contains("DatabaseSupertokensDbConnectionSecret"));
+
+  auto container = [&](const std::string& task, const std::string& name) {
+    const Json properties = PropertiesOf(t, task);
+    for (const Json& c : properties["ContainerDefinitions"]) {
+      if (c["Name"] == name) return c;
+    }
+    ADD_FAILURE() << task << " has no container " << name;
+    return Json();
+  };
+  auto named = [](const Json& list, const std::string& name, const char* field) {
+    for (const Json& item : list) {
+      if (item["Name"] == name) return item[field];
+    }
+    return Json();
+  };
+  Json api = container("ComputeApiTaskDefinition", "api");
+  EXPECT_EQ(named(api["Secrets"], "DB_PASSWORD", "ValueFrom"), password);
+  EXPECT_EQ(named(api["Environment"], "DB_USER", "Value"), "rexadmin");
+  EXPECT_EQ(named(api["Environment"], "DB_HOST", "Value"),
+            Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]})"));
+  EXPECT_EQ(named(api["Environment"], "DB_PORT", "Value"),
+            Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Port"]})"));
+  for (const char* plain : {"DB_USER", "DB_HOST", "DB_PORT"}) {
+    EXPECT_TRUE(named(api["Secrets"], plain, "ValueFrom").is_null()) << plain;
+  }
+
+  Json supertokens = container("ComputeSupertokensTaskDefinition", "supertokens");
+  EXPECT_EQ(named(supertokens["Secrets"], "POSTGRESQL_PASSWORD", "ValueFrom"), password);
+  EXPECT_TRUE(named(supertokens["Secrets"], "POSTGRESQL_CONNECTION_URI", "ValueFrom").is_null());
+  EXPECT_EQ(named(supertokens["Environment"], "POSTGRESQL_USER", "Value"), "rexadmin");
+  EXPECT_EQ(named(supertokens["Environment"], "POSTGRESQL_DATABASE_NAME", "Value"), "supertokens");
+  EXPECT_FALSE(named(supertokens["Environment"], "POSTGRESQL_HOST", "Value").is_null());
+  EXPECT_FALSE(named(supertokens["Environment"], "POSTGRESQL_PORT", "Value").is_null());
+  // The init container that creates the supertokens database reads the same password.
+  Json init = container("ComputeSupertokensTaskDefinition", "create-database");
+  EXPECT_EQ(named(init["Secrets"], "PGPASSWORD", "ValueFrom"), password);
+  EXPECT_EQ(named(init["Environment"], "PGUSER", "Value"), "rexadmin");
+  EXPECT_EQ(named(init["Environment"], "PGDATABASE", "Value"), "rex_backend");
+
+  // The execution role reads exactly RDS's secret.
+  std::string policy = PropertiesOf(t, "SecurityExecutionRole")["Policies"].dump();
+  EXPECT_NE(policy.find(secret.dump()), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("db/credentials"), std::string::npos) << policy;
+}
+
+TEST(RexStackTest, ManagedPasswordRotationRedeploysTheReaders) {
+  Json t = Synth(config::PresetConfig(config::Preset::kProd));
+  ASSERT_TRUE(ResourceCountIs(t, "AWS::Events::Rule", 1));
+  ASSERT_TRUE(ResourceCountIs(t, "AWS::StepFunctions::StateMachine", 1));
+  Json rule = PropertiesOf(t, "DbRotationRule");
+  EXPECT_EQ(rule["EventPattern"], Json::parse(R"({
+      "source": ["aws.secretsmanager"],
+      "detail-type": ["AWS Service Event via CloudTrail"],
+      "detail": {"eventSource": ["secretsmanager.amazonaws.com"],
+                 "eventName": ["RotationSucceeded"],
+                 "additionalEventData": {"SecretId": [
+                   {"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}]}}})"));
+  EXPECT_EQ(rule["Targets"][0]["Arn"], Json::parse(R"({"Ref": "DbRotationStateMachine"})"));
+  EXPECT_EQ(rule["Targets"][0]["RoleArn"],
+            Json::parse(R"({"Fn::GetAtt": ["DbRotationRuleRole", "Arn"]})"));
+
+  Json machine = PropertiesOf(t, "DbRotationStateMachine");
+  EXPECT_EQ(machine["StateMachineType"], "STANDARD");
+  // api, worker (db.password) and supertokens (its connection, its init container), in order.
+  const Json& states = machine["Definition"]["States"];
+  EXPECT_EQ(machine["Definition"]["StartAt"], "Redeploy api");
+  ASSERT_EQ(states.size(), 3u) << states.dump();
+  EXPECT_EQ(states["Redeploy api"]["Next"], "Redeploy worker");
+  EXPECT_EQ(states["Redeploy worker"]["Next"], "Redeploy supertokens");
+  EXPECT_EQ(states["Redeploy supertokens"]["End"], true);
+  EXPECT_EQ(states["Redeploy api"]["Resource"], "arn:aws:states:::aws-sdk:ecs:updateService");
+  EXPECT_EQ(states["Redeploy api"]["Parameters"], Json::parse(R"({
+      "Cluster": "${Cluster}", "Service": "${Service0}", "ForceNewDeployment": true})"));
+  EXPECT_EQ(machine["DefinitionSubstitutions"]["Service0"],
+            Json::parse(R"({"Ref": "ComputeApiService"})"));
+  EXPECT_EQ(machine["DefinitionSubstitutions"]["Cluster"],
+            Json::parse(R"({"Ref": "ComputeCluster"})"));
+
+  // Least privilege: the state machine may only update these services; the rule only start it.
+  std::string machine_policy = PropertiesOf(t, "DbRotationStateMachineRole")["Policies"].dump();
+  EXPECT_NE(machine_policy.find("\"ecs:UpdateService\""), std::string::npos);
+  EXPECT_EQ(machine_policy.find("\"*\""), std::string::npos) << machine_policy;
+  for (const char* service :
+       {"ComputeApiService", "ComputeWorkerService", "ComputeSupertokensService"}) {
+    EXPECT_NE(machine_policy.find(service), std::string::npos) << service;
+  }
+  std::string rule_policy = PropertiesOf(t, "DbRotationRuleRole")["Policies"].dump();
+  EXPECT_NE(rule_policy.find("\"states:StartExecution\""), std::string::npos);
+  EXPECT_NE(rule_policy.find("DbRotationStateMachine"), std::string::npos);
+  EXPECT_EQ(rule_policy.find("\"*\""), std::string::npos) << rule_policy;
+
+  // Without dbManagedPassword: no rule, no state machine.
+  Json dev = Synth(config::PresetConfig(config::Preset::kDev));
+  EXPECT_TRUE(ResourceCountIs(dev, "AWS::Events::Rule", 0));
+  EXPECT_TRUE(ResourceCountIs(dev, "AWS::StepFunctions::StateMachine", 0));
+}
+
+TEST(RexStackTest, ManagedPasswordIsRefusedWithAConfiguredPassword) {
+  config::Config config = config::PresetConfig(config::Preset::kProd);
+  const std::string password = "Db-Pass-9d8c7b6a5f";
+  config.db_master_password = config::Secret(password);
+  auto result = SynthesizeRexStack(config);
+  ASSERT_FALSE(result.has_value());
+  const std::string message = result.error().message();
+  EXPECT_NE(message.find("dbManagedPassword"), std::string::npos) << message;
+  EXPECT_NE(message.find("dbMasterPassword"), std::string::npos) << message;
+  EXPECT_EQ(message.find(password), std::string::npos);
 }
 
 TEST(RexStackTest, EveryLogGroupHasTheConfiguredRetention) {

@@ -70,7 +70,9 @@ TEST(ChecksTest, DevFixtureHasNoErrorsOnlyTheOpenWarnings) {
   }
   EXPECT_EQ(info, 4);  // the four log groups use CloudWatch's own key
   // What the stack does not do yet (issue 13): rotation and Redis AUTH.
-  EXPECT_THAT(warnings, ElementsAre("secret-rotation SecuritySupertokensApiKey",
+  // The fixture's cluster has a managed password but no rule that follows its rotations.
+  EXPECT_THAT(warnings, ElementsAre("secret-rotation DatabaseCluster",
+                                    "secret-rotation SecuritySupertokensApiKey",
                                     "redis-auth CacheReplicationGroup"));
 }
 
@@ -645,6 +647,22 @@ TEST(ChecksTest, RulesNameTheCdkNagRulesTheyMatch) {
   EXPECT_THAT(FindRule("redis-auth")->cdk_nag, ElementsAre("AwsSolutions-AEC6"));
   EXPECT_THAT(FindRule("sqs-tls")->cdk_nag, ElementsAre("AwsSolutions-SQS4"));
   EXPECT_THAT(FindRule("ecs-plaintext-secret")->cdk_nag, IsEmpty());
+}
+
+// A cluster whose master password RDS manages and rotates (ManageMasterUserPassword) passes
+// secret-rotation only when an EventBridge rule follows its secret's rotations.
+TEST(ChecksTest, ManagedMasterPasswordNeedsARuleThatFollowsItsRotation) {
+  base::Json managed = Aurora({{"ManageMasterUserPassword", true}, {"MasterUsername", "rexadmin"}});
+  EXPECT_THAT(Check(Template({{"Db", managed}})), ElementsAre("secret-rotation Db"));
+  base::Json pattern = base::Json::parse(R"({
+      "source": ["aws.secretsmanager"],
+      "detail": {"eventName": ["RotationSucceeded"],
+                 "additionalEventData": {"SecretId": [
+                   {"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}]}}})");
+  base::Json rule = Resource("AWS::Events::Rule", {{"EventPattern", pattern}});
+  EXPECT_THAT(Check(Template({{"Db", managed}, {"Rotated", rule}})), IsEmpty());
+  // A password the stack sets (no ManageMasterUserPassword) is judged by its secret instead.
+  EXPECT_THAT(Check(Template({{"Db", Aurora({{"MasterUsername", "rexadmin"}})}})), IsEmpty());
 }
 
 }  // namespace
