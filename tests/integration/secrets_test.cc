@@ -18,6 +18,7 @@
 #include "base/json.h"
 #include "support/fake_aws_server.h"
 #include "support/fake_ecs.h"
+#include "support/fake_kms.h"
 #include "support/fake_logs.h"
 #include "support/fake_secretsmanager.h"
 #include "support/run_rex.h"
@@ -59,6 +60,7 @@ class SecretsTest : public ::testing::Test {
     server_.aws().AddService("ecs", &ecs_);
     server_.aws().AddService("logs", &logs_);
     server_.aws().AddService("secretsmanager", &secrets_);
+    server_.aws().AddService("kms", &kms_);
     ecs_.Follow(server_.aws(), kStackName);
     logs_.Follow(server_.aws(), kStackName);
     secrets_.Follow(server_.aws(), kStackName);
@@ -67,9 +69,10 @@ class SecretsTest : public ::testing::Test {
 
   RexRun Rex(std::vector<std::string> args, std::string stdin_text = "") {
     args.insert(args.begin(), {"--endpoint-url", server_.url()});
-    RexRun run = RunRex(args, {.cwd = dir_.path(),
-                               .env = server_.RexEnv(kPassphrase),
-                               .stdin_text = std::move(stdin_text)});
+    auto env = server_.RexEnv(kPassphrase);
+    if (!with_passphrase_) env.erase("REX_CONFIG_PASSPHRASE");
+    RexRun run =
+        RunRex(args, {.cwd = dir_.path(), .env = env, .stdin_text = std::move(stdin_text)});
     transcript_ += run.out + run.err;
     return run;
   }
@@ -113,6 +116,8 @@ class SecretsTest : public ::testing::Test {
   FakeLogs logs_{3};
   FakeEcs ecs_{&logs_};
   FakeSecretsManager secrets_;
+  FakeKms kms_;
+  bool with_passphrase_ = true;  // REX_CONFIG_PASSPHRASE in rex's environment
   TempDir dir_;
   std::string transcript_;
 };
@@ -172,6 +177,39 @@ TEST_F(SecretsTest, AConfigKeyIsSealedIntoTheConfigDeployedAndItsReadersRedeploy
                         {.cwd = dir_.path(), .env = server_.RexEnv(kPassphrase)});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_EQ(shown.out, new_value + "\n");
+}
+
+TEST_F(SecretsTest, WithTheKmsProviderTheNewValueIsSealedWithKmsAndNoPassphrase) {
+  kms_.AddKey("alias/rex-secrets");
+  ASSERT_EQ(Rex({"config", "set", "supertokensApiKey", "--secret"}, std::string(kConfigKey) + "\n")
+                .exit_code,
+            0);
+  RexRun change = Rex({"config", "change-secrets-provider", "awskms://alias/rex-secrets"});
+  ASSERT_EQ(change.exit_code, 0) << change.err;
+  with_passphrase_ = false;
+  Deploy();
+  ASSERT_EQ(Current(), kConfigKey);
+
+  RexRun rotate = Rex({"secrets", "rotate", "supertokensApiKey", "--yes"});
+  ASSERT_EQ(rotate.exit_code, 0) << rotate.err;
+  const std::string new_value = Current();
+  EXPECT_NE(new_value, kConfigKey);
+  EXPECT_EQ(server_.aws().LastParameters(kStackName).at("SupertokensApiKey"), new_value);
+  EXPECT_EQ(secrets_.LabelledValues(SecretArn()), std::vector<std::string>{new_value});
+  EXPECT_EQ(Redeployed(), ServiceNames());
+  // Sealed under the KMS data key (v3), never with a passphrase (v2).
+  EXPECT_THAT(dir_.Read("stacks/dev.yaml"),
+              AllOf(HasSubstr("secure: v3:"), Not(HasSubstr("secure: v2:"))));
+  RexRun shown = RunRex(
+      {"--endpoint-url", server_.url(), "config", "get", "supertokensApiKey", "--show-secrets"},
+      {.cwd = dir_.path(), .env = [this] {
+         auto env = server_.RexEnv(kPassphrase);
+         env.erase("REX_CONFIG_PASSPHRASE");
+         return env;
+       }()});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out, new_value + "\n");
+  EXPECT_THAT(transcript_, AllOf(Not(HasSubstr(new_value)), Not(HasSubstr(kConfigKey))));
 }
 
 TEST_F(SecretsTest, ADeployThatDoesNotGoAheadLeavesTheConfigValueAsItWas) {
