@@ -3,8 +3,9 @@
 // API key (PutSecretValue) and the config-held one (sealed into the config, deployed as rex
 // up), each ending with the new value in place, every service reading it redeployed and the
 // old value without a staging label; a redeploy that fails midway and the run that finishes
-// it; a deploy that does not go ahead leaving the config's value as it was; unknown names,
-// a stack that does not exist, --json; and the values never in any output or file.
+// it; a deploy that does not go ahead leaving the config's value as it was; the awskms://
+// provider sealing the new value without a passphrase; unknown names, a stack that does not
+// exist, --json; and the values never in any output or file.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
