@@ -96,5 +96,52 @@ TEST(DbRotationTest, PreviewOfProdShowsTheManagedPasswordAndItsFollower) {
   }
 }
 
+// An existing stack turning it on: with dbMasterPassword (MasterUsername the literal rexadmin)
+// the cluster is modified in place; with the generated secret (MasterUsername read from it) the
+// plan says the cluster may be replaced. Either way the two old secrets are deleted, which
+// the data-loss guard makes the user allow.
+TEST(DbRotationTest, AnExistingStackKeepsItsClusterOnlyWithAConfiguredPassword) {
+  for (bool configured : {true, false}) {
+    TempDir dir;
+    RexOptions options{.cwd = dir.path(), .env = {{"REX_CONFIG_PASSPHRASE", kPassphrase}}};
+    ASSERT_EQ(RunRex({"init", "prod"}, options).exit_code, 0);
+    ASSERT_EQ(RunRex({"--stack", "prod", "config", "set", "dbManagedPassword", "false"}, options)
+                  .exit_code,
+              0);
+    if (configured) {
+      RexOptions with_secret = options;
+      with_secret.stdin_text = std::string(kPassword) + "\n";
+      ASSERT_EQ(
+          RunRex({"--stack", "prod", "config", "set", "dbMasterPassword", "--secret"}, with_secret)
+              .exit_code,
+          0);
+    }
+    std::filesystem::create_directories(dir.path() + "/.rex/prod");
+    RexRun deployed =
+        RunRex({"--stack", "prod", "synth", "-o", ".rex/prod/deployed.template.json"}, options);
+    ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+    if (configured) {
+      ASSERT_EQ(RunRex({"--stack", "prod", "config", "rm", "dbMasterPassword"}, options).exit_code,
+                0);
+    }
+    ASSERT_EQ(RunRex({"--stack", "prod", "config", "set", "dbManagedPassword", "true"}, options)
+                  .exit_code,
+              0);
+
+    RexRun preview = RunRex({"--stack", "prod", "preview", "--json"}, options);
+    EXPECT_EQ(preview.exit_code, 1) << "the old secrets' deletion needs --allow-data-loss";
+    base::Json plan = ParseOrFail(preview.out);
+    EXPECT_EQ(PlanEntry(plan, "DatabaseCluster")["action"], configured ? "update" : "may-replace")
+        << configured;
+    EXPECT_EQ(PlanEntry(plan, "DatabaseCluster")["dataLoss"], false);
+    for (const char* secret :
+         {"DatabaseCredentialsSecret", "DatabaseSupertokensDbConnectionSecret"}) {
+      EXPECT_EQ(PlanEntry(plan, secret)["action"], "delete") << secret;
+    }
+    EXPECT_EQ(PlanEntry(plan, "DbRotationStateMachine")["action"], "create");
+    EXPECT_THAT(preview.err + preview.out, Not(HasSubstr(kPassword)));
+  }
+}
+
 }  // namespace
 }  // namespace rex::testing
