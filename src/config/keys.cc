@@ -329,6 +329,23 @@ const std::vector<Field>& Fields() {
                 "Email subscribed to the alarm topic (needs enableAlarms).",
                 Text("an email address such as \"ops@example.com\"", IsEmail,
                      /*empty_ok=*/true)),
+      REX_FIELD("backupPlan.enabled", backup_plan.enabled, "Backups and audit",
+                "AWS Backup plan: a daily backup (05:00 UTC) of the database to a vault of the "
+                "stack.",
+                Rule{}),
+      REX_FIELD("backupPlan.retentionDays", backup_plan.retention_days, "",
+                "Days each daily backup (and its copy) is kept.", IntRange(1, 36500, "days")),
+      REX_FIELD("backupPlan.copyRegion", backup_plan.copy_region, "",
+                "Region each backup is copied to; empty: no copy. Its vault <projectName>-"
+                "<environment>-backups must exist there (README).",
+                Text("an AWS region name other than the stack's, such as \"us-west-2\"", IsRegion,
+                     /*empty_ok=*/true)),
+      REX_FIELD("cloudTrail.enabled", cloud_trail.enabled, "",
+                "A multi-region CloudTrail trail with log-file validation to a bucket of the "
+                "stack.",
+                Rule{}),
+      REX_FIELD("cloudTrail.retentionDays", cloud_trail.retention_days, "",
+                "Days the bucket keeps the trail's log files.", IntRange(1, 3650, "days")),
       REX_FIELD("secretsProvider", secrets_provider, "Secrets",
                 "What seals this file's secrets: \"passphrase\" (REX_CONFIG_PASSPHRASE) or "
                 "\"awskms://KEY\" (a data key that KMS key KEY encrypts, so IAM grants "

@@ -125,6 +125,8 @@ Config PresetConfig(Preset preset) {
       c.enable_flow_logs = true;
       c.enable_alarms = true;
       c.log_retention_days = 14;
+      // Two weeks of daily backups: a bad migration or a lost table is noticed within a sprint.
+      c.backup_plan = {.enabled = true, .retention_days = 14};
       break;
     case Preset::kProd:
       // Survives an AZ outage, scales with load, keeps data and logs longer.
@@ -144,6 +146,10 @@ Config PresetConfig(Preset preset) {
       c.enable_flow_logs = true;
       c.enable_alarms = true;
       c.log_retention_days = 30;
+      // 35 days of daily backups: a month of restore points beyond the cluster's own 14 days of
+      // point-in-time recovery, kept apart from the cluster (they survive its deletion).
+      c.backup_plan = {.enabled = true, .retention_days = 35};
+      c.cloud_trail = {.enabled = true, .retention_days = 365};
       break;
   }
   return c;

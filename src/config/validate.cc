@@ -113,6 +113,15 @@ class Validator {
     if (!c_.alert_email.empty() && Accepted("alertEmail") && !c_.enable_alarms) {
       Error("alertEmail", "needs enableAlarms: true (no alarm would ever send it mail)");
     }
+    if (!c_.backup_plan.copy_region.empty() && Accepted("backupPlan.copyRegion") &&
+        Accepted("region") && c_.backup_plan.copy_region == c_.region) {
+      Error("backupPlan.copyRegion",
+            Quote(c_.backup_plan.copy_region) +
+                " is not allowed: it is the stack's own region; a copy there survives no regional "
+                "outage. Use another AWS region name such as \"" +
+                std::string(c_.region == "us-west-2" ? "us-east-1" : "us-west-2") +
+                "\", or \"\" for no copy");
+    }
     if (Accepted("secretsProvider") && Accepted("encryptedDataKey")) {
       bool kms = c_.secrets_provider != "passphrase";
       if (kms && c_.encrypted_data_key.empty()) {

@@ -127,12 +127,37 @@ Value DeployPolicy(const GithubAccess& github, const cfn::s3::CfnBucket& bucket)
                                   "wafv2:*",
                                   "amplify:*",
                                   "application-autoscaling:*",
+                                  "backup:*",
+                                  "backup-storage:MountCapsule",
+                                  "cloudtrail:*",
                                   "acm:DescribeCertificate",
                                   "acm:ListCertificates",
                                   "kms:DescribeKey",
                                   "kms:CreateGrant",
                                   "kms:ListAliases"},
                                  "*"));
+  // A backup vault encrypted with AWS Backup's default key: AWS Backup uses the key on the
+  // caller's behalf when CloudFormation creates the vault (kms:ViaService names it).
+  statements.push_back(Value::Object({
+      {"Sid", "BackupVaultKey"},
+      {"Effect", "Allow"},
+      {"Action", Strings({"kms:Decrypt", "kms:GenerateDataKey", "kms:RetireGrant"})},
+      {"Resource", "*"},
+      {"Condition", Value::Object({{"StringLike", Value::Object({{"kms:ViaService",
+                                                                  "backup.*.amazonaws.com"}})}})},
+  }));
+  // The stack's own buckets (a CloudTrail trail's log bucket): CloudFormation names them
+  // "<stack name>-<logical id>-<suffix>", so they start with the stack prefix.
+  statements.push_back(
+      Statement("StackBuckets",
+                {"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucketLocation",
+                 "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
+                 "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration",
+                 "s3:GetBucketVersioning", "s3:PutBucketVersioning", "s3:GetLifecycleConfiguration",
+                 "s3:PutLifecycleConfiguration", "s3:GetBucketPublicAccessBlock",
+                 "s3:PutBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
+                 "s3:PutBucketOwnershipControls", "s3:GetBucketTagging", "s3:PutBucketTagging"},
+                Value::List({Sub("arn:${AWS::Partition}:s3:::" + github.stack_prefix + "-*")})));
   statements.push_back(Statement(
       "StackRoles",
       {"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",

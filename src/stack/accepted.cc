@@ -93,6 +93,33 @@ const Acceptance kStateMachineTracing = {
         "history; X-Ray would trace nothing more, and needs xray:* on Resource *",
 };
 
+const Acceptance kLogBucket = {
+    .cdk_nag = "AwsSolutions-S1",
+    .cfn_nag = {"W35"},
+    .checkov = {"CKV_AWS_18"},
+    .reason =
+        "a bucket that receives logs (a CloudTrail trail's log files, a load balancer's access "
+        "logs): its own server access "
+        "logs would go to another log bucket, whose access logs would need a third; the "
+        "writes arrive from the logging service only, under a TLS-only policy",
+};
+
+// The AWS managed policies that AWS Backup's own default service role carries.
+const std::vector<std::string> kBackupPolicyNames = {"AWSBackupServiceRolePolicyForBackup",
+                                                     "AWSBackupServiceRolePolicyForRestores"};
+
+const Acceptance kBackupManagedPolicies = {
+    .cdk_nag = "AwsSolutions-IAM4",
+    .applies_to = {"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                   "AWSBackupServiceRolePolicyForBackup",
+                   "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                   "AWSBackupServiceRolePolicyForRestores"},
+    .reason =
+        "the role AWS Backup assumes carries the two AWS managed service-role policies AWS "
+        "Backup documents for its default role; AWS keeps them current as Backup supports new "
+        "resource types, and the role is assumable by backup.amazonaws.com only",
+};
+
 const base::Json* Get(const base::Json* value, std::string_view key) {
   if (value == nullptr || !value->is_object()) return nullptr;
   auto it = value->find(std::string(key));
@@ -199,13 +226,40 @@ bool StarOnlyForEcrLogin(const base::Json& role) {
   return any;
 }
 
+// True if the role is assumed by backup.amazonaws.com only and every managed policy it has is
+// one of kBackupPolicyNames (and it has one).
+bool OnlyBackupManagedPolicies(const base::Json& role) {
+  const base::Json* props = Get(&role, "Properties");
+  for (const base::Json* s : Items(Get(Get(props, "AssumeRolePolicyDocument"), "Statement"))) {
+    for (const base::Json* service : Items(Get(Get(s, "Principal"), "Service"))) {
+      if (String(service) != "backup.amazonaws.com") return false;
+    }
+  }
+  bool any = false;
+  for (const base::Json* arn : Items(Get(props, "ManagedPolicyArns"))) {
+    std::string text = String(Get(arn, "Fn::Sub"));
+    bool known = false;
+    for (const std::string& name : kBackupPolicyNames) {
+      known = known || text == "arn:${AWS::Partition}:iam::aws:policy/service-role/" + name;
+    }
+    if (!known) return false;
+    any = true;
+  }
+  return any;
+}
+
 }  // namespace
 
 void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
   if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return;
   base::Json& resources = tmpl["Resources"];
   std::set<std::string> lb_groups;
+  std::set<std::string> log_buckets;  // buckets a trail writes its log files to
   for (const auto& [id, r] : resources.items()) {
+    if (String(Get(&r, "Type")) == "AWS::CloudTrail::Trail") {
+      const base::Json* bucket = Get(Get(&r, "Properties"), "S3BucketName");
+      if (bucket != nullptr) log_buckets.insert(TargetId(*bucket));
+    }
     if (String(Get(&r, "Type")) != "AWS::ElasticLoadBalancingV2::LoadBalancer") continue;
     for (const base::Json* group : Items(Get(Get(&r, "Properties"), "SecurityGroups"))) {
       lb_groups.insert(TargetId(*group));
@@ -220,6 +274,10 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
       Record(r, kEnvironment);
     } else if (type == "AWS::IAM::Role" && StarOnlyForEcrLogin(r)) {
       Record(r, kEcrLogin);
+    } else if (type == "AWS::IAM::Role" && OnlyBackupManagedPolicies(r)) {
+      Record(r, kBackupManagedPolicies);
+    } else if (type == "AWS::S3::Bucket" && log_buckets.count(id) > 0) {
+      Record(r, kLogBucket);
     } else if (type == "AWS::ElastiCache::ReplicationGroup") {
       const base::Json* port = Get(props, "Port");
       if (port == nullptr || (port->is_number() && *port == 6379)) Record(r, kRedisPort);

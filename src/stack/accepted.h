@@ -25,6 +25,10 @@
 //   AwsSolutions-RDS10 an Aurora cluster without deletion protection, in environment "dev"
 //                      only (`rex check` requires protection everywhere else, and only a
 //                      checks.suppress entry of the config accepts its absence there)
+//   AwsSolutions-IAM4  a role assumed only by backup.amazonaws.com whose managed policies are
+//                      only AWS Backup's service-role policies for backup and restore
+//   AwsSolutions-S1    a bucket without server access logs that a CloudTrail trail writes its
+//                      log files to (a log bucket logging to another would need a third)
 //   AwsSolutions-SMG4  the SuperTokens API key's secret (Name ".../supertokens/api-key"):
 //                      rotated by `rex secrets rotate supertokensApiKey` (cli/cmd_secrets.cc)
 //   AwsSolutions-SF1   a STANDARD state machine without CloudWatch Logs (its execution

@@ -7,6 +7,8 @@
 
 #include "core/intrinsics.h"
 #include "stack/accepted.h"
+#include "stack/audit_trail.h"
+#include "stack/backup_plan.h"
 #include "stack/jobs_queues_buckets.h"
 #include "stack/rotation_follower.h"
 
@@ -136,6 +138,13 @@ RexStack::RexStack(core::Construct& scope, std::string id, const config::Config&
       .db_cluster_identifier = database_->cluster_identifier(),
       .redis_replication_group_id = cache_->replication_group_id(),
   });
+  if (c->backup_plan.enabled) {
+    Add<BackupPlan>("Backup", BackupPlanProps{
+                                  .config = c,
+                                  .cluster_arn = database_->cluster().attr_db_cluster_arn(),
+                              });
+  }
+  if (c->cloud_trail.enabled) Add<AuditTrail>("AuditTrail", AuditTrailProps{.config = c});
 
   // Outputs keep the names of the original Pulumi program; lists are comma-separated.
   AddOutput(*this, "albDnsName", load_balancer_->dns_name(), "DNS name of the load balancer");

@@ -174,6 +174,7 @@ class Checker {
         Report("secret-rotation", id, r, "no AWS::SecretsManager::RotationSchedule rotates it");
       }
       if (type == "AWS::ElastiCache::ReplicationGroup") ReplicationGroup(id, r);
+      if (type == "AWS::CloudTrail::Trail") Trail(id, r);
       if (type == "AWS::ECR::Repository") Repository(id, r);
       if (type == "AWS::Logs::LogGroup") LogGroup(id, r);
       if (type == "AWS::EC2::SecurityGroup") SecurityGroup(id, r);
@@ -267,6 +268,12 @@ class Checker {
           for (const std::string& queue : ReferencedIds(*queues)) tls_queues_.insert(queue);
         }
       }
+      if (type == "AWS::Backup::BackupSelection") {
+        const base::Json* selected = Field(Prop(r, "BackupSelection"), "Resources");
+        if (selected != nullptr) {
+          for (const std::string& target : ReferencedIds(*selected)) backed_up_.insert(target);
+        }
+      }
     }
   }
 
@@ -293,6 +300,16 @@ class Checker {
       if (publish && everyone && secure.has_value() && !*secure) return true;
     }
     return false;
+  }
+
+  void Trail(const std::string& id, const base::Json& r) {
+    std::vector<std::string> missing;
+    for (const char* name : {"IsLogging", "IsMultiRegionTrail", "EnableLogFileValidation"}) {
+      if (!BoolOf(Prop(r, name)).value_or(false)) missing.emplace_back(name);
+    }
+    if (missing.empty()) return;
+    Report("cloudtrail", id, r,
+           base::Join(missing, ", ") + (missing.size() == 1 ? " is" : " are") + " not true");
   }
 
   void Topic(const std::string& id, const base::Json& r) {
@@ -350,6 +367,10 @@ class Checker {
         Report("aurora-final-snapshot", id, r,
                "DeletionPolicy is " + (policy.empty() ? std::string("not set (Delete)") : policy) +
                    " in environment " + options_.environment);
+      }
+      if (backed_up_.count(id) == 0) {
+        Report("backup-plan", id, r,
+               "no AWS::Backup::BackupSelection selects it in environment " + options_.environment);
       }
     }
     EngineVersion(id, r, engine);
@@ -594,6 +615,7 @@ class Checker {
   std::set<std::string> tls_topics_;
   std::set<std::string> tls_queues_;
   std::set<std::string> rotated_;
+  std::set<std::string> backed_up_;  // logical ids a BackupSelection selects
   std::set<std::string> followed_;  // resources an AWS::Events::Rule's pattern names
   std::optional<base::Json> builtin_versions_;
   std::vector<Finding> findings_;
@@ -769,6 +791,22 @@ const std::vector<RuleInfo>& Rules() {
        "database password (ManageMasterUserPassword, rex's dbManagedPassword) with an "
        "AWS::Events::Rule on its RotationSucceeded event that redeploys the services",
        {"AwsSolutions-SMG4"}},
+      {"backup-plan",
+       Severity::kWarning,
+       "outside dev, an AWS Backup plan backs up the Aurora cluster",
+       "the cluster's automated backups go with the cluster (at most 35 days, deleted with it "
+       "unless a final snapshot is taken); a backup plan keeps daily recovery points in a vault "
+       "apart from it, and can copy them to another region",
+       "add an AWS::Backup::BackupSelection, of a plan with a daily rule, that selects the "
+       "cluster's ARN",
+       {}},
+      {"cloudtrail",
+       Severity::kWarning,
+       "a CloudTrail trail logs every region and validates its log files",
+       "a trail of one region misses API calls made elsewhere in the account, and without "
+       "log-file validation nobody can prove that a log file was not changed or deleted",
+       "set IsLogging, IsMultiRegionTrail and EnableLogFileValidation true on the trail",
+       {}},
       {"redis-auth",
        Severity::kWarning,
        "Redis requires authentication",

@@ -47,6 +47,13 @@
 //                                       writes access logs: issue 13)
 //   secret-rotation            warning  every Secrets Manager secret has a RotationSchedule
 //                                       (a warning until the stack rotates its secrets)
+//   backup-plan                warning  outside dev: an AWS::Backup::BackupSelection selects
+//                                       every Aurora cluster (a Ref or GetAtt of it in
+//                                       Resources)
+//   cloudtrail                 warning  a CloudTrail trail sets IsLogging, IsMultiRegionTrail
+//                                       and EnableLogFileValidation true. Decision: a template
+//                                       without a trail is no finding (accounts often log
+//                                       through an organization trail that no stack shows).
 //   redis-auth                 warning  a Redis replication group has an AuthToken or
 //                                       UserGroupIds (a warning until the stack sets them)
 //

@@ -23,6 +23,7 @@ const std::set<std::string, std::less<>>& FreeTypes() {
       "AWS::Amplify::Domain",
       "AWS::ApplicationAutoScaling::ScalableTarget",
       "AWS::ApplicationAutoScaling::ScalingPolicy",
+      "AWS::Backup::BackupSelection",  // what it selects is priced on the vault and the plan
       "AWS::CloudFormation::WaitConditionHandle",
       "AWS::EC2::EgressOnlyInternetGateway",
       "AWS::EC2::FlowLog",  // its logs are priced on the log group
@@ -271,6 +272,9 @@ class Estimator {
   static const std::unordered_map<std::string_view, Pricer>& Pricers() {
     static const std::unordered_map<std::string_view, Pricer> pricers = {
         {"AWS::Amplify::Branch", &Estimator::AmplifyBranch},
+        {"AWS::Backup::BackupPlan", &Estimator::BackupPlan},
+        {"AWS::Backup::BackupVault", &Estimator::BackupVault},
+        {"AWS::CloudTrail::Trail", &Estimator::Trail},
         {"AWS::CloudWatch::Alarm", &Estimator::Alarm},
         {"AWS::EC2::EIP", &Estimator::ElasticIp},
         {"AWS::EC2::NatGateway", &Estimator::NatGateway},
@@ -355,6 +359,48 @@ class Estimator {
     double reads = assume_.Get("s3ThousandReadsPerBucket");
     Add(id, r, "reads (GET)", FormatQuantity(reads) + " thousand requests", reads,
         "s3.thousand_reads");
+  }
+
+  // The vault's Aurora backups in AWS Backup's warm storage (how much depends on the database:
+  // an assumption).
+  void BackupVault(const std::string& id, const base::Json& r) {
+    double gb = assume_.Get("backupStorageGb");
+    Add(id, r, "backups stored (warm)", FormatQuantity(gb) + " GB stored", gb,
+        "backup.aurora.gb_month");
+  }
+
+  // A plan costs nothing by itself; each copy action of its rules stores the backups again in
+  // another region and sends them there.
+  void BackupPlan(const std::string& id, const base::Json& r) {
+    double copies = 0;
+    const base::Json* plan = Reader::Prop(r, "BackupPlan");
+    if (plan != nullptr && plan->is_object()) {
+      auto rules = plan->find("BackupPlanRule");
+      if (rules != plan->end() && rules->is_array()) {
+        for (const base::Json& rule : *rules) {
+          auto actions = rule.is_object() ? rule.find("CopyActions") : rule.end();
+          if (rule.is_object() && actions != rule.end() && actions->is_array()) {
+            copies += static_cast<double>(actions->size());
+          }
+        }
+      }
+    }
+    if (copies == 0) return Free(id, r);
+    double stored = assume_.Get("backupStorageGb") * copies;
+    Add(id, r, "copies stored in the copy region (warm)", FormatQuantity(stored) + " GB stored",
+        stored, "backup.aurora.gb_month");
+    double sent = assume_.Get("backupCopyGbPerMonth") * copies;
+    Add(id, r, "copies sent to the copy region", FormatQuantity(sent) + " GB", sent,
+        "data_transfer.inter_region.gb");
+  }
+
+  // The first copy of an account's management events in a region is free; a trail of an
+  // account that already has one pays for its copy (an assumption: 0, this is the only trail).
+  void Trail(const std::string& id, const base::Json& r) {
+    double events = assume_.Get("cloudTrailPaidHundredThousandEvents");
+    Add(id, r, "management events beyond the free first copy",
+        FormatQuantity(events) + " hundred thousand events", events,
+        "cloudtrail.management_events.hundred_thousand");
   }
 
   void Queue(const std::string& id, const base::Json& r) {
@@ -842,6 +888,14 @@ const std::vector<AssumptionSpec>& AssumptionSpecs() {
        "SQS requests per queue beyond the account's first million (free tier)"},
       {"schedulerMillionInvocations", 0, "", "million",
        "EventBridge Scheduler invocations per schedule beyond the first 14 million (free tier)"},
+      {"backupStorageGb", 10, "", "GB",
+       "Aurora backup data an AWS Backup vault holds (warm storage), and each copy region again"},
+      {"backupCopyGbPerMonth", 10, "", "GB",
+       "backup data a copy action sends to its region a month (the first copy is the whole "
+       "database, later ones what changed)"},
+      {"cloudTrailPaidHundredThousandEvents", 0, "", "hundred thousand",
+       "management events a trail records beyond the account's free first copy (0: the "
+       "account has no other trail)"},
   };
   return specs;
 }

@@ -37,7 +37,9 @@ std::string_view BuiltInPricingJson() {
     "scheduler": {"url": "https://aws.amazon.com/eventbridge/pricing/", "entered": "2026-12-02"},
     "data_transfer": {"url": "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer", "entered": "2026-12-02"},
     "aurora_backup": {"url": "https://aws.amazon.com/rds/aurora/pricing/", "entered": "2026-12-02"},
-    "elasticache_backup": {"url": "https://aws.amazon.com/elasticache/pricing/", "entered": "2026-12-02"}
+    "elasticache_backup": {"url": "https://aws.amazon.com/elasticache/pricing/", "entered": "2026-12-02"},
+    "backup": {"url": "https://aws.amazon.com/backup/pricing/", "entered": "2026-12-02"},
+    "cloudtrail": {"url": "https://aws.amazon.com/cloudtrail/pricing/", "entered": "2026-12-02"}
   },
   "prices": {
     "aurora.serverless_v2.acu_hour": {"usd": 0.12, "unit": "ACU-hour", "source": "aurora",
@@ -159,7 +161,15 @@ std::string_view BuiltInPricingJson() {
 
     "scheduler.million_invocations": {"usd": 1.00, "unit": "million invocations",
       "source": "scheduler",
-      "description": "EventBridge Scheduler invocations beyond the first 14 million a month"}
+      "description": "EventBridge Scheduler invocations beyond the first 14 million a month"},
+
+    "backup.aurora.gb_month": {"usd": 0.021, "unit": "GB-month", "source": "backup",
+      "description": "AWS Backup warm storage of Amazon Aurora snapshots"},
+    "data_transfer.inter_region.gb": {"usd": 0.02, "unit": "GB", "source": "backup",
+      "description": "backup data copied from us-east-1 to another AWS region"},
+    "cloudtrail.management_events.hundred_thousand": {"usd": 2.00, "unit": "hundred thousand events",
+      "source": "cloudtrail",
+      "description": "management events of a trail beyond the account's free first copy"}
   }
 }
 )json";

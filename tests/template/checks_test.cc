@@ -267,9 +267,10 @@ TEST(ChecksTest, DeletionProtectionAndFinalSnapshotApplyOutsideDev) {
   base::Json unprotected = Aurora({{"DeletionProtection", false}});
   unprotected["DeletionPolicy"] = "Delete";
   EXPECT_THAT(Check(Template({{"Db", unprotected}}), "dev"), IsEmpty());
-  EXPECT_THAT(Check(Template({{"Db", unprotected}}), "prod"),
-              ElementsAre("aurora-deletion-protection Db", "aurora-final-snapshot Db"));
-  EXPECT_THAT(Check(Template({{"Db", Aurora({})}}), "staging"), IsEmpty());
+  EXPECT_THAT(
+      Check(Template({{"Db", unprotected}}), "prod"),
+      ElementsAre("aurora-deletion-protection Db", "aurora-final-snapshot Db", "backup-plan Db"));
+  EXPECT_THAT(Check(Template({{"Db", Aurora({})}}), "staging"), ElementsAre("backup-plan Db"));
 }
 
 TEST(ChecksTest, EcrScanOnPush) {
