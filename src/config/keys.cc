@@ -316,6 +316,12 @@ const std::vector<Field>& Fields() {
       REX_FIELD("wafRateLimit", waf_rate_limit, "",
                 "Requests per 5 minutes per IP before WAF blocks.",
                 IntRange(10, 2000000000, "requests per 5 minutes")),
+      REX_FIELD("albAccessLogs.enabled", alb_access_logs.enabled, "",
+                "ALB access logs (one line per request) to an SSE-S3, TLS-only bucket of the "
+                "stack, kept when the stack is deleted.",
+                Rule{}),
+      REX_FIELD("albAccessLogs.retentionDays", alb_access_logs.retention_days, "",
+                "Days the bucket keeps the access logs.", IntRange(1, 3650, "days")),
       REX_FIELD("logRetentionDays", log_retention_days, "Monitoring", "Days logs are kept.",
                 IntOneOf({1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                           365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},

@@ -125,6 +125,7 @@ Config PresetConfig(Preset preset) {
       c.enable_flow_logs = true;
       c.enable_alarms = true;
       c.log_retention_days = 14;
+      c.alb_access_logs = {.enabled = true, .retention_days = 30};
       // Two weeks of daily backups: a bad migration or a lost table is noticed within a sprint.
       c.backup_plan = {.enabled = true, .retention_days = 14};
       break;
@@ -146,6 +147,8 @@ Config PresetConfig(Preset preset) {
       c.enable_flow_logs = true;
       c.enable_alarms = true;
       c.log_retention_days = 30;
+      // A year of access logs: the request history an incident review or audit asks for.
+      c.alb_access_logs = {.enabled = true, .retention_days = 365};
       // 35 days of daily backups: a month of restore points beyond the cluster's own 14 days of
       // point-in-time recovery, kept apart from the cluster (they survive its deletion).
       c.backup_plan = {.enabled = true, .retention_days = 35};

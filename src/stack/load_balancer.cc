@@ -1,7 +1,10 @@
 #include "stack/load_balancer.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
+#include "constructs/bucket.h"
 #include "core/intrinsics.h"
 #include "stack/security.h"
 
@@ -16,6 +19,44 @@ using WebAcl = cfn::wafv2::CfnWebACL;
 
 // AWS caps load balancer and target group names at 32 characters.
 constexpr size_t kMaxElbNameLength = 32;
+
+// The key prefix of the access logs in their bucket (ELB adds "/AWSLogs/<account>/...").
+constexpr const char* kAccessLogPrefix = "alb";
+
+// The Elastic Load Balancing account that writes access logs in each region that has one:
+// the list of AWS's "Enable access logs for your Application Load Balancer" (Attach a policy
+// to your S3 bucket), the regions available before August 2022. Every other region (newer
+// ones, such as me-central-1) grants the log delivery service principal instead.
+constexpr std::pair<const char*, const char*> kElbAccounts[] = {
+    {"us-east-1", "127311923021"},      {"us-east-2", "033677994240"},
+    {"us-west-1", "027434742980"},      {"us-west-2", "797873946194"},
+    {"af-south-1", "098369216593"},     {"ca-central-1", "985666609251"},
+    {"eu-central-1", "054676820928"},   {"eu-west-1", "156460612806"},
+    {"eu-west-2", "652711504416"},      {"eu-south-1", "635631232127"},
+    {"eu-west-3", "009996457667"},      {"eu-north-1", "897822967062"},
+    {"ap-east-1", "754344448648"},      {"ap-northeast-1", "582318560864"},
+    {"ap-northeast-2", "600734575887"}, {"ap-northeast-3", "383597477331"},
+    {"ap-southeast-1", "114774131450"}, {"ap-southeast-2", "783225319266"},
+    {"ap-south-1", "718504428378"},     {"me-south-1", "076674570225"},
+    {"sa-east-1", "507241528517"},      {"us-gov-west-1", "048591011584"},
+    {"us-gov-east-1", "190560391635"},
+};
+
+// Fn::Or over any number of conditions (Fn::Or takes 2 to 10: larger lists nest).
+core::Value AnyOf(std::vector<core::Value> conditions) {
+  constexpr size_t kMaxOr = 10;
+  if (conditions.size() == 1) return std::move(conditions.front());
+  if (conditions.size() <= kMaxOr) return core::Or(std::move(conditions));
+  std::vector<core::Value> groups;
+  for (size_t i = 0; i < conditions.size(); i += kMaxOr) {
+    std::vector<core::Value> group;
+    for (size_t j = i; j < std::min(conditions.size(), i + kMaxOr); ++j) {
+      group.push_back(std::move(conditions[j]));
+    }
+    groups.push_back(AnyOf(std::move(group)));
+  }
+  return AnyOf(std::move(groups));
+}
 
 const config::Config& ConfigOrDefault(const config::Config* config) {
   static const config::Config kDefault;
@@ -78,23 +119,33 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
     AddError("load balancer name \"" + alb_name + "\" has " + std::to_string(alb_name.size()) +
              " characters; AWS allows at most 32 (shorten projectName or environment)");
   }
+  List<elbv2::CfnLoadBalancer::LoadBalancerAttribute> attributes = {
+      {.key = "deletion_protection.enabled",
+       .value = config.environment == "dev" ? "false" : "true"},
+      {.key = "routing.http.drop_invalid_header_fields.enabled", .value = "true"},
+  };
+  // Written "false" when off, so that turning the key off stops the logs (an attribute that
+  // leaves the template keeps its last value on the load balancer).
+  attributes.push_back({.key = "access_logs.s3.enabled",
+                        .value = config.alb_access_logs.enabled ? "true" : "false"});
+  if (config.alb_access_logs.enabled) {
+    AddAccessLogBucket();
+    attributes.push_back({.key = "access_logs.s3.bucket", .value = access_logs_->bucket_name()});
+    attributes.push_back({.key = "access_logs.s3.prefix", .value = kAccessLogPrefix});
+  }
   alb_ = &Add<elbv2::CfnLoadBalancer>(
-      "Alb",
-      elbv2::CfnLoadBalancerProps{
-          .ip_address_type = "ipv4",
-          .load_balancer_attributes =
-              List<elbv2::CfnLoadBalancer::LoadBalancerAttribute>{
-                  {.key = "deletion_protection.enabled",
-                   .value = config.environment == "dev" ? "false" : "true"},
-                  {.key = "routing.http.drop_invalid_header_fields.enabled", .value = "true"},
-              },
-          .name = alb_name,
-          .scheme = "internet-facing",
-          .security_groups = List<Str>{props_.security_group_id.value_or(Str(""))},
-          .subnets = props_.public_subnet_ids,
-          .tags = List<Tag>{Tag{"Name", alb_name}},
-          .type = "application",
-      });
+      "Alb", elbv2::CfnLoadBalancerProps{
+                 .ip_address_type = "ipv4",
+                 .load_balancer_attributes = std::move(attributes),
+                 .name = alb_name,
+                 .scheme = "internet-facing",
+                 .security_groups = List<Str>{props_.security_group_id.value_or(Str(""))},
+                 .subnets = props_.public_subnet_ids,
+                 .tags = List<Tag>{Tag{"Name", alb_name}},
+                 .type = "application",
+             });
+  // ELB writes a test file when access logs are turned on: the grant must exist first.
+  if (access_logs_ != nullptr) alb_->AddDependsOn(access_logs_->policy());
 
   if (https) {
     serving_listener_ = &Add<elbv2::CfnListener>(
@@ -150,6 +201,45 @@ LoadBalancer::LoadBalancer(core::Construct& scope, std::string id, LoadBalancerP
                            .type = "A",
                        });
   }
+}
+
+void LoadBalancer::AddAccessLogBucket() {
+  const config::Config& config = ConfigOrDefault(props_.config);
+  access_logs_ = &Add<constructs::Bucket>("AccessLogs",
+                                          constructs::BucketProps{
+                                              // The only encryption ELB log delivery supports.
+                                              .encryption = constructs::BucketEncryption::kS3,
+                                              .expire_days = config.alb_access_logs.retention_days,
+                                              .name = prefix_ + "-alb-logs",
+                                          });
+  core::MappingTable accounts;
+  std::vector<core::Value> in_account_region;
+  for (const auto& [region, account] : kElbAccounts) {
+    accounts[region]["AccountId"] = account;
+    in_account_region.push_back(core::Equals(core::aws::Region().value(), region));
+  }
+  // Region-neutral on purpose: the template stays right wherever it is deployed.
+  auto& mapping = Add<core::Mapping>("ElbAccounts", std::move(accounts));
+  auto& has_account =
+      Add<core::Condition>("InElbAccountRegion", AnyOf(std::move(in_account_region)));
+  core::Value principal = core::IfValue(
+      has_account,
+      core::Value::Object(
+          {{"AWS",
+            core::Sub("arn:${AWS::Partition}:iam::${ElbAccount}:root",
+                      {{"ElbAccount", core::FindInMap(mapping, core::aws::Region(), "AccountId")}})
+                .value()}}),
+      core::Value::Object({{"Service", "logdelivery.elasticloadbalancing.amazonaws.com"}}));
+  access_logs_->AddToPolicy(core::Value::Object({
+      {"Sid", "ElbAccessLogsWrite"},
+      {"Effect", "Allow"},
+      {"Principal", std::move(principal)},
+      {"Action", "s3:PutObject"},
+      {"Resource",
+       access_logs_
+           ->ObjectsArn({std::string(kAccessLogPrefix) + "/AWSLogs/", core::aws::AccountId(), "/"})
+           .value()},
+  }));
 }
 
 void LoadBalancer::AddWaf() {

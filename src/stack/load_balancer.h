@@ -7,6 +7,7 @@
 #include "cfn/route53.gen.h"
 #include "cfn/wafv2.gen.h"
 #include "config/config.h"
+#include "constructs/bucket.h"
 #include "core/construct.h"
 #include "core/element.h"
 #include "core/value.h"
@@ -28,7 +29,14 @@ struct LoadBalancerProps {
 // The internet-facing Application Load Balancer of ARCHITECTURE.md.
 //
 //   - ALB "<p>-<e>-alb" in the public subnets with the ALB security group; invalid header
-//     fields dropped; deletion protection outside the "dev" environment; no access logs.
+//     fields dropped; deletion protection outside the "dev" environment.
+//   - albAccessLogs.enabled: access logs under "alb/" in a constructs::Bucket "AccessLogs"
+//     (SSE-S3, the only encryption ELB log delivery supports; TLS-only; retained on stack
+//     delete; objects expire after albAccessLogs.retentionDays) whose policy lets Elastic
+//     Load Balancing put objects under alb/AWSLogs/<account>/: the region's ELB account
+//     (mapping "ElbAccounts", looked up by AWS::Region) where AWS lists one (condition
+//     "InElbAccountRegion"), else the service principal logdelivery.elasticloadbalancing.
+//     amazonaws.com. The ALB depends on that policy. Off: access_logs.s3.enabled "false".
 //   - With certificateArn: HTTPS listener on 443 (SslPolicy ELBSecurityPolicy-TLS13-1-2-2021-06)
 //     and an HTTP listener that redirects to it (301). Without: an HTTP listener only. The
 //     listener that serves traffic (listener_arn()) answers a fixed 404 by default.
@@ -64,15 +72,19 @@ class LoadBalancer : public core::Construct {
   // The L1 resources, as escape hatches; web_acl() is null without enableWaf.
   cfn::elasticloadbalancingv2::CfnLoadBalancer& load_balancer() { return *alb_; }
   cfn::wafv2::CfnWebACL* web_acl() { return web_acl_; }
+  // The access log bucket; null without albAccessLogs.enabled.
+  constructs::Bucket* access_logs() { return access_logs_; }
 
  private:
   void AddWaf();
+  void AddAccessLogBucket();
 
   LoadBalancerProps props_;
   std::string prefix_;
   cfn::elasticloadbalancingv2::CfnLoadBalancer* alb_ = nullptr;
   cfn::elasticloadbalancingv2::CfnListener* serving_listener_ = nullptr;
   cfn::wafv2::CfnWebACL* web_acl_ = nullptr;
+  constructs::Bucket* access_logs_ = nullptr;
 };
 
 }  // namespace rex::stack

@@ -322,16 +322,22 @@ class Checker {
     if (!OutsideDev()) return;
     if (StringOf(Prop(r, "Type")).value_or("application") != "application") return;
     const base::Json* attributes = Prop(r, "LoadBalancerAttributes");
+    bool enabled = false;
+    bool has_bucket = false;
     if (attributes != nullptr && attributes->is_array()) {
       for (const auto& a : *attributes) {
-        if (StringOf(Field(&a, "Key")).value_or("") == "access_logs.s3.enabled" &&
-            BoolOf(Field(&a, "Value")).value_or(false)) {
-          return;
-        }
+        const std::string key = StringOf(Field(&a, "Key")).value_or("");
+        if (key == "access_logs.s3.enabled") enabled = BoolOf(Field(&a, "Value")).value_or(false);
+        if (key == "access_logs.s3.bucket") has_bucket = Field(&a, "Value") != nullptr;
       }
     }
-    Report("alb-access-logs", id, r,
-           "access_logs.s3.enabled is not true in environment " + options_.environment);
+    if (!enabled) {
+      Report("alb-access-logs", id, r,
+             "access_logs.s3.enabled is not true in environment " + options_.environment);
+    } else if (!has_bucket) {
+      Report("alb-access-logs", id, r,
+             "access_logs.s3.enabled is true but no access_logs.s3.bucket");
+    }
   }
 
   void DbCluster(const std::string& id, const base::Json& r) {
@@ -774,12 +780,14 @@ const std::vector<RuleInfo>& Rules() {
        "(the queue is not replaced)",
        {"AwsSolutions-SQS4"}},
       {"alb-access-logs",
-       Severity::kWarning,
+       Severity::kError,
        "outside dev, the load balancer writes access logs",
        "without access logs there is no record of who sent which request, for incident "
        "response or abuse reports",
-       "set the load balancer attributes access_logs.s3.enabled true and access_logs.s3.bucket "
-       "to an SSE-S3, TLS-only bucket whose policy lets Elastic Load Balancing write",
+       "set albAccessLogs.enabled true in the stack config (rex's bucket and policy), or in "
+       "another template the load balancer attributes access_logs.s3.enabled true and "
+       "access_logs.s3.bucket to an SSE-S3, TLS-only bucket whose policy lets Elastic Load "
+       "Balancing write",
        {"AwsSolutions-ELB2"}},
       {"secret-rotation",
        Severity::kWarning,

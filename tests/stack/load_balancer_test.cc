@@ -56,7 +56,71 @@ TEST(LoadBalancerTest, InternetFacingAlbInPublicSubnets) {
       "Scheme": "internet-facing", "Type": "application", "Subnets": ["subnet-a", "subnet-b"],
       "SecurityGroups": ["sg-alb"], "LoadBalancerAttributes": [
         {"Key": "deletion_protection.enabled", "Value": "false"},
-        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"}]})")));
+        {"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.enabled", "Value": "false"}]})")));
+  // No access logs by default: no bucket, no mapping, no condition.
+  EXPECT_TRUE(ResourceCountIs(t, "AWS::S3::Bucket", 0));
+  EXPECT_FALSE(t.contains("Mappings"));
+  EXPECT_FALSE(t.contains("Conditions"));
+}
+
+TEST(LoadBalancerTest, AccessLogsGoToARetainedTlsOnlyBucketTheRegionsElbMayWrite) {
+  config::Config config;
+  config.alb_access_logs = {.enabled = true, .retention_days = 45};
+  Json t = Synth(config);
+  const Json attributes = PropertiesOf(t, "LoadBalancerAlb")["LoadBalancerAttributes"];
+  EXPECT_EQ(attributes[2], Json::parse(R"({"Key": "access_logs.s3.enabled", "Value": "true"})"));
+  EXPECT_EQ(attributes[3],
+            Json::parse(
+                R"({"Key": "access_logs.s3.bucket", "Value": {"Ref": "LoadBalancerAccessLogs"}})"));
+  EXPECT_EQ(attributes[4], Json::parse(R"({"Key": "access_logs.s3.prefix", "Value": "alb"})"));
+  EXPECT_EQ(t["Resources"]["LoadBalancerAlb"]["DependsOn"],
+            Json::array({"LoadBalancerAccessLogsPolicy"}));
+
+  const Json& bucket = t["Resources"]["LoadBalancerAccessLogs"];
+  EXPECT_EQ(bucket["DeletionPolicy"], "Retain");
+  EXPECT_EQ(bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+                  ["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+            "AES256");
+  EXPECT_EQ(bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"], 45);
+
+  // Every region AWS lists with an ELB account (23), each in the mapping and the condition.
+  const Json& accounts = t["Mappings"]["LoadBalancerElbAccounts"];
+  EXPECT_EQ(accounts.size(), 23u);
+  EXPECT_EQ(accounts["us-east-1"]["AccountId"], "127311923021");
+  EXPECT_EQ(accounts["us-gov-west-1"]["AccountId"], "048591011584");
+  std::string condition = t["Conditions"]["LoadBalancerInElbAccountRegion"].dump();
+  for (const auto& [region, entry] : accounts.items()) {
+    EXPECT_NE(condition.find("\"" + region + "\""), std::string::npos) << region;
+  }
+  // Fn::Or takes at most 10 conditions: 23 nest as 10 + 10 + 3.
+  const Json& any = t["Conditions"]["LoadBalancerInElbAccountRegion"]["Fn::Or"];
+  ASSERT_EQ(any.size(), 3u);
+  EXPECT_EQ(any[0]["Fn::Or"].size(), 10u);
+  EXPECT_EQ(any[2]["Fn::Or"].size(), 3u);
+
+  const Json statements =
+      PropertiesOf(t, "LoadBalancerAccessLogsPolicy")["PolicyDocument"]["Statement"];
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[0]["Sid"], "DenyWithoutTls");
+  EXPECT_EQ(statements[1], Json::parse(R"({"Sid": "ElbAccessLogsWrite", "Effect": "Allow",
+      "Principal": {"Fn::If": ["LoadBalancerInElbAccountRegion",
+        {"AWS": {"Fn::Sub": ["arn:${AWS::Partition}:iam::${ElbAccount}:root", {"ElbAccount":
+          {"Fn::FindInMap": ["LoadBalancerElbAccounts", {"Ref": "AWS::Region"}, "AccountId"]}}]}},
+        {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}]},
+      "Action": "s3:PutObject",
+      "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["LoadBalancerAccessLogs", "Arn"]},
+        "/alb/AWSLogs/", {"Ref": "AWS::AccountId"}, "/*"]]}})"));
+}
+
+TEST(LoadBalancerTest, AccessLogRetentionOutsideItsRangeIsAnError) {
+  config::Config config;
+  config.alb_access_logs = {.enabled = true, .retention_days = 0};
+  Built built = Build(config);
+  ASSERT_FALSE(built.result.has_value());
+  EXPECT_NE(built.result.error().message().find("expire_days 0 is outside 1 to 3650"),
+            std::string::npos)
+      << built.result.error().message();
 }
 
 TEST(LoadBalancerTest, DeletionProtectionOutsideDev) {

@@ -542,7 +542,7 @@ TEST(ChecksTest, SqsQueuesAcceptTlsOnly) {
               ElementsAre("sqs-tls Queue"));
 }
 
-TEST(ChecksTest, AlbAccessLogsOutsideDevAreAWarning) {
+TEST(ChecksTest, AlbAccessLogsOutsideDevAreAnError) {
   base::Json alb = Resource(
       "AWS::ElasticLoadBalancingV2::LoadBalancer",
       {{"Type", "application"},
@@ -551,9 +551,15 @@ TEST(ChecksTest, AlbAccessLogsOutsideDevAreAWarning) {
   EXPECT_THAT(Check(Template({{"Alb", alb}}), "dev"), IsEmpty());
   std::vector<Finding> findings = RunChecks(Template({{"Alb", alb}}), {.environment = "prod"});
   ASSERT_THAT(Ids(findings), ElementsAre("alb-access-logs Alb"));
-  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  EXPECT_EQ(findings[0].severity, Severity::kError);
   alb["Properties"]["LoadBalancerAttributes"].push_back(
       {{"Key", "access_logs.s3.enabled"}, {"Value", "true"}});
+  // Enabled without a bucket is no log at all.
+  findings = RunChecks(Template({{"Alb", alb}}), {.environment = "prod"});
+  ASSERT_THAT(Ids(findings), ElementsAre("alb-access-logs Alb"));
+  EXPECT_EQ(findings[0].message, "access_logs.s3.enabled is true but no access_logs.s3.bucket");
+  alb["Properties"]["LoadBalancerAttributes"].push_back(
+      {{"Key", "access_logs.s3.bucket"}, {"Value", {{"Ref", "Logs"}}}});
   EXPECT_THAT(Check(Template({{"Alb", alb}}), "prod"), IsEmpty());
 }
 
