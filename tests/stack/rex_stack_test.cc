@@ -251,6 +251,33 @@ TEST(RexStackTest, ManagedPasswordReachesTheServicesFromRdsSecret) {
   EXPECT_EQ(policy.find("db/credentials"), std::string::npos) << policy;
 }
 
+// A scheduled job reads the database by the same rule as a service.
+TEST(RexStackTest, ManagedPasswordReachesAJobByTheSameRule) {
+  config::Config config = config::PresetConfig(config::Preset::kProd);
+  config.jobs.emplace_back("cleanup",
+                           config::JobConfig{
+                               .image = "api",
+                               .secrets = {{"DB_HOST", "db.host"}, {"DB_PASSWORD", "db.password"}},
+                               .schedule = "rate(1 day)",
+                           });
+  Json t = Synth(config);
+  const Json properties = PropertiesOf(t, "JobsCleanupTaskDefinition");
+  const Json& container = properties["ContainerDefinitions"][0];
+  ASSERT_EQ(container["Secrets"].size(), 1u) << container.dump();
+  EXPECT_EQ(container["Secrets"][0]["Name"], "DB_PASSWORD");
+  EXPECT_EQ(container["Secrets"][0]["ValueFrom"], Json::parse(R"({"Fn::Join": ["", [
+      {"Fn::GetAtt": ["DatabaseCluster", "MasterUserSecret.SecretArn"]}, ":password::"]]})"));
+  bool host = false;
+  for (const Json& variable : container["Environment"]) {
+    if (variable["Name"] == "DB_HOST") {
+      host = true;
+      EXPECT_EQ(variable["Value"],
+                Json::parse(R"({"Fn::GetAtt": ["DatabaseCluster", "Endpoint.Address"]})"));
+    }
+  }
+  EXPECT_TRUE(host) << container.dump();
+}
+
 TEST(RexStackTest, ManagedPasswordRotationRedeploysTheReaders) {
   Json t = Synth(config::PresetConfig(config::Preset::kProd));
   ASSERT_TRUE(ResourceCountIs(t, "AWS::Events::Rule", 1));
