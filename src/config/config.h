@@ -139,7 +139,9 @@ struct HealthCheckConfig {
 //   ${supertokensImage}  the supertokensImage key
 // `secrets` maps a container variable to an app secret (never an environment value):
 //   db.host, db.port, db.username, db.password, db.dbname (the database credentials),
-//   supertokens.apiKey, supertokens.connectionUri.
+//   supertokens.apiKey, supertokens.connectionUri, redis.authToken (with redisAuth only).
+// With redisAuth, a service whose environment reads ${redisUrl} also gets REDIS_PASSWORD from
+// redis.authToken unless it sets that variable itself (the URL never carries the token).
 struct ServiceConfig {
   // image: "" (default) runs the ECR repository rex creates, "<projectName>-<environment>-
   // <name>"; otherwise an image name without tag (external registry). Allowed: "" or an image

@@ -336,6 +336,9 @@ void Validate(const Config& config, Problems& problems) {
       if (std::find(known.begin(), known.end(), secret) == known.end()) {
         not_allowed(key, Quote(secret), "use an app secret: " + base::Join(known, ", "));
       }
+      if (secret == "redis.authToken" && !config.redis_auth) {
+        error(key, "names redis.authToken, which needs redisAuth true (no AUTH token without it)");
+      }
       if (job.environment.count(variable) > 0) {
         error(key, "is also in environment; a variable comes from one of them");
       }

@@ -241,6 +241,10 @@ const std::vector<Field>& Fields() {
                 "Read replicas; 1 or more turns on automatic failover.", IntRange(0, 5)),
       REX_FIELD("redisTransitEncryption", redis_transit_encryption, "",
                 "TLS between the services and Redis.", Rule{}),
+      REX_FIELD("redisAuth", redis_auth, "",
+                "Redis AUTH: a token generated in Secrets Manager, read by the services as "
+                "REDIS_PASSWORD. Needs redisTransitEncryption.",
+                Rule{}),
       REX_FIELD("redisSnapshotRetentionDays", redis_snapshot_retention_days, "",
                 "Days of automatic snapshots.", IntRange(1, 35, "days")),
       REX_FIELD("services.api.desiredCount", services.at("api").desired_count,

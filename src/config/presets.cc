@@ -121,6 +121,7 @@ Config PresetConfig(Preset preset) {
       c.db_deletion_protection = true;
       c.db_managed_password = true;
       c.redis_transit_encryption = true;
+      c.redis_auth = true;
       c.redis_snapshot_retention_days = 3;
       c.enable_flow_logs = true;
       c.enable_alarms = true;
@@ -143,6 +144,7 @@ Config PresetConfig(Preset preset) {
       c.db_managed_password = true;
       c.redis_num_replicas = 1;
       c.redis_transit_encryption = true;
+      c.redis_auth = true;
       c.redis_snapshot_retention_days = 7;
       c.enable_flow_logs = true;
       c.enable_alarms = true;

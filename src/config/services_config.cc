@@ -240,7 +240,8 @@ const std::vector<std::string>& AppSecretNames() {
                                                  "db.password",
                                                  "db.dbname",
                                                  "supertokens.apiKey",
-                                                 "supertokens.connectionUri"};
+                                                 "supertokens.connectionUri",
+                                                 "redis.authToken"};
   return names;
 }
 
@@ -428,6 +429,10 @@ void Validate(const Config& config, Problems& problems) {
       if (std::find(known.begin(), known.end(), secret) == known.end()) {
         not_allowed(prefix + "secrets." + variable, Quote(secret),
                     "use an app secret: " + base::Join(known, ", "));
+      }
+      if (secret == "redis.authToken" && !config.redis_auth) {
+        error(prefix + "secrets." + variable,
+              "names redis.authToken, which needs redisAuth true (no AUTH token without it)");
       }
       if (s.environment.count(variable) > 0) {
         error(prefix + "secrets." + variable,

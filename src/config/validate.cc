@@ -110,6 +110,12 @@ class Validator {
             "managed password; remove dbMasterPassword (rex config rm dbMasterPassword) or set "
             "dbManagedPassword false");
     }
+    if (c_.redis_auth && !c_.redis_transit_encryption) {
+      Error("redisAuth",
+            "true needs redisTransitEncryption true: ElastiCache accepts an AUTH token only over "
+            "TLS; set both (rex config set redisTransitEncryption true, then rex config set "
+            "redisAuth true) or set redisAuth false");
+    }
     if (!c_.alert_email.empty() && Accepted("alertEmail") && !c_.enable_alarms) {
       Error("alertEmail", "needs enableAlarms: true (no alarm would ever send it mail)");
     }

@@ -120,6 +120,24 @@ const Acceptance kBackupManagedPolicies = {
         "resource types, and the role is assumable by backup.amazonaws.com only",
 };
 
+const Acceptance kNoRedisAuthInDev = {
+    .cdk_nag = "AwsSolutions-AEC6",
+    .checkov = {"CKV_AWS_31"},
+    .reason =
+        "Redis without AUTH in environment dev only, by this stack's config (redisAuth false; "
+        "ElastiCache accepts a token only with redisTransitEncryption): the cache admits only "
+        "the services' security group. rex check requires AUTH in every other environment",
+};
+
+const Acceptance kRedisTokenNotRotated = {
+    .cdk_nag = "AwsSolutions-SMG4",
+    .reason =
+        "the Redis AUTH token of the replication group: ElastiCache changes a token only "
+        "through ModifyReplicationGroup (ROTATE, then SET once every client has the new one), "
+        "which no Secrets Manager rotation does for a token outside RBAC; the tasks read it at "
+        "start and the cache admits only the services' security group",
+};
+
 const base::Json* Get(const base::Json* value, std::string_view key) {
   if (value == nullptr || !value->is_object()) return nullptr;
   auto it = value->find(std::string(key));
@@ -248,17 +266,33 @@ bool OnlyBackupManagedPolicies(const base::Json& role) {
   return any;
 }
 
+// The logical ids of every {"Ref": id} inside `value`.
+void CollectRefs(const base::Json& value, std::set<std::string>& ids) {
+  if (value.is_object()) {
+    auto ref = value.find("Ref");
+    if (ref != value.end() && ref->is_string()) ids.insert(ref->get<std::string>());
+    for (const auto& [key, member] : value.items()) CollectRefs(member, ids);
+  } else if (value.is_array()) {
+    for (const auto& item : value) CollectRefs(item, ids);
+  }
+}
+
 }  // namespace
 
 void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
   if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return;
   base::Json& resources = tmpl["Resources"];
   std::set<std::string> lb_groups;
+  std::set<std::string> auth_tokens;  // secrets a replication group's AuthToken reads
   std::set<std::string> log_buckets;  // buckets a trail writes its log files to
   for (const auto& [id, r] : resources.items()) {
     if (String(Get(&r, "Type")) == "AWS::CloudTrail::Trail") {
       const base::Json* bucket = Get(Get(&r, "Properties"), "S3BucketName");
       if (bucket != nullptr) log_buckets.insert(TargetId(*bucket));
+    }
+    if (String(Get(&r, "Type")) == "AWS::ElastiCache::ReplicationGroup") {
+      const base::Json* token = Get(Get(&r, "Properties"), "AuthToken");
+      if (token != nullptr) CollectRefs(*token, auth_tokens);
     }
     if (String(Get(&r, "Type")) != "AWS::ElasticLoadBalancingV2::LoadBalancer") continue;
     for (const base::Json* group : Items(Get(Get(&r, "Properties"), "SecurityGroups"))) {
@@ -287,6 +321,10 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
           (multi_az == nullptr || *multi_az == false)) {
         Record(r, kSingleCacheNode);
       }
+      if (environment == "dev" && Get(props, "AuthToken") == nullptr &&
+          Get(props, "UserGroupIds") == nullptr) {
+        Record(r, kNoRedisAuthInDev);
+      }
     } else if (type == "AWS::SecretsManager::Secret" &&
                base::EndsWith(String(Get(props, "Name")), "/supertokens/api-key")) {
       Record(r, kRotatedByRex);
@@ -294,6 +332,8 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
                String(Get(props, "StateMachineType")) == "STANDARD") {
       if (Get(props, "LoggingConfiguration") == nullptr) Record(r, kStateMachineLogs);
       if (Get(props, "TracingConfiguration") == nullptr) Record(r, kStateMachineTracing);
+    } else if (type == "AWS::SecretsManager::Secret" && auth_tokens.count(id) > 0) {
+      Record(r, kRedisTokenNotRotated);
     } else if (type == "AWS::RDS::DBCluster" && environment == "dev") {
       const base::Json* protection = Get(props, "DeletionProtection");
       if (protection == nullptr || *protection == false) Record(r, kNoDeletionProtection);

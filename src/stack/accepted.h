@@ -33,6 +33,10 @@
 //                      rotated by `rex secrets rotate supertokensApiKey` (cli/cmd_secrets.cc)
 //   AwsSolutions-SF1   a STANDARD state machine without CloudWatch Logs (its execution
 //   AwsSolutions-SF2   history, kept 90 days, is the log) and without X-Ray tracing
+//   AwsSolutions-AEC6  a replication group without AuthToken or UserGroupIds, in environment
+//                      "dev" only (redisAuth false there; `rex check` requires AUTH elsewhere)
+//   AwsSolutions-SMG4  a secret a replication group's AuthToken reads (the Redis AUTH token:
+//                      ElastiCache changes it through ModifyReplicationGroup only)
 // Metadata changes never replace or interrupt a resource.
 //
 // Pure: reads and edits the JSON only.

@@ -11,6 +11,10 @@ namespace {
 using core::List;
 using core::Str;
 namespace elasticache = cfn::elasticache;
+namespace secretsmanager = cfn::secretsmanager;
+
+// Characters of the generated AUTH token (ElastiCache allows 16 to 128).
+constexpr int kAuthTokenLength = 64;
 
 }  // namespace
 
@@ -35,6 +39,11 @@ Cache::Cache(core::Construct& scope, std::string id, CacheProps props)
   }
   const bool has_replica = replicas >= 1;
   const bool protect = config.db_deletion_protection_enabled();
+  if (config.redis_auth && !transit_encryption_) {
+    AddError(
+        "redisAuth needs redisTransitEncryption: ElastiCache accepts an AUTH token only "
+        "over TLS");
+  }
 
   auto& subnet_group = Add<elasticache::CfnSubnetGroup>(
       "SubnetGroup", elasticache::CfnSubnetGroupProps{
@@ -43,10 +52,32 @@ Cache::Cache(core::Construct& scope, std::string id, CacheProps props)
                          .subnet_ids = props.private_subnet_ids,
                      });
 
+  std::optional<Str> auth_token;
+  if (config.redis_auth) {
+    // Letters and digits only: ElastiCache allows few punctuation characters in a token, and
+    // clients put it in URLs and AUTH commands unescaped.
+    auth_token_ = &Add<secretsmanager::CfnSecret>(
+        "AuthToken",
+        secretsmanager::CfnSecretProps{
+            .description = "Redis AUTH token of " + name,
+            .generate_secret_string =
+                secretsmanager::CfnSecret::GenerateSecretString{
+                    .exclude_punctuation = true,
+                    .password_length = kAuthTokenLength,
+                },
+            .name = config.project_name + "-" + config.environment + "/redis/auth-token",
+        });
+    auth_token_->set_deletion_policy(core::DeletionPolicy::kDelete);
+    auth_token_->set_update_replace_policy(core::DeletionPolicy::kDelete);
+    auth_token =
+        core::Join("", {"{{resolve:secretsmanager:", auth_token_->Ref(), ":SecretString:::}}"});
+  }
+
   group_ = &Add<elasticache::CfnReplicationGroup>(
       "ReplicationGroup",
       elasticache::CfnReplicationGroupProps{
           .at_rest_encryption_enabled = true,
+          .auth_token = auth_token,
           .automatic_failover_enabled = has_replica,
           .cache_node_type = config.redis_node_type,
           .cache_parameter_group_name = "default.redis7",
@@ -74,6 +105,11 @@ core::Str Cache::primary_endpoint_address() const {
 }
 core::Str Cache::primary_endpoint_port() const { return group_->attr_primary_end_point_port(); }
 core::Str Cache::replication_group_id() const { return group_->Ref(); }
+
+std::optional<core::Str> Cache::auth_token_secret_arn() const {
+  if (auth_token_ == nullptr) return std::nullopt;
+  return auth_token_->Ref();
+}
 
 core::Str Cache::redis_url() const {
   return core::Join("", {transit_encryption_ ? "rediss://" : "redis://", primary_endpoint_address(),

@@ -106,6 +106,12 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
   // the database's (db.*, supertokens.connectionUri: ContainerValues, in `database_values`).
   auto app_secret = [&](const std::string& name) -> Str {
     if (name == "supertokens.apiKey") return api_key_secret;
+    if (name == "redis.authToken") {
+      if (props_.redis_auth_token_secret_arn.has_value())
+        return *props_.redis_auth_token_secret_arn;
+      AddError("the app secret redis.authToken needs redisAuth true (no AUTH token secret)");
+      return Str("");
+    }
     AddError("unknown app secret \"" + name + "\"");
     return Str("");
   };
@@ -144,6 +150,9 @@ Compute::Compute(core::Construct& scope, std::string id, ComputeProps props)
     std::vector<std::pair<std::string, Str>> out;
     for (const auto& [name, secret] : service.secrets) {
       if (!database_values(name, secret, out, env)) out.emplace_back(name, app_secret(secret));
+    }
+    if (GetsRedisPassword(config.redis_auth, service.environment, service.secrets)) {
+      out.emplace_back(kRedisPasswordVariable, app_secret("redis.authToken"));
     }
     std::sort(env.begin(), env.end(), by_name);
     std::sort(out.begin(), out.end(), by_name);

@@ -68,6 +68,11 @@ struct ComputeProps {
   std::optional<core::Str> supertokens_api_key_secret_arn = {};
   // "redis://host:port" or "rediss://host:port"; carries no credential.
   std::optional<core::Str> redis_url = {};
+  // Secret holding the Redis AUTH token (a plain string), with redisAuth only
+  // (Cache::auth_token_secret_arn()); required then. A workload reading ${redisUrl} gets it as
+  // REDIS_PASSWORD (stack/env_references.h GetsRedisPassword), as does `secrets` naming
+  // redis.authToken.
+  std::optional<core::Str> redis_auth_token_secret_arn = {};
   // Database the api and the migration use. Default: "rex_backend".
   std::string database_name = "rex_backend";
 

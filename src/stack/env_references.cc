@@ -43,4 +43,16 @@ core::Str ResolveReferences(const std::string& text, const ReferenceValues& valu
   return core::Join("", parts);
 }
 
+bool GetsRedisPassword(bool redis_auth, const std::map<std::string, std::string>& environment,
+                       const std::map<std::string, std::string>& secrets) {
+  if (!redis_auth || environment.count(kRedisPasswordVariable) > 0 ||
+      secrets.count(kRedisPasswordVariable) > 0) {
+    return false;
+  }
+  for (const auto& [name, value] : environment) {
+    if (value.find("${redisUrl}") != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace rex::stack

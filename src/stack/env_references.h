@@ -2,9 +2,11 @@
 
 // The ${...} references a workload's `environment` values may use (config::services
 // ReferenceNames: port, dbName, redisUrl, namespace, supertokensImage), replaced by what the
-// stack has. One resolver for services (stack/compute.cc) and jobs (stack/jobs_queues_buckets.cc).
+// stack has. One resolver for services (stack/compute.cc) and jobs (stack/jobs_queues_buckets.cc),
+// and the one rule of which workloads get the Redis AUTH token.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -26,5 +28,16 @@ struct ReferenceValues {
 // the reference named, and is left out.
 core::Str ResolveReferences(const std::string& text, const ReferenceValues& values,
                             const std::function<void(const std::string&)>& error);
+
+// The container variable that carries the Redis AUTH token (the app secret redis.authToken).
+inline constexpr const char* kRedisPasswordVariable = "REDIS_PASSWORD";
+
+// True when a workload (service, the migration task, job) gets REDIS_PASSWORD from the Redis
+// AUTH token secret without naming it: `redis_auth` (redisAuth) is on, a value of its
+// `environment` reads ${redisUrl} (the URL carries no password), and neither its `environment`
+// nor its `secrets` sets REDIS_PASSWORD itself. So the presets' api and worker, whose entries
+// are the same with AUTH on or off, read the token exactly when the cache requires it.
+bool GetsRedisPassword(bool redis_auth, const std::map<std::string, std::string>& environment,
+                       const std::map<std::string, std::string>& secrets);
 
 }  // namespace rex::stack

@@ -246,11 +246,26 @@ class Wiring {
         for (auto& [to, value] : database) (value.secret ? out : env).emplace_back(to, value.value);
       } else if (secret == "supertokens.apiKey") {
         out.emplace_back(variable, stack_.secrets().supertokens_api_key_secret_arn());
+      } else if (secret == "redis.authToken") {
+        RedisPassword(variable, out);
       } else {
         stack_.AddError("unknown app secret \"" + secret + "\" in a job's secrets");
       }
     }
+    if (GetsRedisPassword(config_.redis_auth, job.environment, job.secrets)) {
+      RedisPassword(kRedisPasswordVariable, out);
+    }
     return out;
+  }
+
+  // The Redis AUTH token secret as `variable`; an error without redisAuth.
+  void RedisPassword(const std::string& variable, std::vector<std::pair<std::string, Str>>& out) {
+    std::optional<Str> arn = stack_.cache().auth_token_secret_arn();
+    if (!arn.has_value()) {
+      stack_.AddError("the app secret redis.authToken in a job's secrets needs redisAuth true");
+      return;
+    }
+    out.emplace_back(variable, *arn);
   }
 
   RexStack& stack_;

@@ -61,6 +61,7 @@ RexStack::RexStack(core::Construct& scope, std::string id, const config::Config&
   // named by pattern so the role does not wait for the cluster (the task definitions do).
   std::vector<core::Str> secret_arns = database_->secret_arn_patterns();
   secret_arns.push_back(secrets_->supertokens_api_key_secret_arn());
+  if (auto token = cache_->auth_token_secret_arn()) secret_arns.push_back(*token);
   security_->AddTaskRoles(TaskRolesProps{
       .repository_arns = registry_->repository_arns(),
       .secret_arns = std::move(secret_arns),
@@ -96,6 +97,7 @@ RexStack::RexStack(core::Construct& scope, std::string id, const config::Config&
                      .database_access = database_->access(),
                      .supertokens_api_key_secret_arn = secrets_->supertokens_api_key_secret_arn(),
                      .redis_url = cache_->redis_url(),
+                     .redis_auth_token_secret_arn = cache_->auth_token_secret_arn(),
                      .database_name = std::string(Database::kDatabaseName),
                      .listener_arn = load_balancer_->listener_arn(),
                      .load_balancer_security_group_id = security_->alb_security_group_id(),

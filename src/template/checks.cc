@@ -424,7 +424,11 @@ class Checker {
       Report("redis-encryption", id, r, "AtRestEncryptionEnabled is not true");
     }
     if (Prop(r, "AuthToken") == nullptr && Prop(r, "UserGroupIds") == nullptr) {
-      Report("redis-auth", id, r, "neither AuthToken nor UserGroupIds is set");
+      Report("redis-auth", id, r,
+             BoolOf(Prop(r, "TransitEncryptionEnabled")).value_or(false)
+                 ? "neither AuthToken nor UserGroupIds is set"
+                 : "neither AuthToken nor UserGroupIds is set, and TransitEncryptionEnabled "
+                   "(which AUTH needs) is not true");
     }
   }
 
@@ -622,7 +626,7 @@ class Checker {
   std::set<std::string> tls_queues_;
   std::set<std::string> rotated_;
   std::set<std::string> backed_up_;  // logical ids a BackupSelection selects
-  std::set<std::string> followed_;  // resources an AWS::Events::Rule's pattern names
+  std::set<std::string> followed_;   // resources an AWS::Events::Rule's pattern names
   std::optional<base::Json> builtin_versions_;
   std::vector<Finding> findings_;
 };
@@ -816,11 +820,13 @@ const std::vector<RuleInfo>& Rules() {
        "set IsLogging, IsMultiRegionTrail and EnableLogFileValidation true on the trail",
        {}},
       {"redis-auth",
-       Severity::kWarning,
+       Severity::kError,
        "Redis requires authentication",
        "without AUTH or RBAC anything that reaches the cache's port can read and change it",
-       "set TransitEncryptionEnabled with an AuthToken (from a generated secret) or "
-       "UserGroupIds (RBAC)",
+       "set redisTransitEncryption and redisAuth true in the stack config (a generated token "
+       "the services read as REDIS_PASSWORD; dev records its absence as accepted), or in "
+       "another template TransitEncryptionEnabled with an AuthToken (from a generated secret) "
+       "or UserGroupIds (RBAC)",
        {"AwsSolutions-AEC6"}},
   };
   return rules;

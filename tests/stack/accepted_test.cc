@@ -118,12 +118,45 @@ TEST(AcceptedTest, ResourceStarIsAcceptedOnlyForTheEcrLogin) {
   EXPECT_FALSE(Recorded(t, "NoStar").contains("cdk_nag"));
 }
 
+// Redis without AUTH is accepted in dev only; the secret an AuthToken reads is accepted
+// without a rotation schedule (SMG4), any other secret is not.
+TEST(AcceptedTest, RedisAuthFollowsTheEnvironmentAndTheTokenSecret) {
+  Json open = {{"Type", "AWS::ElastiCache::ReplicationGroup"}, {"Properties", {{"Port", 6380}}}};
+  Json token = {{"Type", "AWS::SecretsManager::Secret"}, {"Properties", {{"Name", "x/redis"}}}};
+  Json other = {{"Type", "AWS::SecretsManager::Secret"}, {"Properties", {{"Name", "x/other"}}}};
+  Json authed = {{"Type", "AWS::ElastiCache::ReplicationGroup"},
+                 {"Properties",
+                  {{"Port", 6380},
+                   {"AuthToken",
+                    {{"Fn::Join", Json::array({"", Json::array({"{{resolve:secretsmanager:",
+                                                                {{"Ref", "Token"}},
+                                                                ":SecretString:::}}"})})}}}}}};
+  Json dev = Template({{"Open", open}});
+  RecordAcceptedFindings(dev, "dev");
+  EXPECT_EQ(Recorded(dev, "Open")["cdk_nag"]["rules_to_suppress"][0]["id"], "AwsSolutions-AEC6");
+  EXPECT_EQ(Recorded(dev, "Open")["checkov"]["skip"][0]["id"], "CKV_AWS_31");
+  Json staging = Template({{"Open", open}});
+  RecordAcceptedFindings(staging, "staging");
+  EXPECT_FALSE(Recorded(staging, "Open").contains("cdk_nag"));
+
+  Json prod = Template({{"Authed", authed}, {"Token", token}, {"Other", other}});
+  RecordAcceptedFindings(prod, "prod");
+  EXPECT_FALSE(Recorded(prod, "Authed").contains("cdk_nag"));
+  EXPECT_EQ(Recorded(prod, "Token")["cdk_nag"]["rules_to_suppress"][0]["id"], "AwsSolutions-SMG4");
+  EXPECT_FALSE(Recorded(prod, "Other").contains("cdk_nag"));
+}
+
 TEST(AcceptedTest, RedisPortSingleNodeAndDeletionProtectionFollowTheResource) {
   Json single = {
       {"Type", "AWS::ElastiCache::ReplicationGroup"},
-      {"Properties", {{"Port", 6379}, {"NumCacheClusters", 1}, {"MultiAZEnabled", false}}}};
+      {"Properties",
+       {{"Port", 6379}, {"NumCacheClusters", 1}, {"MultiAZEnabled", false}, {"AuthToken", "t"}}}};
   Json pair = {{"Type", "AWS::ElastiCache::ReplicationGroup"},
-               {"Properties", {{"Port", 6380}, {"NumCacheClusters", 2}, {"MultiAZEnabled", true}}}};
+               {"Properties",
+                {{"Port", 6380},
+                 {"NumCacheClusters", 2},
+                 {"MultiAZEnabled", true},
+                 {"UserGroupIds", Json::array({"g"})}}}};
   Json open_db = {{"Type", "AWS::RDS::DBCluster"}, {"Properties", {{"DeletionProtection", false}}}};
   Json kept_db = {{"Type", "AWS::RDS::DBCluster"}, {"Properties", {{"DeletionProtection", true}}}};
   Json t = Template({{"Single", single}, {"Pair", pair}, {"OpenDb", open_db}, {"KeptDb", kept_db}});

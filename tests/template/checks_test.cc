@@ -69,11 +69,19 @@ TEST(ChecksTest, DevFixtureHasNoErrorsOnlyTheOpenWarnings) {
     }
   }
   EXPECT_EQ(info, 4);  // the four log groups use CloudWatch's own key
-  // What the stack does not do yet (issue 13): rotation and Redis AUTH.
+  // What the stack does not do yet (issue 13): rotation.
   // The fixture's cluster has a managed password but no rule that follows its rotations.
   EXPECT_THAT(warnings, ElementsAre("secret-rotation DatabaseCluster",
-                                    "secret-rotation SecuritySupertokensApiKey",
-                                    "redis-auth CacheReplicationGroup"));
+                                    "secret-rotation SecuritySupertokensApiKey"));
+  // Redis without AUTH is an error that dev records as accepted (stack/accepted.cc).
+  bool redis_auth_accepted = false;
+  for (const Finding& f : findings) {
+    if (f.rule != "redis-auth") continue;
+    EXPECT_EQ(f.severity, Severity::kError);
+    EXPECT_TRUE(f.suppressed);
+    redis_auth_accepted = f.suppressed && !f.suppression_reason.empty();
+  }
+  EXPECT_TRUE(redis_auth_accepted);
 }
 
 TEST(ChecksTest, EveryRuleHasWhyAndFixAndAUniqueId) {
@@ -563,7 +571,7 @@ TEST(ChecksTest, AlbAccessLogsOutsideDevAreAnError) {
   EXPECT_THAT(Check(Template({{"Alb", alb}}), "prod"), IsEmpty());
 }
 
-TEST(ChecksTest, SecretRotationAndRedisAuthAreWarnings) {
+TEST(ChecksTest, SecretRotationIsAWarningAndRedisAuthAnError) {
   base::Json secret = Resource("AWS::SecretsManager::Secret", {{"Name", "s"}});
   std::vector<Finding> findings = RunChecks(Template({{"Secret", secret}}), {});
   ASSERT_THAT(Ids(findings), ElementsAre("secret-rotation Secret"));
@@ -576,7 +584,23 @@ TEST(ChecksTest, SecretRotationAndRedisAuthAreWarnings) {
                                                     {{"AtRestEncryptionEnabled", true}})}}),
                        {});
   ASSERT_THAT(Ids(findings), ElementsAre("redis-auth Redis"));
-  EXPECT_EQ(findings[0].severity, Severity::kWarning);
+  EXPECT_EQ(findings[0].severity, Severity::kError);
+  EXPECT_NE(findings[0].message.find("TransitEncryptionEnabled"), std::string::npos)
+      << "AUTH needs TLS, and the message says so when TLS is off";
+  findings = RunChecks(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                                                    {{"AtRestEncryptionEnabled", true},
+                                                     {"TransitEncryptionEnabled", true}})}}),
+                       {.environment = "staging"});
+  ASSERT_THAT(Ids(findings), ElementsAre("redis-auth Redis"));
+  EXPECT_EQ(findings[0].message, "neither AuthToken nor UserGroupIds is set");
+  EXPECT_TRUE(HasUnsuppressedErrors(findings));
+  EXPECT_THAT(
+      Check(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
+                                         {{"AtRestEncryptionEnabled", true},
+                                          {"TransitEncryptionEnabled", true},
+                                          {"AuthToken", "{{resolve:secretsmanager:t}}"}})}}),
+            "prod"),
+      IsEmpty());
   EXPECT_THAT(Check(Template({{"Redis", Resource("AWS::ElastiCache::ReplicationGroup",
                                                  {{"AtRestEncryptionEnabled", true},
                                                   {"UserGroupIds", base::Json::array({"g"})}})}})),
