@@ -322,6 +322,32 @@ NestedOptions Small() {
   return NestedOptions{.split_above = 4, .child_max = 3, .child_min = 1, .boundary_period = 1};
 }
 
+// A mapping goes to the stacks that look it up (a child's resource or condition), and only
+// there; a condition reading it travels with it.
+TEST(NestedTest, MappingsGoWhereTheyAreLookedUp) {
+  Json t = Json::parse(R"({"AWSTemplateFormatVersion": "2010-09-09",
+    "Mappings": {"Accounts": {"us-east-1": {"Id": "111"}}, "Unused": {"k": {"v": "x"}}},
+    "Conditions": {"HasAccount": {"Fn::Equals": [
+        {"Fn::FindInMap": ["Accounts", {"Ref": "AWS::Region"}, "Id"]}, "111"]}},
+    "Resources": {}})");
+  t["Resources"]["A1"] = Resource("A/One");
+  t["Resources"]["A2"] = Resource("A/Two");
+  t["Resources"]["A3"] = Resource("A/Three");
+  t["Resources"]["B1"] =
+      Resource("B/One", Json::parse(R"({"TopicName": {"Fn::Sub": ["${Id}-logs", {"Id":
+        {"Fn::FindInMap": ["Accounts", {"Ref": "AWS::Region"}, "Id"]}}]}})"));
+  t["Resources"]["B2"] = Resource("B/Two");
+  t["Resources"]["B2"]["Condition"] = "HasAccount";
+  NestedStacks split = Split(t, Small());
+  ASSERT_EQ(split.children.size(), 2u);
+  const Json& b = split.children.at("NestedB");
+  EXPECT_EQ(b["Mappings"], Json::parse(R"({"Accounts": {"us-east-1": {"Id": "111"}}})"));
+  EXPECT_TRUE(b["Conditions"].contains("HasAccount"));
+  EXPECT_EQ(b["Resources"]["B1"]["Properties"], t["Resources"]["B1"]["Properties"]);
+  EXPECT_FALSE(split.children.at("NestedA").contains("Mappings"));
+  EXPECT_FALSE(split.parent.contains("Mappings")) << split.parent.dump();
+}
+
 TEST(NestedTest, DependsOnAcrossStacksBecomesDependsOnBetweenNestedStacks) {
   Json t = Json::parse(R"({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}})");
   t["Resources"]["A1"] = Resource("A/One");
