@@ -284,7 +284,7 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
   base::Json& resources = tmpl["Resources"];
   std::set<std::string> lb_groups;
   std::set<std::string> auth_tokens;  // secrets a replication group's AuthToken reads
-  std::set<std::string> log_buckets;  // buckets a trail writes its log files to
+  std::set<std::string> log_buckets;  // buckets a trail or a load balancer writes logs to
   for (const auto& [id, r] : resources.items()) {
     if (String(Get(&r, "Type")) == "AWS::CloudTrail::Trail") {
       const base::Json* bucket = Get(Get(&r, "Properties"), "S3BucketName");
@@ -295,6 +295,12 @@ void RecordAcceptedFindings(base::Json& tmpl, std::string_view environment) {
       if (token != nullptr) CollectRefs(*token, auth_tokens);
     }
     if (String(Get(&r, "Type")) != "AWS::ElasticLoadBalancingV2::LoadBalancer") continue;
+    for (const base::Json* attribute :
+         Items(Get(Get(&r, "Properties"), "LoadBalancerAttributes"))) {
+      if (String(Get(attribute, "Key")) == "access_logs.s3.bucket" && Get(attribute, "Value")) {
+        log_buckets.insert(TargetId(*Get(attribute, "Value")));
+      }
+    }
     for (const base::Json* group : Items(Get(Get(&r, "Properties"), "SecurityGroups"))) {
       lb_groups.insert(TargetId(*group));
     }

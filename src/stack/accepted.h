@@ -28,7 +28,8 @@
 //   AwsSolutions-IAM4  a role assumed only by backup.amazonaws.com whose managed policies are
 //                      only AWS Backup's service-role policies for backup and restore
 //   AwsSolutions-S1    a bucket without server access logs that a CloudTrail trail writes its
-//                      log files to (a log bucket logging to another would need a third)
+//                      log files to, or a load balancer its access logs (a log bucket
+//                      logging to another would need a third)
 //   AwsSolutions-SMG4  the SuperTokens API key's secret (Name ".../supertokens/api-key"):
 //                      rotated by `rex secrets rotate supertokensApiKey` (cli/cmd_secrets.cc)
 //   AwsSolutions-SF1   a STANDARD state machine without CloudWatch Logs (its execution
