@@ -1,6 +1,7 @@
 // Micro-benchmarks of the hot paths under `rex synth`, `rex preview` and `rex up`: building
 // token values (references recorded as they are combined), JSON text of a big template, the
-// template diff, SigV4 signing and the nested-stack split.
+// template diff, SigV4 signing, the nested-stack split, reading a baseline template and the
+// cost estimate.
 
 #include <benchmark/benchmark.h>
 
@@ -16,8 +17,10 @@
 #include "core/intrinsics.h"
 #include "core/stack.h"
 #include "stack/synthetic.h"
+#include "template/cost.h"
 #include "template/nested.h"
 #include "template/plan.h"
+#include "template/template_reader.h"
 
 namespace rex {
 namespace {
@@ -164,6 +167,31 @@ void BM_AddChildren(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AddChildren)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// Reading a baseline (rex preview --template, the .rex/ copy): parsing the JSON text of the
+// synthetic stack and checking its shape.
+void BM_ReadTemplate(benchmark::State& state) {
+  std::string text = base::DumpJson(SyntheticTemplate(static_cast<int>(state.range(0))));
+  for (auto _ : state) {
+    auto tmpl = tmpl::ReadTemplate(text, "baseline", tmpl::kMaxLocalTemplateBytes);
+    benchmark::DoNotOptimize(tmpl.ok());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_ReadTemplate)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond);
+
+// The monthly cost estimate of the synthetic stack (rex preview estimates two templates).
+void BM_EstimateCost(benchmark::State& state) {
+  base::Json tmpl = SyntheticTemplate(static_cast<int>(state.range(0)));
+  tmpl::Assumptions assume;
+  double total = 0;
+  for (auto _ : state) {
+    total = tmpl::EstimateCost(tmpl, assume).total;
+    benchmark::DoNotOptimize(total);
+  }
+  state.counters["usd"] = total;
+}
+BENCHMARK(BM_EstimateCost)->Arg(2000)->Arg(20000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rex

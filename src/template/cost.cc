@@ -7,9 +7,11 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "base/check.h"
 #include "base/strings.h"
+#include "core/references.h"
 #include "template/graph.h"
 
 namespace rex::tmpl {
@@ -150,6 +152,12 @@ class Reader {
   // The logical id a Ref or Fn::GetAtt in `value` names, if it is one of those.
   static std::optional<std::string> Target(const base::Json* value) {
     if (value == nullptr || !value->is_object() || value->size() != 1) return std::nullopt;
+    // The common case, {"Ref": "Id"}, read directly; every other form through ReferencedIds.
+    if (const base::Json* ref = Member(*value, "Ref"); ref != nullptr && ref->is_string()) {
+      const std::string& id = ref->get_ref<const std::string&>();
+      if (core::IsPseudoParameterName(id)) return std::nullopt;
+      return id;
+    }
     std::set<std::string> ids = ReferencedIds(*value);
     if (ids.size() != 1) return std::nullopt;
     return *ids.begin();
@@ -176,10 +184,7 @@ class Estimator {
         if (resource.is_object()) PriceResource(id, resource);
       }
     }
-    std::stable_sort(
-        report_.items.begin(), report_.items.end(), [](const CostItem& a, const CostItem& b) {
-          return std::tie(a.component, a.logical_id) < std::tie(b.component, b.logical_id);
-        });
+    SortItems();
     for (const CostItem& item : report_.items) report_.total += item.monthly;
     report_.total = RoundCents(report_.total);
     FillAssumptions();
@@ -187,6 +192,22 @@ class Estimator {
   }
 
  private:
+  // By component, then logical id, then the order priced (a stable sort of their indexes, so
+  // each item is moved once).
+  void SortItems() {
+    std::vector<CostItem>& items = report_.items;
+    std::vector<size_t> order(items.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return std::tie(items[a].component, items[a].logical_id) <
+             std::tie(items[b].component, items[b].logical_id);
+    });
+    std::vector<CostItem> sorted;
+    sorted.reserve(items.size());
+    for (size_t i : order) sorted.push_back(std::move(items[i]));
+    items = std::move(sorted);
+  }
+
   // One pass over the resources for what pricing one of them needs to know of the others:
   // - which task definitions run as services, and how many services each cluster has;
   // - the NAT gateways, and the routes through one (a route table each): more routes than
@@ -233,11 +254,11 @@ class Estimator {
                               item + " not priced");
       return;
     }
-    std::string path = ResourcePath(resource);
+    const Labels& labels = LabelsOf(resource);
     report_.items.push_back(CostItem{
-        .component = ComponentOf(path),
+        .component = labels.component,
         .logical_id = id,
-        .path = path,
+        .path = labels.path,
         .type = std::string(Reader::Type(resource)),
         .item = std::move(item),
         .basis = std::move(basis),
@@ -247,6 +268,23 @@ class Estimator {
         .price_key = std::string(price_key),
         .monthly = RoundCents(quantity * price->usd),
     });
+  }
+
+  // The path and component of a resource, read once for all the items of the resource being
+  // priced.
+  struct Labels {
+    const base::Json* resource = nullptr;
+    std::string path;
+    std::string component;
+  };
+
+  const Labels& LabelsOf(const base::Json& resource) {
+    if (labels_.resource != &resource) {
+      labels_.resource = &resource;
+      labels_.path = ResourcePath(resource);
+      labels_.component = ComponentOf(labels_.path);
+    }
+    return labels_;
   }
 
   std::string Hours() const { return FormatQuantity(hours_) + " h"; }
@@ -839,6 +877,7 @@ class Estimator {
   double nat_routes_ = 0;             // AWS::EC2::Route with a NatGatewayId
   double public_load_balancers_ = 0;  // internet-facing application load balancers
   std::map<std::string, const base::Json*> scalable_targets_;  // scaled resource id → target
+  Labels labels_;                                              // of the last resource with an item
   CostReport report_;
 };
 

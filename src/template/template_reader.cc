@@ -88,8 +88,8 @@ class Checker {
     REX_RETURN_IF_ERROR(CheckSection(tmpl, "Resources", /*entries_are_objects=*/true));
     auto resources = tmpl.find("Resources");
     if (resources == tmpl.end()) return base::Status::Ok();
-    for (auto it = resources->begin(); it != resources->end(); ++it) {
-      REX_RETURN_IF_ERROR(CheckResource("Resources." + Printable(it.key()), it.value()));
+    for (const auto& [id, resource] : resources->get_ref<const Json::object_t&>()) {
+      REX_RETURN_IF_ERROR(CheckResource(id, resource));
     }
     return base::Status::Ok();
   }
@@ -115,34 +115,36 @@ class Checker {
     return base::Status::Ok();
   }
 
-  base::Status CheckResource(const std::string& path, const Json& resource) {
+  // The path in messages ("Resources.<id>") is only built for a resource that fails.
+  base::Status CheckResource(const std::string& id, const Json& resource) {
+    auto path = [&] { return "Resources." + Printable(id); };
     auto type = resource.find("Type");
     if (type == resource.end()) {
-      return base::InvalidArgument(std::string(what_) + ": " + path + ": has no Type");
+      return base::InvalidArgument(std::string(what_) + ": " + path() + ": has no Type");
     }
     if (!type->is_string() || type->get_ref<const std::string&>().empty()) {
-      return Fail(path + ".Type", "must be a non-empty string", *type);
+      return Fail(path() + ".Type", "must be a non-empty string", *type);
     }
     for (std::string_view key : {"Properties", "Metadata"}) {
       auto it = resource.find(key);
       if (it != resource.end() && !it->is_object()) {
-        return Fail(path + "." + std::string(key), "must be an object", *it);
+        return Fail(path() + "." + std::string(key), "must be an object", *it);
       }
     }
     for (std::string_view key : {"DeletionPolicy", "UpdateReplacePolicy", "Condition"}) {
       auto it = resource.find(key);
       if (it != resource.end() && !it->is_string()) {
-        return Fail(path + "." + std::string(key), "must be a string", *it);
+        return Fail(path() + "." + std::string(key), "must be a string", *it);
       }
     }
     auto depends = resource.find("DependsOn");
     if (depends != resource.end() && !depends->is_string()) {
       if (!depends->is_array()) {
-        return Fail(path + ".DependsOn", "must be a string or an array of strings", *depends);
+        return Fail(path() + ".DependsOn", "must be a string or an array of strings", *depends);
       }
       for (size_t i = 0; i < depends->size(); ++i) {
         if (!(*depends)[i].is_string()) {
-          return Fail(path + ".DependsOn[" + std::to_string(i) + "]", "must be a string",
+          return Fail(path() + ".DependsOn[" + std::to_string(i) + "]", "must be a string",
                       (*depends)[i]);
         }
       }
