@@ -70,6 +70,9 @@ struct Resource {
   std::vector<std::string> path;  // below the stack
   // Resources it references (Ref, GetAtt, Sub) or depends on, by index; may repeat.
   std::vector<size_t> deps;
+  // Read only (Summarize): every reference in the parts of the resource a split rewrites, in
+  // walk order, found once by ScanDependencies; the names point into the template.
+  std::vector<core::Reference> references;
   size_t unit = kNone;
   size_t chunk = kNone;
 };
@@ -142,13 +145,12 @@ class Splitter {
       for (size_t i : chunk.resources) {
         const Json& res = *resources_[i].json;
         if (!res.is_object()) continue;
-        for (const auto& [key, value] : res.items()) {
-          if (key == "Condition" && value.is_string()) {
-            chunk.conditions.insert(value.get<std::string>());
-          } else if (IsRewritten(key)) {
-            NoteReferences(value, scope);
-          }
+        if (auto condition = res.find("Condition");
+            condition != res.end() && condition->is_string()) {
+          chunk.conditions.insert(condition->get<std::string>());
         }
+        // The references ScanDependencies found, in the order a walk would find them.
+        for (const core::Reference& ref : resources_[i].references) NoteReference(ref, scope);
       }
     }
     if (tmpl_.contains("Outputs")) {
@@ -278,9 +280,13 @@ class Splitter {
         size_t i = IndexOf(name);
         if (i != kNone) r.deps.push_back(i);
       };
-      if (r.json->contains("Properties")) ForEachResourceReference((*r.json)["Properties"], on);
-      for (const char* key : {"CreationPolicy", "UpdatePolicy"}) {
-        if (r.json->contains(key)) ForEachResourceReference((*r.json)[key], on);
+      if (read_only_) {
+        ScanReferences(r);
+      } else {
+        if (r.json->contains("Properties")) ForEachResourceReference((*r.json)["Properties"], on);
+        for (const char* key : {"CreationPolicy", "UpdatePolicy"}) {
+          if (r.json->contains(key)) ForEachResourceReference((*r.json)[key], on);
+        }
       }
       if (r.json->contains("DependsOn")) {
         const Json& d = (*r.json)["DependsOn"];
@@ -291,6 +297,26 @@ class Splitter {
           }
         }
       }
+    }
+  }
+
+  // Read only: one walk of the parts of `r` a split rewrites, keeping every reference for
+  // Summarize and taking the dependencies from those of Properties, CreationPolicy and
+  // UpdatePolicy (as ScanDependencies does without keeping them).
+  void ScanReferences(Resource& r) {
+    if (!r.json->is_object()) return;
+    for (const auto& [key, value] : r.json->get_ref<const Json::object_t&>()) {
+      if (!IsRewritten(key) || (key == "Condition" && value.is_string())) continue;
+      bool dependency = key == "Properties" || key == "CreationPolicy" || key == "UpdatePolicy";
+      core::ForEachReference(value, [&](const core::Reference& ref) {
+        r.references.push_back(ref);
+        if (!dependency) return;
+        if (ref.kind == core::ReferenceKind::kRef || ref.kind == core::ReferenceKind::kGetAtt ||
+            ref.kind == core::ReferenceKind::kSub) {
+          size_t i = IndexOf(ref.name);
+          if (i != kNone) r.deps.push_back(i);
+        }
+      });
     }
   }
 
@@ -574,10 +600,12 @@ class Splitter {
 
   // What Rewrite would record for `value` in `scope`, without changing it.
   void NoteReferences(const Json& value, const Scope& scope) {
-    core::ForEachReference(value, [&](const core::Reference& ref) {
-      size_t r = Crossing(ref, scope);
-      if (r != kNone) NoteCrossReference(scope, r, std::string(ref.attribute));
-    });
+    core::ForEachReference(value, [&](const core::Reference& ref) { NoteReference(ref, scope); });
+  }
+
+  void NoteReference(const core::Reference& ref, const Scope& scope) {
+    size_t r = Crossing(ref, scope);
+    if (r != kNone) NoteCrossReference(scope, r, std::string(ref.attribute));
   }
 
   // Rewrites the references of `value` in place for `scope` (core/references.h finds them):
