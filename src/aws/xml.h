@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/escape.h"
 #include "base/result.h"
 
 // A minimal XML DOM over expat, enough for AWS responses, plus escaping for the writer.
@@ -44,8 +45,7 @@ struct XmlNode {
 // throws.
 base::Result<XmlNode> ParseXml(std::string_view text);
 
-// Escapes &, <, >, and (for attributes) " and '. Carriage returns and line feeds in text are
-// written as character references so they survive a parser's line-end normalization.
-std::string XmlEscape(std::string_view text, bool attribute = false);
+// XmlEscape (base/escape.h) for the writers of request and response bodies.
+using base::XmlEscape;
 
 }  // namespace rex::aws

@@ -11,6 +11,8 @@
 #include <random>
 #include <sstream>
 
+#include "base/fd.h"
+
 namespace rex::base {
 namespace {
 
@@ -46,19 +48,11 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, unsig
                     target.filename().string() + ".tmp" + std::to_string(rd());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return InvalidArgument("cannot write " + path + ": " + ErrnoText());
-  const char* data = contents.data();
-  size_t left = contents.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Status s = InvalidArgument("cannot write " + path + ": " + ErrnoText());
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
+  if (int error = WriteAll(fd, contents); error != 0) {
+    Status s = InvalidArgument("cannot write " + path + ": " + std::strerror(error));
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
   }
   if (::fsync(fd) != 0) {
     Status s = InvalidArgument("cannot write " + path + ": " + ErrnoText());

@@ -12,6 +12,7 @@
 #include <streambuf>
 #include <vector>
 
+#include "base/fd.h"
 #include "base/keep.h"
 #include "cli/cli.h"
 
@@ -39,17 +40,9 @@ class CheckedStdout : public std::streambuf {
   int error() const { return error_; }
 
   bool Flush() {
-    const char* data = pbase();
-    size_t left = static_cast<size_t>(pptr() - pbase());
-    while (left > 0 && error_ == 0) {
-      ssize_t n = ::write(STDOUT_FILENO, data, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        error_ = errno;
-        break;
-      }
-      data += n;
-      left -= static_cast<size_t>(n);
+    if (error_ == 0) {
+      error_ = rex::base::WriteAll(
+          STDOUT_FILENO, std::string_view(pbase(), static_cast<size_t>(pptr() - pbase())));
     }
     setp(buffer_.data(), buffer_.data() + buffer_.size());
     return error_ == 0;

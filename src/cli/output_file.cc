@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/fd.h"
 #include "base/files.h"
 
 namespace rex::cli {
@@ -82,19 +83,9 @@ base::Status WriteOutput(Context& ctx, const OutputTarget& target, std::string_v
   // A device or a FIFO: written through, never replaced.
   int fd = ::open(target.resolved.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return base::Aborted("cannot write " + target.shown + ": " + std::strerror(errno));
-  const char* data = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      base::Status failed =
-          base::Aborted("cannot write " + target.shown + ": " + std::strerror(errno));
-      ::close(fd);
-      return failed;
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
+  if (int error = base::WriteAll(fd, text); error != 0) {
+    ::close(fd);
+    return base::Aborted("cannot write " + target.shown + ": " + std::strerror(error));
   }
   if (::close(fd) != 0) {
     return base::Aborted("cannot write " + target.shown + ": " + std::strerror(errno));

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "base/fd.h"
 #include "cli/terminal.h"
 
 namespace rex::cli {
@@ -22,19 +23,8 @@ constexpr const char* kFrames[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "�
 constexpr int kFrameCount = sizeof(kFrames) / sizeof(kFrames[0]);
 constexpr const char* kEraseLine = "\r\x1b[2K";
 
-void WriteAll(int fd, const std::string& text) {
-  const char* data = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // a terminal that went away: the spinner is only decoration
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
-  }
-}
+// A terminal that went away is ignored: the waiting line is only decoration.
+void Show(int fd, const std::string& text) { (void)base::WriteAll(fd, text); }
 
 std::string LabelOf(const aws::HttpRequest& request) {
   if (!request.label.empty()) return request.label;
@@ -86,7 +76,7 @@ class WaitSpinnerTransport : public aws::HttpTransport {
 
   void EraseLocked() {
     if (!drawn_) return;
-    WriteAll(options_.fd, kEraseLine);
+    Show(options_.fd, kEraseLine);
     drawn_ = false;
   }
 
@@ -102,7 +92,7 @@ class WaitSpinnerTransport : public aws::HttpTransport {
       auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() -
                                                                           oldest.started);
       if (waited < options_.delay) continue;
-      WriteAll(options_.fd, kEraseLine + WaitLine(oldest.label, waited, frame));
+      Show(options_.fd, kEraseLine + WaitLine(oldest.label, waited, frame));
       drawn_ = true;
       frame = (frame + 1) % kFrameCount;
     }

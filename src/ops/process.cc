@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/fd.h"
 #include "base/strings.h"
 
 namespace rex::ops {
@@ -96,13 +97,8 @@ class SystemProcessRunner : public ProcessRunner {
     }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &previous);
-    size_t written = 0;
-    while (written < stdin_data.size()) {
-      ssize_t n = ::write(in_pipe[1], stdin_data.data() + written, stdin_data.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      written += static_cast<size_t>(n);
-    }
+    // A child that stops reading early (EPIPE) simply does not get the rest of its input.
+    (void)base::WriteAll(in_pipe[1], stdin_data);
     ::close(in_pipe[1]);
     ::sigaction(SIGPIPE, &previous, nullptr);
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "base/escape.h"
 #include "template/architecture.h"
 #include "template/graph.h"
 
@@ -12,29 +13,6 @@ namespace rex::tmpl {
 namespace {
 
 constexpr std::string_view kLegendId = "(legend)";
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Colours: fill, border.
 struct Palette {
@@ -181,12 +159,12 @@ std::string ArchitectureToDot(const Architecture& architecture,
     std::string style = "filled";
     if (c.kind != ComponentKind::kInternet && Shape(c.kind) == "box") style += ",rounded";
     if (action ? *action == Action::kDelete : c.kind == ComponentKind::kJob) style += ",dashed";
-    std::string name = HtmlEscape(c.name);
+    std::string name = base::XmlEscape(c.name);
     if (action && *action != Action::kNoChange) {
-      name = HtmlEscape(std::string(ActionSymbol(*action))) + " " + name;
+      name = base::XmlEscape(std::string(ActionSymbol(*action))) + " " + name;
     }
     std::string label =
-        "<<b>" + name + "</b><br/><font point-size=\"8\">" + HtmlEscape(c.detail) + "</font>";
+        "<<b>" + name + "</b><br/><font point-size=\"8\">" + base::XmlEscape(c.detail) + "</font>";
     if (action)
       label += "<br/><font point-size=\"8\">" + std::string(ActionWords(*action)) + "</font>";
     label += ">";
@@ -257,7 +235,7 @@ std::string ArchitectureToDot(const Architecture& architecture,
       Palette p = ActionPalette(a);
       std::string symbol(ActionSymbol(a));
       rows += std::string("<tr><td bgcolor=\"") + p.fill + "\" color=\"" + p.border + "\">" +
-              (symbol.empty() ? "" : HtmlEscape(symbol) + " ") + std::string(ActionWords(a)) +
+              (symbol.empty() ? "" : base::XmlEscape(symbol) + " ") + std::string(ActionWords(a)) +
               "</td></tr>";
     }
   } else {
