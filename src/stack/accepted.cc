@@ -7,6 +7,7 @@
 
 #include "base/secret_names.h"
 #include "base/strings.h"
+#include "core/references.h"
 
 namespace rex::stack {
 namespace {
@@ -268,13 +269,9 @@ bool OnlyBackupManagedPolicies(const base::Json& role) {
 
 // The logical ids of every {"Ref": id} inside `value`.
 void CollectRefs(const base::Json& value, std::set<std::string>& ids) {
-  if (value.is_object()) {
-    auto ref = value.find("Ref");
-    if (ref != value.end() && ref->is_string()) ids.insert(ref->get<std::string>());
-    for (const auto& [key, member] : value.items()) CollectRefs(member, ids);
-  } else if (value.is_array()) {
-    for (const auto& item : value) CollectRefs(item, ids);
-  }
+  core::ForEachReference(value, [&ids](const core::Reference& reference) {
+    if (reference.kind == core::ReferenceKind::kRef) ids.insert(std::string(reference.name));
+  });
 }
 
 }  // namespace

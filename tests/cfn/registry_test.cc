@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -83,14 +84,18 @@ TEST(RegistryTest, EveryServiceHasResourcesAndTheListIsSorted) {
     const std::string_view type = schema->type;
     per_service[std::string(type.substr(0, type.rfind("::")))]++;
   }
-  for (std::string_view ns :
-       {"AWS::EC2", "AWS::RDS", "AWS::ElastiCache", "AWS::ECR", "AWS::ECS", "AWS::ServiceDiscovery",
-        "AWS::ElasticLoadBalancingV2", "AWS::SecretsManager", "AWS::IAM", "AWS::Logs",
-        "AWS::Amplify", "AWS::ApplicationAutoScaling", "AWS::CloudWatch", "AWS::SNS", "AWS::WAFv2",
-        "AWS::Route53", "AWS::S3", "AWS::Scheduler", "AWS::SQS"}) {
-    EXPECT_GT(per_service[std::string(ns)], 0) << ns;
-  }
-  EXPECT_EQ(per_service.size(), 19u);
+  const std::string_view namespaces[] = {
+      "AWS::EC2",       "AWS::RDS",     "AWS::ElastiCache",
+      "AWS::ECR",       "AWS::ECS",     "AWS::ServiceDiscovery",
+      "AWS::IAM",       "AWS::Logs",    "AWS::ElasticLoadBalancingV2",
+      "AWS::Amplify",   "AWS::SNS",     "AWS::ApplicationAutoScaling",
+      "AWS::WAFv2",     "AWS::Route53", "AWS::CloudWatch",
+      "AWS::S3",        "AWS::SQS",     "AWS::SecretsManager",
+      "AWS::Scheduler", "AWS::Backup",  "AWS::CloudTrail",
+      "AWS::Events",    "AWS::KMS",     "AWS::StepFunctions",
+  };
+  for (std::string_view ns : namespaces) EXPECT_GT(per_service[std::string(ns)], 0) << ns;
+  EXPECT_EQ(per_service.size(), std::size(namespaces));
 }
 
 }  // namespace

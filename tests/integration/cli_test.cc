@@ -288,7 +288,8 @@ TEST(CliTest, BashCompletionOffersVerbsKeysPresetsStacksWorkloadsAndFiles) {
   using ::testing::ElementsAre;
   using ::testing::Not;
   EXPECT_THAT(BashComplete(dir.path(), "rex con"), Contains("config"));
-  EXPECT_THAT(BashComplete(dir.path(), "rex config "), ElementsAre("get", "set", "rm"));
+  EXPECT_THAT(BashComplete(dir.path(), "rex config "),
+              ElementsAre("get", "set", "rm", "change-secrets-provider"));
   EXPECT_THAT(BashComplete(dir.path(), "rex config get services.api.c"),
               ElementsAre("services.api.cpu"));
   EXPECT_THAT(BashComplete(dir.path(), "rex init "), ElementsAre("dev", "staging", "prod"));
