@@ -88,6 +88,7 @@
 #include "cli/progress.h"
 #include "cli/stack_select.h"
 #include "cli/synthesize.h"
+#include "config/secrets_provider.h"
 #include "engine/baseline.h"
 #include "engine/bootstrap.h"
 #include "engine/changeset_plan.h"
@@ -389,10 +390,22 @@ OnlineCheck CheckWithCloudFormation(Context& ctx, AwsSession& session,
                  "); the plan above is the offline prediction";
     return check;
   };
-  // Without the passphrase the secrets are sealed: CloudFormation would need their values.
-  base::Status unsealed = config::RequireUnsealedSecrets(selected.config);
+  // The template was synthesized from sealed secrets (set, value unknown); CloudFormation needs
+  // their values. With secretsProvider awskms:// the data key comes from KMS with this
+  // preview's credentials; with the passphrase provider they stay sealed without
+  // REX_CONFIG_PASSPHRASE.
+  const config::Config* secrets_from = &selected.config;
+  std::optional<SelectedStack> unsealed_stack;
+  if (!config::RequireUnsealedSecrets(selected.config).ok() &&
+      selected.config.secrets_provider != config::kPassphraseProvider) {
+    auto reloaded = SelectStack(ctx, StackUse::kChangesAws);
+    if (!reloaded.ok()) return unavailable(reloaded.error());
+    unsealed_stack = std::move(*reloaded);
+    secrets_from = &unsealed_stack->config;
+  }
+  base::Status unsealed = config::RequireUnsealedSecrets(*secrets_from);
   if (!unsealed.ok()) return unavailable(unsealed);
-  auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(selected.config));
+  auto parameters = engine::ParametersForTemplate(after, ConfigSecrets(*secrets_from));
   if (!parameters.ok()) return unavailable(parameters.error());
   engine::ChangeSetRequest request{
       .stack_name = stack_name,

@@ -148,6 +148,21 @@ TEST_F(KmsSecretsTest, DeployNeedsNoPassphrase) {
   EXPECT_EQ(server_.aws().LastParameters(kStackName)["GithubToken"], kGithubToken);
 }
 
+TEST_F(KmsSecretsTest, PreviewAsksCloudFormationWithTheKmsDataKeyAndNoPassphrase) {
+  ToKms();
+  ASSERT_EQ(Rex({"bootstrap"}, "").exit_code, 0);
+  ASSERT_EQ(Rex({"up", "--yes"}, "").exit_code, 0);
+  ASSERT_EQ(Rex({"config", "set", "logRetentionDays", "30"}, "").exit_code, 0);
+  int before = KmsCalls();
+  RexRun preview = Rex({"preview"}, "");
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  EXPECT_THAT(preview.out, HasSubstr("CloudFormation change set confirms the plan"));
+  EXPECT_THAT(preview.out + preview.err,
+              AllOf(Not(HasSubstr("offline")), Not(HasSubstr(kDbPassword))));
+  EXPECT_EQ(KmsCalls(), before + 1);
+  EXPECT_EQ(server_.aws().LastParameters(kStackName)["DbMasterPassword"], kDbPassword);
+}
+
 TEST_F(KmsSecretsTest, ADeniedKeyIsExit1NamingTheKeyAndNothingIsDeployed) {
   ToKms();
   kms_.Deny(kAlias);
