@@ -3,6 +3,8 @@
 #include <optional>
 #include <vector>
 
+#include "core/references.h"
+
 namespace rex::engine {
 
 namespace {
@@ -30,39 +32,12 @@ std::optional<std::string> DefaultOf(const base::Json& declaration) {
   return it->dump();
 }
 
-// True when `value` (an output's Value, any depth) references parameter `id`: {"Ref": id} or
-// "${id}" inside a Fn::Sub string. Iterative, so a hostile template cannot exhaust the stack.
-bool References(const base::Json& value, const std::string& id) {
-  std::vector<const base::Json*> pending = {&value};
-  const std::string sub = "${" + id + "}";
-  while (!pending.empty()) {
-    const base::Json* v = pending.back();
-    pending.pop_back();
-    if (v->is_object()) {
-      auto ref = v->find("Ref");
-      if (ref != v->end() && ref->is_string() && ref->get<std::string>() == id) return true;
-      for (const auto& [key, member] : v->items()) {
-        if (key == "Fn::Sub") {
-          const base::Json& text = member.is_array() && !member.empty() ? member[0] : member;
-          if (text.is_string() && text.get<std::string>().find(sub) != std::string::npos) {
-            return true;
-          }
-        }
-        pending.push_back(&member);
-      }
-    } else if (v->is_array()) {
-      for (const base::Json& member : *v) pending.push_back(&member);
-    }
-  }
-  return false;
-}
-
 // The first output whose value references parameter `id`; "" when none does.
 std::string OutputShowing(const base::Json& tmpl, const std::string& id) {
   auto outputs = tmpl.find("Outputs");
   if (outputs == tmpl.end() || !outputs->is_object()) return "";
   for (const auto& [name, output] : outputs->items()) {
-    if (References(output, id)) return name;
+    if (core::ReferencedNames(output).contains(id)) return name;
   }
   return "";
 }

@@ -5,6 +5,7 @@
 #include "base/check.h"
 #include "base/crypto.h"
 #include "base/strings.h"
+#include "core/references.h"
 #include "template/template_reader.h"
 
 namespace rex::ops {
@@ -19,34 +20,10 @@ const Json* Find(const Json& j, std::string_view key) {
   return it == j.end() ? nullptr : &*it;
 }
 
-// Whether `value` refers to `logical_id` (Ref, Fn::GetAtt, or ${id} / ${id.Attr} in Fn::Sub),
-// at any depth.
+// Whether `value` refers to `logical_id` at any depth (core's one reference walker: Ref,
+// Fn::GetAtt in both forms, ${id} and ${id.Attr} in Fn::Sub).
 bool RefersTo(const Json& value, std::string_view logical_id) {
-  if (value.is_array()) {
-    for (const Json& item : value) {
-      if (RefersTo(item, logical_id)) return true;
-    }
-    return false;
-  }
-  if (!value.is_object()) return false;
-  for (const auto& [key, inner] : value.items()) {
-    if (key == "Ref" && inner.is_string() && inner.get<std::string>() == logical_id) return true;
-    if (key == "Fn::GetAtt" && inner.is_array() && !inner.empty() && inner[0].is_string() &&
-        inner[0].get<std::string>() == logical_id) {
-      return true;
-    }
-    if (key == "Fn::Sub") {
-      const Json& text = inner.is_array() && !inner.empty() ? inner[0] : inner;
-      if (text.is_string()) {
-        const std::string s = text.get<std::string>();
-        const std::string plain = "${" + std::string(logical_id) + "}";
-        const std::string attr = "${" + std::string(logical_id) + ".";
-        if (s.find(plain) != std::string::npos || s.find(attr) != std::string::npos) return true;
-      }
-    }
-    if (RefersTo(inner, logical_id)) return true;
-  }
-  return false;
+  return core::ReferencedNames(value).contains(std::string(logical_id));
 }
 
 // Whether the task definition `task` (a template resource) has a container reading the
