@@ -21,20 +21,6 @@ std::string ConfigPath(const Context& ctx) {
   return (std::filesystem::path(ctx.io.cwd) / ("stacks/" + ctx.global.stack + ".yaml")).string();
 }
 
-// The loader's environment for the config file `path`: the passphrase, and KMS for a file
-// whose secretsProvider is awskms:// (asked only when a secret is decrypted).
-config::Env EnvOf(const Context& ctx, const std::string& path) {
-  config::Env env;
-  if (ctx.io.getenv) {
-    auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
-    if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
-  }
-  env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
-  auto text = base::ReadFile(path);
-  if (text.ok()) UseKmsForSecrets(ctx, *text, path, env);
-  return env;
-}
-
 // The decrypted value of a secret key of a loaded config.
 const config::Secret* SecretOf(const config::Config& config, std::string_view key) {
   std::string_view bare = key;
@@ -143,8 +129,8 @@ int ChangeProvider(Context& ctx, const std::string& path, const std::string& rel
                    const std::string& provider) {
   auto text = base::ReadFile(path);
   if (!text.ok()) return Fail(ctx, text.error());
-  base::Status changed = config::ChangeConfigFileSecretsProvider(path, provider, EnvOf(ctx, path),
-                                                                 KmsDataKeyMaker(ctx, *text, path));
+  base::Status changed = config::ChangeConfigFileSecretsProvider(
+      path, provider, SecretsEnvFor(ctx, path), KmsDataKeyMaker(ctx, *text, path));
   if (!changed.ok()) return Fail(ctx, changed);
   if (ctx.global.json) {
     return PrintJson(
@@ -217,9 +203,9 @@ Command ConfigCommand() {
           // Secrets are read sealed (shown as [secret], no passphrase needed) unless
           // --show-secrets asks for their values.
           auto load = [&]() -> base::Result<config::Config> {
-            if (args->show_secrets) return config::LoadConfigFile(path, EnvOf(ctx, path));
+            if (args->show_secrets) return config::LoadConfigFile(path, SecretsEnvFor(ctx, path));
             REX_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
-            return config::LoadText(text, path, EnvOf(ctx, path), /*decrypt=*/false);
+            return config::LoadText(text, path, SecretsEnvFor(ctx, path), /*decrypt=*/false);
           };
           if (verb.empty()) {
             auto config = load();
@@ -285,7 +271,7 @@ Command ConfigCommand() {
                   ctx, {{"stack", ctx.global.stack}, {"key", key}, {"value", std::move(*value)}});
             }
             if (args->show_secrets && config::IsSecretKey(key)) {
-              auto config = config::LoadConfigFile(path, EnvOf(ctx, path));
+              auto config = config::LoadConfigFile(path, SecretsEnvFor(ctx, path));
               if (!config.has_value()) return Fail(ctx, config.error());
               const config::Secret* secret = SecretOf(*config, key);
               if (secret == nullptr || !secret->is_set()) {
@@ -326,7 +312,8 @@ Command ConfigCommand() {
             }
             auto plaintext = ReadSecret(ctx, key);
             if (!plaintext.has_value()) return Fail(ctx, plaintext.error());
-            base::Status set = config::SetConfigFileSecret(path, key, *plaintext, EnvOf(ctx, path));
+            base::Status set =
+                config::SetConfigFileSecret(path, key, *plaintext, SecretsEnvFor(ctx, path));
             base::WipeString(*plaintext);
             if (!set.ok()) return Fail(ctx, set);
             ctx.io.err << "set " << key << " in " << relative << " (encrypted)\n";

@@ -35,6 +35,7 @@
 #include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
+#include "cli/rollout_progress.h"
 #include "cli/stack_select.h"
 #include "config/config.h"
 #include "ops/redeploy.h"
@@ -48,28 +49,6 @@ struct RedeployFlags {
   std::string image_tag;
   bool yes = false;
   bool allow_data_loss = false;
-};
-
-class RedeployPrinter : public ops::RedeployObserver {
- public:
-  explicit RedeployPrinter(Context& ctx) : ctx_(ctx) {}
-  void OnProgress(const ops::ServiceProgress& p, std::chrono::milliseconds elapsed) override {
-    std::string line = p.name + "  running " + std::to_string(p.running) + "  pending " +
-                       std::to_string(p.pending) + "  desired " + std::to_string(p.desired) + "  " +
-                       (p.rollout_state.empty() ? "-" : p.rollout_state);
-    // One line per change (the elapsed time alone is no news).
-    if (last_[p.name] == line) return;
-    last_[p.name] = line;
-    ctx_.io.err << "[" << FormatDuration(elapsed) << "] " << line << "\n";
-  }
-  void OnServiceEvent(std::string_view service, const aws::EcsServiceEvent& e) override {
-    ctx_.io.err << ctx_.err.Dim("  " + std::string(service) + ": " + e.message) << "\n";
-  }
-  void OnNote(std::string_view note) override { ctx_.PrintNote(note); }
-
- private:
-  Context& ctx_;
-  std::map<std::string, std::string> last_;
 };
 
 // The services whose image tag --image-tag sets: "all" means the images rex builds (the
@@ -227,7 +206,7 @@ int RunRedeploy(Context& ctx, const RedeployFlags& flags) {
   } else {
     ctx.io.err << "checking that " << base::Join(*services, ", ") << " run the new tasks\n";
   }
-  RedeployPrinter printer(ctx);
+  RolloutPrinter printer(ctx);
   auto outcome = ops::FollowServices(session, day2->stack, *services, started, printer);
   if (!outcome.ok()) return fail(outcome.error());
 

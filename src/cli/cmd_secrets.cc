@@ -55,6 +55,7 @@
 #include "cli/json_output.h"
 #include "cli/ops_session.h"
 #include "cli/progress.h"
+#include "cli/rollout_progress.h"
 #include "cli/secrets_kms.h"
 #include "cli/stack_select.h"
 #include "config/config.h"
@@ -71,46 +72,11 @@ struct RotateFlags {
   bool allow_data_loss = false;
 };
 
-class RotatePrinter : public ops::RedeployObserver {
- public:
-  explicit RotatePrinter(Context& ctx) : ctx_(ctx) {}
-  void OnProgress(const ops::ServiceProgress& p, std::chrono::milliseconds elapsed) override {
-    std::string line = p.name + "  running " + std::to_string(p.running) + "  pending " +
-                       std::to_string(p.pending) + "  desired " + std::to_string(p.desired) + "  " +
-                       (p.rollout_state.empty() ? "-" : p.rollout_state);
-    if (last_[p.name] == line) return;
-    last_[p.name] = line;
-    ctx_.io.err << "[" << FormatDuration(elapsed) << "] " << line << "\n";
-  }
-  void OnServiceEvent(std::string_view service, const aws::EcsServiceEvent& e) override {
-    ctx_.io.err << ctx_.err.Dim("  " + std::string(service) + ": " + e.message) << "\n";
-  }
-  void OnNote(std::string_view note) override { ctx_.PrintNote(note); }
-
- private:
-  Context& ctx_;
-  std::map<std::string, std::string> last_;
-};
-
 std::string Trimmed(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   size_t start = 0;
   while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
   return s.substr(start);
-}
-
-// The environment the config editor seals a secret of the file `path` with: its secrets
-// provider's (the passphrase, or KMS for awskms://, as rex config set --secret).
-config::Env SealingEnv(const Context& ctx, const std::string& path) {
-  config::Env env;
-  if (ctx.io.getenv) {
-    auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
-    if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
-  }
-  env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
-  auto text = base::ReadFile(path);
-  if (text.ok()) UseKmsForSecrets(ctx, *text, path, env);
-  return env;
 }
 
 base::Result<std::unique_ptr<aws::SecretsManagerClient>> OpenSecretsManager(const Context& ctx,
@@ -227,7 +193,7 @@ class Rotation {
     auto fresh = ops::NewSecretValue();
     if (!fresh.ok()) return Fail(fresh.error());
     base::Status sealed =
-        config::SetConfigFileSecret(path, secret_.key, *fresh, SealingEnv(ctx_, path));
+        config::SetConfigFileSecret(path, secret_.key, *fresh, SecretsEnvFor(ctx_, path));
     base::WipeString(*fresh);
     if (!sealed.ok()) {
       base::WipeString(old_value);
@@ -272,7 +238,7 @@ class Rotation {
       return code;
     }
     base::Status restored =
-        config::SetConfigFileSecret(path, secret_.key, old_value, SealingEnv(ctx_, path));
+        config::SetConfigFileSecret(path, secret_.key, old_value, SecretsEnvFor(ctx_, path));
     base::WipeString(old_value);
     if (!restored.ok()) {
       ctx_.PrintWarning("could not put the old " + secret_.key + " back into " +
@@ -337,7 +303,7 @@ class Rotation {
         Fail(forced.error());
         return Incomplete("the services were not redeployed");
       }
-      RotatePrinter printer(ctx_);
+      RolloutPrinter printer(ctx_);
       auto outcome = ops::FollowServices(session, day2_->stack, readers_, *forced, printer);
       if (!outcome.ok()) {
         Fail(outcome.error());

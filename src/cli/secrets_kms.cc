@@ -10,6 +10,7 @@
 #include "aws/retry.h"
 #include "base/crypto.h"
 #include "base/encoding.h"
+#include "base/files.h"
 #include "cli/progress.h"
 #include "config/loader.h"
 
@@ -108,6 +109,18 @@ void UseKmsForSecrets(const Context& ctx, std::string_view yaml_text, std::strin
   env.decrypt_data_key = [access](std::string_view kms_key, std::string_view encrypted) {
     return access->Decrypt(kms_key, encrypted);
   };
+}
+
+config::Env SecretsEnvFor(const Context& ctx, const std::string& path) {
+  config::Env env;
+  if (ctx.io.getenv) {
+    auto passphrase = ctx.io.getenv(config::kPassphraseEnvVar);
+    if (passphrase.has_value() && !passphrase->empty()) env.config_passphrase = passphrase;
+  }
+  env.warn = [&ctx](const std::string& message) { ctx.PrintWarning(message); };
+  auto text = base::ReadFile(path);
+  if (text.ok()) UseKmsForSecrets(ctx, *text, path, env);
+  return env;
 }
 
 config::GenerateDataKeyFn KmsDataKeyMaker(const Context& ctx, std::string_view yaml_text,

@@ -14,6 +14,7 @@
 // Offline commands (synth, cost, check, graph, offline preview) do not install the hook: they
 // read secrets sealed and never call KMS.
 
+#include <string>
 #include <string_view>
 
 #include "cli/command.h"
@@ -27,6 +28,11 @@ namespace rex::cli {
 // region; the hook costs nothing for a file that never asks it.
 void UseKmsForSecrets(const Context& ctx, std::string_view yaml_text, std::string_view source,
                       config::Env& env);
+
+// The loader's environment for the stack config file `path` (read now for its provider): the
+// passphrase from REX_CONFIG_PASSPHRASE, warnings through ctx, and KMS (UseKmsForSecrets) for a
+// file whose secretsProvider is awskms:// (asked only when a secret is decrypted or sealed).
+config::Env SecretsEnvFor(const Context& ctx, const std::string& path);
 
 // GenerateDataKey for ChangeSecretsProvider, for the same stack config.
 config::GenerateDataKeyFn KmsDataKeyMaker(const Context& ctx, std::string_view yaml_text,
