@@ -20,12 +20,6 @@ using ::testing::Not;
 constexpr const char* kPassphrase = "managed password passphrase 3";
 constexpr const char* kPassword = "Db-Pass-5e4d3c2b1a";
 
-base::Json ParseOrFail(const std::string& text) {
-  auto parsed = base::ParseJson(text, "output");
-  EXPECT_TRUE(parsed.has_value()) << text.substr(0, 200);
-  return parsed.has_value() ? *parsed : base::Json::object();
-}
-
 // The plan's entry of `logical_id`, or null.
 base::Json PlanEntry(const base::Json& plan, const std::string& logical_id) {
   for (const base::Json& r : plan["resources"]) {

@@ -37,12 +37,6 @@ std::string OneLine(std::string text) {
   return text;
 }
 
-Json ParseOrFail(const std::string& text) {
-  auto parsed = base::ParseJson(text, "output");
-  EXPECT_TRUE(parsed.has_value()) << text.substr(0, 200);
-  return parsed.has_value() ? *parsed : Json::object();
-}
-
 // Records the template the current config synthesizes as the deployed one, like `rex up`
 // does after a successful deploy.
 void RecordDeploy(const TempDir& dir) {

@@ -20,12 +20,6 @@ namespace {
 
 using base::Json;
 
-Json ParseOrFail(const std::string& text) {
-  auto parsed = base::ParseJson(text, "output");
-  EXPECT_TRUE(parsed.has_value()) << text.substr(0, 300);
-  return parsed.has_value() ? *parsed : Json::object();
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -1,6 +1,7 @@
 #include "support/run_rex.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,6 +119,12 @@ std::string TempDir::Read(const std::string& relative) const {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+base::Json ParseOrFail(const std::string& text) {
+  auto parsed = base::ParseJson(text, "output");
+  EXPECT_TRUE(parsed.has_value()) << text.substr(0, 300);
+  return parsed.has_value() ? *parsed : base::Json::object();
 }
 
 }  // namespace rex::testing

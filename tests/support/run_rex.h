@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
+
 namespace rex::testing {
 
 struct RexRun {
@@ -39,6 +41,10 @@ std::vector<std::string> RexChildEnvironment(const RexOptions& options);
 
 // Runs `rex args...`; aborts the test binary only if the process cannot be started.
 RexRun RunRex(const std::vector<std::string>& args, const RexOptions& options = {});
+
+// The JSON document of a command's output `text`; when it is not JSON, a test failure showing
+// its start, and an empty object.
+base::Json ParseOrFail(const std::string& text);
 
 // A fresh, empty temporary directory, removed by the destructor.
 class TempDir {
