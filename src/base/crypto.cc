@@ -108,10 +108,13 @@ const unsigned char* Bytes(std::string_view s) {
 struct Parts {
   const Format* format = nullptr;
   std::string salt;
-  std::string nonce;
-  std::string ciphertext;
-  std::string tag;
+  std::string sealed;  // nonce, ciphertext and tag: what AesGcmOpen reads
 };
+
+// The derived key's bytes, as AesGcmSeal and AesGcmOpen take them.
+std::string_view KeyBytes(const Key& key) {
+  return {reinterpret_cast<const char*>(key.data()), key.size()};
+}
 
 Result<Parts> Parse(std::string_view text) {
   const Format* format = nullptr;
@@ -144,9 +147,7 @@ Result<Parts> Parse(std::string_view text) {
   Parts parts;
   parts.format = format;
   parts.salt = all.substr(0, kSecretSaltSize);
-  parts.nonce = all.substr(kSecretSaltSize, kSecretNonceSize);
-  parts.ciphertext = all.substr(kSecretSaltSize + kSecretNonceSize, all.size() - kMin);
-  parts.tag = all.substr(all.size() - kSecretTagSize);
+  parts.sealed = all.substr(kSecretSaltSize);
   return parts;
 }
 
@@ -163,34 +164,14 @@ Result<std::string> Encrypt(const Format& format, std::string_view plaintext,
     return InvalidArgument("salt must be " + std::to_string(kSecretSaltSize) + " bytes, got " +
                            std::to_string(salt_bytes.size()));
   }
-  std::string nonce(kSecretNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), kSecretNonceSize) != 1) {
-    return Internal("RAND_bytes failed to produce a nonce");
-  }
   KeyGuard key;
   if (!Cache().Get(format, passphrase, salt_bytes, &key.key))
     return Internal("scrypt key derivation failed");
-
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
-  std::string ciphertext(plaintext.size(), '\0');
-  std::string tag(kSecretTagSize, '\0');
-  int len = 0;
-  int aad_len = 0;
-  int final_len = 0;
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
-      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(nonce)) != 1 ||
-      (format.bound && EVP_EncryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(binding),
-                                         static_cast<int>(binding.size())) != 1) ||
-      EVP_EncryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()), &len,
-                        Bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
-      EVP_EncryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(ciphertext.data()) + len,
-                          &final_len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kSecretTagSize, tag.data()) != 1) {
-    return Internal("AES-256-GCM encryption failed");
-  }
-  return std::string(format.prefix) + Base64Encode(salt_bytes + nonce + ciphertext + tag);
+  // v1 has no associated data; GCM with empty associated data is the same cipher.
+  REX_ASSIGN_OR_RETURN(
+      std::string sealed,
+      AesGcmSeal(KeyBytes(key.key), format.bound ? binding : std::string_view(), plaintext));
+  return std::string(format.prefix) + Base64Encode(salt_bytes + sealed);
 }
 
 constexpr std::string_view kV3Prefix = "v3:";
@@ -366,31 +347,13 @@ Result<std::string> DecryptSecret(std::string_view text, std::string_view passph
   KeyGuard key;
   if (!Cache().Get(format, passphrase, parts.salt, &key.key))
     return Internal("scrypt key derivation failed");
-
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return Internal("EVP_CIPHER_CTX_new failed");
-  std::string plaintext(parts.ciphertext.size(), '\0');
-  int len = 0;
-  int aad_len = 0;
-  int final_len = 0;
-  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kSecretNonceSize, nullptr) != 1 ||
-      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.key.data(), Bytes(parts.nonce)) != 1 ||
-      (format.bound && EVP_DecryptUpdate(ctx.get(), nullptr, &aad_len, Bytes(binding),
-                                         static_cast<int>(binding.size())) != 1) ||
-      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &len,
-                        Bytes(parts.ciphertext), static_cast<int>(parts.ciphertext.size())) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kSecretTagSize, parts.tag.data()) != 1) {
-    WipeString(plaintext);
-    return Internal("AES-256-GCM decryption failed to start");
-  }
-  // The tag is checked here; on mismatch nothing decrypted is returned.
-  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + len,
-                          &final_len) != 1) {
-    WipeString(plaintext);
+  Result<std::string> plain =
+      AesGcmOpen(KeyBytes(key.key), format.bound ? binding : std::string_view(), parts.sealed);
+  // The tag is checked there; on a mismatch nothing decrypted is returned.
+  if (!plain.ok() && plain.error().code() == Code::kUnauthenticated) {
     return Unauthenticated("wrong passphrase or corrupted value");
   }
-  return plaintext;
+  return plain;
 }
 
 bool IsLegacySecret(std::string_view text) {

@@ -193,6 +193,31 @@ TEST(CryptoTest, V1IsStillReadAndIgnoresTheBinding) {
   EXPECT_EQ(DecryptSecret(v1, "shorT", kDbKey).error().code(), Code::kUnauthenticated);
 }
 
+// Values sealed elsewhere decrypt: v1 and v2 computed independently (Python's hashlib.scrypt
+// and the cryptography package's AESGCM, salt 00..0f, nonce 64..6f), and a v2 value written
+// by `rex config set dbMasterPassword --secret` of bab8ce1 (before AES-GCM moved into
+// AesGcmSeal/AesGcmOpen). So the stored format is unchanged.
+TEST(CryptoTest, DecryptsValuesSealedByOtherImplementationsAndOlderRex) {
+  EXPECT_EQ(
+      DecryptSecret("v1:AAECAwQFBgcICQoLDA0OD2RlZmdoaWprbG1ubyzvddWrWt+MnmxHxy0q8EmLDV4oka5h3qVYpY2"
+                    "jjh5vDYk=",
+                    "legacy passphrase", kDbKey)
+          .value(),
+      "value sealed by v1");
+  EXPECT_EQ(
+      DecryptSecret("v2:AAECAwQFBgcICQoLDA0OD2RlZmdoaWprbG1ub2xTyLftDJWRB+8HJ+ulsrEXj77qjHd1q0uoU"
+                    "Vg1lXtqk54=",
+                    "a team passphrase", kDbKey)
+          .value(),
+      "value sealed by v2");
+  EXPECT_EQ(
+      DecryptSecret("v2:wc4oeqBG3T3FYK1jmuXivBPrhzbgarp1tt4IVsjJ2+HLYCD/kgNwr+Zzsn4/vPxsqFV8kfUcJ"
+                    "Y9/KJsXkOqAGw==",
+                    "compat test passphrase", kDbKey)
+          .value(),
+      "Old-Secret-Value-123");
+}
+
 TEST(CryptoTest, ReusingASaltDerivesTheKeyOnce) {
   std::string first = EncryptSecret("one", "cache-test-passphrase", kDbKey).value();
   std::string salt = SecretSalt(first).value();
