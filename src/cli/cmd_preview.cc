@@ -72,6 +72,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,21 +106,25 @@
 namespace rex::cli {
 namespace {
 
-// What the extra sections of the preview get.
+// What the extra sections of the preview get: the templates, not the plan, so that they are
+// computed while the plan is.
 struct PreviewInputs {
   const SelectedStack& stack;
   const base::Json* before;  // the baseline template; null when nothing is deployed
   const base::Json& after;   // the synthesized template
-  const tmpl::Plan& plan;
 };
 
-// An extra section of `rex preview`, printed after the plan. Without --json it prints text to
+// How a section shows what it computed, after the plan. Without --json it prints text to
 // ctx.io.out (colour through ctx.out) and leaves `json` alone; with --json, `json` is the
 // output object and the section adds one key of its own (never one of the keys documented at
 // the top of this file). A non-OK Status is printed as an error and makes the exit code 1;
 // sections never block on data loss themselves.
-using PreviewSection =
-    std::function<base::Status(Context& ctx, const PreviewInputs& inputs, base::Json* json)>;
+using SectionRender = std::function<base::Status(Context& ctx, base::Json* json)>;
+
+// An extra section of `rex preview`: it computes what it shows from `inputs` alone (reading
+// them, printing nothing: the sections run on threads of their own, beside each other and the
+// plan) and returns how to show it.
+using PreviewSection = std::function<SectionRender(const PreviewInputs& inputs)>;
 
 // The hook for the commands that enrich the preview: `rex cost` adds the monthly cost delta
 // (a section comparing the cost of inputs.before and inputs.after) and `rex check` the check
@@ -129,30 +134,32 @@ std::vector<PreviewSection> PreviewSections();
 
 // The monthly cost of the synthesized template against the baseline's, at the default
 // assumptions of `rex cost` (which prints the lines).
-base::Status CostSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+SectionRender CostSection(const PreviewInputs& inputs) {
   tmpl::Assumptions assume;
   double after = tmpl::EstimateCost(inputs.after, assume).total;
   double before = inputs.before ? tmpl::EstimateCost(*inputs.before, assume).total : 0.0;
-  double delta = after - before;
-  if (json != nullptr) {
-    (*json)["cost"] = base::Json{{"monthlyBefore", before},
-                                 {"monthlyAfter", after},
-                                 {"monthlyDelta", delta},
-                                 {"currency", "USD"}};
+  return [before, after](Context& ctx, base::Json* json) -> base::Status {
+    double delta = after - before;
+    if (json != nullptr) {
+      (*json)["cost"] = base::Json{{"monthlyBefore", before},
+                                   {"monthlyAfter", after},
+                                   {"monthlyDelta", delta},
+                                   {"currency", "USD"}};
+      return base::Status::Ok();
+    }
+    std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
+    std::string change = sign + tmpl::FormatUsd(delta < 0 ? -delta : delta);
+    ctx.io.out << "\n"
+               << ctx.out.Bold("Cost:") << " " << tmpl::FormatUsd(before) << " → "
+               << tmpl::FormatUsd(after) << " a month ("
+               << (delta > 0.005 ? ctx.out.Yellow(change) : ctx.out.Green(change))
+               << "; us-east-1 list prices, details: rex cost)\n";
     return base::Status::Ok();
-  }
-  std::string sign = delta > 0.005 ? "+" : (delta < -0.005 ? "-" : "±");
-  std::string change = sign + tmpl::FormatUsd(delta < 0 ? -delta : delta);
-  ctx.io.out << "\n"
-             << ctx.out.Bold("Cost:") << " " << tmpl::FormatUsd(before) << " → "
-             << tmpl::FormatUsd(after) << " a month ("
-             << (delta > 0.005 ? ctx.out.Yellow(change) : ctx.out.Green(change))
-             << "; us-east-1 list prices, details: rex cost)\n";
-  return base::Status::Ok();
+  };
 }
 
 // The `rex check` verdict of the synthesized template.
-base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+SectionRender CheckSection(const PreviewInputs& inputs) {
   std::vector<tmpl::Finding> findings =
       tmpl::RunChecks(inputs.after, CheckOptionsFor(inputs.stack.config));
   int errors = 0, warnings = 0, suppressed = 0;
@@ -165,70 +172,78 @@ base::Status CheckSection(Context& ctx, const PreviewInputs& inputs, base::Json*
       ++warnings;
     }
   }
-  if (json != nullptr) {
-    (*json)["checks"] = base::Json{{"errors", errors},
-                                   {"warnings", warnings},
-                                   {"suppressed", suppressed},
-                                   {"rules", tmpl::Rules().size()}};
+  return [errors, warnings, suppressed](Context& ctx, base::Json* json) -> base::Status {
+    if (json != nullptr) {
+      (*json)["checks"] = base::Json{{"errors", errors},
+                                     {"warnings", warnings},
+                                     {"suppressed", suppressed},
+                                     {"rules", tmpl::Rules().size()}};
+      return base::Status::Ok();
+    }
+    std::string verdict = std::to_string(tmpl::Rules().size()) +
+                          " rules: " + std::to_string(errors) + " errors, " +
+                          std::to_string(warnings) + " warnings" +
+                          (suppressed > 0 ? ", " + std::to_string(suppressed) + " suppressed" : "");
+    ctx.io.out << ctx.out.Bold("Checks:") << " "
+               << (errors > 0 ? ctx.out.Red(verdict) : ctx.out.Green(verdict))
+               << (errors + warnings > 0 ? " (details: rex check)" : "") << "\n";
     return base::Status::Ok();
-  }
-  std::string verdict = std::to_string(tmpl::Rules().size()) + " rules: " + std::to_string(errors) +
-                        " errors, " + std::to_string(warnings) + " warnings" +
-                        (suppressed > 0 ? ", " + std::to_string(suppressed) + " suppressed" : "");
-  ctx.io.out << ctx.out.Bold("Checks:") << " "
-             << (errors > 0 ? ctx.out.Red(verdict) : ctx.out.Green(verdict))
-             << (errors + warnings > 0 ? " (details: rex check)" : "") << "\n";
-  return base::Status::Ok();
+  };
 }
 
 // Whether `rex up` deploys the stack as nested stacks (template/nested.h); the plan above is of
 // the logical resources either way.
-base::Status NestedSection(Context& ctx, const PreviewInputs& inputs, base::Json* json) {
+SectionRender NestedSection(const PreviewInputs& inputs) {
   // The summary only: the children are not built (read-only pass, nothing copied).
-  REX_ASSIGN_OR_RETURN(std::vector<tmpl::NestedChild> summary,
-                       tmpl::SummarizeNestedStacks(
-                           inputs.after, tmpl::NestedOptions{.schemas = cfn::FindResourceSchema}));
-  if (summary.empty()) return base::Status::Ok();
-  size_t largest = 0;
-  std::vector<std::string> names;
-  for (const tmpl::NestedChild& c : summary) {
-    largest = std::max(largest, c.resources);
-    names.push_back(c.name);
-  }
-  if (json != nullptr) {
-    base::Json stacks = base::Json::array();
+  auto summarized = tmpl::SummarizeNestedStacks(
+      inputs.after, tmpl::NestedOptions{.schemas = cfn::FindResourceSchema});
+  size_t resources = inputs.after.contains("Resources") ? inputs.after["Resources"].size() : 0;
+  return [summarized = std::move(summarized), resources](Context& ctx,
+                                                         base::Json* json) -> base::Status {
+    if (!summarized.has_value()) return summarized.error();
+    const std::vector<tmpl::NestedChild>& summary = *summarized;
+    if (summary.empty()) return base::Status::Ok();
+    size_t largest = 0;
+    std::vector<std::string> names;
     for (const tmpl::NestedChild& c : summary) {
-      stacks.push_back(
-          {{"name", c.name}, {"resources", c.resources}, {"first", c.first}, {"last", c.last}});
+      largest = std::max(largest, c.resources);
+      names.push_back(c.name);
     }
-    (*json)["nestedStacks"] = base::Json{{"count", summary.size()},
-                                         {"maxResourcesPerStack", tmpl::kMaxResourcesPerStack},
-                                         {"stacks", std::move(stacks)}};
+    if (json != nullptr) {
+      base::Json stacks = base::Json::array();
+      for (const tmpl::NestedChild& c : summary) {
+        stacks.push_back(
+            {{"name", c.name}, {"resources", c.resources}, {"first", c.first}, {"last", c.last}});
+      }
+      (*json)["nestedStacks"] = base::Json{{"count", summary.size()},
+                                           {"maxResourcesPerStack", tmpl::kMaxResourcesPerStack},
+                                           {"stacks", std::move(stacks)}};
+      return base::Status::Ok();
+    }
+    constexpr size_t kShown = 5;
+    bool verbose = ctx.global.verbose > 0;
+    std::string shown = base::Join(
+        std::vector<std::string>(
+            names.begin(),
+            names.begin() + static_cast<std::ptrdiff_t>(verbose ? names.size()
+                                                                : std::min(kShown, names.size()))),
+        ", ");
+    if (!verbose && names.size() > kShown) {
+      shown += ", … " + std::to_string(names.size() - kShown) + " more (-v lists them)";
+    }
+    ctx.io.out << "\n"
+               << ctx.out.Bold("Nested stacks:") << " " << resources
+               << " resources, over CloudFormation's " << tmpl::kMaxResourcesPerStack
+               << " per stack: split into " << names.size() << " nested stacks: " << shown << " (≤ "
+               << tmpl::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
+    if (verbose) {
+      for (const tmpl::NestedChild& c : summary) {
+        ctx.io.out << "  " << c.name << "  " << c.resources << " resources  " << c.first
+                   << (c.first == c.last ? std::string() : " … " + c.last) << "\n";
+      }
+    }
     return base::Status::Ok();
-  }
-  constexpr size_t kShown = 5;
-  bool verbose = ctx.global.verbose > 0;
-  std::string shown = base::Join(
-      std::vector<std::string>(
-          names.begin(),
-          names.begin() +
-              static_cast<std::ptrdiff_t>(verbose ? names.size() : std::min(kShown, names.size()))),
-      ", ");
-  if (!verbose && names.size() > kShown) {
-    shown += ", … " + std::to_string(names.size() - kShown) + " more (-v lists them)";
-  }
-  ctx.io.out << "\n"
-             << ctx.out.Bold("Nested stacks:") << " " << inputs.after["Resources"].size()
-             << " resources, over CloudFormation's " << tmpl::kMaxResourcesPerStack
-             << " per stack: split into " << names.size() << " nested stacks: " << shown << " (≤ "
-             << tmpl::kMaxResourcesPerStack << " resources each, largest " << largest << ")\n";
-  if (verbose) {
-    for (const tmpl::NestedChild& c : summary) {
-      ctx.io.out << "  " << c.name << "  " << c.resources << " resources  " << c.first
-                 << (c.first == c.last ? std::string() : " … " + c.last) << "\n";
-    }
-  }
-  return base::Status::Ok();
+  };
 }
 
 std::vector<PreviewSection> PreviewSections() { return {NestedSection, CostSection, CheckSection}; }
@@ -498,13 +513,17 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     ctx.PrintError(selected.error());
     return ExitCodeFor(selected.error());
   }
+  // The baseline is read (and parsed: a fifth of a large preview) while the stack is
+  // synthesized; ReadBaseline prints nothing. Errors keep their order: the config's first.
+  auto reading =
+      std::async(std::launch::async, [&] { return ReadBaseline(ctx, flags, selected->name); });
   auto synthesized = SynthesizeSelected(ctx, *selected, flags.synthetic);
   if (!synthesized.has_value()) {
     ctx.PrintError(synthesized.error());
     return ExitCodeFor(synthesized.error());
   }
   for (const auto& w : synthesized->warnings) ctx.io.err << w.ToString() << "\n";
-  auto baseline = ReadBaseline(ctx, flags, selected->name);
+  auto baseline = reading.get();
   if (!baseline.has_value()) {
     ctx.PrintError(baseline.error());
     return ExitCodeFor(baseline.error());
@@ -547,6 +566,13 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
 
   const base::Json& after = synthesized->json;
   const base::Json* before = baseline->json ? &*baseline->json : nullptr;
+  // The extra sections are computed on threads of their own while the plan is (and while
+  // CloudFormation builds its change set); they are shown after the plan, in order.
+  PreviewInputs inputs{*selected, before, after};
+  std::vector<std::future<SectionRender>> computing;
+  for (const PreviewSection& section : PreviewSections()) {
+    computing.push_back(std::async(std::launch::async, section, std::cref(inputs)));
+  }
   // Both branches lvalues: a temporary on one side would make the other a copy of the
   // whole baseline.
   const base::Json nothing_deployed(nullptr);
@@ -576,7 +602,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
   const engine::ChangeSetView* view = check.view ? &*check.view : nullptr;
   bool data_loss = plan.HasDataLoss() || (view != nullptr && view->HasDataLoss());
   bool blocked = data_loss && !flags.allow_data_loss;
-  PreviewInputs inputs{*selected, before, after, plan};
+  std::vector<SectionRender> sections;
+  for (auto& section : computing) sections.push_back(section.get());
   // Once printed, the trees are left to the operating system at exit (base/keep.h): freeing
   // them piece by piece costs a third of the preview at 20,000 resources.
   auto keep = [&] {
@@ -598,8 +625,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
       out["cloudformation"] = {{"source", "offline"}, {"reason", check.reason}};
       if (!check.note.empty()) out["cloudformation"]["note"] = check.note;
     }
-    for (const PreviewSection& section : PreviewSections()) {
-      base::Status s = section(ctx, inputs, &out);
+    for (const SectionRender& section : sections) {
+      base::Status s = section(ctx, &out);
       if (!s.ok()) {
         ctx.PrintError(s);
         code = kExitFailed;
@@ -609,8 +636,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
   } else if (flags.format == "markdown") {
     // The extra sections' verdicts, through their JSON form.
     base::Json extra = base::Json::object();
-    for (const PreviewSection& section : PreviewSections()) {
-      base::Status s = section(ctx, inputs, &extra);
+    for (const SectionRender& section : sections) {
+      base::Status s = section(ctx, &extra);
       if (!s.ok()) {
         ctx.PrintError(s);
         code = kExitFailed;
@@ -655,8 +682,8 @@ int RunPreview(Context& ctx, const PreviewFlags& flags) {
     if (view != nullptr) {
       ctx.io.out << "\n" << RenderChangeSetView(*view, style, ctx.global.verbose > 0);
     }
-    for (const PreviewSection& section : PreviewSections()) {
-      base::Status s = section(ctx, inputs, nullptr);
+    for (const SectionRender& section : sections) {
+      base::Status s = section(ctx, nullptr);
       if (!s.ok()) {
         ctx.PrintError(s);
         code = kExitFailed;
