@@ -12,8 +12,12 @@
 // with -o - or a device, only the parent is written and a note says so.
 
 #include <filesystem>
+#include <future>
 #include <limits>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/files.h"
 #include "base/keep.h"
@@ -97,11 +101,24 @@ Command SynthCommand() {
           }
           if (beside_file) {
             std::filesystem::path dir = std::filesystem::path(target->resolved).parent_path();
-            for (const auto& [name, child] : nested->children) {
-              std::string file = (dir / tmpl::NestedTemplateFileName(name)).string();
-              base::Status written = base::WriteFileAtomic(file, base::DumpJson(child));
-              if (!written.ok()) {
-                ctx.PrintError(written);
+            std::vector<const std::pair<const std::string, base::Json>*> children;
+            for (const auto& entry : nested->children) children.push_back(&entry);
+            std::vector<base::Status> written(children.size(), base::Status::Ok());
+            auto write_every_other = [&](size_t first) {
+              for (size_t i = first; i < children.size(); i += 2) {
+                std::string file =
+                    (dir / tmpl::NestedTemplateFileName(children[i]->first)).string();
+                written[i] = base::WriteFileAtomic(file, base::DumpJson(children[i]->second));
+              }
+            };
+            // Every other child is dumped and written on a second thread: the JSON text and
+            // the files' syncs are a fifth of the command at 20,000 resources.
+            auto others = std::async(std::launch::async, write_every_other, size_t{1});
+            write_every_other(0);
+            others.get();
+            for (const base::Status& status : written) {
+              if (!status.ok()) {
+                ctx.PrintError(status);
                 return kExitFailed;
               }
             }
