@@ -14,6 +14,7 @@ int WriteAll(int fd, std::string_view data) {
       if (errno == EINTR) continue;
       return errno;
     }
+    if (n == 0) return EIO;  // no progress and no error: never spin
     data.remove_prefix(static_cast<size_t>(n));
   }
   return 0;
