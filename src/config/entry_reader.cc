@@ -46,6 +46,32 @@ bool CheckEntryName(const std::string& name, const std::string& key, const std::
   return false;
 }
 
+std::string QuoteText(const std::string& text) { return text::Quote(text); }
+
+void ReadNested(const std::string& key, const YAML::Node& map,
+                const std::vector<std::string>& names,
+                const std::function<bool(const std::string& name, const std::string& sub,
+                                         const YAML::Node& value)>& read_one,
+                Problems& problems) {
+  Reader reader(problems);
+  std::vector<std::string> seen;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      reader.Error(key, "keys must be plain names");
+      continue;
+    }
+    const std::string name = it->first.Scalar();
+    const std::string sub = key + "." + name;
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      reader.Error(sub, "is set more than once");
+      continue;
+    }
+    seen.push_back(name);
+    if (it->second.IsNull()) continue;  // "key:" keeps the default
+    if (!read_one(name, sub, it->second)) reader.Unknown(sub, name, names);
+  }
+}
+
 void Reader::String(const std::string& key, const YAML::Node& value, std::string& target) {
   if (!value.IsScalar()) {
     Error(key, "expected a string, got " + text::Describe(value));

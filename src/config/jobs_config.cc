@@ -180,50 +180,39 @@ bool IsImageReference(std::string_view s) {
          s.find("//") == std::string_view::npos;
 }
 
-void LoadEntry(const std::string& key, const YAML::Node& map, JobConfig& job, Problems& problems) {
-  entries::Reader read(problems);
-  std::vector<std::string> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      read.Error(key, "keys must be plain names");
-      continue;
-    }
-    const std::string name = it->first.Scalar();
-    const std::string sub = key + "." + name;
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      read.Error(sub, "is set more than once");
-      continue;
-    }
-    seen.push_back(name);
-    const YAML::Node value = it->second;
-    if (value.IsNull()) continue;  // "key:" keeps the default
-    if (name == "image") {
-      read.String(sub, value, job.image);
-    } else if (name == "command") {
-      read.Words(sub, value, job.command);
-    } else if (name == "cpu") {
-      read.Int(sub, value, job.cpu);
-    } else if (name == "memory") {
-      read.Int(sub, value, job.memory);
-    } else if (name == "environment") {
-      read.StringMap(sub, value, job.environment);
-    } else if (name == "secrets") {
-      read.StringMap(sub, value, job.secrets);
-    } else if (name == "schedule") {
-      read.String(sub, value, job.schedule);
-    } else if (name == "timezone") {
-      read.String(sub, value, job.timezone);
-    } else {
-      read.Unknown(sub, name, EntryKeys());
-    }
-  }
+std::string ScheduleRule(const std::string& schedule) {
+  if (schedule.empty()) return "";
+  std::string problem = ScheduleProblem(schedule);
+  return problem.empty() ? "" : problem + "; " + std::string(kScheduleHelp);
+}
+
+std::string TimezoneRule(const std::string& timezone) {
+  if (IsTimezone(timezone)) return "";
+  return "use \"UTC\" or an IANA time zone name such as \"Europe/Berlin\"";
+}
+
+// One row per key of a jobs: entry, in the order ToYaml writes them. What each means and its
+// default: JobConfig in config/workload_types.h. `image`, `environment` and `secrets` are
+// checked with the services in Validate.
+const std::vector<entries::EntryField<JobConfig>>& Fields() {
+  using J = JobConfig;
+  static const std::vector<entries::EntryField<J>> fields = {
+      entries::TextKey<J>("image", &J::image),
+      entries::WordsKey<J>("command", &J::command),
+      entries::IntKey<J>("cpu", &J::cpu),  // with memory: CheckFargateSize in Validate
+      entries::IntKey<J>("memory", &J::memory),
+      entries::MapKey<J>("environment", &J::environment),
+      entries::MapKey<J>("secrets", &J::secrets),
+      entries::TextKey<J>("schedule", &J::schedule, ScheduleRule),
+      entries::TextKey<J>("timezone", &J::timezone, TimezoneRule),
+  };
+  return fields;
 }
 
 }  // namespace
 
 const std::vector<std::string>& EntryKeys() {
-  static const std::vector<std::string> keys = {"image",       "command", "cpu",      "memory",
-                                                "environment", "secrets", "schedule", "timezone"};
+  static const std::vector<std::string> keys = entries::EntryKeyNames(Fields());
   return keys;
 }
 
@@ -250,7 +239,7 @@ void Load(const YAML::Node& node, JobsConfig& jobs, Problems& problems) {
       node, "jobs", "job", EntryKeys(), problems,
       [&](const std::string& name, const std::string& key, const YAML::Node& map) {
         jobs.emplace_back(name, JobConfig{});
-        if (!map.IsNull()) LoadEntry(key, map, jobs.back().second, problems);
+        if (!map.IsNull()) entries::ReadEntry(key, map, Fields(), jobs.back().second, problems);
       });
 }
 
@@ -300,13 +289,7 @@ void Validate(const Config& config, Problems& problems) {
           prefix + "image", Quote(job.image),
           image_allowed + (hint.empty() ? std::string() : "; did you mean \"" + hint + "\"?"));
     }
-    for (const std::string& arg : job.command) {
-      if (arg.empty()) {
-        not_allowed(prefix + "command", "an empty argument", "give the program and its arguments");
-        break;
-      }
-    }
-
+    entries::CheckEntry(entry, Fields(), job, problems);
     entries::CheckFargateSize(prefix, job.cpu, job.memory, problems);
 
     for (const auto& [variable, value] : job.environment) {
@@ -344,16 +327,7 @@ void Validate(const Config& config, Problems& problems) {
       }
     }
 
-    if (!job.schedule.empty()) {
-      std::string problem = ScheduleProblem(job.schedule);
-      if (!problem.empty()) {
-        not_allowed(prefix + "schedule", Quote(job.schedule), problem + "; " + kScheduleHelp);
-      }
-    }
-    if (!IsTimezone(job.timezone)) {
-      not_allowed(prefix + "timezone", Quote(job.timezone),
-                  "use \"UTC\" or an IANA time zone name such as \"Europe/Berlin\"");
-    } else if (job.timezone != "UTC" && job.schedule.empty()) {
+    if (job.timezone != "UTC" && job.schedule.empty() && IsTimezone(job.timezone)) {
       error(prefix + "timezone", "needs schedule: the time zone applies to a job's schedule");
     }
   }

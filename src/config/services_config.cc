@@ -118,118 +118,58 @@ bool IsBuiltIn(std::string_view name) {
   return false;
 }
 
-class EntryLoader {
- public:
-  EntryLoader(std::string prefix, ServiceConfig& service, Problems& problems)
-      : prefix_(std::move(prefix)), s_(service), problems_(problems) {}
+std::string ImageRule(const std::string& image) {
+  if (image.empty() || image == "${supertokensImage}" || IsImageName(image)) return "";
+  return "use \"\" (the ECR repository rex creates), an image name without tag such as "
+         "\"public.ecr.aws/nginx/nginx\", or \"${supertokensImage}\"";
+}
 
-  void Load(const YAML::Node& map) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        Error(prefix_, "keys must be plain names");
-        continue;
-      }
-      const std::string name = it->first.Scalar();
-      const YAML::Node value = it->second;
-      const std::string key = prefix_ + "." + name;
-      if (!seen_.insert(name).second) {
-        Error(key, "is set more than once");
-        continue;
-      }
-      if (value.IsNull()) continue;  // "key:" keeps the default
-      if (name == "image") {
-        read_.String(key, value, s_.image);
-      } else if (name == "imageTag") {
-        read_.String(key, value, s_.image_tag);
-      } else if (name == "command") {
-        read_.Words(key, value, s_.command);
-      } else if (name == "port") {
-        read_.Int(key, value, s_.port);
-      } else if (name == "cpu") {
-        read_.Int(key, value, s_.cpu);
-      } else if (name == "memory") {
-        read_.Int(key, value, s_.memory);
-      } else if (name == "desiredCount") {
-        read_.Int(key, value, s_.desired_count);
-      } else if (name == "healthCheck") {
-        HealthCheck(key, value);
-      } else if (name == "environment") {
-        StringMap(key, value, s_.environment);
-      } else if (name == "secrets") {
-        StringMap(key, value, s_.secrets);
-      } else if (name == "path") {
-        read_.String(key, value, s_.path);
-      } else if (name == "discovery") {
-        read_.Bool(key, value, s_.discovery);
-      } else if (name == "calledBy") {
-        read_.Words(key, value, s_.called_by);
-      } else if (name == "autoscaling") {
-        read_.Bool(key, value, s_.autoscaling);
-      } else if (name == "bootstrapDatabase") {
-        read_.Bool(key, value, s_.bootstrap_database);
-      } else {
-        read_.Unknown(key, name, EntryKeys());
-      }
-    }
-  }
+std::string ImageTagRule(const std::string& tag) {
+  if (IsImageTag(tag)) return "";
+  return "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters";
+}
 
- private:
-  void Error(const std::string& key, std::string message) {
-    problems_.emplace_back(key, std::move(message));
-  }
+std::string HealthCheckPathRule(const std::string& path) {
+  if (path.empty() || IsPathPattern(path)) return "";
+  return "use a path starting with '/', such as \"/health\"";
+}
 
-  // Merged over the defaults: a built-in entry keeps the variables it needs.
-  void StringMap(const std::string& key, const YAML::Node& value,
-                 std::map<std::string, std::string>& target) {
-    if (!value.IsMap()) {
-      Error(key, "expected a map of NAME: value, got " + Describe(value));
-      return;
-    }
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
-        Error(key, "expected a map of NAME: value with plain names and values");
-        continue;
-      }
-      target[it->first.Scalar()] = it->second.Scalar();
-    }
-  }
-
-  void HealthCheck(const std::string& key, const YAML::Node& value) {
-    if (!value.IsMap()) {
-      Error(key, "expected a map with path, command and gracePeriod, got " + Describe(value));
-      return;
-    }
-    static const std::vector<std::string> kKeys = {"path", "command", "gracePeriod"};
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string name = it->first.IsScalar() ? it->first.Scalar() : "";
-      const std::string sub = key + "." + name;
-      if (it->second.IsNull()) continue;
-      if (name == "path") {
-        read_.String(sub, it->second, s_.health_check.path);
-      } else if (name == "command") {
-        read_.String(sub, it->second, s_.health_check.command);
-      } else if (name == "gracePeriod") {
-        read_.Int(sub, it->second, s_.health_check.grace_period);
-      } else {
-        read_.Unknown(sub, name, kKeys);
-      }
-    }
-  }
-
-  std::string prefix_;
-  ServiceConfig& s_;
-  Problems& problems_;
-  entries::Reader read_{problems_};
-  std::set<std::string> seen_;
-};
+// One row per key of a services: entry, in the order ConfigToYaml writes them. What each
+// means and its default: ServiceConfig in config/config.h. `path`, `discovery`, `calledBy`,
+// `environment` and `secrets` are checked with the other keys and entries in Validate.
+const std::vector<entries::EntryField<ServiceConfig>>& Fields() {
+  using S = ServiceConfig;
+  using H = HealthCheckConfig;
+  static const std::vector<entries::EntryField<S>> fields = {
+      entries::TextKey<S>("image", &S::image, ImageRule),
+      entries::TextKey<S>("imageTag", &S::image_tag, ImageTagRule),
+      entries::WordsKey<S>("command", &S::command),
+      entries::IntKey<S>("port", &S::port, 0, 65535, "use 1 to 65535, or 0 for none"),
+      entries::IntKey<S>("cpu", &S::cpu),  // with memory: CheckFargateSize in Validate
+      entries::IntKey<S>("memory", &S::memory),
+      entries::IntKey<S>("desiredCount", &S::desired_count, 0, 100, "use 0 to 100 tasks"),
+      entries::NestedKey<S, H>("healthCheck.path", &S::health_check,
+                               entries::TextKey<H>("path", &H::path, HealthCheckPathRule)),
+      entries::NestedKey<S, H>("healthCheck.command", &S::health_check,
+                               entries::TextKey<H>("command", &H::command)),
+      entries::NestedKey<S, H>(
+          "healthCheck.gracePeriod", &S::health_check,
+          entries::IntKey<H>("gracePeriod", &H::grace_period, 0, 7200, "use 0 to 7200 seconds")),
+      entries::MapKey<S>("environment", &S::environment),
+      entries::MapKey<S>("secrets", &S::secrets),
+      entries::TextKey<S>("path", &S::path),
+      entries::BoolKey<S>("discovery", &S::discovery),
+      entries::WordsKey<S>("calledBy", &S::called_by),
+      entries::BoolKey<S>("autoscaling", &S::autoscaling),
+      entries::BoolKey<S>("bootstrapDatabase", &S::bootstrap_database),
+  };
+  return fields;
+}
 
 }  // namespace
 
 const std::vector<std::string>& EntryKeys() {
-  static const std::vector<std::string> keys = {
-      "image",  "imageTag",     "command",     "port",        "cpu",
-      "memory", "desiredCount", "healthCheck", "environment", "secrets",
-      "path",   "discovery",    "calledBy",    "autoscaling", "bootstrapDatabase"};
+  static const std::vector<std::string> keys = entries::EntryKeyNames(Fields());
   return keys;
 }
 
@@ -309,7 +249,7 @@ void Load(const YAML::Node& node, ServicesConfig& services, Problems& problems) 
                                      base::Join(EntryKeys(), ", ") + "), got " + Describe(value));
       continue;
     }
-    EntryLoader(key, services.GetOrAdd(name), problems).Load(value);
+    entries::ReadEntry(key, value, Fields(), services.GetOrAdd(name), problems);
   }
 }
 
@@ -333,28 +273,9 @@ void Validate(const Config& config, Problems& problems) {
       not_allowed("services." + name, Quote(name),
                   "use 1 to 20 lowercase letters, digits and hyphens, starting with a letter");
     }
-    if (s.desired_count < 0 || s.desired_count > 100) {
-      not_allowed(prefix + "desiredCount", std::to_string(s.desired_count), "use 0 to 100 tasks");
-    }
+    entries::CheckEntry("services." + name, Fields(), s, problems);
     entries::CheckFargateSize(prefix, s.cpu, s.memory, problems);
-    if (!IsImageTag(s.image_tag)) {
-      not_allowed(prefix + "imageTag", Quote(s.image_tag),
-                  "use a Docker tag: letters, digits, '_', '.', '-', at most 128 characters");
-    }
-    if (!s.image.empty() && s.image != "${supertokensImage}" && !IsImageName(s.image)) {
-      not_allowed(prefix + "image", Quote(s.image),
-                  "use \"\" (the ECR repository rex creates), an image name without tag such "
-                  "as \"public.ecr.aws/nginx/nginx\", or \"${supertokensImage}\"");
-    }
-    for (const std::string& arg : s.command) {
-      if (arg.empty()) {
-        not_allowed(prefix + "command", "an empty argument", "give the program and its arguments");
-        break;
-      }
-    }
-    if (s.port < 0 || s.port > 65535) {
-      not_allowed(prefix + "port", std::to_string(s.port), "use 1 to 65535, or 0 for none");
-    } else if (s.port != 0) {
+    if (s.port > 0 && s.port <= 65535) {
       auto [it, inserted] = ports.emplace(s.port, name);
       if (!inserted) {
         not_allowed(
@@ -385,14 +306,6 @@ void Validate(const Config& config, Problems& problems) {
                                    std::to_string(target_group.size()) +
                                    " characters; AWS allows at most 32 (shorten the service name)");
       }
-    }
-    if (!s.health_check.path.empty() && !IsPathPattern(s.health_check.path)) {
-      not_allowed(prefix + "healthCheck.path", Quote(s.health_check.path),
-                  "use a path starting with '/', such as \"/health\"");
-    }
-    if (s.health_check.grace_period < 0 || s.health_check.grace_period > 7200) {
-      not_allowed(prefix + "healthCheck.gracePeriod", std::to_string(s.health_check.grace_period),
-                  "use 0 to 7200 seconds");
     }
     if (s.discovery && s.port == 0) {
       error(prefix + "discovery", "needs port: Cloud Map callers reach the container's port");

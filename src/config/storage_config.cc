@@ -33,35 +33,39 @@ namespace {
 
 using text::Quote;
 
-// Reads the keys of one entry with `read_key(reader, name, sub, value)`, which returns false
-// for a name it does not know.
-template <typename F>
-void LoadKeys(const std::string& key, const YAML::Node& map, const std::vector<std::string>& keys,
-              Problems& problems, F read_key) {
-  entries::Reader read(problems);
-  std::vector<std::string> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (!it->first.IsScalar()) {
-      read.Error(key, "keys must be plain names");
-      continue;
-    }
-    const std::string name = it->first.Scalar();
-    const std::string sub = key + "." + name;
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      read.Error(sub, "is set more than once");
-      continue;
-    }
-    seen.push_back(name);
-    if (it->second.IsNull()) continue;  // "key:" keeps the default
-    if (!read_key(read, name, sub, it->second)) read.Unknown(sub, name, keys);
-  }
+std::string EncryptionRule(const std::string& encryption) {
+  if (encryption == "s3" || encryption == "kms") return "";
+  return "use \"s3\" (SSE-S3) or \"kms\" (SSE-KMS with the AWS managed key aws/s3)";
 }
 
-void IntRange(const std::string& key, int value, int min, int max, const std::string& unit,
-              Problems& problems) {
-  if (value >= min && value <= max) return;
-  problems.emplace_back(key, std::to_string(value) + " is not allowed: use " + std::to_string(min) +
-                                 " to " + std::to_string(max) + unit);
+// One row per key of a queues: entry, in the order ToYaml writes them. What each means and
+// its default: QueueConfig in config/workload_types.h. The service names are checked in
+// Validate.
+const std::vector<entries::EntryField<QueueConfig>>& QueueFields() {
+  using Q = QueueConfig;
+  static const std::vector<entries::EntryField<Q>> fields = {
+      entries::NamesKey<Q>("producers", &Q::producers),
+      entries::NamesKey<Q>("consumers", &Q::consumers),
+      entries::IntKey<Q>("maxReceiveCount", &Q::max_receive_count, 1, 1000,
+                         "use 1 to 1000 receives"),
+      entries::IntKey<Q>("visibilityTimeout", &Q::visibility_timeout, 0, 43200,
+                         "use 0 to 43200 seconds"),
+      entries::IntKey<Q>("retentionDays", &Q::retention_days, 1, 14, "use 1 to 14 days"),
+  };
+  return fields;
+}
+
+// The same for buckets: (BucketConfig).
+const std::vector<entries::EntryField<BucketConfig>>& BucketFields() {
+  using B = BucketConfig;
+  static const std::vector<entries::EntryField<B>> fields = {
+      entries::NamesKey<B>("readers", &B::readers),
+      entries::NamesKey<B>("writers", &B::writers),
+      entries::TextKey<B>("encryption", &B::encryption, EncryptionRule),
+      entries::IntKey<B>("expireDays", &B::expire_days, 0, 3650,
+                         "use 1 to 3650 days, or 0 to keep objects"),
+  };
+  return fields;
 }
 
 // The service variable `variable` is added to every service of `names`; refuse it where the
@@ -91,13 +95,12 @@ void Indent(const YAML::Emitter& e, std::string& out) {
 }  // namespace
 
 const std::vector<std::string>& QueueKeys() {
-  static const std::vector<std::string> keys = {"producers", "consumers", "maxReceiveCount",
-                                                "visibilityTimeout", "retentionDays"};
+  static const std::vector<std::string> keys = entries::EntryKeyNames(QueueFields());
   return keys;
 }
 
 const std::vector<std::string>& BucketKeys() {
-  static const std::vector<std::string> keys = {"readers", "writers", "encryption", "expireDays"};
+  static const std::vector<std::string> keys = entries::EntryKeyNames(BucketFields());
   return keys;
 }
 
@@ -106,26 +109,8 @@ void LoadQueues(const YAML::Node& node, QueuesConfig& queues, Problems& problems
       node, "queues", "queue", QueueKeys(), problems,
       [&](const std::string& name, const std::string& key, const YAML::Node& map) {
         queues.emplace_back(name, QueueConfig{});
-        QueueConfig& q = queues.back().second;
-        if (map.IsNull()) return;
-        LoadKeys(key, map, QueueKeys(), problems,
-                 [&](entries::Reader& read, const std::string& k, const std::string& sub,
-                     const YAML::Node& value) {
-                   if (k == "producers") {
-                     read.Names(sub, value, q.producers);
-                   } else if (k == "consumers") {
-                     read.Names(sub, value, q.consumers);
-                   } else if (k == "maxReceiveCount") {
-                     read.Int(sub, value, q.max_receive_count);
-                   } else if (k == "visibilityTimeout") {
-                     read.Int(sub, value, q.visibility_timeout);
-                   } else if (k == "retentionDays") {
-                     read.Int(sub, value, q.retention_days);
-                   } else {
-                     return false;
-                   }
-                   return true;
-                 });
+        if (!map.IsNull())
+          entries::ReadEntry(key, map, QueueFields(), queues.back().second, problems);
       });
 }
 
@@ -134,24 +119,9 @@ void LoadBuckets(const YAML::Node& node, BucketsConfig& buckets, Problems& probl
       node, "buckets", "bucket", BucketKeys(), problems,
       [&](const std::string& name, const std::string& key, const YAML::Node& map) {
         buckets.emplace_back(name, BucketConfig{});
-        BucketConfig& b = buckets.back().second;
-        if (map.IsNull()) return;
-        LoadKeys(key, map, BucketKeys(), problems,
-                 [&](entries::Reader& read, const std::string& k, const std::string& sub,
-                     const YAML::Node& value) {
-                   if (k == "readers") {
-                     read.Names(sub, value, b.readers);
-                   } else if (k == "writers") {
-                     read.Names(sub, value, b.writers);
-                   } else if (k == "encryption") {
-                     read.String(sub, value, b.encryption);
-                   } else if (k == "expireDays") {
-                     read.Int(sub, value, b.expire_days);
-                   } else {
-                     return false;
-                   }
-                   return true;
-                 });
+        if (!map.IsNull()) {
+          entries::ReadEntry(key, map, BucketFields(), buckets.back().second, problems);
+        }
       });
 }
 
@@ -177,9 +147,7 @@ void Validate(const Config& config, Problems& problems) {
     check_name(entry, name, queue_names);
     entries::CheckServiceNames(entry + ".producers", q.producers, services, problems);
     entries::CheckServiceNames(entry + ".consumers", q.consumers, services, problems);
-    IntRange(entry + ".maxReceiveCount", q.max_receive_count, 1, 1000, " receives", problems);
-    IntRange(entry + ".visibilityTimeout", q.visibility_timeout, 0, 43200, " seconds", problems);
-    IntRange(entry + ".retentionDays", q.retention_days, 1, 14, " days", problems);
+    entries::CheckEntry(entry, QueueFields(), q, problems);
     std::vector<std::string> granted = q.producers;
     for (const std::string& c : q.consumers) {
       if (std::find(granted.begin(), granted.end(), c) == granted.end()) granted.push_back(c);
@@ -193,16 +161,7 @@ void Validate(const Config& config, Problems& problems) {
     check_name(entry, name, bucket_names);
     entries::CheckServiceNames(entry + ".readers", b.readers, services, problems);
     entries::CheckServiceNames(entry + ".writers", b.writers, services, problems);
-    if (b.encryption != "s3" && b.encryption != "kms") {
-      problems.emplace_back(entry + ".encryption",
-                            Quote(b.encryption) +
-                                " is not allowed: use \"s3\" (SSE-S3) or \"kms\" (SSE-KMS with "
-                                "the AWS managed key aws/s3)");
-    }
-    if (b.expire_days != 0) {
-      IntRange(entry + ".expireDays", b.expire_days, 1, 3650, " days, or 0 to keep objects",
-               problems);
-    }
+    entries::CheckEntry(entry, BucketFields(), b, problems);
     std::vector<std::string> granted = b.readers;
     for (const std::string& w : b.writers) {
       if (std::find(granted.begin(), granted.end(), w) == granted.end()) granted.push_back(w);
