@@ -53,7 +53,8 @@ TEST(BackupPlanTest, DailyRuleKeepsBackupsRetentionDaysWithoutCopy) {
       "TargetBackupVault": {
     "Ref" : "BackupVault"}
 })json"));
-  EXPECT_EQ(PropertiesOf(t, "BackupPlan")["BackupPlan"]["BackupPlanName"], "rex-backend-prod-daily");
+  EXPECT_EQ(PropertiesOf(t, "BackupPlan")["BackupPlan"]["BackupPlanName"],
+            "rex-backend-prod-daily");
 }
 
 TEST(BackupPlanTest, CopyRegionAddsACopyActionToTheVaultOfTheSameName) {
