@@ -155,7 +155,8 @@ TEST_F(AlbLogsTest, BadRetentionExits2NamingTheKeyAndTheRange) {
 
 TEST_F(AlbLogsTest, CheckStopsAStagingStackWithoutAccessLogs) {
   RexRun on = Staging({"--json", "check"});
-  for (const Json& f : ParseOrFail(on.out)["findings"]) {
+  const Json report = ParseOrFail(on.out);  // the loop below reads into it: keep it alive
+  for (const Json& f : report["findings"]) {
     EXPECT_NE(f["rule"], "alb-access-logs") << on.out;
   }
   ASSERT_EQ(Staging({"config", "set", "albAccessLogs.enabled", "false"}).exit_code, 0);

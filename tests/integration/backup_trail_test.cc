@@ -133,7 +133,8 @@ TEST_F(BackupTrailTest, BadValuesExit2NamingTheKeyAndWhatIsAllowed) {
 TEST_F(BackupTrailTest, CheckWarnsWhenAProdClusterHasNoBackupPlan) {
   RexRun on = Prod({"--json", "check"});
   ASSERT_EQ(on.exit_code, 0) << on.out << on.err;
-  for (const Json& f : ParseOrFail(on.out)["findings"]) {
+  const Json report = ParseOrFail(on.out);  // the loop below reads into it: keep it alive
+  for (const Json& f : report["findings"]) {
     EXPECT_NE(f["rule"], "backup-plan") << on.out;
     EXPECT_NE(f["rule"], "cloudtrail") << on.out;
   }

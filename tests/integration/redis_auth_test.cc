@@ -138,7 +138,8 @@ TEST_F(RedisAuthTest, WithoutTransitEncryptionExits2NamingBothKeys) {
 
 TEST_F(RedisAuthTest, CheckRefusesAStagingStackWithoutAuth) {
   RexRun on = Staging({"--json", "check"});
-  for (const Json& f : ParseOrFail(on.out)["findings"]) {
+  const Json report = ParseOrFail(on.out);  // the loop below reads into it: keep it alive
+  for (const Json& f : report["findings"]) {
     if (f["rule"] == "redis-auth") ADD_FAILURE() << f.dump();
   }
   ASSERT_EQ(Staging({"config", "set", "redisAuth", "false"}).exit_code, 0);
